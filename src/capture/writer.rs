@@ -1,0 +1,1 @@
+//! STUB (being written): pcap and pcapng writers for tests and generated captures.

@@ -1,0 +1,1 @@
+//! STUB: drives a capture through the layers.

@@ -1,0 +1,2 @@
+//! The `edgecap` command line (stub).
+fn main() {}

@@ -1,0 +1,20 @@
+//! Network layers: link, IP and TCP/UDP headers, IPv4 defragmentation, the
+//! flow table and TCP stream reassembly.
+//!
+//! Everything here reads frames from [`crate::capture`] and produces typed
+//! values; nothing here knows about application protocols or formats output.
+//! Decoding failures become [`NetAnomaly`] values with the frame number, never
+//! an `Err` and never a panic.
+
+pub mod anomaly;
+pub mod decode;
+pub mod defrag;
+pub mod flow;
+pub mod link;
+pub mod packet;
+pub mod reassembly;
+
+pub use anomaly::{NetAnomaly, NetAnomalyKind};
+pub use decode::NetDecoder;
+pub use flow::{Direction, Endpoint, FlowId, FlowKey, Transport};
+pub use packet::{Packet, Segment, TcpFlags};

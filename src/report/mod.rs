@@ -1,0 +1,1 @@
+//! STUB: text and JSON reports.
