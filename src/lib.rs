@@ -26,6 +26,8 @@ pub mod capture;
 pub mod engine;
 pub mod error;
 pub mod net;
+pub mod proto;
 pub mod report;
+pub mod synth;
 
 pub use error::{Error, ErrorKind};

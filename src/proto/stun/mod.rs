@@ -1,0 +1,1 @@
+//! STUB (being written): STUN, TURN and MS-TURN messages.

@@ -1,0 +1,1 @@
+//! STUB (being written): synthetic packet building for tests and generated captures.
