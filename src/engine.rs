@@ -1,1 +1,131 @@
-//! STUB: drives a capture through the layers.
+//! Drives one capture through the layers — reader, link/IP decoding, flow table
+//! and TCP reassembly — and collects the immutable [`Analysis`] that reports
+//! render.
+//!
+//! The engine streams: it holds one frame at a time plus the live flow state,
+//! so memory follows live flows and buffered out-of-order bytes, not file size.
+
+use crate::capture::{CaptureFormat, CaptureReader, CaptureWarning, FrameNo, LinkType, Timestamp};
+use crate::net::table::{FlowRecord, FlowSink, FlowTable};
+use crate::net::{NetAnomaly, NetDecoder};
+use std::collections::BTreeMap;
+
+/// How many anomalies are kept as examples; the rest are only counted.
+pub const MAX_ANOMALY_EXAMPLES: usize = 200;
+
+/// Facts about the capture file itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaptureInfo {
+    /// The input's name as given by the user (`-` for standard input).
+    pub name: String,
+    /// pcap or pcapng.
+    pub format: CaptureFormat,
+    /// True when the input was gzip-compressed.
+    pub compressed: bool,
+    /// Frames read.
+    pub packets: u64,
+    /// Sum of the frames' lengths on the wire.
+    pub bytes: u64,
+    /// Frames captured shorter than they were on the wire (snaplen).
+    pub truncated_frames: u64,
+    /// Time of the earliest frame.
+    pub first_ts: Option<Timestamp>,
+    /// Time of the latest frame.
+    pub last_ts: Option<Timestamp>,
+    /// Link types of the capture's interfaces.
+    pub link_types: Vec<LinkType>,
+    /// Damage found in the file.
+    pub warnings: Vec<CaptureWarning>,
+}
+
+impl CaptureInfo {
+    /// Seconds from the first to the last frame.
+    pub fn duration_secs(&self) -> f64 {
+        match (self.first_ts, self.last_ts) {
+            (Some(first), Some(last)) => last.seconds_since(first),
+            _ => 0.0,
+        }
+    }
+}
+
+/// Anomalies by id, with the first few kept as examples.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnomalyLog {
+    /// How many of each anomaly id were seen.
+    pub counts: BTreeMap<&'static str, u64>,
+    /// The first [`MAX_ANOMALY_EXAMPLES`] anomalies, in frame order.
+    pub examples: Vec<NetAnomaly>,
+}
+
+impl AnomalyLog {
+    /// Records one anomaly.
+    pub fn push(&mut self, anomaly: NetAnomaly) {
+        *self.counts.entry(anomaly.kind.id()).or_insert(0) += 1;
+        if self.examples.len() < MAX_ANOMALY_EXAMPLES {
+            self.examples.push(anomaly);
+        }
+    }
+
+    /// Total anomalies seen.
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum()
+    }
+}
+
+/// The result of analysing one capture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Facts about the file.
+    pub capture: CaptureInfo,
+    /// Every flow, in order of first appearance.
+    pub flows: Vec<FlowRecord>,
+    /// Malformed or suspicious traffic.
+    pub anomalies: AnomalyLog,
+}
+
+/// Reads the whole capture, passing flow payloads to `sink`, and returns the analysis.
+pub fn analyze(mut reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -> Analysis {
+    let mut decoder = NetDecoder::new();
+    let mut table = FlowTable::default();
+    let mut log = AnomalyLog::default();
+    let mut scratch: Vec<NetAnomaly> = Vec::new();
+    let mut info = CaptureInfo {
+        name: name.to_string(),
+        format: reader.format(),
+        compressed: reader.is_compressed(),
+        packets: 0,
+        bytes: 0,
+        truncated_frames: 0,
+        first_ts: None,
+        last_ts: None,
+        link_types: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut last_frame = FrameNo(0);
+    while let Some(frame) = reader.next_frame() {
+        info.packets += 1;
+        info.bytes += u64::from(frame.orig_len);
+        info.truncated_frames += u64::from(frame.is_truncated());
+        info.first_ts = Some(info.first_ts.map_or(frame.ts, |t| t.min(frame.ts)));
+        info.last_ts = Some(info.last_ts.map_or(frame.ts, |t| t.max(frame.ts)));
+        last_frame = frame.no;
+        if let Some(packet) = decoder.decode(&frame, &mut scratch) {
+            table.process(&frame, &packet, &mut scratch, sink);
+        }
+        for anomaly in scratch.drain(..) {
+            log.push(anomaly);
+        }
+    }
+    decoder.finish(&mut scratch);
+    let flows = table.finish(last_frame, &mut scratch, sink);
+    for anomaly in scratch.drain(..) {
+        log.push(anomaly);
+    }
+    info.link_types = reader.link_types().to_vec();
+    info.warnings = reader.warnings().to_vec();
+    Analysis {
+        capture: info,
+        flows,
+        anomalies: log,
+    }
+}

@@ -23,6 +23,7 @@
 //! bounded by a named limit; malformed input is reported, not thrown.
 
 pub mod capture;
+pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod net;

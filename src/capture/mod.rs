@@ -7,8 +7,15 @@
 //! becomes a [`CaptureWarning`] with the byte offset and the last good frame;
 //! only an unreadable header is a fatal [`crate::Error`].
 
+mod buffer;
+pub mod endian;
+mod gzip;
+mod ledger;
+mod pcap;
+mod pcapng;
 pub mod reader;
 pub mod time;
+pub mod tsresol;
 pub mod writer;
 
 pub use reader::CaptureReader;

@@ -10,11 +10,14 @@ pub mod anomaly;
 pub mod decode;
 pub mod defrag;
 pub mod flow;
+pub mod ip;
 pub mod link;
 pub mod packet;
 pub mod reassembly;
+pub mod table;
+pub mod tcp_state;
 
 pub use anomaly::{NetAnomaly, NetAnomalyKind};
-pub use decode::NetDecoder;
+pub use decode::{NetDecoder, NetStats};
 pub use flow::{Direction, Endpoint, FlowId, FlowKey, Transport};
 pub use packet::{Packet, Segment, TcpFlags};

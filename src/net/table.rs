@@ -1,0 +1,694 @@
+//! The flow table: one record per conversation (canonical 5-tuple), who is the
+//! client, per-direction counters, TCP outcome and in-order byte streams.
+//!
+//! The table owns the live per-flow state (TCP reassembly) and hands every UDP
+//! payload and every in-order TCP chunk to a [`FlowSink`]. It never looks inside
+//! payloads. Idle flows expire so memory follows live flows, not file size.
+
+use super::reassembly::{
+    HalfStream, HalfStreamStats, ReassemblyBudget, ReassemblyLimits, StreamEvent,
+};
+use super::tcp_state::{TcpControl, TcpOutcome};
+use super::{Direction, Endpoint, FlowId, FlowKey, NetAnomaly, Packet, Segment, Transport};
+use crate::capture::{Frame, FrameNo, Timestamp};
+use rustc_hash::FxHashMap;
+
+/// How long a TCP flow may stay silent before it is closed, in capture time.
+pub const TCP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
+/// How long a TCP flow is kept after FIN or RST, so trailing segments still match it.
+pub const TCP_CLOSED_LINGER_NS: i64 = 60 * 1_000_000_000;
+/// How long a UDP flow may stay silent before it is closed (long: media pauses).
+pub const UDP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
+/// How often (in capture time) idle flows are swept.
+const SWEEP_INTERVAL_NS: i64 = 5 * 1_000_000_000;
+
+/// Ports on which the listening side is assumed to be the server when no SYN
+/// tells: TURN/STUN, SIP, MRAS, TLS and web ports (see the field guide).
+const SERVICE_PORTS: &[u16] = &[3478, 3479, 3480, 3481, 5060, 5061, 5062, 5349, 8080, 8443];
+
+/// True for ports that identify a server: below 1024, or a known edge service port.
+pub fn is_service_port(port: u16) -> bool {
+    port < 1024 || SERVICE_PORTS.contains(&port)
+}
+
+/// TCP-specific facts about a flow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TcpRecord {
+    /// Handshake, resets and closes.
+    pub control: TcpControl,
+    /// Reassembly statistics per direction (index by [`Direction::index`]).
+    pub streams: [HalfStreamStats; 2],
+}
+
+/// Everything reported about one flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowRecord {
+    /// Number in order of first appearance, from 0.
+    pub id: FlowId,
+    /// TCP or UDP.
+    pub transport: Transport,
+    /// The SYN sender, or the first talker unless the port says otherwise.
+    pub client: Endpoint,
+    /// The other side.
+    pub server: Endpoint,
+    /// First frame of the flow.
+    pub first_frame: FrameNo,
+    /// Last frame of the flow.
+    pub last_frame: FrameNo,
+    /// Time of the first frame.
+    pub first_ts: Timestamp,
+    /// Time of the last frame.
+    pub last_ts: Timestamp,
+    /// Packets per direction (index by [`Direction::index`]).
+    pub packets: [u64; 2],
+    /// Bytes on the wire (frame length) per direction.
+    pub bytes: [u64; 2],
+    /// TCP details; `None` for UDP.
+    pub tcp: Option<TcpRecord>,
+}
+
+impl FlowRecord {
+    /// Packets in both directions.
+    pub fn total_packets(&self) -> u64 {
+        self.packets[0] + self.packets[1]
+    }
+
+    /// Bytes in both directions.
+    pub fn total_bytes(&self) -> u64 {
+        self.bytes[0] + self.bytes[1]
+    }
+
+    /// The TCP outcome, for TCP flows.
+    pub fn tcp_outcome(&self) -> Option<TcpOutcome> {
+        self.tcp.as_ref().map(|t| t.control.outcome())
+    }
+}
+
+/// Receives what flows carry: UDP payloads and in-order TCP stream events.
+pub trait FlowSink {
+    /// One UDP datagram.
+    fn datagram(&mut self, flow: &FlowRecord, dir: Direction, frame: &Frame<'_>, payload: &[u8]);
+    /// One in-order TCP stream event.
+    fn stream(&mut self, flow: &FlowRecord, dir: Direction, event: StreamEvent<'_>);
+    /// The flow has ended (closed, expired, or end of capture); no more events follow.
+    fn flow_end(&mut self, _flow: &FlowRecord) {}
+}
+
+/// A sink that ignores everything.
+pub struct NullSink;
+
+impl FlowSink for NullSink {
+    fn datagram(&mut self, _: &FlowRecord, _: Direction, _: &Frame<'_>, _: &[u8]) {}
+    fn stream(&mut self, _: &FlowRecord, _: Direction, _: StreamEvent<'_>) {}
+}
+
+struct LiveFlow {
+    id: FlowId,
+    /// True when the canonical key's `lo` endpoint is the client.
+    client_is_lo: bool,
+    last_ts: Timestamp,
+    streams: Option<Box<[HalfStream; 2]>>,
+}
+
+/// The flow table and the TCP reassembly state of live flows.
+pub struct FlowTable {
+    live: FxHashMap<FlowKey, LiveFlow>,
+    records: Vec<FlowRecord>,
+    budget: ReassemblyBudget,
+    last_sweep: Timestamp,
+    latest_ts: Timestamp,
+    non_tcp_udp_packets: u64,
+}
+
+impl Default for FlowTable {
+    fn default() -> Self {
+        FlowTable::new(ReassemblyLimits::default())
+    }
+}
+
+impl FlowTable {
+    /// An empty table whose TCP reassembly is bounded by `limits`.
+    pub fn new(limits: ReassemblyLimits) -> Self {
+        FlowTable {
+            live: FxHashMap::default(),
+            records: Vec::new(),
+            budget: ReassemblyBudget::new(limits),
+            last_sweep: Timestamp(i64::MIN),
+            latest_ts: Timestamp(i64::MIN),
+            non_tcp_udp_packets: 0,
+        }
+    }
+
+    /// All flows seen so far, in order of first appearance.
+    pub fn records(&self) -> &[FlowRecord] {
+        &self.records
+    }
+
+    /// Flows currently holding live state.
+    pub fn live_flows(&self) -> usize {
+        self.live.len()
+    }
+
+    /// IP packets that were neither TCP nor UDP.
+    pub fn non_tcp_udp_packets(&self) -> u64 {
+        self.non_tcp_udp_packets
+    }
+
+    /// Accounts one decoded packet to its flow and passes its payload on.
+    pub fn process(
+        &mut self,
+        frame: &Frame<'_>,
+        packet: &Packet<'_>,
+        anomalies: &mut Vec<NetAnomaly>,
+        sink: &mut dyn FlowSink,
+    ) {
+        let (transport, src_port, dst_port) = match packet.segment {
+            Segment::Tcp {
+                src_port, dst_port, ..
+            } => (Transport::Tcp, src_port, dst_port),
+            Segment::Udp {
+                src_port, dst_port, ..
+            } => (Transport::Udp, src_port, dst_port),
+            Segment::Other { .. } => {
+                self.non_tcp_udp_packets += 1;
+                return;
+            }
+        };
+        if frame.ts > self.latest_ts {
+            self.latest_ts = frame.ts;
+        }
+        if self.latest_ts.0.saturating_sub(self.last_sweep.0) >= SWEEP_INTERVAL_NS {
+            self.sweep(frame.no, anomalies, sink);
+            self.last_sweep = self.latest_ts;
+        }
+
+        let src = Endpoint::new(packet.src, src_port);
+        let dst = Endpoint::new(packet.dst, dst_port);
+        let (key, src_is_lo) = FlowKey::canonical(transport, src, dst);
+
+        if let Segment::Tcp { flags, seq, .. } = packet.segment {
+            if flags.syn() && !flags.ack() && self.is_new_connection(&key, seq) {
+                self.end_flow(&key, frame.no, anomalies, sink);
+            }
+        }
+        let live = match self.live.get_mut(&key) {
+            Some(live) => live,
+            None => {
+                let client_is_src = client_is_source(&packet.segment, src_port, dst_port);
+                let id = FlowId(self.records.len() as u32);
+                let (client, server) = if client_is_src {
+                    (src, dst)
+                } else {
+                    (dst, src)
+                };
+                self.records.push(FlowRecord {
+                    id,
+                    transport,
+                    client,
+                    server,
+                    first_frame: frame.no,
+                    last_frame: frame.no,
+                    first_ts: frame.ts,
+                    last_ts: frame.ts,
+                    packets: [0; 2],
+                    bytes: [0; 2],
+                    tcp: (transport == Transport::Tcp).then(TcpRecord::default),
+                });
+                let streams = (transport == Transport::Tcp)
+                    .then(|| Box::new([HalfStream::new(), HalfStream::new()]));
+                self.live.entry(key).or_insert(LiveFlow {
+                    id,
+                    client_is_lo: client_is_src == src_is_lo,
+                    last_ts: frame.ts,
+                    streams,
+                })
+            }
+        };
+        live.last_ts = live.last_ts.max(frame.ts);
+        let dir = if src_is_lo == live.client_is_lo {
+            Direction::ToServer
+        } else {
+            Direction::ToClient
+        };
+        let record = &mut self.records[live.id.0 as usize];
+        record.last_frame = frame.no;
+        record.last_ts = record.last_ts.max(frame.ts);
+        record.packets[dir.index()] += 1;
+        record.bytes[dir.index()] += u64::from(frame.orig_len);
+
+        match packet.segment {
+            Segment::Udp { payload, .. } => sink.datagram(record, dir, frame, payload),
+            Segment::Tcp {
+                seq,
+                ack,
+                flags,
+                payload,
+                ..
+            } => {
+                let Some(streams) = live.streams.as_mut() else {
+                    return;
+                };
+                let Some(tcp) = record.tcp.as_mut() else {
+                    return;
+                };
+                tcp.control.observe(dir, flags, frame.no, payload.len());
+                if flags.syn() && !flags.ack() && dir == Direction::ToServer {
+                    tcp.control.client_isn.get_or_insert(seq);
+                }
+                if flags.syn() && !flags.rst() {
+                    streams[dir.index()].syn(seq);
+                }
+                let record: &FlowRecord = record;
+                let budget = &mut self.budget;
+                let mut out = |ev: StreamEvent<'_>| sink.stream(record, dir, ev);
+                let data_seq = if flags.syn() {
+                    seq.wrapping_add(1)
+                } else {
+                    seq
+                };
+                if !payload.is_empty() {
+                    streams[dir.index()]
+                        .segment(data_seq, payload, frame.no, budget, anomalies, &mut out);
+                }
+                if flags.ack() && !flags.rst() {
+                    let mut out_rev = |ev: StreamEvent<'_>| sink.stream(record, dir.reverse(), ev);
+                    streams[dir.reverse().index()].peer_ack(
+                        ack,
+                        frame.no,
+                        budget,
+                        anomalies,
+                        &mut out_rev,
+                    );
+                }
+                if flags.rst() {
+                    for d in [Direction::ToServer, Direction::ToClient] {
+                        let mut out_d = |ev: StreamEvent<'_>| sink.stream(record, d, ev);
+                        streams[d.index()].flush(frame.no, budget, anomalies, &mut out_d);
+                    }
+                } else if flags.fin() {
+                    // Not flushed here: retransmissions may still fill holes
+                    // before the flow ends.
+                    streams[dir.index()].fin(data_seq.wrapping_add(payload.len() as u32));
+                }
+            }
+            Segment::Other { .. } => {}
+        }
+    }
+
+    /// A SYN on a known tuple starts a new connection when the old one has
+    /// closed or been reset and the initial sequence number differs (as
+    /// Wireshark starts a new `tcp.stream`).
+    fn is_new_connection(&self, key: &FlowKey, seq: u32) -> bool {
+        let Some(live) = self.live.get(key) else {
+            return false;
+        };
+        let Some(tcp) = self.records[live.id.0 as usize].tcp.as_ref() else {
+            return false;
+        };
+        tcp.control.is_closing() && tcp.control.client_isn != Some(seq)
+    }
+
+    /// Closes flows that have been idle longer than their timeout.
+    fn sweep(&mut self, frame: FrameNo, anomalies: &mut Vec<NetAnomaly>, sink: &mut dyn FlowSink) {
+        let now = self.latest_ts.0;
+        let records = &self.records;
+        let mut expired: Vec<(FlowId, FlowKey)> = self
+            .live
+            .iter()
+            .filter(|(_, live)| {
+                let record = &records[live.id.0 as usize];
+                let timeout = match &record.tcp {
+                    None => UDP_IDLE_TIMEOUT_NS,
+                    Some(tcp) if tcp.control.is_closing() => TCP_CLOSED_LINGER_NS,
+                    Some(_) => TCP_IDLE_TIMEOUT_NS,
+                };
+                now.saturating_sub(live.last_ts.0) > timeout
+            })
+            .map(|(key, live)| (live.id, *key))
+            .collect();
+        expired.sort_unstable_by_key(|(id, _)| *id);
+        for (_, key) in expired {
+            self.end_flow(&key, frame, anomalies, sink);
+        }
+    }
+
+    /// Removes a flow's live state, flushing its streams to the sink.
+    fn end_flow(
+        &mut self,
+        key: &FlowKey,
+        frame: FrameNo,
+        anomalies: &mut Vec<NetAnomaly>,
+        sink: &mut dyn FlowSink,
+    ) {
+        let Some(mut live) = self.live.remove(key) else {
+            return;
+        };
+        let record = &mut self.records[live.id.0 as usize];
+        if let Some(streams) = live.streams.as_mut() {
+            for d in [Direction::ToServer, Direction::ToClient] {
+                let record: &FlowRecord = record;
+                let mut out = |ev: StreamEvent<'_>| sink.stream(record, d, ev);
+                streams[d.index()].flush(frame, &mut self.budget, anomalies, &mut out);
+            }
+            if let Some(tcp) = record.tcp.as_mut() {
+                tcp.streams = [streams[0].stats(), streams[1].stats()];
+            }
+        }
+        sink.flow_end(record);
+    }
+
+    /// Ends every live flow (end of capture), in flow order, and returns all records.
+    pub fn finish(
+        mut self,
+        last_frame: FrameNo,
+        anomalies: &mut Vec<NetAnomaly>,
+        sink: &mut dyn FlowSink,
+    ) -> Vec<FlowRecord> {
+        let mut keys: Vec<(FlowId, FlowKey)> = self.live.iter().map(|(k, l)| (l.id, *k)).collect();
+        keys.sort_unstable_by_key(|(id, _)| *id);
+        for (_, key) in keys {
+            self.end_flow(&key, last_frame, anomalies, sink);
+        }
+        self.records
+    }
+}
+
+/// Decides whether the sender of a flow's first packet is the client: a SYN
+/// sender is; a SYN-ACK sender is not; otherwise a service port marks the server,
+/// and failing that the first sender is the client.
+fn client_is_source(segment: &Segment<'_>, src_port: u16, dst_port: u16) -> bool {
+    if let Segment::Tcp { flags, .. } = segment {
+        if flags.syn() {
+            return !flags.ack();
+        }
+    }
+    match (is_service_port(src_port), is_service_port(dst_port)) {
+        (true, false) => false,
+        (false, true) => true,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::LinkType;
+    use crate::net::TcpFlags;
+
+    const SYN: u8 = TcpFlags::SYN;
+    const ACK: u8 = TcpFlags::ACK;
+    const RST: u8 = TcpFlags::RST;
+    const FIN: u8 = TcpFlags::FIN;
+
+    /// Collects what the table hands on, per flow and direction.
+    #[derive(Default)]
+    struct Collect {
+        data: FxHashMap<(u32, usize), Vec<u8>>,
+        completing_frames: Vec<u64>,
+        gaps: u64,
+        datagrams: Vec<(u32, Direction, usize)>,
+        ended: Vec<u32>,
+    }
+
+    impl FlowSink for Collect {
+        fn datagram(&mut self, flow: &FlowRecord, dir: Direction, _: &Frame<'_>, payload: &[u8]) {
+            self.datagrams.push((flow.id.0, dir, payload.len()));
+        }
+        fn stream(&mut self, flow: &FlowRecord, dir: Direction, ev: StreamEvent<'_>) {
+            match ev {
+                StreamEvent::Data { bytes, frames } => {
+                    self.data
+                        .entry((flow.id.0, dir.index()))
+                        .or_default()
+                        .extend_from_slice(bytes);
+                    self.completing_frames.push(frames.last.0);
+                }
+                StreamEvent::Gap { len, .. } => self.gaps += len,
+            }
+        }
+        fn flow_end(&mut self, flow: &FlowRecord) {
+            self.ended.push(flow.id.0);
+        }
+    }
+
+    struct Harness {
+        table: FlowTable,
+        sink: Collect,
+        anomalies: Vec<NetAnomaly>,
+        frame: u64,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            Harness {
+                table: FlowTable::default(),
+                sink: Collect::default(),
+                anomalies: Vec::new(),
+                frame: 0,
+            }
+        }
+
+        fn packet(&mut self, secs: i64, src: &str, dst: &str, segment: Segment<'_>) {
+            self.frame += 1;
+            let (src, dst): (std::net::SocketAddr, std::net::SocketAddr) =
+                (src.parse().unwrap(), dst.parse().unwrap());
+            let segment = match segment {
+                Segment::Tcp {
+                    seq,
+                    ack,
+                    flags,
+                    payload,
+                    ..
+                } => Segment::Tcp {
+                    src_port: src.port(),
+                    dst_port: dst.port(),
+                    seq,
+                    ack,
+                    flags,
+                    payload,
+                },
+                Segment::Udp { payload, .. } => Segment::Udp {
+                    src_port: src.port(),
+                    dst_port: dst.port(),
+                    payload,
+                },
+                other => other,
+            };
+            let packet = Packet {
+                src: src.ip(),
+                dst: dst.ip(),
+                segment,
+                truncated: false,
+            };
+            let frame = Frame {
+                no: FrameNo(self.frame),
+                ts: Timestamp::from_secs_nanos(secs, 0),
+                link: LinkType::RAW,
+                data: &[],
+                orig_len: 100,
+            };
+            self.table
+                .process(&frame, &packet, &mut self.anomalies, &mut self.sink);
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        fn tcp(
+            &mut self,
+            secs: i64,
+            src: &str,
+            dst: &str,
+            flags: u8,
+            seq: u32,
+            ack: u32,
+            payload: &[u8],
+        ) {
+            self.packet(
+                secs,
+                src,
+                dst,
+                Segment::Tcp {
+                    src_port: 0,
+                    dst_port: 0,
+                    seq,
+                    ack,
+                    flags: TcpFlags(flags),
+                    payload,
+                },
+            );
+        }
+
+        fn udp(&mut self, secs: i64, src: &str, dst: &str, payload: &[u8]) {
+            self.packet(
+                secs,
+                src,
+                dst,
+                Segment::Udp {
+                    src_port: 0,
+                    dst_port: 0,
+                    payload,
+                },
+            );
+        }
+
+        fn finish(mut self) -> (Vec<FlowRecord>, Collect) {
+            let records =
+                self.table
+                    .finish(FrameNo(self.frame), &mut self.anomalies, &mut self.sink);
+            (records, self.sink)
+        }
+    }
+
+    const C: &str = "10.98.2.1:50123";
+    const S: &str = "10.3.0.34:443";
+
+    #[test]
+    fn handshake_data_and_fin_reassemble_both_directions() {
+        let mut h = Harness::new();
+        h.tcp(0, C, S, SYN, 1000, 0, b"");
+        h.tcp(0, S, C, SYN | ACK, 5000, 1001, b"");
+        h.tcp(0, C, S, ACK, 1001, 5001, b"hello ");
+        h.tcp(0, C, S, ACK, 1007, 5001, b"world");
+        h.tcp(0, S, C, ACK, 5001, 1012, b"ok");
+        h.tcp(1, C, S, FIN | ACK, 1012, 5003, b"");
+        let (records, sink) = h.finish();
+        assert_eq!(records.len(), 1);
+        let f = &records[0];
+        assert_eq!(f.client.to_string(), C);
+        assert_eq!(f.server.to_string(), S);
+        assert_eq!(f.packets, [4, 2]);
+        assert_eq!(f.bytes, [400, 200]);
+        assert_eq!((f.first_frame, f.last_frame), (FrameNo(1), FrameNo(6)));
+        assert_eq!(f.tcp_outcome(), Some(TcpOutcome::Closed));
+        assert_eq!(sink.data[&(0, 0)], b"hello world");
+        assert_eq!(sink.data[&(0, 1)], b"ok");
+        assert_eq!(f.tcp.as_ref().unwrap().streams[0].delivered_bytes, 11);
+        assert_eq!(sink.ended, vec![0]);
+    }
+
+    #[test]
+    fn out_of_order_data_is_attributed_to_the_completing_frame() {
+        let mut h = Harness::new();
+        h.tcp(0, C, S, SYN, 1000, 0, b"");
+        h.tcp(0, S, C, SYN | ACK, 5000, 1001, b"");
+        h.tcp(0, C, S, ACK, 1004, 5001, b"def"); // frame 3 arrives early
+        h.tcp(0, C, S, ACK, 1001, 5001, b"abc"); // frame 4 fills the hole
+        let (_, sink) = h.finish();
+        assert_eq!(sink.data[&(0, 0)], b"abcdef");
+        assert_eq!(sink.completing_frames, vec![4, 4]);
+    }
+
+    #[test]
+    fn three_refused_attempts_from_one_port_are_three_flows() {
+        // Field case 1: the external edge retries SYN from relay port 58138 and
+        // is reset each time.
+        let (edge, remote) = ("10.3.0.40:58138", "1.1.1.1:50704");
+        let mut h = Harness::new();
+        for (i, isn) in [100u32, 9000, 77777].into_iter().enumerate() {
+            let t = i as i64;
+            h.tcp(t, edge, remote, SYN, isn, 0, b"");
+            h.tcp(t, remote, edge, RST | ACK, 0, isn + 1, b"");
+        }
+        let (records, _) = h.finish();
+        assert_eq!(records.len(), 3);
+        for (i, f) in records.iter().enumerate() {
+            assert_eq!(f.client.to_string(), edge);
+            assert_eq!(f.tcp_outcome(), Some(TcpOutcome::Refused));
+            let tcp = f.tcp.as_ref().unwrap();
+            assert_eq!(tcp.control.rst_frames, vec![FrameNo(2 * i as u64 + 2)]);
+            assert_eq!(tcp.control.reset_by, Some(Direction::ToClient));
+        }
+    }
+
+    #[test]
+    fn retransmitted_syns_stay_one_flow() {
+        let mut h = Harness::new();
+        for t in 0..3 {
+            h.tcp(t, C, "10.3.0.34:5062", SYN, 42, 0, b"");
+        }
+        let (records, _) = h.finish();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].tcp_outcome(), Some(TcpOutcome::SynUnanswered));
+        assert_eq!(records[0].tcp.as_ref().unwrap().control.syn_count, 3);
+    }
+
+    #[test]
+    fn midstream_server_is_the_service_port() {
+        let mut h = Harness::new();
+        // First packet captured is the server's reply.
+        h.tcp(0, S, C, ACK, 5000, 1000, b"x");
+        h.tcp(0, C, S, ACK, 1000, 5001, b"y");
+        let (records, sink) = h.finish();
+        assert_eq!(records[0].client.to_string(), C);
+        assert_eq!(records[0].tcp_outcome(), Some(TcpOutcome::Midstream));
+        assert_eq!(sink.data[&(0, 0)], b"y");
+        assert_eq!(sink.data[&(0, 1)], b"x");
+    }
+
+    #[test]
+    fn syn_ack_first_makes_its_receiver_the_client() {
+        let mut h = Harness::new();
+        h.tcp(0, S, C, SYN | ACK, 5000, 1001, b"");
+        let (records, _) = h.finish();
+        assert_eq!(records[0].client.to_string(), C);
+    }
+
+    #[test]
+    fn udp_first_sender_is_client_unless_the_port_says_otherwise() {
+        let mut h = Harness::new();
+        h.udp(0, "10.0.0.1:50000", "10.0.0.2:50001", b"a");
+        h.udp(0, "10.3.0.34:3478", "10.98.2.1:51000", b"b"); // server speaks first
+        h.udp(0, "10.98.2.1:51000", "10.3.0.34:3478", b"cc");
+        let (records, sink) = h.finish();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].client.to_string(), "10.0.0.1:50000");
+        assert_eq!(records[1].client.to_string(), "10.98.2.1:51000");
+        assert_eq!(records[1].packets, [1, 1]);
+        assert_eq!(
+            sink.datagrams,
+            vec![
+                (0, Direction::ToServer, 1),
+                (1, Direction::ToClient, 1),
+                (1, Direction::ToServer, 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn idle_flows_expire_and_a_later_packet_starts_a_new_flow() {
+        let mut h = Harness::new();
+        h.udp(0, "10.0.0.1:50000", "10.0.0.2:3478", b"a");
+        h.udp(10_000, "10.0.0.1:50000", "10.0.0.2:3478", b"b");
+        assert_eq!(h.table.live_flows(), 1);
+        let (records, sink) = h.finish();
+        assert_eq!(records.len(), 2);
+        assert_eq!(sink.ended, vec![0, 1]);
+    }
+
+    #[test]
+    fn reset_after_data_records_side_and_bytes() {
+        let mut h = Harness::new();
+        h.tcp(0, C, S, SYN, 1, 0, b"");
+        h.tcp(0, S, C, SYN | ACK, 1, 2, b"");
+        h.tcp(0, C, S, ACK, 2, 2, b"12345");
+        h.tcp(1, S, C, RST | ACK, 2, 7, b"");
+        let (records, _) = h.finish();
+        let tcp = records[0].tcp.as_ref().unwrap();
+        assert_eq!(records[0].tcp_outcome(), Some(TcpOutcome::Reset));
+        assert_eq!(tcp.control.reset_by, Some(Direction::ToClient));
+        assert_eq!(tcp.control.bytes_before_reset, 5);
+    }
+
+    #[test]
+    fn other_ip_protocols_are_counted_not_flows() {
+        let mut h = Harness::new();
+        h.packet(
+            0,
+            "10.0.0.1:0",
+            "10.0.0.2:0",
+            Segment::Other { protocol: 1 },
+        );
+        assert_eq!(h.table.non_tcp_udp_packets(), 1);
+        let (records, _) = h.finish();
+        assert!(records.is_empty());
+    }
+}

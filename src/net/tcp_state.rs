@@ -1,0 +1,188 @@
+//! Per-connection TCP bookkeeping that does not need the payload: handshake,
+//! resets, closes, and the outcome users care about (`refused`, `reset`, …).
+
+use super::{Direction, TcpFlags};
+use crate::capture::FrameNo;
+
+/// How a TCP connection ended (or did not), as reported per flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TcpOutcome {
+    /// Handshake completed (or data flowed both ways) and no close was seen.
+    Established,
+    /// The SYN was answered by a RST: nothing listens, or a firewall rejects.
+    Refused,
+    /// An RST ended the connection after the handshake or mid-stream.
+    Reset,
+    /// SYNs were sent and never answered.
+    SynUnanswered,
+    /// Closed with FIN.
+    Closed,
+    /// Picked up mid-stream (no handshake seen) and neither closed nor reset.
+    Midstream,
+}
+
+impl TcpOutcome {
+    /// The stable snake_case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TcpOutcome::Established => "established",
+            TcpOutcome::Refused => "refused",
+            TcpOutcome::Reset => "reset",
+            TcpOutcome::SynUnanswered => "syn_unanswered",
+            TcpOutcome::Closed => "closed",
+            TcpOutcome::Midstream => "midstream",
+        }
+    }
+}
+
+/// What was seen of one TCP connection's control flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TcpControl {
+    /// Frame of the client's first SYN.
+    pub syn_frame: Option<FrameNo>,
+    /// How many SYNs (without ACK) the client sent, retransmissions included.
+    pub syn_count: u32,
+    /// The client's initial sequence number.
+    pub client_isn: Option<u32>,
+    /// Frame of the server's first SYN-ACK.
+    pub syn_ack_frame: Option<FrameNo>,
+    /// Frames carrying RST, in order (bounded by [`MAX_RST_FRAMES`]).
+    pub rst_frames: Vec<FrameNo>,
+    /// Which side sent the first RST.
+    pub reset_by: Option<Direction>,
+    /// Payload bytes seen (both directions) before the first RST.
+    pub bytes_before_reset: u64,
+    /// Frame of the first FIN from each direction (index by [`Direction::index`]).
+    pub fin_frames: [Option<FrameNo>; 2],
+    /// Payload bytes seen per direction.
+    pub payload_bytes: [u64; 2],
+}
+
+/// RST frames remembered per connection; more are counted, not listed.
+pub const MAX_RST_FRAMES: usize = 16;
+
+impl TcpControl {
+    /// Records one segment's flags and payload length.
+    pub fn observe(&mut self, dir: Direction, flags: TcpFlags, frame: FrameNo, payload_len: usize) {
+        let (syn, ack, fin, rst) = (flags.syn(), flags.ack(), flags.fin(), flags.rst());
+        if syn && !ack && dir == Direction::ToServer {
+            self.syn_count += 1;
+            self.syn_frame.get_or_insert(frame);
+        }
+        if syn && ack && dir == Direction::ToClient {
+            self.syn_ack_frame.get_or_insert(frame);
+        }
+        if rst {
+            if self.rst_frames.is_empty() {
+                self.reset_by = Some(dir);
+                self.bytes_before_reset = self.payload_bytes[0] + self.payload_bytes[1];
+            }
+            if self.rst_frames.len() < MAX_RST_FRAMES {
+                self.rst_frames.push(frame);
+            }
+        }
+        if fin {
+            self.fin_frames[dir.index()].get_or_insert(frame);
+        }
+        self.payload_bytes[dir.index()] += payload_len as u64;
+    }
+
+    /// True once a RST or a FIN has been seen.
+    pub fn is_closing(&self) -> bool {
+        !self.rst_frames.is_empty() || self.fin_frames.iter().any(Option::is_some)
+    }
+
+    /// The outcome implied by what was seen.
+    pub fn outcome(&self) -> TcpOutcome {
+        let handshake_started = self.syn_count > 0;
+        let answered = self.syn_ack_frame.is_some();
+        if !self.rst_frames.is_empty() {
+            if handshake_started && !answered && self.reset_by == Some(Direction::ToClient) {
+                TcpOutcome::Refused
+            } else {
+                TcpOutcome::Reset
+            }
+        } else if handshake_started && !answered {
+            if self.payload_bytes[1] > 0 {
+                // The SYN-ACK was not captured but the server talked.
+                self.open_or_closed()
+            } else {
+                TcpOutcome::SynUnanswered
+            }
+        } else if handshake_started || answered {
+            self.open_or_closed()
+        } else if self.fin_frames.iter().any(Option::is_some) {
+            TcpOutcome::Closed
+        } else {
+            TcpOutcome::Midstream
+        }
+    }
+
+    fn open_or_closed(&self) -> TcpOutcome {
+        if self.fin_frames.iter().any(Option::is_some) {
+            TcpOutcome::Closed
+        } else {
+            TcpOutcome::Established
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Direction::{ToClient, ToServer};
+
+    fn f(n: u64) -> FrameNo {
+        FrameNo(n)
+    }
+
+    #[test]
+    fn syn_then_rst_is_refused() {
+        let mut c = TcpControl::default();
+        c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(1), 0);
+        c.observe(ToClient, TcpFlags(TcpFlags::ACK | TcpFlags::RST), f(2), 0);
+        assert_eq!(c.outcome(), TcpOutcome::Refused);
+        assert_eq!(c.reset_by, Some(ToClient));
+        assert_eq!(c.rst_frames, vec![f(2)]);
+    }
+
+    #[test]
+    fn reset_after_data_counts_bytes() {
+        let mut c = TcpControl::default();
+        c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(1), 0);
+        c.observe(ToClient, TcpFlags(TcpFlags::SYN | TcpFlags::ACK), f(2), 0);
+        c.observe(ToServer, TcpFlags(TcpFlags::ACK), f(3), 100);
+        c.observe(ToClient, TcpFlags(TcpFlags::ACK), f(4), 20);
+        c.observe(ToServer, TcpFlags(TcpFlags::ACK | TcpFlags::RST), f(5), 0);
+        assert_eq!(c.outcome(), TcpOutcome::Reset);
+        assert_eq!(c.reset_by, Some(ToServer));
+        assert_eq!(c.bytes_before_reset, 120);
+    }
+
+    #[test]
+    fn unanswered_syns() {
+        let mut c = TcpControl::default();
+        for n in 1..=3 {
+            c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(n), 0);
+        }
+        assert_eq!(c.outcome(), TcpOutcome::SynUnanswered);
+        assert_eq!(c.syn_count, 3);
+    }
+
+    #[test]
+    fn handshake_and_fin() {
+        let mut c = TcpControl::default();
+        c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(1), 0);
+        c.observe(ToClient, TcpFlags(TcpFlags::SYN | TcpFlags::ACK), f(2), 0);
+        assert_eq!(c.outcome(), TcpOutcome::Established);
+        c.observe(ToServer, TcpFlags(TcpFlags::ACK | TcpFlags::FIN), f(3), 0);
+        assert_eq!(c.outcome(), TcpOutcome::Closed);
+    }
+
+    #[test]
+    fn midstream_without_handshake() {
+        let mut c = TcpControl::default();
+        c.observe(ToServer, TcpFlags(TcpFlags::ACK), f(1), 10);
+        assert_eq!(c.outcome(), TcpOutcome::Midstream);
+    }
+}

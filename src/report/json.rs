@@ -1,0 +1,250 @@
+//! The JSON document printed by `edgecap summary --json`: one object whose
+//! schema is documented in the README. Keys are added, never renamed.
+
+use crate::engine::Analysis;
+use crate::net::table::FlowRecord;
+use crate::net::Transport;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The whole document.
+#[derive(Serialize)]
+pub struct Report {
+    /// The edgecap version that wrote the document.
+    pub edgecap_version: &'static str,
+    /// Facts about the capture file.
+    pub capture: CaptureJson,
+    /// Every flow, in order of first appearance.
+    pub flows: Vec<FlowJson>,
+    /// Malformed or suspicious traffic.
+    pub anomalies: AnomaliesJson,
+}
+
+/// `capture`: facts about the file.
+#[derive(Serialize)]
+pub struct CaptureJson {
+    /// The input's name as given (`-` for standard input).
+    pub file: String,
+    /// `"pcap"` or `"pcapng"`.
+    pub format: &'static str,
+    /// True when the input was gzip-compressed.
+    pub compressed: bool,
+    /// Frames read.
+    pub packets: u64,
+    /// Sum of frame lengths on the wire.
+    pub bytes: u64,
+    /// Frames shorter than on the wire (snaplen).
+    pub truncated_frames: u64,
+    /// First frame time, UTC RFC 3339 with microseconds, or null for an empty capture.
+    pub first_time: Option<String>,
+    /// Last frame time.
+    pub last_time: Option<String>,
+    /// Seconds from first to last frame.
+    pub duration: f64,
+    /// Link types of the capture's interfaces.
+    pub link_types: Vec<LinkTypeJson>,
+    /// One line per damage found in the file.
+    pub warnings: Vec<String>,
+}
+
+/// One link type.
+#[derive(Serialize)]
+pub struct LinkTypeJson {
+    /// The LINKTYPE_ number.
+    pub linktype: u32,
+    /// Short name, or `"unsupported"`.
+    pub name: &'static str,
+}
+
+/// One flow.
+#[derive(Serialize)]
+pub struct FlowJson {
+    /// Flow number in order of first appearance, from 0.
+    pub id: u32,
+    /// `"tcp"` or `"udp"`.
+    pub transport: &'static str,
+    /// Client address as `ip:port` / `[ipv6]:port`.
+    pub client: String,
+    /// Server address.
+    pub server: String,
+    /// Packets in both directions.
+    pub packets: u64,
+    /// Frame bytes in both directions.
+    pub bytes: u64,
+    /// Packets sent by the client.
+    pub packets_to_server: u64,
+    /// Packets sent by the server.
+    pub packets_to_client: u64,
+    /// Bytes sent by the client.
+    pub bytes_to_server: u64,
+    /// Bytes sent by the server.
+    pub bytes_to_client: u64,
+    /// First frame number.
+    pub first_frame: u64,
+    /// Last frame number.
+    pub last_frame: u64,
+    /// Time of the first frame.
+    pub first_time: String,
+    /// Time of the last frame.
+    pub last_time: String,
+    /// Seconds from first to last frame.
+    pub duration: f64,
+    /// TCP outcome (null for UDP).
+    pub tcp_outcome: Option<&'static str>,
+    /// TCP details (null for UDP).
+    pub tcp: Option<TcpJson>,
+}
+
+/// TCP details of a flow.
+#[derive(Serialize)]
+pub struct TcpJson {
+    /// Frame of the client's first SYN.
+    pub syn_frame: Option<u64>,
+    /// SYNs sent by the client (retransmissions included).
+    pub syn_count: u32,
+    /// Frame of the server's SYN-ACK.
+    pub syn_ack_frame: Option<u64>,
+    /// Frames with RST (first 16).
+    pub rst_frames: Vec<u64>,
+    /// `"client"` or `"server"`: who sent the first RST.
+    pub reset_by: Option<&'static str>,
+    /// Payload bytes (both directions) seen before the first RST.
+    pub bytes_before_reset: Option<u64>,
+    /// Frame of the client's first FIN.
+    pub client_fin_frame: Option<u64>,
+    /// Frame of the server's first FIN.
+    pub server_fin_frame: Option<u64>,
+    /// Payload bytes sent by the client.
+    pub payload_bytes_to_server: u64,
+    /// Payload bytes sent by the server.
+    pub payload_bytes_to_client: u64,
+    /// Bytes delivered in order by reassembly, client to server.
+    pub stream_bytes_to_server: u64,
+    /// Bytes delivered in order by reassembly, server to client.
+    pub stream_bytes_to_client: u64,
+    /// Retransmitted segments (both directions).
+    pub retransmissions: u64,
+    /// Overlapping segments (both directions).
+    pub overlaps: u64,
+    /// Gaps (bytes never captured) in the streams.
+    pub gaps: u64,
+    /// Bytes lost in those gaps.
+    pub gap_bytes: u64,
+}
+
+/// `anomalies`: counts per id and the first examples.
+#[derive(Serialize)]
+pub struct AnomaliesJson {
+    /// Count per anomaly id.
+    pub counts: BTreeMap<&'static str, u64>,
+    /// The first anomalies, in frame order.
+    pub examples: Vec<AnomalyJson>,
+}
+
+/// One anomaly.
+#[derive(Serialize)]
+pub struct AnomalyJson {
+    /// Stable id such as `ip.fragment_overlap`.
+    pub id: &'static str,
+    /// Frame number.
+    pub frame: u64,
+    /// Detail text.
+    pub detail: String,
+}
+
+impl Report {
+    /// Builds the document from an analysis.
+    pub fn new(analysis: &Analysis) -> Report {
+        let c = &analysis.capture;
+        Report {
+            edgecap_version: env!("CARGO_PKG_VERSION"),
+            capture: CaptureJson {
+                file: c.name.clone(),
+                format: c.format.as_str(),
+                compressed: c.compressed,
+                packets: c.packets,
+                bytes: c.bytes,
+                truncated_frames: c.truncated_frames,
+                first_time: c.first_ts.map(|t| t.to_string()),
+                last_time: c.last_ts.map(|t| t.to_string()),
+                duration: c.duration_secs(),
+                link_types: c
+                    .link_types
+                    .iter()
+                    .map(|l| LinkTypeJson {
+                        linktype: l.0,
+                        name: l.name().unwrap_or("unsupported"),
+                    })
+                    .collect(),
+                warnings: c.warnings.iter().map(|w| w.to_string()).collect(),
+            },
+            flows: analysis.flows.iter().map(flow_json).collect(),
+            anomalies: AnomaliesJson {
+                counts: analysis.anomalies.counts.clone(),
+                examples: analysis
+                    .anomalies
+                    .examples
+                    .iter()
+                    .map(|a| AnomalyJson {
+                        id: a.kind.id(),
+                        frame: a.frame.0,
+                        detail: a.detail.clone(),
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// The document as pretty-printed JSON text.
+    pub fn to_json(&self) -> String {
+        // Serialising plain structs of strings and numbers cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+fn flow_json(f: &FlowRecord) -> FlowJson {
+    FlowJson {
+        id: f.id.0,
+        transport: f.transport.as_str(),
+        client: f.client.to_string(),
+        server: f.server.to_string(),
+        packets: f.total_packets(),
+        bytes: f.total_bytes(),
+        packets_to_server: f.packets[0],
+        packets_to_client: f.packets[1],
+        bytes_to_server: f.bytes[0],
+        bytes_to_client: f.bytes[1],
+        first_frame: f.first_frame.0,
+        last_frame: f.last_frame.0,
+        first_time: f.first_ts.to_string(),
+        last_time: f.last_ts.to_string(),
+        duration: f.last_ts.seconds_since(f.first_ts),
+        tcp_outcome: f.tcp_outcome().map(|o| o.as_str()),
+        tcp: f
+            .tcp
+            .as_ref()
+            .filter(|_| f.transport == Transport::Tcp)
+            .map(|t| {
+                let c = &t.control;
+                let [up, down] = &t.streams;
+                TcpJson {
+                    syn_frame: c.syn_frame.map(|n| n.0),
+                    syn_count: c.syn_count,
+                    syn_ack_frame: c.syn_ack_frame.map(|n| n.0),
+                    rst_frames: c.rst_frames.iter().map(|n| n.0).collect(),
+                    reset_by: c.reset_by.map(super::sender_name),
+                    bytes_before_reset: c.reset_by.map(|_| c.bytes_before_reset),
+                    client_fin_frame: c.fin_frames[0].map(|n| n.0),
+                    server_fin_frame: c.fin_frames[1].map(|n| n.0),
+                    payload_bytes_to_server: c.payload_bytes[0],
+                    payload_bytes_to_client: c.payload_bytes[1],
+                    stream_bytes_to_server: up.delivered_bytes,
+                    stream_bytes_to_client: down.delivered_bytes,
+                    retransmissions: up.retransmissions + down.retransmissions,
+                    overlaps: up.overlaps + down.overlaps,
+                    gaps: up.gaps + down.gaps,
+                    gap_bytes: up.gap_bytes + down.gap_bytes,
+                }
+            }),
+    }
+}
