@@ -11,7 +11,7 @@ for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapn
   out="${base}.tshark.tsv"
   # tshark exits non-zero on a cut-off file after printing every frame it read.
   tshark -r "$cap" -o stun.stunversion:Auto -T fields -E header=y -E separator=/t -E occurrence=f \
-    -e frame.number -e frame.len -e ip.src -e ipv6.src -e ip.dst -e ipv6.dst \
+    -e frame.number -e frame.len -e frame.time_epoch -e ip.src -e ipv6.src -e ip.dst -e ipv6.dst \
     -e tcp.stream -e udp.stream -e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport \
     -e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.reset -e icmp.type -e icmpv6.type \
     >"$out" 2>/dev/null || true

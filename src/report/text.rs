@@ -153,7 +153,10 @@ fn flows_section(out: &mut String, flows: &[FlowRecord], opts: TextOptions) {
 fn flow_row(f: &FlowRecord) -> [String; 9] {
     let mut outcome = super::outcome_name(f.tcp_outcome()).to_string();
     if let Some(tcp) = &f.tcp {
-        if let Some(by) = tcp.control.reset_by {
+        if let (Some(by), false) = (
+            tcp.control.reset_by,
+            f.tcp_outcome() == Some(crate::net::tcp_state::TcpOutcome::Refused),
+        ) {
             let _ = write!(outcome, " by {}", super::sender_name(by));
             if tcp.control.bytes_before_reset > 0 {
                 let _ = write!(outcome, " after {} B", tcp.control.bytes_before_reset);
