@@ -67,23 +67,17 @@ fn summary(args: &SummaryArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let output = if args.json {
-        let mut s = Report::new(&analysis).to_json();
-        s.push('\n');
-        s
+    let stdout = io::stdout().lock();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
+    let written = if args.json {
+        Report::new(&analysis).write_to(&mut out)
     } else {
-        text::render(
-            &analysis,
-            text::TextOptions {
-                max_flows: args.max_flows,
-            },
-        )
+        let opts = text::TextOptions {
+            max_flows: args.max_flows,
+        };
+        out.write_all(text::render(&analysis, opts).as_bytes())
     };
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(output.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match written.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`edgecap summary x | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -280,15 +280,28 @@ impl FlowTable {
                         &mut out_rev,
                     );
                 }
-                if flags.rst() {
-                    for d in [Direction::ToServer, Direction::ToClient] {
-                        let mut out_d = |ev: StreamEvent<'_>| sink.stream(record, d, ev);
-                        streams[d.index()].flush(frame.no, budget, anomalies, &mut out_d);
-                    }
-                } else if flags.fin() {
-                    // Not flushed here: retransmissions may still fill holes
-                    // before the flow ends.
+                if flags.fin() && !flags.rst() {
+                    // Not flushed yet: retransmissions may still fill holes.
                     streams[dir.index()].fin(data_seq.wrapping_add(payload.len() as u32));
+                }
+                // A reset or a close from both sides ends the byte streams:
+                // deliver what is buffered and free the reassembly state now,
+                // keeping only the light flow entry for trailing packets.
+                let tcp = record.tcp.as_ref().map(|t| &t.control);
+                let finished =
+                    flags.rst() || tcp.is_some_and(|c| c.fin_frames.iter().all(Option::is_some));
+                if finished {
+                    if let Some(mut streams) = live.streams.take() {
+                        let record = &mut self.records[live.id.0 as usize];
+                        close_streams(
+                            &mut streams,
+                            record,
+                            frame.no,
+                            &mut self.budget,
+                            anomalies,
+                            sink,
+                        );
+                    }
                 }
             }
             Segment::Other { .. } => {}
@@ -345,14 +358,7 @@ impl FlowTable {
         };
         let record = &mut self.records[live.id.0 as usize];
         if let Some(streams) = live.streams.as_mut() {
-            for d in [Direction::ToServer, Direction::ToClient] {
-                let record: &FlowRecord = record;
-                let mut out = |ev: StreamEvent<'_>| sink.stream(record, d, ev);
-                streams[d.index()].flush(frame, &mut self.budget, anomalies, &mut out);
-            }
-            if let Some(tcp) = record.tcp.as_mut() {
-                tcp.streams = [streams[0].stats(), streams[1].stats()];
-            }
+            close_streams(streams, record, frame, &mut self.budget, anomalies, sink);
         }
         sink.flow_end(record);
     }
@@ -370,6 +376,25 @@ impl FlowTable {
             self.end_flow(&key, last_frame, anomalies, sink);
         }
         self.records
+    }
+}
+
+/// Flushes both directions of a TCP flow to the sink and records their statistics.
+fn close_streams(
+    streams: &mut [HalfStream; 2],
+    record: &mut FlowRecord,
+    frame: FrameNo,
+    budget: &mut ReassemblyBudget,
+    anomalies: &mut Vec<NetAnomaly>,
+    sink: &mut dyn FlowSink,
+) {
+    for d in [Direction::ToServer, Direction::ToClient] {
+        let record: &FlowRecord = record;
+        let mut out = |ev: StreamEvent<'_>| sink.stream(record, d, ev);
+        streams[d.index()].flush(frame, budget, anomalies, &mut out);
+    }
+    if let Some(tcp) = record.tcp.as_mut() {
+        tcp.streams = [streams[0].stats(), streams[1].stats()];
     }
 }
 

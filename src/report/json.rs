@@ -4,20 +4,31 @@
 use crate::engine::Analysis;
 use crate::net::table::FlowRecord;
 use crate::net::Transport;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
-/// The whole document.
+/// The whole document. Flows are serialised one at a time straight from the
+/// analysis, so writing a report of a million flows needs no second copy.
 #[derive(Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     /// The edgecap version that wrote the document.
     pub edgecap_version: &'static str,
     /// Facts about the capture file.
     pub capture: CaptureJson,
     /// Every flow, in order of first appearance.
-    pub flows: Vec<FlowJson>,
+    pub flows: FlowsJson<'a>,
     /// Malformed or suspicious traffic.
     pub anomalies: AnomaliesJson,
+}
+
+/// `flows`: serialised lazily from the flow records.
+pub struct FlowsJson<'a>(pub &'a [FlowRecord]);
+
+impl Serialize for FlowsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(flow_json))
+    }
 }
 
 /// `capture`: facts about the file.
@@ -152,9 +163,9 @@ pub struct AnomalyJson {
     pub detail: String,
 }
 
-impl Report {
+impl<'a> Report<'a> {
     /// Builds the document from an analysis.
-    pub fn new(analysis: &Analysis) -> Report {
+    pub fn new(analysis: &'a Analysis) -> Report<'a> {
         let c = &analysis.capture;
         Report {
             edgecap_version: env!("CARGO_PKG_VERSION"),
@@ -178,7 +189,7 @@ impl Report {
                     .collect(),
                 warnings: c.warnings.iter().map(|w| w.to_string()).collect(),
             },
-            flows: analysis.flows.iter().map(flow_json).collect(),
+            flows: FlowsJson(&analysis.flows),
             anomalies: AnomaliesJson {
                 counts: analysis.anomalies.counts.clone(),
                 examples: analysis
@@ -195,10 +206,18 @@ impl Report {
         }
     }
 
-    /// The document as pretty-printed JSON text.
+    /// Writes the document as pretty-printed JSON followed by a newline.
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self).map_err(io::Error::from)?;
+        out.write_all(b"\n")
+    }
+
+    /// The document as pretty-printed JSON text (for tests and small captures).
     pub fn to_json(&self) -> String {
-        // Serialising plain structs of strings and numbers cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        let mut buf = Vec::new();
+        // Writing into a Vec cannot fail, and serde_json emits UTF-8.
+        let _ = self.write_to(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
     }
 }
 

@@ -1,0 +1,143 @@
+//! Writes a large synthetic capture for `scripts/bench.sh`: small UDP and TCP
+//! packets over Ethernet, many concurrent flows, streamed to disk.
+//!
+//! Traffic mix (repeating): 2,000 UDP flows carrying 60–140-byte datagrams
+//! (STUN/RTP-sized) and 400 TCP connections at a time, each with a handshake,
+//! 40 in-order data segments of 40–120 bytes (every 25th client
+//! segment overtaken by the next one, to exercise out-of-order reassembly), then FIN; finished connections are
+//! replaced by new ones on new ports.
+//!
+//! Usage: `cargo run --release --example gen_bench_capture -- OUT.pcap [MEGABYTES]`
+//! (default 1000 MB). Deterministic: the same size gives the same bytes.
+
+use edgecap::capture::writer::{PcapOptions, PcapWriter};
+use edgecap::capture::{LinkType, Timestamp};
+use edgecap::net::Direction::{ToClient, ToServer};
+use edgecap::synth::{self, link, TcpConversation};
+use std::io::{self, BufWriter};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+const UDP_FLOWS: u32 = 2_000;
+const TCP_CONNS: u32 = 400;
+const SEGMENTS_PER_CONN: u32 = 40;
+
+/// A tiny deterministic PRNG (xorshift64*), so runs are reproducible.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo) as u64) as usize
+    }
+}
+
+fn addr(net: u8, host: u32, port: u16) -> SocketAddr {
+    let ip = Ipv4Addr::new(10, net, (host >> 8) as u8, host as u8);
+    SocketAddr::new(IpAddr::V4(ip), port)
+}
+
+struct Conn {
+    conv: TcpConversation,
+    sent: u32,
+}
+
+fn new_conn(serial: u32) -> Conn {
+    let client = addr(98, serial % 60_000, 20_000 + (serial % 40_000) as u16);
+    let server = addr(3, serial % 16, 443);
+    Conn {
+        conv: TcpConversation::new(client, server)
+            .with_isn(serial.wrapping_mul(2_654_435_761), serial),
+        sent: 0,
+    }
+}
+
+fn main() -> io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let out = args.next().unwrap_or_else(|| "bench.pcap".to_string());
+    let megabytes: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let target = megabytes * 1_000_000;
+    let file = BufWriter::with_capacity(1 << 20, std::fs::File::create(&out)?);
+    let mut w = PcapWriter::new(
+        file,
+        PcapOptions {
+            snaplen: 65535,
+            link: LinkType::ETHERNET,
+            ..PcapOptions::default()
+        },
+    )?;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut ts = Timestamp::from_secs_nanos(1_795_683_600, 0);
+    let mut written: u64 = 24;
+    let mut packets: u64 = 0;
+    let mut conns: Vec<Conn> = (0..TCP_CONNS).map(new_conn).collect();
+    let mut serial = TCP_CONNS;
+    let payload = [0x5au8; 160];
+    let emit = |w: &mut PcapWriter<BufWriter<std::fs::File>>,
+                ip: &[u8],
+                ts: &mut Timestamp|
+     -> io::Result<u64> {
+        *ts = Timestamp(ts.0 + 2_000);
+        let frame = link::wrap(LinkType::ETHERNET, ip);
+        w.write_packet(*ts, &frame, frame.len() as u32)?;
+        Ok(16 + frame.len() as u64)
+    };
+    while written < target {
+        // A burst of UDP datagrams.
+        for _ in 0..8 {
+            let flow = rng.range(0, UDP_FLOWS as usize) as u32;
+            let (client, server) = (
+                addr(98, 4096 + flow, 50_000 + (flow % 10_000) as u16),
+                addr(3, 34, 3478),
+            );
+            let len = rng.range(60, 140);
+            let ip = if rng.next() % 2 == 0 {
+                synth::ip::udp(client, server, &payload[..len])
+            } else {
+                synth::ip::udp(server, client, &payload[..len])
+            };
+            written += emit(&mut w, &ip, &mut ts)?;
+            packets += 1;
+        }
+        // A few TCP segments.
+        for _ in 0..4 {
+            let i = rng.range(0, conns.len());
+            let c = &mut conns[i];
+            let ip = if c.sent == 0 {
+                let [syn, syn_ack, ack] = c.conv.handshake();
+                written += emit(&mut w, &syn, &mut ts)? + emit(&mut w, &syn_ack, &mut ts)?;
+                packets += 2;
+                c.sent = 1;
+                ack
+            } else if c.sent > SEGMENTS_PER_CONN {
+                let fin = c.conv.fin(ToServer);
+                written += emit(&mut w, &fin, &mut ts)?;
+                packets += 1;
+                let last = c.conv.fin(ToClient);
+                serial += 1;
+                *c = new_conn(serial);
+                last
+            } else {
+                let dir = if c.sent % 3 == 2 { ToClient } else { ToServer };
+                let seg = c.conv.data(dir, &payload[..rng.range(40, 120)]);
+                c.sent += 1;
+                if c.sent % 25 == 0 && dir == ToServer {
+                    // The client's next segment overtakes this one.
+                    let next = c.conv.data(ToServer, &payload[..rng.range(40, 120)]);
+                    c.sent += 1;
+                    written += emit(&mut w, &next, &mut ts)?;
+                    packets += 1;
+                }
+                seg
+            };
+            written += emit(&mut w, &ip, &mut ts)?;
+            packets += 1;
+        }
+    }
+    w.into_inner()?;
+    eprintln!("wrote {out}: {packets} packets, {written} bytes");
+    Ok(())
+}
