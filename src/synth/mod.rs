@@ -36,6 +36,7 @@ mod checksum;
 pub mod frag;
 pub mod ip;
 pub mod link;
+pub mod samples;
 pub mod tcp;
 
 pub use ip::{IpBuilder, Ipv6Ext, Tcp};
