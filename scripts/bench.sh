@@ -3,19 +3,21 @@
 #
 # Generates a synthetic capture of small UDP and TCP packets (default 1000 MB,
 # examples/gen_bench_capture.rs), then times `edgecap summary --json` on it and,
-# in the same run, `tshark -q -z conv,udp` on the same file. Reports packets/s,
-# MB/s and peak RSS (from /usr/bin/time). The capture is kept in bench-data/
-# (git-ignored) and reused when it already has the requested size.
+# in the same run, tshark on the same file: `tshark -q -z conv,udp` for the
+# plain profile, `tshark -o stun.stunversion:Auto -Y stun -T fields …` for the
+# STUN-heavy profile (--stun). Reports packets/s, MB/s and peak RSS (from
+# /usr/bin/time). The capture is kept in bench-data/ (git-ignored) and reused.
 #
-# Usage: scripts/bench.sh [MEGABYTES]       (needs: /usr/bin/time; tshark optional)
+# Usage: scripts/bench.sh [MEGABYTES] [--stun]   (needs /usr/bin/time; tshark optional)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-1000}
-file=bench-data/bench-${mb}mb.pcap
+profile=${2:-}
+file=bench-data/bench-${mb}mb${profile:+-stun}.pcap
 mkdir -p bench-data
 cargo build --release --quiet --bin edgecap --example gen_bench_capture
 if [ ! -s "$file" ]; then
-  ./target/release/examples/gen_bench_capture "$file" "$mb"
+  ./target/release/examples/gen_bench_capture "$file" "$mb" $profile
 fi
 bytes=$(stat -c %s "$file")
 packets=$(./target/release/edgecap summary --json "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["capture"]["packets"])')
@@ -39,5 +41,10 @@ echo "| command | wall time | packets/s | MB/s | peak RSS |"
 echo "| --- | --- | --- | --- | --- |"
 measure "edgecap summary --json" ./target/release/edgecap summary --json "$file"
 if command -v tshark >/dev/null; then
-  measure "tshark -q -z conv,udp" tshark -q -z conv,udp -r "$file"
+  if [ "$profile" = "--stun" ]; then
+    measure "tshark -Y stun -T fields" tshark -r "$file" -o stun.stunversion:Auto -Y stun -T fields \
+      -e frame.number -e stun.type -e stun.id -e stun.att.error -e stun.att.ipv4 -e stun.att.port
+  else
+    measure "tshark -q -z conv,udp" tshark -q -z conv,udp -r "$file"
+  fi
 fi
