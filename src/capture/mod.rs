@@ -14,6 +14,7 @@ mod ledger;
 mod pcap;
 mod pcapng;
 pub mod reader;
+mod resync;
 pub mod time;
 pub mod tsresol;
 pub mod writer;

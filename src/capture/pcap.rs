@@ -19,6 +19,7 @@
 use super::buffer::{RefillBuffer, MAX_BLOCK_LEN};
 use super::ledger::Ledger;
 use super::reader::Found;
+use super::resync::{scan_forward, Scan};
 use super::{LinkType, Timestamp, WarningKind};
 use crate::capture::endian::Endianness;
 use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header};
@@ -36,10 +37,6 @@ const DEFAULT_MAX_CAPLEN: u32 = 262_144;
 /// A resynchronisation candidate's timestamp must be within this many
 /// seconds of the last good record (a damaged region does not span a day).
 const RESYNC_MAX_TS_GAP_SECS: u32 = 86_400;
-
-/// How far past a corrupt record the reader scans for the next plausible
-/// record before giving up: two maximal records.
-pub const RESYNC_SCAN_LIMIT: usize = 2 * MAX_BLOCK_LEN;
 
 /// The pcap header's link-type field carries FCS flags in its top bits
 /// (draft-ietf-opsawg-pcap §4, Wireshark `LT_LINKTYPE`).
@@ -254,38 +251,15 @@ impl PcapParser {
     /// Skips forward byte by byte from a corrupt record to the next plausible
     /// one, with one warning for the damaged region. False when none is found.
     fn resync(&mut self, buf: &mut RefillBuffer, ledger: &mut Ledger, reason: &str) -> bool {
-        let offset = buf.offset();
-        let mut skipped = 0usize;
-        loop {
-            buf.consume(1);
-            skipped += 1;
-            if skipped > RESYNC_SCAN_LIMIT {
-                ledger.warn(
-                    WarningKind::CorruptRecord,
-                    offset,
-                    format!("{reason}; no plausible record in the next {RESYNC_SCAN_LIMIT} bytes, giving up"),
-                );
-                return false;
-            }
-            if !buf.ensure(RECORD_HEADER_LEN) {
-                let rest = buf.offset() - offset + buf.available().len() as u64;
-                ledger.warn(
-                    WarningKind::CorruptRecord,
-                    offset,
-                    format!("{reason}; no further record found, skipped {rest} bytes to the end"),
-                );
-                buf.consume(usize::MAX);
-                ledger.end_of_input(buf, "record", RECORD_HEADER_LEN);
-                return false;
-            }
-            if self.candidate_at(buf, 0, self.last_secs) {
-                ledger.warn(
-                    WarningKind::CorruptRecord,
-                    offset,
-                    format!("{reason}; skipped {skipped} bytes to the next plausible record"),
-                );
-                return true;
-            }
-        }
+        let scan = Scan {
+            step: 1,
+            header_len: RECORD_HEADER_LEN,
+            unit: "record",
+            target: "plausible record",
+        };
+        let last_secs = self.last_secs;
+        scan_forward(buf, ledger, reason, &scan, |buf| {
+            self.candidate_at(buf, 0, last_secs)
+        })
     }
 }

@@ -19,6 +19,7 @@ use super::buffer::{RefillBuffer, MAX_BLOCK_LEN};
 use super::endian::Endianness;
 use super::ledger::Ledger;
 use super::reader::Found;
+use super::resync::{scan_forward, Scan};
 use super::tsresol::TsResolution;
 use super::{LinkType, Timestamp, WarningKind};
 use pcap_parser::pcapng::{
@@ -59,10 +60,6 @@ const KNOWN_TYPES: [u32; 12] = [
     0x4000_0BAD,
     0x8000_0001,
 ];
-
-/// How far past a corrupt block the reader scans for the next sane block
-/// before giving up: two maximal blocks.
-pub const RESYNC_SCAN_LIMIT: usize = 2 * MAX_BLOCK_LEN;
 
 /// Offset of packet data in EPBs and obsolete Packet Blocks.
 const PACKET_DATA_AT: usize = 28;
@@ -387,42 +384,18 @@ impl PcapNgParser {
     /// of a known type with sane framing, with one warning for the damaged
     /// region. False when none is found.
     fn resync(&mut self, buf: &mut RefillBuffer, ledger: &mut Ledger, reason: &str) -> bool {
-        let offset = buf.offset();
-        let mut skipped = 0usize;
-        loop {
-            buf.consume(4);
-            skipped += 4;
-            if skipped > RESYNC_SCAN_LIMIT {
-                ledger.warn(
-                    WarningKind::CorruptRecord,
-                    offset,
-                    format!(
-                        "{reason}; no sane block in the next {RESYNC_SCAN_LIMIT} bytes, giving up"
-                    ),
-                );
-                return false;
-            }
-            if !buf.ensure(12) {
-                let rest = buf.offset() - offset + buf.available().len() as u64;
-                ledger.warn(
-                    WarningKind::CorruptRecord,
-                    offset,
-                    format!("{reason}; no further block found, skipped {rest} bytes to the end"),
-                );
-                buf.consume(usize::MAX);
-                ledger.end_of_input(buf, "block", 12);
-                return false;
-            }
-            if let Framing::Ok(block_type, ..) = self.framing_at(buf, 0) {
-                if KNOWN_TYPES.contains(&block_type) {
-                    ledger.warn(
-                        WarningKind::CorruptRecord,
-                        offset,
-                        format!("{reason}; skipped {skipped} bytes to the next sane block"),
-                    );
-                    return true;
-                }
-            }
-        }
+        let scan = Scan {
+            step: 4,
+            header_len: 12,
+            unit: "block",
+            target: "sane block",
+        };
+        scan_forward(
+            buf,
+            ledger,
+            reason,
+            &scan,
+            |buf| matches!(self.framing_at(buf, 0), Framing::Ok(block_type, ..) if KNOWN_TYPES.contains(&block_type)),
+        )
     }
 }
