@@ -17,3 +17,5 @@ for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapn
     >"$out" 2>/dev/null || true
   echo "$out: $(($(wc -l <"$out") - 1)) frames"
 done
+# tshark's STUN decode of the same captures (captures/NAME.stun.tsv).
+scripts/record-tshark-stun.sh

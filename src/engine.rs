@@ -1,13 +1,24 @@
-//! Drives one capture through the layers — reader, link/IP decoding, flow table
-//! and TCP reassembly — and collects the immutable [`Analysis`] that reports
-//! render.
+//! Drives one capture through the layers — reader, link/IP decoding, flow table,
+//! TCP reassembly and the protocol decoders — and collects the immutable
+//! [`Analysis`] that reports render.
 //!
 //! The engine streams: it holds one frame at a time plus the live flow state,
-//! so memory follows live flows and buffered out-of-order bytes, not file size.
+//! so memory follows live flows, buffered out-of-order bytes and the decoded
+//! protocol messages, not file size. [`analyze`] runs the capture into any
+//! [`FlowSink`]; [`analyze_capture`] runs the whole pipeline with a
+//! [`ProtoSink`], merges the protocol anomalies into the [`AnomalyLog`] and
+//! verifies MESSAGE-INTEGRITY with the [`AnalyzeOptions`] credentials.
+
+pub mod credentials;
+pub mod integrity;
+
+pub use credentials::{Credential, CredentialError};
+pub use integrity::{Integrity, IntegrityResults};
 
 use crate::capture::{CaptureFormat, CaptureReader, CaptureWarning, FrameNo, LinkType, Timestamp};
 use crate::net::table::{FlowRecord, FlowSink, FlowTable};
 use crate::net::{NetAnomaly, NetDecoder};
+use crate::proto::{ProtoAnalysis, ProtoMsg, ProtoSink, StunRecord};
 use std::collections::BTreeMap;
 
 /// How many anomalies are kept as examples; the rest are only counted.
@@ -48,13 +59,24 @@ impl CaptureInfo {
     }
 }
 
+/// One anomaly kept as an example, from any layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnomalyExample {
+    /// Stable id such as `tcp.overlap` or `stun.bad_fingerprint`.
+    pub id: &'static str,
+    /// The frame it was found at.
+    pub frame: FrameNo,
+    /// What exactly was seen (may quote capture bytes: sanitise before printing).
+    pub detail: String,
+}
+
 /// Anomalies by id, with the first few kept as examples.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AnomalyLog {
     /// How many of each anomaly id were seen.
     pub counts: BTreeMap<&'static str, u64>,
     /// The first [`MAX_ANOMALY_EXAMPLES`] anomalies, in frame order.
-    pub examples: Vec<NetAnomaly>,
+    pub examples: Vec<AnomalyExample>,
 }
 
 impl AnomalyLog {
@@ -62,8 +84,51 @@ impl AnomalyLog {
     pub fn push(&mut self, anomaly: NetAnomaly) {
         *self.counts.entry(anomaly.kind.id()).or_insert(0) += 1;
         if self.examples.len() < MAX_ANOMALY_EXAMPLES {
-            self.examples.push(anomaly);
+            self.examples.push(AnomalyExample {
+                id: anomaly.kind.id(),
+                frame: anomaly.frame,
+                detail: anomaly.detail,
+            });
         }
+    }
+
+    /// Adds the protocol layer's anomaly counts and examples (decoder
+    /// anomalies and the anomalies inside STUN messages), keeping the first
+    /// [`MAX_ANOMALY_EXAMPLES`] of all layers in frame order.
+    pub fn merge_proto(&mut self, proto: &ProtoAnalysis) {
+        for (id, n) in &proto.anomaly_counts {
+            *self.counts.entry(id).or_insert(0) += n;
+        }
+        let mut extra: Vec<AnomalyExample> = Vec::new();
+        for d in &proto.messages {
+            if extra.len() >= MAX_ANOMALY_EXAMPLES {
+                break;
+            }
+            match &d.msg {
+                ProtoMsg::Anomaly(a) => extra.push(AnomalyExample {
+                    id: a.id,
+                    frame: d.frames.last,
+                    detail: a.detail.clone(),
+                }),
+                ProtoMsg::Stun(r) => {
+                    for a in &r.msg.anomalies {
+                        extra.push(AnomalyExample {
+                            id: a.kind.id(),
+                            frame: d.frames.last,
+                            detail: format!("{} in {}", a, r.msg.msg_type.describe()),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if extra.is_empty() {
+            return;
+        }
+        self.examples.extend(extra);
+        // Stable: within a frame, network anomalies stay before protocol ones.
+        self.examples.sort_by_key(|e| e.frame);
+        self.examples.truncate(MAX_ANOMALY_EXAMPLES);
     }
 
     /// Total anomalies seen.
@@ -79,8 +144,45 @@ pub struct Analysis {
     pub capture: CaptureInfo,
     /// Every flow, in order of first appearance.
     pub flows: Vec<FlowRecord>,
-    /// Malformed or suspicious traffic.
+    /// Malformed or suspicious traffic, from every layer.
     pub anomalies: AnomalyLog,
+    /// What the protocol decoders found (empty when [`analyze`] ran with
+    /// another sink).
+    pub proto: ProtoAnalysis,
+    /// MESSAGE-INTEGRITY checks by index in `proto.messages` (only messages
+    /// a credential applied to).
+    pub integrity: IntegrityResults,
+}
+
+impl Analysis {
+    /// The integrity state of `proto.messages[index]`, the STUN record `r`.
+    pub fn integrity_of(&self, index: usize, r: &StunRecord) -> Integrity {
+        match self.integrity.get(&index) {
+            Some(v) => *v,
+            None if r.msg.integrity().is_some() => Integrity::Present,
+            None => Integrity::Absent,
+        }
+    }
+}
+
+/// Options of [`analyze_capture`].
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {
+    /// Long-term credentials to verify MESSAGE-INTEGRITY with.
+    pub credentials: Vec<Credential>,
+}
+
+/// Runs the whole pipeline — network layers and protocol decoders — and
+/// returns the analysis with the protocol results, protocol anomalies merged
+/// and MESSAGE-INTEGRITY verified with `opts.credentials`.
+pub fn analyze_capture(reader: CaptureReader, name: &str, opts: &AnalyzeOptions) -> Analysis {
+    let mut sink = ProtoSink::new();
+    let mut analysis = analyze(reader, name, &mut sink);
+    let proto = sink.finish();
+    analysis.anomalies.merge_proto(&proto);
+    analysis.integrity = integrity::verify_all(&proto, &opts.credentials);
+    analysis.proto = proto;
+    analysis
 }
 
 /// Reads the whole capture, passing flow payloads to `sink`, and returns the analysis.
@@ -127,5 +229,7 @@ pub fn analyze(mut reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -
         capture: info,
         flows,
         anomalies: log,
+        proto: ProtoAnalysis::default(),
+        integrity: IntegrityResults::new(),
     }
 }

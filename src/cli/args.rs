@@ -1,5 +1,6 @@
 //! Command-line flags (clap derive). Validation only; no behaviour.
 
+use crate::engine::Credential;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -37,4 +38,11 @@ pub struct SummaryArgs {
     /// Print at most this many flows in the text summary (0 = all).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_flows: usize,
+    /// Print at most this many steps per TURN allocation story in the text summary (0 = all).
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub max_steps: usize,
+    /// Verify MESSAGE-INTEGRITY with this long-term credential (repeatable). The realm may
+    /// contain colons: the user ends at the first colon, the password starts after the last.
+    #[arg(long = "credential", value_name = "USER:REALM:PASSWORD")]
+    pub credentials: Vec<Credential>,
 }

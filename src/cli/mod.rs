@@ -4,8 +4,7 @@
 pub mod args;
 
 use crate::capture::CaptureReader;
-use crate::engine::{analyze, Analysis};
-use crate::net::table::NullSink;
+use crate::engine::{analyze_capture, Analysis, AnalyzeOptions};
 use crate::report::{json::Report, text};
 use crate::{Error, ErrorKind};
 use args::{Cli, Command, SummaryArgs};
@@ -53,14 +52,17 @@ pub fn open_capture(path: &Path) -> Result<CaptureReader, Error> {
     CaptureReader::new(input, &name)
 }
 
-/// Opens and analyses a capture.
-pub fn load(path: &Path) -> Result<Analysis, Error> {
+/// Opens and analyses a capture through every layer, protocols included.
+pub fn load(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, Error> {
     let reader = open_capture(path)?;
-    Ok(analyze(reader, &path.display().to_string(), &mut NullSink))
+    Ok(analyze_capture(reader, &path.display().to_string(), opts))
 }
 
 fn summary(args: &SummaryArgs) -> ExitCode {
-    let analysis = match load(&args.file) {
+    let opts = AnalyzeOptions {
+        credentials: args.credentials.clone(),
+    };
+    let analysis = match load(&args.file, &opts) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("edgecap: {e}");
@@ -74,6 +76,7 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     } else {
         let opts = text::TextOptions {
             max_flows: args.max_flows,
+            max_steps: args.max_steps,
         };
         out.write_all(text::render(&analysis, opts).as_bytes())
     };

@@ -1,4 +1,5 @@
-//! Test helpers for the protocol layer: hand-built STUN / MS-TURN messages,
+//! Test helpers for the protocol layer: hand-built STUN / MS-TURN messages
+//! (the generic builders live in [`crate::synth::stun`] and are re-exported here),
 //! stream framings, a harness that drives [`ProtoSink`] with synthetic flow
 //! events, and in-memory pcap captures for full-pipeline tests.
 
@@ -13,33 +14,7 @@ use crate::net::reassembly::{FrameSpan, StreamEvent};
 use crate::net::table::{FlowRecord, FlowSink, TcpRecord};
 use crate::net::{Direction, Endpoint, FlowId, Transport};
 
-/// RFC 5389 txid: cookie then 12 bytes of `n`.
-pub fn rfc_txid(n: u8) -> [u8; 16] {
-    let mut t = [n; 16];
-    t[..4].copy_from_slice(&[0x21, 0x12, 0xA4, 0x42]);
-    t
-}
-
-/// Cookieless MS-TURN (OCS 2007 style) txid of 16 bytes of `n`.
-pub fn ms_txid(n: u8) -> [u8; 16] {
-    [n | 0x80; 16]
-}
-
-/// One message from header fields and TLVs.
-pub fn build(typ: u16, txid: &[u8; 16], attrs: &[(u16, Vec<u8>)], padding: Padding) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (t, v) in attrs {
-        body.extend_from_slice(&t.to_be_bytes());
-        body.extend_from_slice(&(v.len() as u16).to_be_bytes());
-        body.extend_from_slice(v);
-        body.resize(body.len() + padding.pad(v.len()), 0);
-    }
-    let mut m = typ.to_be_bytes().to_vec();
-    m.extend_from_slice(&(body.len() as u16).to_be_bytes());
-    m.extend_from_slice(txid);
-    m.extend_from_slice(&body);
-    m
-}
+pub use crate::synth::stun::{build, channel_data, ms_frame, ms_txid, rfc4571, rfc_txid};
 
 /// A socket address from text.
 pub fn sa(s: &str) -> SocketAddr {
@@ -47,9 +22,7 @@ pub fn sa(s: &str) -> SocketAddr {
 }
 
 fn error_code(code: u16, reason: &str) -> Vec<u8> {
-    let mut v = vec![0, 0, (code / 100) as u8, (code % 100) as u8];
-    v.extend_from_slice(reason.as_bytes());
-    v
+    crate::synth::stun::error_code(code, reason)
 }
 
 /// RFC Binding request.
@@ -221,32 +194,6 @@ pub fn ms_data_ind(n: u8, remote: &str) -> Vec<u8> {
         (0x0013, vec![0x80, 9]),
     ];
     build(0x0115, &ms_txid(n), &attrs, Padding::Unpadded)
-}
-
-/// An MS-TURN TCP frame of `kind` (2 control, 3 data).
-pub fn ms_frame(kind: u8, payload: &[u8]) -> Vec<u8> {
-    let mut f = vec![kind, 0];
-    f.extend_from_slice(&(payload.len() as u16).to_be_bytes());
-    f.extend_from_slice(payload);
-    f
-}
-
-/// An RFC 4571 record.
-pub fn rfc4571(payload: &[u8]) -> Vec<u8> {
-    let mut f = (payload.len() as u16).to_be_bytes().to_vec();
-    f.extend_from_slice(payload);
-    f
-}
-
-/// ChannelData frame; `pad` to a multiple of 4 for streams.
-pub fn channel_data(channel: u16, payload: &[u8], pad: bool) -> Vec<u8> {
-    let mut f = channel.to_be_bytes().to_vec();
-    f.extend_from_slice(&(payload.len() as u16).to_be_bytes());
-    f.extend_from_slice(payload);
-    if pad {
-        f.resize(f.len().div_ceil(4) * 4, 0);
-    }
-    f
 }
 
 /// Drives a [`ProtoSink`] with synthetic events of one flow.

@@ -1,9 +1,16 @@
 //! The JSON document printed by `edgecap summary --json`: one object whose
 //! schema is documented in the README. Keys are added, never renamed.
+//!
+//! Large arrays (`flows`, `stun`, `allocations`, `turn_channels`) are
+//! serialised lazily from the analysis, one element at a time; the protocol
+//! keys live in [`super::json_stun`] and [`super::json_proto`].
 
+use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
+use super::json_stun::StunArrayJson;
 use crate::engine::Analysis;
 use crate::net::table::FlowRecord;
 use crate::net::Transport;
+use crate::proto::ProtoAnalysis;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -18,16 +25,34 @@ pub struct Report<'a> {
     pub capture: CaptureJson,
     /// Every flow, in order of first appearance.
     pub flows: FlowsJson<'a>,
+    /// Every decoded STUN / TURN / MS-TURN message, in frame order.
+    pub stun: StunArrayJson<'a>,
+    /// One entry per TLS or pseudo-TLS handshake, by flow.
+    pub tls: TlsArrayJson<'a>,
+    /// The TURN allocation stories.
+    pub allocations: AllocationsJson<'a>,
+    /// TURN data channel counters per flow, channel and direction.
+    pub turn_channels: TurnChannelsJson<'a>,
     /// Malformed or suspicious traffic.
     pub anomalies: AnomaliesJson,
 }
 
-/// `flows`: serialised lazily from the flow records.
-pub struct FlowsJson<'a>(pub &'a [FlowRecord]);
+/// `flows`: serialised lazily from the flow records, with each flow's
+/// protocol label from the protocol layer.
+pub struct FlowsJson<'a> {
+    /// The flow records.
+    pub flows: &'a [FlowRecord],
+    /// The protocol results (labels).
+    pub proto: &'a ProtoAnalysis,
+}
 
 impl Serialize for FlowsJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(flow_json))
+        serializer.collect_seq(
+            self.flows
+                .iter()
+                .map(|f| flow_json(f, self.proto.flow_label(f.id))),
+        )
     }
 }
 
@@ -74,6 +99,8 @@ pub struct FlowJson {
     pub id: u32,
     /// `"tcp"` or `"udp"`.
     pub transport: &'static str,
+    /// Application protocol label: "stun", "ms-turn", "pseudo-tls+ms-turn", "tls", "unknown".
+    pub protocol: &'static str,
     /// Client address as `ip:port` / `[ipv6]:port`.
     pub client: String,
     /// Server address.
@@ -189,7 +216,14 @@ impl<'a> Report<'a> {
                     .collect(),
                 warnings: c.warnings.iter().map(|w| w.to_string()).collect(),
             },
-            flows: FlowsJson(&analysis.flows),
+            flows: FlowsJson {
+                flows: &analysis.flows,
+                proto: &analysis.proto,
+            },
+            stun: StunArrayJson(analysis),
+            tls: TlsArrayJson(analysis),
+            allocations: AllocationsJson(analysis),
+            turn_channels: TurnChannelsJson(analysis),
             anomalies: AnomaliesJson {
                 counts: analysis.anomalies.counts.clone(),
                 examples: analysis
@@ -197,9 +231,9 @@ impl<'a> Report<'a> {
                     .examples
                     .iter()
                     .map(|a| AnomalyJson {
-                        id: a.kind.id(),
+                        id: a.id,
                         frame: a.frame.0,
-                        detail: a.detail.clone(),
+                        detail: super::safe::escape(&a.detail).into_owned(),
                     })
                     .collect(),
             },
@@ -221,10 +255,11 @@ impl<'a> Report<'a> {
     }
 }
 
-fn flow_json(f: &FlowRecord) -> FlowJson {
+fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
     FlowJson {
         id: f.id.0,
         transport: f.transport.as_str(),
+        protocol,
         client: f.client.to_string(),
         server: f.server.to_string(),
         packets: f.total_packets(),

@@ -2,13 +2,47 @@
 //!
 //! Reports only read the analysis; they never see packet bytes. Everything
 //! printed iterates in a defined order (flows by id, anomalies by id), so the
-//! same capture always gives byte-identical output.
+//! same capture always gives byte-identical output. Every string that comes
+//! from a capture goes through [`safe`] before it is printed.
 
 pub mod json;
+pub mod json_proto;
+pub mod json_stun;
+pub mod safe;
+pub mod story;
 pub mod text;
+pub mod tls;
 
+#[cfg(test)]
+mod test_fixture;
+
+use crate::capture::FrameNo;
+use crate::engine::Analysis;
 use crate::net::tcp_state::TcpOutcome;
-use crate::net::Direction;
+use crate::net::{Direction, FlowId};
+use crate::proto::{AllocationStory, ProtoMsg, StunRecord};
+
+/// The allocation stories in the order their first step appears in the
+/// capture (stories without steps last, in the protocol layer's order).
+pub fn stories_in_order(analysis: &Analysis) -> Vec<&AllocationStory> {
+    let mut v: Vec<&AllocationStory> = analysis.proto.allocations.iter().collect();
+    v.sort_by_key(|s| s.steps.first().map_or(u64::MAX, |st| st.frame.0));
+    v
+}
+
+/// The STUN message of `flow` completed at `frame` (binary search over the
+/// frame-ordered protocol messages).
+pub fn stun_at(analysis: &Analysis, flow: FlowId, frame: FrameNo) -> Option<&StunRecord> {
+    let msgs = &analysis.proto.messages;
+    let start = msgs.partition_point(|d| d.frames.last < frame);
+    msgs[start..]
+        .iter()
+        .take_while(|d| d.frames.last == frame)
+        .find_map(|d| match &d.msg {
+            ProtoMsg::Stun(r) if r.flow == flow => Some(&**r),
+            _ => None,
+        })
+}
 
 /// `"client"` or `"server"`: the side that sent packets travelling in `dir`.
 pub fn sender_name(dir: Direction) -> &'static str {

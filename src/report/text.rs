@@ -1,7 +1,12 @@
 //! The human summary printed by `edgecap summary`: capture facts, damage
-//! warnings, anomalies and a table of flows, in plain aligned columns that
-//! paste cleanly into a ticket.
+//! warnings, anomalies, a table of flows, the TURN allocation stories and
+//! the TLS handshakes, in plain aligned columns that paste cleanly into a
+//! ticket. Every string taken from the capture is escaped by
+//! [`super::safe`].
 
+use super::safe::escape;
+use super::story::render_story;
+use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
 use crate::engine::Analysis;
 use crate::net::table::FlowRecord;
 use std::fmt::Write;
@@ -11,11 +16,16 @@ use std::fmt::Write;
 pub struct TextOptions {
     /// Print at most this many flows (0 = all).
     pub max_flows: usize,
+    /// Print at most this many steps per allocation story (0 = all).
+    pub max_steps: usize,
 }
 
 impl Default for TextOptions {
     fn default() -> Self {
-        TextOptions { max_flows: 100 }
+        TextOptions {
+            max_flows: 100,
+            max_steps: 40,
+        }
     }
 }
 
@@ -25,13 +35,77 @@ pub fn render(analysis: &Analysis, opts: TextOptions) -> String {
     capture_section(&mut out, analysis);
     warnings_section(&mut out, analysis);
     anomalies_section(&mut out, analysis);
-    flows_section(&mut out, &analysis.flows, opts);
+    flows_section(&mut out, analysis, opts);
+    allocations_section(&mut out, analysis, opts);
+    tls_section(&mut out, analysis);
     out
+}
+
+fn allocations_section(out: &mut String, analysis: &Analysis, opts: TextOptions) {
+    let stories = &analysis.proto.allocations;
+    if stories.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nTURN allocations ({})", stories.len());
+    for story in super::stories_in_order(analysis) {
+        let mut block = String::new();
+        render_story(&mut block, analysis, story, opts.max_steps);
+        for line in block.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+}
+
+fn tls_section(out: &mut String, analysis: &Analysis) {
+    let list = handshakes(analysis);
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nTLS handshakes ({})", list.len());
+    for h in &list {
+        let flow = analysis.proto.flows.get(&h.flow);
+        let mut line = match flow {
+            Some(f) => format!(
+                "flow {}  {} {} → {}  {}",
+                h.flow,
+                f.transport.as_str(),
+                f.client,
+                f.server,
+                h.kind.as_str()
+            ),
+            None => format!("flow {}  {}", h.flow, h.kind.as_str()),
+        };
+        if let Some(v) = h.version {
+            let _ = write!(line, "  {}", version_text(v));
+        }
+        if let Some(sni) = h.sni {
+            let _ = write!(line, "  sni \"{}\"", escape(sni));
+        }
+        if let Some(c) = h.cipher_suite {
+            let _ = write!(line, "  {}", cipher_text(c));
+        }
+        if let Some(a) = h.alerts.first() {
+            let _ = write!(
+                line,
+                "  alert {} {} from {} (frame {})",
+                alert_level(&a.alert),
+                alert_description(&a.alert),
+                super::sender_name(a.dir),
+                a.frame
+            );
+        }
+        let state = match (h.completed, h.client_hello_frame, h.server_hello_frame) {
+            (true, _, _) => "completed".to_string(),
+            (false, Some(f), None) => format!("no ServerHello (ClientHello frame {f})"),
+            (false, _, _) => "not completed".to_string(),
+        };
+        let _ = writeln!(out, "  {line}  {state}");
+    }
 }
 
 fn capture_section(out: &mut String, analysis: &Analysis) {
     let c = &analysis.capture;
-    let _ = writeln!(out, "Capture {}", c.name);
+    let _ = writeln!(out, "Capture {}", escape(&c.name));
     let format = if c.compressed {
         format!("{} (gzip)", c.format.as_str())
     } else {
@@ -73,7 +147,7 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
     }
     let _ = writeln!(out, "\nWarnings ({})", warnings.len());
     for w in warnings {
-        let _ = writeln!(out, "  ! {w}");
+        let _ = writeln!(out, "  ! {}", escape(&w.to_string()));
     }
 }
 
@@ -84,7 +158,7 @@ fn anomalies_section(out: &mut String, analysis: &Analysis) {
     }
     let _ = writeln!(out, "\nAnomalies ({})", log.total());
     for (id, count) in &log.counts {
-        let first = log.examples.iter().find(|a| a.kind.id() == *id);
+        let first = log.examples.iter().find(|a| a.id == *id);
         match first {
             Some(a) => {
                 let _ = writeln!(out, "  {id:<32} {count:>8}  first at frame {}", a.frame);
@@ -96,7 +170,8 @@ fn anomalies_section(out: &mut String, analysis: &Analysis) {
     }
 }
 
-fn flows_section(out: &mut String, flows: &[FlowRecord], opts: TextOptions) {
+fn flows_section(out: &mut String, analysis: &Analysis, opts: TextOptions) {
+    let flows = &analysis.flows;
     let _ = writeln!(out, "\nFlows ({})", flows.len());
     if flows.is_empty() {
         return;
@@ -115,9 +190,13 @@ fn flows_section(out: &mut String, flows: &[FlowRecord], opts: TextOptions) {
         "BYTES",
         "FRAMES",
         "DURATION",
+        "PROTOCOL",
         "TCP OUTCOME",
     ];
-    let rows: Vec<[String; 9]> = flows[..shown].iter().map(flow_row).collect();
+    let rows: Vec<[String; 10]> = flows[..shown]
+        .iter()
+        .map(|f| flow_row(f, analysis.proto.flow_label(f.id)))
+        .collect();
     let mut widths = header.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -125,7 +204,9 @@ fn flows_section(out: &mut String, flows: &[FlowRecord], opts: TextOptions) {
         }
     }
     // Numbers right-aligned, text left-aligned.
-    let right = [true, false, false, false, true, true, false, true, false];
+    let right = [
+        true, false, false, false, true, true, false, true, false, false,
+    ];
     let mut line = |cells: &[String]| {
         let mut s = String::from(" ");
         for (i, cell) in cells.iter().enumerate() {
@@ -150,7 +231,7 @@ fn flows_section(out: &mut String, flows: &[FlowRecord], opts: TextOptions) {
     }
 }
 
-fn flow_row(f: &FlowRecord) -> [String; 9] {
+fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
     let mut outcome = super::outcome_name(f.tcp_outcome()).to_string();
     if let Some(tcp) = &f.tcp {
         if let (Some(by), false) = (
@@ -172,6 +253,36 @@ fn flow_row(f: &FlowRecord) -> [String; 9] {
         f.total_bytes().to_string(),
         format!("{}-{}", f.first_frame, f.last_frame),
         format!("{:.3} s", f.last_ts.seconds_since(f.first_ts)),
+        protocol.to_string(),
         outcome,
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::safe::is_unsafe_char;
+    use super::super::test_fixture::{coturn, hostile};
+    use super::*;
+    use crate::engine::AnalyzeOptions;
+
+    #[test]
+    fn flows_table_has_a_protocol_column() {
+        let a = coturn(&AnalyzeOptions::default());
+        let t = render(&a, TextOptions::default());
+        assert!(t.contains(" DURATION PROTOCOL TCP OUTCOME\n"), "{t}");
+        assert!(t.contains("0.001 s stun     -\n"), "{t}");
+        assert!(t.contains("0.040 s unknown  -\n"), "{t}");
+        assert!(
+            t.contains("\nTURN allocations (6)\n  udp 127.0.0.1:52261 → 127.0.0.1:3478  allocated"),
+            "{t}"
+        );
+        assert!(!t.contains("TLS handshakes"), "{t}");
+    }
+
+    #[test]
+    fn nothing_unsafe_reaches_the_terminal() {
+        let t = render(&hostile(), TextOptions::default());
+        assert!(!t.chars().any(|c| c != '\n' && is_unsafe_char(c)), "{t:?}");
+        assert!(t.contains("TURN allocations (1)"), "{t}");
+    }
 }

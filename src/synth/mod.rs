@@ -37,6 +37,7 @@ pub mod frag;
 pub mod ip;
 pub mod link;
 pub mod samples;
+pub mod stun;
 pub mod tcp;
 
 pub use ip::{IpBuilder, Ipv6Ext, Tcp};

@@ -13,8 +13,26 @@
 //!   overlapping segments, sequence wraparound and a snaplen-cut frame.
 //! * `damaged-truncated.pcap` — `tcp-outcomes.pcap` cut in the middle of its last record.
 //! * `damaged-corrupt.pcapng` — a pcapng whose third packet block has a lying length.
+//! * `msturn-udp.pcap` — MS-TURN allocations on UDP 3478 with and without the
+//!   RFC cookie in the header, Set Active Destination, Send, Data Indication,
+//!   RTP after SAD, and a 436 Unknown User ([`msturn_udp`]).
+//! * `msturn-tcp443.pcap` — MS-TURN over pseudo-TLS on TCP 443 with split,
+//!   out-of-order and retransmitted segments, a connection starting directly
+//!   with MS-TURN frames, and the refused relay connections of field case 1
+//!   ([`msturn_tcp443`]).
+//! * `rfc-tcp-framings.pcap` — RFC STUN over TCP 80 (coalesced and split
+//!   messages), RFC 4571 ICE-TCP checks, ChannelData on UDP and padded on TCP,
+//!   a bad FINGERPRINT, IPv6 XOR addresses, TLS 1.2 on 5061 ending in a fatal
+//!   alert ([`rfc_tcp_framings`]).
 //!
 //! `cargo run --example gen_captures` writes them.
+
+mod stun_captures;
+
+pub use stun_captures::{
+    msturn_tcp443, msturn_udp, rfc_tcp_framings, BlindStun, ICE_PASSWORD, MS_PASSWORD, MS_REALM,
+    MS_UNKNOWN_USERNAME, MS_USERNAME, RFC_PASSWORD, RFC_REALM, RFC_USERNAME,
+};
 
 use super::{self as synth, link, IpBuilder, Ipv6Ext, Tcp, TcpConversation};
 use crate::capture::writer::{gzip, PcapNgWriter, PcapOptions, PcapWriter};
@@ -264,5 +282,17 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
         ("tcp-outcomes.pcap", outcomes),
         ("damaged-truncated.pcap", truncated),
         ("damaged-corrupt.pcapng", damaged_corrupt()?),
+        ("msturn-udp.pcap", msturn_udp()?),
+        ("msturn-tcp443.pcap", msturn_tcp443()?.0),
+        ("rfc-tcp-framings.pcap", rfc_tcp_framings()?.0),
     ])
+}
+
+/// The STUN messages of the sample captures that tshark cannot decode
+/// (MS-TURN framing on TCP 443, with or without pseudo-TLS; RFC 4571 records
+/// after a non-STUN record), with the frame at which edgecap must report each.
+pub fn tshark_blind_stun() -> io::Result<Vec<BlindStun>> {
+    let mut all = msturn_tcp443()?.1;
+    all.extend(rfc_tcp_framings()?.1);
+    Ok(all)
 }

@@ -1,0 +1,458 @@
+//! The `stun` array of the JSON report: one object per decoded STUN / TURN /
+//! MS-TURN message, in frame order, serialised lazily straight from the
+//! analysis (no second copy of the messages is built).
+//!
+//! Every string that comes from the capture goes through
+//! [`super::safe::text_or_hex`]; opaque values are hex, capped at
+//! [`MAX_HEX_BYTES`] bytes so a DATA attribute cannot bloat the report.
+
+use std::borrow::Cow;
+use std::net::SocketAddr;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::safe::{hex, text_or_hex, HEX_PREFIX};
+use crate::engine::Analysis;
+use crate::net::Direction;
+use crate::proto::stun::{AttrKind, AttrValue, Attribute, FingerprintStatus, PasswordAlgorithm};
+use crate::proto::{ProtoMsg, StunRecord};
+
+/// Opaque attribute values longer than this are cut in the report (the
+/// `length` field keeps the real length).
+pub const MAX_HEX_BYTES: usize = 256;
+
+/// `stun`: serialised lazily from `analysis.proto.messages`.
+pub struct StunArrayJson<'a>(pub &'a Analysis);
+
+impl Serialize for StunArrayJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let a = self.0;
+        serializer.collect_seq(a.proto.messages.iter().enumerate().filter_map(
+            |(i, d)| match &d.msg {
+                ProtoMsg::Stun(r) => Some(stun_entry(a, i, r)),
+                _ => None,
+            },
+        ))
+    }
+}
+
+/// `"to_server"` or `"to_client"`.
+pub fn direction_name(dir: Direction) -> &'static str {
+    match dir {
+        Direction::ToServer => "to_server",
+        Direction::ToClient => "to_client",
+    }
+}
+
+/// One STUN message.
+#[derive(Serialize)]
+pub struct StunEntry<'a> {
+    /// Completing frame.
+    pub frame: u64,
+    /// First frame of the message (differs on TCP when split).
+    pub first_frame: u64,
+    /// Time of the completing frame.
+    pub time: String,
+    /// Flow id.
+    pub flow: u32,
+    /// `"udp"` / `"tcp"`.
+    pub transport: &'static str,
+    /// `"to_server"` / `"to_client"`.
+    pub direction: &'static str,
+    /// Sender.
+    pub src: String,
+    /// Receiver.
+    pub dst: String,
+    /// Stream framing name.
+    pub framing: &'static str,
+    /// Dialect name.
+    pub dialect: &'static str,
+    /// Message type, `0x0113`.
+    #[serde(rename = "type")]
+    pub msg_type: String,
+    /// Method name.
+    pub method: &'static str,
+    /// Class name.
+    pub class: &'static str,
+    /// Hex of header bytes 4..20.
+    pub transaction_id: String,
+    /// Attributes in wire order.
+    pub attributes: Vec<AttrJson<'a>>,
+    /// ERROR-CODE.
+    pub error: Option<ErrorJson<'a>>,
+    /// XOR-MAPPED-ADDRESS.
+    pub xor_mapped_address: Option<SocketAddr>,
+    /// MAPPED-ADDRESS.
+    pub mapped_address: Option<SocketAddr>,
+    /// The allocation's relayed address, whatever the dialect.
+    pub relayed_address: Option<SocketAddr>,
+    /// XOR-PEER-ADDRESS.
+    pub xor_peer_address: Option<SocketAddr>,
+    /// REALM, display-safe.
+    pub realm: Option<Cow<'a, str>>,
+    /// USERNAME, display-safe.
+    pub username: Option<Cow<'a, str>>,
+    /// NONCE, display-safe.
+    pub nonce: Option<Cow<'a, str>>,
+    /// LIFETIME seconds.
+    pub lifetime: Option<u32>,
+    /// SOFTWARE, display-safe.
+    pub software: Option<Cow<'a, str>>,
+    /// MS-VERSION.
+    pub ms_version: Option<u32>,
+    /// `"good"` / `"bad"` / null.
+    pub fingerprint: Option<&'static str>,
+    /// `"absent"` / `"present"` / `"valid"` / `"invalid"`.
+    pub integrity: &'static str,
+    /// Request frame this response answers.
+    pub response_to: Option<u64>,
+    /// Frame of this request's first response.
+    pub response_in: Option<u64>,
+    /// Milliseconds from request to this response.
+    pub rtt_ms: Option<f64>,
+    /// For a copy: the frame of the first copy.
+    pub retransmission_of: Option<u64>,
+    /// Copies that followed this original.
+    pub retransmissions: u32,
+    /// A request that never got an answer.
+    pub unanswered: bool,
+    /// Anomaly ids found in the message.
+    pub anomalies: Vec<&'static str>,
+}
+
+/// One attribute.
+#[derive(Serialize)]
+pub struct AttrJson<'a> {
+    /// Wire type, `0x0020`.
+    #[serde(rename = "type")]
+    pub typ: String,
+    /// Name in this dialect.
+    pub name: &'static str,
+    /// Value length on the wire.
+    pub length: usize,
+    /// Decoded value.
+    pub value: ValueJson<'a>,
+}
+
+/// ERROR-CODE.
+#[derive(Serialize)]
+pub struct ErrorJson<'a> {
+    /// Class × 100 + number.
+    pub code: u16,
+    /// Reason phrase, display-safe.
+    pub reason: Cow<'a, str>,
+}
+
+/// A decoded attribute value.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum ValueJson<'a> {
+    /// Flag attributes.
+    Null,
+    /// Text (display-safe) or `hex:` bytes.
+    Text(Cow<'a, str>),
+    /// A transport address.
+    Addr(SocketAddr),
+    /// A number.
+    Num(u64),
+    /// A flag.
+    Bool(bool),
+    /// A list.
+    List(Vec<ValueJson<'a>>),
+    /// Named fields, in this order.
+    Fields(Fields<'a>),
+}
+
+/// An object with fields in a fixed order.
+pub struct Fields<'a>(pub Vec<(&'static str, ValueJson<'a>)>);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut m = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Attributes whose raw value is text (RFC 5389 UTF-8 strings and the MS
+/// text attributes).
+fn is_text(kind: AttrKind) -> bool {
+    matches!(
+        kind,
+        AttrKind::Username
+            | AttrKind::Realm
+            | AttrKind::Nonce
+            | AttrKind::Software
+            | AttrKind::AlternateDomain
+            | AttrKind::MsAlternateHostName
+            | AttrKind::SipCallId
+            | AttrKind::SipDialogId
+    )
+}
+
+/// `hex:` + hex of `b`, cut after [`MAX_HEX_BYTES`] bytes with `…`.
+pub fn capped_hex(b: &[u8]) -> String {
+    let shown = &b[..b.len().min(MAX_HEX_BYTES)];
+    let mut s = format!("{HEX_PREFIX}{}", hex(shown));
+    if shown.len() < b.len() {
+        s.push('…');
+    }
+    s
+}
+
+fn num(n: impl Into<u64>) -> ValueJson<'static> {
+    ValueJson::Num(n.into())
+}
+
+fn pw_alg(p: &PasswordAlgorithm) -> ValueJson<'static> {
+    ValueJson::Fields(Fields(vec![
+        ("algorithm", num(p.algorithm)),
+        ("params", ValueJson::Text(Cow::Owned(capped_hex(&p.params)))),
+    ]))
+}
+
+/// The JSON value of one attribute.
+pub fn attr_value(a: &Attribute) -> ValueJson<'_> {
+    let fields = |v: Vec<(&'static str, ValueJson<'static>)>| ValueJson::Fields(Fields(v));
+    match &a.value {
+        AttrValue::Raw if is_text(a.kind) => ValueJson::Text(text_or_hex(&a.raw)),
+        AttrValue::Raw | AttrValue::Malformed => ValueJson::Text(Cow::Owned(capped_hex(&a.raw))),
+        AttrValue::Empty => ValueJson::Null,
+        AttrValue::Address(x) | AttrValue::XorAddress(x) => ValueJson::Addr(*x),
+        AttrValue::U16(n) => num(*n),
+        AttrValue::U32(n) if a.kind == AttrKind::Fingerprint => {
+            ValueJson::Text(Cow::Owned(format!("0x{n:08x}")))
+        }
+        AttrValue::U32(n) => num(*n),
+        AttrValue::U64(n) => num(*n),
+        AttrValue::Family(n) | AttrValue::Transport(n) => num(*n),
+        AttrValue::EvenPort { reserve } => fields(vec![("reserve", ValueJson::Bool(*reserve))]),
+        AttrValue::ErrorCode(e) => ValueJson::Fields(Fields(vec![
+            ("code", num(e.code)),
+            ("reason", ValueJson::Text(text_or_hex(&e.reason))),
+        ])),
+        AttrValue::AddressErrorCode { family, error } => ValueJson::Fields(Fields(vec![
+            ("family", num(*family)),
+            ("code", num(error.code)),
+            ("reason", ValueJson::Text(text_or_hex(&error.reason))),
+        ])),
+        AttrValue::AttributeList(list) => ValueJson::List(
+            list.iter()
+                .map(|t| ValueJson::Text(Cow::Owned(format!("0x{t:04x}"))))
+                .collect(),
+        ),
+        AttrValue::PasswordAlgorithm(p) => pw_alg(p),
+        AttrValue::PasswordAlgorithms(ps) => ValueJson::List(ps.iter().map(pw_alg).collect()),
+        AttrValue::Icmp {
+            icmp_type,
+            code,
+            data,
+        } => fields(vec![
+            ("icmp_type", num(*icmp_type)),
+            ("code", num(*code)),
+            ("data", num(*data)),
+        ]),
+        AttrValue::TransmitCounter { request, response } => fields(vec![
+            ("request", num(*request)),
+            ("response", num(*response)),
+        ]),
+        AttrValue::NetworkInfo { network_id, cost } => {
+            fields(vec![("network_id", num(*network_id)), ("cost", num(*cost))])
+        }
+        AttrValue::MsSequenceNumber {
+            connection_id,
+            sequence,
+        } => fields(vec![
+            (
+                "connection_id",
+                ValueJson::Text(Cow::Owned(capped_hex(connection_id))),
+            ),
+            ("sequence", num(*sequence)),
+        ]),
+        AttrValue::MsServiceQuality {
+            stream_type,
+            quality,
+        } => fields(vec![
+            ("stream_type", num(*stream_type)),
+            ("quality", num(*quality)),
+        ]),
+        AttrValue::BandwidthAmount {
+            min_send,
+            max_send,
+            min_recv,
+            max_recv,
+        } => fields(vec![
+            ("min_send", num(*min_send)),
+            ("max_send", num(*max_send)),
+            ("min_recv", num(*min_recv)),
+            ("max_recv", num(*max_recv)),
+        ]),
+        AttrValue::SiteReservation {
+            flags,
+            max_send,
+            max_recv,
+        } => fields(vec![
+            ("flags", num(*flags)),
+            ("max_send", num(*max_send)),
+            ("max_recv", num(*max_recv)),
+        ]),
+        AttrValue::LocationProfile {
+            peer,
+            own,
+            federation,
+        } => fields(vec![
+            ("peer", num(*peer)),
+            ("own", num(*own)),
+            ("federation", num(*federation)),
+        ]),
+    }
+}
+
+/// Builds the entry for `r`, the message at `index` of `analysis.proto.messages`.
+pub fn stun_entry<'a>(analysis: &'a Analysis, index: usize, r: &'a StunRecord) -> StunEntry<'a> {
+    let m = &r.msg;
+    let flow = analysis.proto.flows.get(&r.flow);
+    let (client, server) = flow.map_or((String::new(), String::new()), |f| {
+        (f.client.to_string(), f.server.to_string())
+    });
+    let (src, dst) = match r.dir {
+        Direction::ToServer => (client, server),
+        Direction::ToClient => (server, client),
+    };
+    let text = |b: Option<&'a [u8]>| b.map(text_or_hex);
+    StunEntry {
+        frame: r.frames.last.0,
+        first_frame: r.frames.first.0,
+        time: r.ts.to_string(),
+        flow: r.flow.0,
+        transport: flow.map_or("", |f| f.transport.as_str()),
+        direction: direction_name(r.dir),
+        src,
+        dst,
+        framing: r.framing.name(),
+        dialect: m.dialect.name(),
+        msg_type: format!("0x{:04x}", m.msg_type.raw),
+        method: m.msg_type.method.name(),
+        class: m.msg_type.class.name(),
+        transaction_id: hex(&m.txid),
+        attributes: m
+            .attributes
+            .iter()
+            .map(|a| AttrJson {
+                typ: format!("0x{:04x}", a.typ),
+                name: a.kind.name(),
+                length: a.raw.len(),
+                value: attr_value(a),
+            })
+            .collect(),
+        error: m.error().map(|e| ErrorJson {
+            code: e.code,
+            reason: text_or_hex(&e.reason),
+        }),
+        xor_mapped_address: m.xor_mapped_address(),
+        mapped_address: m.mapped_address(),
+        relayed_address: m.relayed_address(),
+        xor_peer_address: m.xor_peer_address(),
+        realm: text(m.realm()),
+        username: text(m.username()),
+        nonce: text(m.nonce()),
+        lifetime: m.lifetime(),
+        software: text(m.software()),
+        ms_version: m.ms_version(),
+        fingerprint: m.fingerprint().map(|f| match f {
+            FingerprintStatus::Good => "good",
+            FingerprintStatus::Bad => "bad",
+        }),
+        integrity: analysis.integrity_of(index, r).as_str(),
+        response_to: r.response_to.map(|f| f.0),
+        response_in: r.response_in.map(|f| f.0),
+        rtt_ms: r.rtt_ns.map(|ns| ns as f64 / 1e6),
+        retransmission_of: r.retransmission_of.map(|f| f.0),
+        retransmissions: r.retransmissions,
+        unanswered: r.unanswered,
+        anomalies: m.anomalies.iter().map(|a| a.kind.id()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::json::Report;
+    use super::super::test_fixture::{coturn, hostile};
+    use super::*;
+    use crate::engine::AnalyzeOptions;
+    use serde_json::Value;
+
+    fn doc(a: &Analysis) -> Value {
+        serde_json::from_str(&Report::new(a).to_json()).expect("valid json")
+    }
+
+    #[test]
+    fn capture_strings_are_text_or_hex() {
+        let a = hostile();
+        let json = Report::new(&a).to_json();
+        assert!(!json.contains("\\u001b"), "{json}");
+        assert!(!json.contains('\u{202e}'), "{json}");
+        let d = doc(&a);
+        let stun = d["stun"].as_array().expect("stun");
+        assert_eq!(stun.len(), 4);
+        assert_eq!(
+            stun[1]["realm"],
+            format!("hex:{}", hex(b"re\xe2\x80\xaealm\x08\xc2\x9b2J"))
+        );
+        assert_eq!(
+            stun[2]["username"],
+            format!("hex:{}", hex(b"\x1b[31mroot\x1b]8;;http://x/\x07"))
+        );
+        assert_eq!(stun[3]["software"], "hex:626164ff1b5b324a");
+        assert_eq!(stun[3]["error"]["code"], 403);
+        assert_eq!(stun[3]["error"]["reason"], "hex:626164ff1b5b324a");
+        assert_eq!(stun[2]["integrity"], "present");
+        assert_eq!(stun[0]["integrity"], "absent");
+        assert_eq!(stun[1]["response_to"], 1);
+        assert_eq!(stun[0]["response_in"], 2);
+        assert_eq!(stun[1]["rtt_ms"], 1.0);
+        assert_eq!(
+            stun[0]["transaction_id"],
+            "2112a442010101010101010101010101"
+        );
+        assert_eq!(stun[0]["src"], "127.0.0.1:50000");
+        assert_eq!(stun[1]["direction"], "to_client");
+    }
+
+    #[test]
+    fn attribute_values_are_typed() {
+        let a = coturn(&AnalyzeOptions::default());
+        let d = doc(&a);
+        let success = &d["stun"][3];
+        assert_eq!(success["type"], "0x0103");
+        let attrs = success["attributes"].as_array().expect("attrs");
+        let by_name = |n: &str| {
+            attrs
+                .iter()
+                .find(|x| x["name"] == n)
+                .unwrap_or_else(|| panic!("{n}"))
+        };
+        assert_eq!(by_name("XOR-RELAYED-ADDRESS")["value"], "127.0.0.1:50040");
+        assert_eq!(by_name("LIFETIME")["value"], 777);
+        assert_eq!(by_name("SOFTWARE")["value"], "Coturn-4.6.1 'Gorst'");
+        assert!(by_name("MESSAGE-INTEGRITY")["value"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("hex:") && s.len() == 44));
+        assert!(by_name("FINGERPRINT")["value"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("0x")));
+        let first = &d["stun"][0]["attributes"];
+        assert_eq!(first[2]["value"]["reserve"], false);
+    }
+
+    #[test]
+    fn long_opaque_values_are_capped() {
+        let s = capped_hex(&[0xab; MAX_HEX_BYTES + 1]);
+        assert!(s.starts_with("hex:abab"));
+        assert!(s.ends_with('…'));
+        assert_eq!(s.len(), 4 + 2 * MAX_HEX_BYTES + '…'.len_utf8());
+    }
+}
