@@ -90,7 +90,10 @@ pub trait FlowSink {
     fn datagram(&mut self, flow: &FlowRecord, dir: Direction, frame: &Frame<'_>, payload: &[u8]);
     /// One in-order TCP stream event.
     fn stream(&mut self, flow: &FlowRecord, dir: Direction, event: StreamEvent<'_>);
-    /// The flow has ended (closed, expired, or end of capture); no more events follow.
+    /// The flow's payload has ended — its TCP connection was reset or closed by
+    /// both sides, it expired, or the capture ended: no more datagrams or
+    /// stream events follow (the record's counters may still grow with the
+    /// trailing ACKs of a closed connection). Called once per flow.
     fn flow_end(&mut self, _flow: &FlowRecord) {}
 }
 
@@ -107,7 +110,10 @@ struct LiveFlow {
     /// True when the canonical key's `lo` endpoint is the client.
     client_is_lo: bool,
     last_ts: Timestamp,
+    /// TCP reassembly state; dropped once the connection is reset or closed.
     streams: Option<Box<[HalfStream; 2]>>,
+    /// True once the sink has been told the flow ended (a closed TCP connection).
+    ended: bool,
 }
 
 /// The flow table and the TCP reassembly state of live flows.
@@ -221,6 +227,7 @@ impl FlowTable {
                     client_is_lo: client_is_src == src_is_lo,
                     last_ts: frame.ts,
                     streams,
+                    ended: false,
                 })
             }
         };
@@ -301,6 +308,9 @@ impl FlowTable {
                             anomalies,
                             sink,
                         );
+                        // No stream data follows: let the sink free its state now.
+                        sink.flow_end(record);
+                        live.ended = true;
                     }
                 }
             }
@@ -360,7 +370,9 @@ impl FlowTable {
         if let Some(streams) = live.streams.as_mut() {
             close_streams(streams, record, frame, &mut self.budget, anomalies, sink);
         }
-        sink.flow_end(record);
+        if !live.ended {
+            sink.flow_end(record);
+        }
     }
 
     /// Ends every live flow (end of capture), in flow order, and returns all records.

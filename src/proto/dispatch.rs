@@ -13,8 +13,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use super::allocation::build_stories;
 use super::analysis::{ProtoAnalysis, ProtoFlow};
 use super::decoder::{
@@ -40,6 +38,9 @@ pub const MAX_FAILED_PROBES: u32 = 16;
 /// Undecided stream bytes (probes answering NeedMore) before a direction's
 /// buffer counts as a failed probe.
 pub const MAX_PROBE_BYTES: usize = 16 * 1024;
+/// Stream bytes buffered across all flows; beyond it the buffer of the flow
+/// being fed is dropped (`proto.buffer_cap`) and its decoder resynchronises.
+pub const MAX_BUFFERED_TOTAL: usize = 16 * 1024 * 1024;
 /// Desyncs of an active decoder before the flow is bypassed.
 pub const MAX_DESYNCS: u32 = 64;
 /// Most decoder outputs kept (STUN messages, TLS events, …); later ones are
@@ -105,7 +106,11 @@ struct FlowState {
 /// [`ProtoSink::finish`].
 pub struct ProtoSink {
     decoders: Vec<&'static dyn Decoder>,
-    live: FxHashMap<FlowId, FlowState>,
+    /// Live per-flow state, indexed by flow id (ids are dense from 0), taken
+    /// out while a flow is being fed.
+    live: Vec<Option<Box<FlowState>>>,
+    /// Stream bytes buffered across all flows (bounded by [`MAX_BUFFERED_TOTAL`]).
+    buffered_total: usize,
     flows: BTreeMap<FlowId, ProtoFlow>,
     messages: Vec<Decoded>,
     anomaly_messages: usize,
@@ -144,7 +149,8 @@ impl ProtoSink {
     pub fn with_decoders(decoders: Vec<&'static dyn Decoder>) -> Self {
         ProtoSink {
             decoders,
-            live: FxHashMap::default(),
+            live: Vec::new(),
+            buffered_total: 0,
             flows: BTreeMap::new(),
             messages: Vec::new(),
             anomaly_messages: 0,
@@ -154,26 +160,37 @@ impl ProtoSink {
         }
     }
 
-    fn state(&mut self, flow: &FlowRecord) -> &mut FlowState {
-        self.live.entry(flow.id).or_insert_with(|| FlowState {
-            ctx: FlowCtx {
-                flow: flow.id,
-                transport: flow.transport,
-                client: flow.client,
-                server: flow.server,
-            },
-            stage: Stage::Probing { failures: 0 },
-            bufs: Default::default(),
-            messages: 0,
+    /// Takes a flow's state out of the table, creating it on first sight.
+    fn take_state(&mut self, flow: &FlowRecord) -> Box<FlowState> {
+        let i = flow.id.0 as usize;
+        if i >= self.live.len() {
+            self.live.resize_with(i + 1, || None);
+        }
+        self.live[i].take().unwrap_or_else(|| {
+            Box::new(FlowState {
+                ctx: FlowCtx {
+                    flow: flow.id,
+                    transport: flow.transport,
+                    client: flow.client,
+                    server: flow.server,
+                },
+                stage: Stage::Probing { failures: 0 },
+                bufs: Default::default(),
+                messages: 0,
+            })
         })
     }
 
-    /// Keep or count the outputs in `scratch`.
-    fn collect(&mut self, flow: FlowId) {
+    /// Puts a flow's state back after feeding it, keeping its outputs.
+    fn put_state(&mut self, mut st: Box<FlowState>) {
+        st.messages += self.collect();
+        let i = st.ctx.flow.0 as usize;
+        self.live[i] = Some(st);
+    }
+
+    /// Keep or count the outputs in `scratch`; returns how many there were.
+    fn collect(&mut self) -> u64 {
         let n = self.scratch.len() as u64;
-        if let Some(st) = self.live.get_mut(&flow) {
-            st.messages += n;
-        }
         for d in self.scratch.drain(..) {
             if let ProtoMsg::Anomaly(a) = &d.msg {
                 *self.anomaly_counts.entry(a.id).or_insert(0) += 1;
@@ -194,16 +211,17 @@ impl ProtoSink {
             }
             self.messages.push(d);
         }
+        n
     }
 
     /// Ends the protocol layer: closes flows still live, sorts the kept
     /// outputs by (completing frame, emission order), matches STUN
     /// transactions and builds the allocation stories.
     pub fn finish(mut self) -> ProtoAnalysis {
-        let mut ids: Vec<FlowId> = self.live.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
-            self.end(id);
+        for i in 0..self.live.len() {
+            if let Some(st) = self.live[i].take() {
+                self.end(st);
+            }
         }
         let mut messages = self.messages;
         messages.sort_by_key(|d| d.frames.last);
@@ -218,11 +236,10 @@ impl ProtoSink {
         }
     }
 
-    fn end(&mut self, id: FlowId) {
-        let Some(st) = self.live.remove(&id) else {
-            return;
-        };
+    fn end(&mut self, st: Box<FlowState>) {
+        let id = st.ctx.flow;
         let tail: usize = st.bufs.iter().map(|b| b.bytes.len()).sum();
+        self.buffered_total = self.buffered_total.saturating_sub(tail);
         let (decoder, summary) = match &st.stage {
             Stage::Active { name, decoder, .. } => (Some(*name), decoder.summary()),
             _ => (None, FlowSummary::default()),
@@ -256,19 +273,23 @@ impl ProtoSink {
 
     /// Choose a decoder for `bytes` of `dir`. Returns the probe outcome.
     fn select(&self, st: &mut FlowState, dir: Direction, bytes: &[u8]) -> Probe {
-        let hinted: Vec<bool> = self.decoders.iter().map(|d| d.port_hint(&st.ctx)).collect();
-        let order = (0..self.decoders.len())
-            .filter(|&i| hinted[i])
-            .chain((0..self.decoders.len()).filter(|&i| !hinted[i]));
-        for i in order {
-            let d = self.decoders[i];
+        // Port-hinted decoders first, then the rest, each in registry order.
+        let ctx = st.ctx;
+        let hinted = move |d: &&&'static dyn Decoder| d.port_hint(&ctx);
+        let order = (self.decoders.iter().filter(hinted).map(|d| (*d, true))).chain(
+            self.decoders
+                .iter()
+                .filter(move |d| !hinted(d))
+                .map(|d| (*d, false)),
+        );
+        for (d, is_hinted) in order {
             if !d.transports().includes(st.ctx.transport) {
                 continue;
             }
             let ctx = ProbeCtx {
                 flow: st.ctx,
                 dir,
-                hinted: hinted[i],
+                hinted: is_hinted,
             };
             match d.probe(&ctx, bytes) {
                 Probe::Yes => {
@@ -360,15 +381,14 @@ impl ProtoSink {
     }
 
     fn on_data(&mut self, flow: &FlowRecord, dir: Direction, bytes: &[u8], frames: FrameSpan) {
-        let Some(mut st) = self.live.remove(&flow.id) else {
-            return;
-        };
+        let mut st = self.take_state(flow);
         let ts = flow.last_ts;
         let d = dir.index();
         if matches!(st.stage, Stage::Bypass) {
-            self.live.insert(flow.id, st);
+            self.put_state(st);
             return;
         }
+        let before = st.bufs[0].bytes.len() + st.bufs[1].bytes.len();
         if st.bufs[d].bytes.is_empty() {
             let pieces = [Piece {
                 end: bytes.len(),
@@ -391,27 +411,43 @@ impl ProtoSink {
         if matches!(st.stage, Stage::Active { .. }) && !st.bufs[o.index()].bytes.is_empty() {
             self.drain_buffer(&mut st, o, ts);
         }
-        let buf = &mut st.bufs[d];
-        if buf.bytes.len() > MAX_BUFFERED_PER_DIRECTION {
-            let len = buf.bytes.len();
-            let span = FrameSpan {
-                first: buf.pieces.first().map_or(frames.first, |p| p.frames.first),
-                last: frames.last,
-            };
-            buf.clear();
-            if let Stage::Active { decoder, .. } = &mut st.stage {
-                decoder.gap(dir, len as u64);
-            }
-            self.scratch.push(Decoded {
-                frames: span,
-                ts,
-                flow: flow.id,
-                dir,
-                msg: anomaly("proto.buffer_cap", format!("dropped {len} buffered bytes")),
-            });
+        let after = st.bufs[0].bytes.len() + st.bufs[1].bytes.len();
+        self.buffered_total = (self.buffered_total + after).saturating_sub(before);
+        let buf = &st.bufs[d];
+        if buf.bytes.len() > MAX_BUFFERED_PER_DIRECTION || self.buffered_total > MAX_BUFFERED_TOTAL
+        {
+            self.drop_buffer(&mut st, dir, frames, ts);
         }
-        self.live.insert(flow.id, st);
-        self.collect(flow.id);
+        self.put_state(st);
+    }
+
+    /// Gives up this direction's buffered bytes (a cap was reached): the
+    /// decoder resynchronises as after a capture gap.
+    fn drop_buffer(
+        &mut self,
+        st: &mut FlowState,
+        dir: Direction,
+        frames: FrameSpan,
+        ts: Timestamp,
+    ) {
+        let buf = &mut st.bufs[dir.index()];
+        let len = buf.bytes.len();
+        let span = FrameSpan {
+            first: buf.pieces.first().map_or(frames.first, |p| p.frames.first),
+            last: frames.last,
+        };
+        buf.clear();
+        self.buffered_total = self.buffered_total.saturating_sub(len);
+        if let Stage::Active { decoder, .. } = &mut st.stage {
+            decoder.gap(dir, len as u64);
+        }
+        self.scratch.push(Decoded {
+            frames: span,
+            ts,
+            flow: st.ctx.flow,
+            dir,
+            msg: anomaly("proto.buffer_cap", format!("dropped {len} buffered bytes")),
+        });
     }
 
     fn drain_buffer(&mut self, st: &mut FlowState, dir: Direction, ts: Timestamp) {
@@ -427,12 +463,11 @@ impl ProtoSink {
     }
 
     fn on_gap(&mut self, flow: &FlowRecord, dir: Direction, len: u64, frame: FrameNo) {
-        let Some(st) = self.live.get_mut(&flow.id) else {
-            return;
-        };
+        let mut st = self.take_state(flow);
         let buf = &mut st.bufs[dir.index()];
         let lost = buf.bytes.len();
         buf.clear();
+        self.buffered_total = self.buffered_total.saturating_sub(lost);
         if let Stage::Active { decoder, .. } = &mut st.stage {
             decoder.gap(dir, len + lost as u64);
             self.scratch.push(Decoded {
@@ -446,16 +481,13 @@ impl ProtoSink {
                 ),
             });
         }
-        self.collect(flow.id);
+        self.put_state(st);
     }
 }
 
 impl FlowSink for ProtoSink {
     fn datagram(&mut self, flow: &FlowRecord, dir: Direction, frame: &Frame<'_>, payload: &[u8]) {
-        self.state(flow);
-        let Some(mut st) = self.live.remove(&flow.id) else {
-            return;
-        };
+        let mut st = self.take_state(flow);
         if !payload.is_empty() && !matches!(st.stage, Stage::Bypass) {
             let pieces = [Piece {
                 end: payload.len(),
@@ -464,12 +496,10 @@ impl FlowSink for ProtoSink {
             let mut needed = 0;
             self.process(&mut st, dir, frame.ts, payload, &pieces, &mut needed);
         }
-        self.live.insert(flow.id, st);
-        self.collect(flow.id);
+        self.put_state(st);
     }
 
     fn stream(&mut self, flow: &FlowRecord, dir: Direction, event: StreamEvent<'_>) {
-        self.state(flow);
         match event {
             StreamEvent::Data { bytes, frames } => self.on_data(flow, dir, bytes, frames),
             StreamEvent::Gap { len, frame } => self.on_gap(flow, dir, len, frame),
@@ -477,8 +507,8 @@ impl FlowSink for ProtoSink {
     }
 
     fn flow_end(&mut self, flow: &FlowRecord) {
-        if self.live.contains_key(&flow.id) {
-            self.end(flow.id);
+        if let Some(st) = self.live.get_mut(flow.id.0 as usize).and_then(Option::take) {
+            self.end(st);
         }
     }
 }

@@ -68,7 +68,12 @@ impl Decoder for StunDecoder {
                     Match::NeedMore => return Probe::NeedMore,
                     Match::No => {}
                 }
-                match detect(bytes, ctx.hinted) {
+                // Strict even on a STUN port: a TURN-over-TCP stream opens
+                // with a STUN message, so ChannelData or an MS-TURN data frame
+                // alone is no evidence (random bytes on 3478 would lock on and
+                // buffer "records" of up to 64 KiB). A flow picked up mid-stream
+                // locks on at its next STUN message.
+                match detect(bytes, false) {
                     Detect::Found(_) => Probe::Yes,
                     Detect::NeedMore(_) => Probe::NeedMore,
                     Detect::No => Probe::No,
