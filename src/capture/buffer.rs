@@ -119,11 +119,15 @@ impl RefillBuffer {
                 self.buf.shrink_to_fit();
             }
         }
-        if self.buf.len() - self.start < n {
-            let want = (self.start + n).div_ceil(CHUNK_LEN) * CHUNK_LEN;
-            self.buf.resize(want, 0);
-        }
+        // Grow towards the size a header claims only as data actually
+        // arrives (doubling), so a lying length in a tiny file costs no more
+        // than the file itself.
+        let want = (self.start + n).div_ceil(CHUNK_LEN) * CHUNK_LEN;
         while self.end - self.start < n && !self.eof && self.error.is_none() {
+            if self.end == self.buf.len() {
+                let grown = (self.buf.len() * 2).clamp(CHUNK_LEN, want.max(CHUNK_LEN));
+                self.buf.resize(grown, 0);
+            }
             match self.input.read(&mut self.buf[self.end..]) {
                 Ok(0) => self.eof = true,
                 Ok(k) => self.end += k,
