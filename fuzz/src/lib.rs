@@ -1,0 +1,695 @@
+//! Fuzz harnesses for edgecap's byte-facing entry points.
+//!
+//! Each `pub fn NAME(data: &[u8])` is the whole body of the fuzz target
+//! `fuzz_targets/NAME.rs`. The same file is compiled into the main crate's
+//! `tests/fuzz_regressions.rs` (via `#[path]`), which replays every file of
+//! `fuzz/corpus/NAME/` and `fuzz/regressions/NAME/` through these functions
+//! with plain `cargo test`, so CI and libFuzzer run exactly the same code.
+//!
+//! A harness panics (= a fuzz crash) when edgecap panics, or when one of the
+//! invariants the edgecap module docs promise is broken; those checks are
+//! `assert!`s below, each naming the promise it checks.
+//!
+//! Only `edgecap` and `serde_json` may be used here: both crates that
+//! include this file depend on them.
+
+use std::io::{Cursor, Read};
+
+use edgecap::capture::{CaptureReader, Frame, FrameNo, LinkType, Timestamp};
+use edgecap::net::defrag::DefragLimits;
+use edgecap::net::reassembly::{
+    HalfStream, ReassemblyBudget, ReassemblyLimits, StreamEvent, PIECE_OVERHEAD,
+};
+use edgecap::net::table::{FlowRecord, FlowSink, FlowTable};
+use edgecap::net::{Direction, NetAnomaly, NetDecoder};
+use edgecap::proto::stun;
+
+/// The body of one fuzz target.
+pub type Harness = fn(&[u8]);
+
+/// Every fuzz target, by name: `fuzz/fuzz_targets/NAME.rs`,
+/// `fuzz/corpus/NAME/` and `fuzz/regressions/NAME/` use these names.
+pub const TARGETS: &[(&str, Harness)] = &[
+    ("capture_reader", capture_reader),
+    ("capture_reader_gzip", capture_reader_gzip),
+    ("net_decode", net_decode),
+    ("tcp_reassembly", tcp_reassembly),
+    ("stun_decode", stun_decode),
+    ("proto_stream", proto_stream),
+    ("pipeline", pipeline),
+];
+
+// ---------------------------------------------------------------------------
+// capture_reader, capture_reader_gzip
+// ---------------------------------------------------------------------------
+
+/// What a reader produced, compared between read strategies.
+#[derive(Debug, PartialEq, Eq)]
+struct ReadSummary {
+    /// `Err` text of `CaptureReader::new`, or `None` when it opened.
+    open_error: Option<String>,
+    /// (frame number, timestamp, link type, captured length, orig_len, FNV hash of data).
+    frames: Vec<(u64, i64, u32, usize, u32, u64)>,
+    /// (kind, offset, last good frame) of every warning.
+    warnings: Vec<(String, u64, Option<u64>)>,
+    warnings_dropped: u64,
+    frames_read: u64,
+    link_types: Vec<u32>,
+}
+
+fn fnv(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A reader that hands out its bytes in short, irregular pieces, so that
+/// every refill boundary of the capture reader is exercised.
+struct ShortReads {
+    inner: Cursor<Vec<u8>>,
+    step: usize,
+}
+
+impl Read for ShortReads {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        const SIZES: [usize; 6] = [1, 3, 17, 4096, 2, 65_537];
+        self.step += 1;
+        let n = SIZES[self.step % SIZES.len()].min(buf.len());
+        self.inner.read(&mut buf[..n])
+    }
+}
+
+fn read_all(input: Box<dyn Read + Send>) -> ReadSummary {
+    let mut reader = match CaptureReader::new(input, "fuzz") {
+        Ok(r) => r,
+        Err(e) => {
+            return ReadSummary {
+                open_error: Some(e.to_string()),
+                frames: Vec::new(),
+                warnings: Vec::new(),
+                warnings_dropped: 0,
+                frames_read: 0,
+                link_types: Vec::new(),
+            }
+        }
+    };
+    let _ = (reader.format().as_str(), reader.is_compressed());
+    let mut frames = Vec::new();
+    let mut last = 0u64;
+    while let Some(frame) = reader.next_frame() {
+        // capture/mod.rs: frame numbers are 1-based and follow file order.
+        assert!(frame.no.0 > last, "frame {} after frame {last}", frame.no);
+        last = frame.no.0;
+        let _ = (
+            frame.is_truncated(),
+            frame.ts.to_rfc3339(),
+            frame.link.name(),
+        );
+        frames.push((
+            frame.no.0,
+            frame.ts.0,
+            frame.link.0,
+            frame.data.len(),
+            frame.orig_len,
+            fnv(frame.data),
+        ));
+    }
+    // reader.rs: frames_read counts frames returned plus packets skipped.
+    assert!(reader.frames_read() >= last);
+    assert!(reader.frames_read() >= frames.len() as u64);
+    let _ = reader.input_bytes_read();
+    let warnings = reader
+        .warnings()
+        .iter()
+        .map(|w| {
+            let _ = w.to_string();
+            (
+                format!("{:?}", w.kind),
+                w.offset,
+                w.last_good_frame.map(|f| f.0),
+            )
+        })
+        .collect();
+    ReadSummary {
+        open_error: None,
+        frames,
+        warnings,
+        warnings_dropped: reader.warnings_dropped(),
+        frames_read: reader.frames_read(),
+        link_types: reader.link_types().iter().map(|l| l.0).collect(),
+    }
+}
+
+/// Arbitrary bytes as a capture file (plain, or gzip when they start with
+/// `1f 8b`), read to the end twice: in one piece and in short reads. For
+/// plain input both reads must give the same frames and warnings. (Not for
+/// gzip: where a corrupt deflate stream errors depends on the read sizes,
+/// because flate2 drops the output of the call that hits the corruption.)
+pub fn capture_reader(data: &[u8]) {
+    let whole = read_all(Box::new(Cursor::new(data.to_vec())));
+    let short = read_all(Box::new(ShortReads {
+        inner: Cursor::new(data.to_vec()),
+        step: 0,
+    }));
+    if !data.starts_with(&[0x1f, 0x8b]) {
+        assert_eq!(whole, short, "result depends on how the input is read");
+    }
+}
+
+/// The input gzip-compressed, read to the end; when the input is not gzip
+/// itself, the frames and warnings must equal those of the plain input.
+pub fn capture_reader_gzip(data: &[u8]) {
+    let gz = edgecap::capture::writer::gzip(data);
+    let mut packed = read_all(Box::new(Cursor::new(gz)));
+    if data.starts_with(&[0x1f, 0x8b]) {
+        return;
+    }
+    let plain = read_all(Box::new(Cursor::new(data.to_vec())));
+    // Error texts say "(gzip-compressed)"; compare only whether opening failed.
+    assert_eq!(plain.open_error.is_some(), packed.open_error.is_some());
+    packed.open_error.clone_from(&plain.open_error);
+    assert_eq!(plain, packed, "gzip-wrapped input reads differently");
+}
+
+// ---------------------------------------------------------------------------
+// net_decode
+// ---------------------------------------------------------------------------
+
+/// The link types edgecap decodes, in the order the selector byte picks them.
+pub const LINK_TYPES: [LinkType; 10] = [
+    LinkType::NULL,
+    LinkType::ETHERNET,
+    LinkType::RAW_12,
+    LinkType::RAW_14,
+    LinkType::RAW,
+    LinkType::LOOP,
+    LinkType::LINUX_SLL,
+    LinkType::IPV4,
+    LinkType::IPV6,
+    LinkType::LINUX_SLL2,
+];
+
+/// Half a second, the unit of timestamp steps in [`net_decode`] inputs.
+const TS_STEP_NS: i64 = 500_000_000;
+
+/// Encodes frames in the [`net_decode`] input format (for seeds):
+/// `selector` is byte 0 (link index, bit 7 = small limits), `raw_link` byte 1.
+pub fn net_decode_input(selector: u8, raw_link: u8, frames: &[(u8, &[u8])]) -> Vec<u8> {
+    let mut out = vec![selector, raw_link];
+    for (flags, data) in frames {
+        let len = u16::try_from(data.len()).unwrap_or(u16::MAX);
+        out.push(*flags);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&data[..usize::from(len)]);
+    }
+    out
+}
+
+/// Index of `link` in [`LINK_TYPES`], for seeds.
+pub fn link_index(link: LinkType) -> Option<u8> {
+    LINK_TYPES
+        .iter()
+        .position(|&l| l == link)
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+/// Checks what the flow table hands on: TCP events are never empty.
+struct CheckingSink;
+
+impl FlowSink for CheckingSink {
+    fn datagram(&mut self, flow: &FlowRecord, _: Direction, frame: &Frame<'_>, payload: &[u8]) {
+        let _ = (flow.total_packets(), frame.no, payload.len());
+    }
+    fn stream(&mut self, flow: &FlowRecord, _: Direction, event: StreamEvent<'_>) {
+        let _ = flow.total_bytes();
+        check_event(&event);
+    }
+    fn flow_end(&mut self, flow: &FlowRecord) {
+        let _ = (flow.tcp_outcome(), flow.client.to_string());
+    }
+}
+
+/// reassembly/mod.rs: Data bytes are never empty, a Gap is never zero bytes.
+fn check_event(event: &StreamEvent<'_>) -> u64 {
+    match *event {
+        StreamEvent::Data { bytes, frames } => {
+            assert!(!bytes.is_empty(), "empty Data event");
+            assert!(frames.first <= frames.last, "{frames:?}");
+            bytes.len() as u64
+        }
+        StreamEvent::Gap { len, .. } => {
+            assert!(len > 0, "zero-length Gap event");
+            len
+        }
+    }
+}
+
+/// Input: byte 0 picks the link type (`(b & 0x7f) % 11`: index into
+/// [`LINK_TYPES`], or 10 = `LinkType(byte 1)`; bit 7 = small defragmentation
+/// and reassembly limits), then frames as `[flags][len: u16 BE][len bytes]`
+/// (the last one may be short). Flags: bits 0–6 = timestamp step in half
+/// seconds (127 = ten seconds back), bit 7 = truncated (orig_len + 64).
+/// Every frame goes through one `NetDecoder` (so fragments of different
+/// frames meet) and its packets through a `FlowTable`.
+pub fn net_decode(data: &[u8]) {
+    let (Some(&sel), Some(&raw_link)) = (data.first(), data.get(1)) else {
+        return;
+    };
+    let link = LINK_TYPES
+        .get(usize::from(sel & 0x7f) % (LINK_TYPES.len() + 1))
+        .copied()
+        .unwrap_or(LinkType(u32::from(raw_link)));
+    let small = sel & 0x80 != 0;
+    let (mut decoder, mut table) = if small {
+        let limits = DefragLimits {
+            max_buffered_bytes: 4096,
+            max_datagram_len: 3000,
+            max_pending: 4,
+            ..DefragLimits::default()
+        };
+        let reasm = ReassemblyLimits {
+            per_direction: 1024,
+            total: 2048,
+        };
+        (NetDecoder::with_limits(limits), FlowTable::new(reasm))
+    } else {
+        (NetDecoder::new(), FlowTable::default())
+    };
+    let mut anomalies: Vec<NetAnomaly> = Vec::new();
+    let mut sink = CheckingSink;
+    let mut rest = &data[2..];
+    let mut no = 0u64;
+    let mut ts = 1_700_000_000 * 1_000_000_000i64;
+    while let Some((&flags, tail)) = rest.split_first() {
+        let len = match tail {
+            [hi, lo, ..] => usize::from(u16::from_be_bytes([*hi, *lo])),
+            _ => tail.len(),
+        };
+        let body = tail.get(2..).unwrap_or_default();
+        let (bytes, next) = body.split_at(len.min(body.len()));
+        rest = next;
+        no += 1;
+        ts = match flags & 0x7f {
+            127 => ts - 20 * TS_STEP_NS,
+            step => ts + i64::from(step) * TS_STEP_NS,
+        };
+        let extra = if flags & 0x80 != 0 { 64 } else { 0 };
+        let frame = Frame {
+            no: FrameNo(no),
+            ts: Timestamp(ts),
+            link,
+            data: bytes,
+            orig_len: u32::try_from(bytes.len()).unwrap_or(u32::MAX) + extra,
+        };
+        if let Some(packet) = decoder.decode(&frame, &mut anomalies) {
+            let _ = (packet.src, packet.dst, packet.truncated);
+            table.process(&frame, &packet, &mut anomalies, &mut sink);
+        }
+    }
+    decoder.finish(&mut anomalies);
+    let _ = (decoder.stats().frames_of(link), table.live_flows());
+    let records = table.finish(FrameNo(no), &mut anomalies, &mut sink);
+    for a in &anomalies {
+        let _ = (a.kind.id(), a.detail.len());
+        // net/mod.rs: anomalies carry the frame number they were seen at.
+        assert!(a.frame.0 <= no, "anomaly at frame {} of {no}", a.frame);
+    }
+    for r in &records {
+        let _ = (r.total_packets(), r.total_bytes(), r.tcp_outcome());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// tcp_reassembly
+// ---------------------------------------------------------------------------
+
+/// Operation codes of [`tcp_reassembly`] inputs: `op >> 1 & 7`; bit 0 picks
+/// the direction.
+pub mod op {
+    /// `[off: i16][len: u8][payload]`: segment at next_seq + off.
+    pub const SEGMENT: u8 = 0;
+    /// `[off: i32][len: u16][payload]`: long segment at next_seq + off; the
+    /// payload is padded with the op byte when the input runs out.
+    pub const SEGMENT_FAR: u8 = 1;
+    /// `[off: i32]`: the peer acknowledges next_seq + off.
+    pub const ACK_FAR: u8 = 2;
+    /// `[off: i16]`: the peer acknowledges next_seq + off.
+    pub const ACK: u8 = 3;
+    /// `[off: i16]`: SYN with ISN next_seq - 1 + off.
+    pub const SYN: u8 = 4;
+    /// `[off: i16]`: FIN at next_seq + off.
+    pub const FIN: u8 = 5;
+    /// flush the direction.
+    pub const FLUSH: u8 = 6;
+    /// discard the direction's buffer.
+    pub const DISCARD: u8 = 7;
+
+    /// The op byte for `code` on direction `dir` (0 or 1).
+    pub fn byte(code: u8, dir: u8) -> u8 {
+        (code << 1) | (dir & 1)
+    }
+}
+
+/// A cursor over the fuzz input that yields zeros once it runs out.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, n: usize) -> &'a [u8] {
+        let (head, tail) = self.0.split_at(n.min(self.0.len()));
+        self.0 = tail;
+        head
+    }
+    fn array<const N: usize>(&mut self) -> [u8; N] {
+        let mut out = [0u8; N];
+        let got = self.take(N);
+        out[..got.len()].copy_from_slice(got);
+        out
+    }
+    fn u8(&mut self) -> u8 {
+        self.array::<1>()[0]
+    }
+    fn i16(&mut self) -> i32 {
+        i32::from(i16::from_be_bytes(self.array()))
+    }
+    fn i32(&mut self) -> i32 {
+        i32::from_be_bytes(self.array())
+    }
+    fn u16(&mut self) -> usize {
+        usize::from(u16::from_be_bytes(self.array()))
+    }
+}
+
+/// Input: `[per_direction/64 - 1][total/64 - 1][first seq: u32 BE]` then
+/// operations (see [`op`]) on two `HalfStream`s sharing one
+/// `ReassemblyBudget`. After every step: the budget is within its caps and
+/// equals what the two streams hold, and the events of each direction add up
+/// to its `stream_offset`. At the end both are flushed and the budget is 0.
+pub fn tcp_reassembly(data: &[u8]) {
+    let mut input = Bytes(data);
+    let limits = ReassemblyLimits {
+        per_direction: 64 * (1 + usize::from(input.u8())),
+        total: 64 * (1 + usize::from(input.u8())),
+    };
+    let first = u32::from_be_bytes(input.array());
+    let mut budget = ReassemblyBudget::new(limits);
+    let mut streams = [HalfStream::new(), HalfStream::new()];
+    let mut delivered = [0u64; 2];
+    let mut anomalies: Vec<NetAnomaly> = Vec::new();
+    let mut frame = 0u64;
+    let mut steps = 0;
+    while !input.0.is_empty() && steps < 10_000 {
+        steps += 1;
+        frame += 1;
+        let f = FrameNo(frame);
+        let opb = input.u8();
+        let d = usize::from(opb & 1);
+        let code = (opb >> 1) & 7;
+        let stream = &mut streams[d];
+        let at = |s: &HalfStream, off: i32| s.next_seq().unwrap_or(first).wrapping_add_signed(off);
+        let count = &mut delivered[d];
+        let mut out = |e: StreamEvent<'_>| *count += check_event(&e);
+        match code {
+            op::SEGMENT | op::SEGMENT_FAR => {
+                let (off, len) = if code == op::SEGMENT {
+                    (input.i16(), usize::from(input.u8()))
+                } else {
+                    (input.i32(), input.u16())
+                };
+                let mut payload = input.take(len).to_vec();
+                payload.resize(len, opb);
+                let seq = at(stream, off);
+                stream.segment(seq, &payload, f, &mut budget, &mut anomalies, &mut out);
+            }
+            op::ACK | op::ACK_FAR => {
+                let off = if code == op::ACK {
+                    input.i16()
+                } else {
+                    input.i32()
+                };
+                let ack = at(stream, off);
+                stream.peer_ack(ack, f, &mut budget, &mut anomalies, &mut out);
+            }
+            op::SYN => {
+                let off = input.i16();
+                let isn = at(stream, off).wrapping_sub(1);
+                stream.syn(isn);
+            }
+            op::FIN => {
+                let off = input.i16();
+                let fin = at(stream, off);
+                stream.fin(fin);
+            }
+            op::FLUSH => stream.flush(f, &mut budget, &mut anomalies, &mut out),
+            _ => stream.discard(&mut budget),
+        }
+        check_streams(&streams, &budget, &delivered, limits);
+        anomalies.clear();
+    }
+    for (d, stream) in streams.iter_mut().enumerate() {
+        let count = &mut delivered[d];
+        let mut out = |e: StreamEvent<'_>| *count += check_event(&e);
+        stream.flush(FrameNo(frame + 1), &mut budget, &mut anomalies, &mut out);
+        // half.rs: flush delivers everything still buffered.
+        assert_eq!(stream.buffered(), 0, "bytes left after flush");
+    }
+    check_streams(&streams, &budget, &delivered, limits);
+    // limits.rs: streams release exactly what they charged.
+    assert_eq!(
+        budget.buffered(),
+        0,
+        "budget not released after flushing both"
+    );
+}
+
+fn check_streams(
+    streams: &[HalfStream; 2],
+    budget: &ReassemblyBudget,
+    delivered: &[u64; 2],
+    limits: ReassemblyLimits,
+) {
+    // limits.rs / reassembly/mod.rs: memory never exceeds the limits.
+    assert!(
+        budget.buffered() <= limits.total,
+        "budget {} over total cap {}",
+        budget.buffered(),
+        limits.total
+    );
+    let mut held = 0;
+    for (d, s) in streams.iter().enumerate() {
+        assert!(
+            s.memory() <= limits.per_direction,
+            "direction {d} holds {} over per-direction cap {}",
+            s.memory(),
+            limits.per_direction
+        );
+        assert!(s.memory() >= s.buffered() + PIECE_OVERHEAD * usize::from(s.buffered() > 0));
+        // reassembly/mod.rs: event lengths add up to stream_offset.
+        assert_eq!(
+            delivered[d],
+            s.stream_offset(),
+            "direction {d}: events do not add up to stream_offset"
+        );
+        let _ = s.stats();
+        held += s.memory();
+    }
+    // limits.rs: streams charge and release exactly what they buffer.
+    assert_eq!(budget.buffered(), held, "budget differs from memory held");
+}
+
+// ---------------------------------------------------------------------------
+// stun_decode
+// ---------------------------------------------------------------------------
+
+/// The RFC 5769 §2 short-term password.
+pub const STUN_PASSWORD: &[u8] = b"VOkJxbRl1RmTxUk/WvJxBt";
+
+/// Arbitrary bytes through every STUN/TURN entry point: `decode`, `probe`,
+/// `message_len`, `turn_frame(_len)`, `demux` and `verify_integrity` with a
+/// short-term, an RFC long-term and an MS-TURN long-term key.
+pub fn stun_decode(data: &[u8]) {
+    let long_term = stun::long_term_key(
+        "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}".as_bytes(),
+        b"example.org",
+        b"TheMatrIX",
+    );
+    // The credentials of captures/coturn-loopback.pcap (scripts/record-coturn.sh).
+    let coturn = stun::long_term_key(b"alice", b"edgecap.test", b"secret");
+    let ms_key = stun::ms_turn_long_term_key(b"user", b"\"rtcmedia\"", b"pass");
+    let decoded = stun::decode(data);
+    if let Ok(msg) = &decoded {
+        let _ = format!("{msg:?}");
+        let _ = (
+            msg.msg_type.describe(),
+            msg.rfc_transaction_id(),
+            msg.xor_mapped_address(),
+            msg.mapped_address(),
+            msg.relayed_address(),
+            msg.xor_peer_address(),
+            msg.remote_address(),
+            msg.realm(),
+            msg.nonce(),
+            msg.username(),
+            msg.software(),
+            msg.lifetime(),
+            msg.ms_version(),
+            msg.fingerprint(),
+            msg.integrity(),
+            msg.error()
+                .map(|e| (e.class(), e.number(), e.reason_lossy())),
+        );
+        for a in &msg.attributes {
+            let _ = (a.kind.name(), msg.attr_raw(a.kind));
+            assert!(a.offset < data.len(), "attribute offset past the message");
+        }
+        for a in &msg.anomalies {
+            let _ = a.kind.id();
+        }
+        for key in [STUN_PASSWORD, &long_term[..], &coturn[..], &ms_key[..], b""] {
+            let _ = stun::verify_integrity(data, msg, key);
+        }
+    }
+    if let stun::ProbeResult::Stun(dialect) = stun::probe(data) {
+        // dialect.rs: probe accepts exactly one well-formed STUN message.
+        assert!(
+            decoded.is_ok(),
+            "probe says {} but decode fails: {decoded:?}",
+            dialect.name()
+        );
+    }
+    if let Some(n) = stun::message_len(data) {
+        if let Some(msg) = data.get(..n) {
+            if let Ok(m) = stun::decode(msg) {
+                let _ = stun::verify_integrity(msg, &m, STUN_PASSWORD);
+            }
+        }
+    }
+    for transport in [stun::FrameTransport::Datagram, stun::FrameTransport::Stream] {
+        let _ = stun::turn_frame_len(data, transport);
+        match stun::turn_frame(data, transport) {
+            Some(stun::TurnFrame::ChannelData { payload, .. })
+            | Some(stun::TurnFrame::MsMultiplexed { payload, .. }) => {
+                // channel.rs: the payload range lies in the buffer.
+                assert!(data.get(payload.clone()).is_some(), "payload {payload:?}");
+            }
+            None => {}
+        }
+    }
+    if let Some(&b) = data.first() {
+        let _ = stun::demux(b);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// pipeline
+// ---------------------------------------------------------------------------
+
+/// Arbitrary file bytes through the whole `edgecap summary` path: open,
+/// analyse, render text and JSON; the JSON must parse.
+pub fn pipeline(data: &[u8]) {
+    let Ok(reader) = CaptureReader::new(Box::new(Cursor::new(data.to_vec())), "fuzz") else {
+        return;
+    };
+    let opts = edgecap::engine::AnalyzeOptions::default();
+    let analysis = edgecap::engine::analyze_capture(reader, "fuzz", &opts);
+    let text = edgecap::report::text::render(&analysis, Default::default());
+    assert!(!text.is_empty());
+    let json = edgecap::report::json::Report::new(&analysis).to_json();
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
+        panic!("report JSON does not parse: {e}\n{json}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// proto_stream
+// ---------------------------------------------------------------------------
+
+/// Server ports the first byte chooses from: STUN, pseudo-TLS/TLS, MRAS,
+/// TURN-over-TCP-80 and an unhinted port.
+const PROTO_PORTS: [u16; 6] = [3478, 443, 5061, 5062, 80, 40000];
+
+/// Feeds the protocol layer directly, without the capture and TCP layers:
+/// byte 0 picks the transport and server port, then each op is
+/// `[kind][len][bytes]`: stream data to the server or client (split where the
+/// input says), a stream gap, or a datagram. After `finish`, outputs must be
+/// in completing-frame order and every flow must have ended.
+pub fn proto_stream(data: &[u8]) {
+    use edgecap::proto::ProtoSink;
+    let Some((&head, mut rest)) = data.split_first() else {
+        return;
+    };
+    let transport = if head & 0x80 == 0 {
+        edgecap::net::Transport::Tcp
+    } else {
+        edgecap::net::Transport::Udp
+    };
+    let server_port = PROTO_PORTS[usize::from(head & 0x7f) % PROTO_PORTS.len()];
+    let ts = Timestamp::from_secs_nanos(1_700_000_000, 0);
+    let record = FlowRecord {
+        id: edgecap::net::FlowId(0),
+        transport,
+        client: edgecap::net::Endpoint::new([10, 98, 2, 1].into(), 50_000),
+        server: edgecap::net::Endpoint::new([10, 3, 0, 34].into(), server_port),
+        first_frame: FrameNo(1),
+        last_frame: FrameNo(1),
+        first_ts: ts,
+        last_ts: ts,
+        packets: [0; 2],
+        bytes: [0; 2],
+        tcp: None,
+    };
+    let mut sink = ProtoSink::new();
+    let mut frame_no = 0u64;
+    while let [kind, len, tail @ ..] = rest {
+        let n = usize::from(*len).min(tail.len());
+        let (chunk, next) = tail.split_at(n);
+        rest = next;
+        frame_no += 1;
+        let frame = FrameNo(frame_no);
+        let dir = if kind & 1 == 0 {
+            Direction::ToServer
+        } else {
+            Direction::ToClient
+        };
+        match (transport, kind >> 1 & 3) {
+            (edgecap::net::Transport::Tcp, 3) => sink.stream(
+                &record,
+                dir,
+                StreamEvent::Gap {
+                    len: u64::from(*len),
+                    frame,
+                },
+            ),
+            (edgecap::net::Transport::Tcp, _) => {
+                let frames = edgecap::net::reassembly::FrameSpan::single(frame);
+                sink.stream(
+                    &record,
+                    dir,
+                    StreamEvent::Data {
+                        bytes: chunk,
+                        frames,
+                    },
+                );
+            }
+            (edgecap::net::Transport::Udp, _) => {
+                let f = Frame {
+                    no: frame,
+                    ts,
+                    link: LinkType::RAW,
+                    data: &[],
+                    orig_len: 0,
+                };
+                sink.datagram(&record, dir, &f, chunk);
+            }
+        }
+    }
+    sink.flow_end(&record);
+    let analysis = sink.finish();
+    assert!(
+        analysis
+            .messages
+            .windows(2)
+            .all(|w| w[0].frames.last <= w[1].frames.last),
+        "protocol outputs out of frame order"
+    );
+    assert!(analysis.flows.len() <= 1);
+}
