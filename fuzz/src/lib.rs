@@ -175,19 +175,9 @@ pub fn capture_reader_gzip(data: &[u8]) {
 // net_decode
 // ---------------------------------------------------------------------------
 
-/// The link types edgecap decodes, in the order the selector byte picks them.
-pub const LINK_TYPES: [LinkType; 10] = [
-    LinkType::NULL,
-    LinkType::ETHERNET,
-    LinkType::RAW_12,
-    LinkType::RAW_14,
-    LinkType::RAW,
-    LinkType::LOOP,
-    LinkType::LINUX_SLL,
-    LinkType::IPV4,
-    LinkType::IPV6,
-    LinkType::LINUX_SLL2,
-];
+/// The link types edgecap decodes, in the order the selector byte picks them
+/// (the synthetic builder's list, so both stay in step).
+pub const LINK_TYPES: [LinkType; 10] = edgecap::synth::link::SUPPORTED;
 
 /// Half a second, the unit of timestamp steps in [`net_decode`] inputs.
 const TS_STEP_NS: i64 = 500_000_000;
