@@ -17,7 +17,7 @@ pub use integrity::{Integrity, IntegrityResults};
 
 use crate::capture::{CaptureFormat, CaptureReader, CaptureWarning, FrameNo, LinkType, Timestamp};
 use crate::net::table::{FlowRecord, FlowSink, FlowTable};
-use crate::net::{NetAnomaly, NetDecoder};
+use crate::net::{NetAnomaly, NetDecoder, NetStats};
 use crate::proto::{ProtoAnalysis, ProtoMsg, ProtoSink, StunRecord};
 use std::collections::BTreeMap;
 
@@ -47,6 +47,9 @@ pub struct CaptureInfo {
     pub link_types: Vec<LinkType>,
     /// Damage found in the file.
     pub warnings: Vec<CaptureWarning>,
+    /// What the link/IP layers saw: frames per link type, non-IP frames,
+    /// fragments and reassembled datagrams.
+    pub net: NetStats,
 }
 
 impl CaptureInfo {
@@ -202,6 +205,7 @@ pub fn analyze(mut reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -
         last_ts: None,
         link_types: Vec::new(),
         warnings: Vec::new(),
+        net: NetStats::default(),
     };
     let mut last_frame = FrameNo(0);
     while let Some(frame) = reader.next_frame() {
@@ -224,6 +228,7 @@ pub fn analyze(mut reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -
         log.push(anomaly);
     }
     info.link_types = reader.link_types().to_vec();
+    info.net = decoder.stats().clone();
     info.warnings = reader.warnings().to_vec();
     Analysis {
         capture: info,

@@ -151,6 +151,16 @@ fn gzip_pcapng_with_every_link_type() {
         .collect();
     assert_eq!(links, [1, 113, 276, 101, 12, 14, 228, 0, 108, 229, 147]);
     assert_eq!(doc["anomalies"]["counts"]["link.unsupported_type"], 1);
+    // Frames are counted per link type, the unsupported one included.
+    let frames: Vec<u64> = doc["capture"]["link_types"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| l["frames"].as_u64().expect("frames"))
+        .collect();
+    assert_eq!(frames, [9, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1]);
+    assert_eq!(doc["capture"]["ipv4_fragments"], 3);
+    assert_eq!(doc["capture"]["reassembled_datagrams"], 1);
     let f = flows(&doc);
     assert_eq!(f.len(), 14);
     // The power-of-two resolution interface (2^-20 s): 5 ms is 5242 ticks = 4.999160 ms.

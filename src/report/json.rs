@@ -81,6 +81,18 @@ pub struct CaptureJson {
     pub link_types: Vec<LinkTypeJson>,
     /// One line per damage found in the file.
     pub warnings: Vec<String>,
+    /// Well-formed frames without IP (ARP, LLDP, …).
+    pub non_ip_frames: u64,
+    /// Frames dropped as malformed below the application layer.
+    pub malformed_frames: u64,
+    /// IP packets that were neither TCP nor UDP (ICMP, ESP, …).
+    pub other_ip_packets: u64,
+    /// IPv4 fragments seen.
+    pub ipv4_fragments: u64,
+    /// IPv6 fragments seen.
+    pub ipv6_fragments: u64,
+    /// Datagrams reassembled from fragments.
+    pub reassembled_datagrams: u64,
 }
 
 /// One link type.
@@ -90,6 +102,8 @@ pub struct LinkTypeJson {
     pub linktype: u32,
     /// Short name, or `"unsupported"`.
     pub name: &'static str,
+    /// Frames captured with this link type.
+    pub frames: u64,
 }
 
 /// One flow.
@@ -212,9 +226,16 @@ impl<'a> Report<'a> {
                     .map(|l| LinkTypeJson {
                         linktype: l.0,
                         name: l.name().unwrap_or("unsupported"),
+                        frames: c.net.frames_of(*l),
                     })
                     .collect(),
                 warnings: c.warnings.iter().map(|w| w.to_string()).collect(),
+                non_ip_frames: c.net.non_ip,
+                malformed_frames: c.net.malformed,
+                other_ip_packets: c.net.other_protocol,
+                ipv4_fragments: c.net.defrag.ipv4_fragments,
+                ipv6_fragments: c.net.defrag.ipv6_fragments,
+                reassembled_datagrams: c.net.defrag.reassembled,
             },
             flows: FlowsJson {
                 flows: &analysis.flows,

@@ -139,6 +139,7 @@ pub fn hostile() -> Analysis {
             last_ts: None,
             link_types: Vec::new(),
             warnings: Vec::new(),
+            net: Default::default(),
         },
         flows: Vec::new(),
         anomalies: Default::default(),
