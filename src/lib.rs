@@ -22,6 +22,7 @@
 //! Every length read from a capture is bounds-checked and every buffer is
 //! bounded by a named limit; malformed input is reported, not thrown.
 
+pub mod analyze;
 pub mod capture;
 pub mod cli;
 pub mod engine;
