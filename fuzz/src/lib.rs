@@ -581,9 +581,10 @@ pub fn pipeline(data: &[u8]) {
     };
     let opts = edgecap::engine::AnalyzeOptions::default();
     let analysis = edgecap::engine::analyze_capture(reader, "fuzz", &opts);
-    let text = edgecap::report::text::render(&analysis, Default::default());
+    let diagnosis = edgecap::analyze::diagnose(&analysis, &Default::default());
+    let text = edgecap::report::text::render(&analysis, &diagnosis, Default::default());
     assert!(!text.is_empty());
-    let json = edgecap::report::json::Report::new(&analysis).to_json();
+    let json = edgecap::report::json::Report::new(&analysis, &diagnosis).to_json();
     if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
         panic!("report JSON does not parse: {e}\n{json}");
     }

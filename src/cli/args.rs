@@ -1,7 +1,10 @@
 //! Command-line flags (clap derive). Validation only; no behaviour.
 
+use crate::analyze::{Role, Severity};
 use crate::engine::Credential;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::IpAddr;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 /// edgecap: the story of a failing real-time call at the network edge, from a packet capture.
@@ -23,7 +26,7 @@ pub struct Cli {
 /// The modes other than the interactive timeline.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print a summary of the capture: facts, damage, anomalies and flows.
+    /// Print the diagnosis of the capture: findings, roles, ladder, flows, TURN allocations.
     Summary(SummaryArgs),
 }
 
@@ -45,4 +48,114 @@ pub struct SummaryArgs {
     /// contain colons: the user ends at the first colon, the password starts after the last.
     #[arg(long = "credential", value_name = "USER:REALM:PASSWORD")]
     pub credentials: Vec<Credential>,
+    /// Give ADDR this role instead of the inferred one (repeatable). Roles: client,
+    /// internal_edge, external_edge, remote_edge, peer.
+    #[arg(long = "role", value_name = "ADDR=ROLE", value_parser = parse_role)]
+    pub roles: Vec<(IpAddr, Role)>,
+    /// Relayed media ports, as LOW-HIGH.
+    #[arg(long, default_value = "50000-59999", value_name = "RANGE", value_parser = parse_port_range)]
+    pub relay_ports: RangeInclusive<u16>,
+    /// Edge service ports (TURN over TCP and UDP, MRAS), comma-separated.
+    #[arg(
+        long,
+        default_value = "443,3478,5062",
+        value_name = "LIST",
+        value_delimiter = ','
+    )]
+    pub edge_ports: Vec<u16>,
+    /// Exit with 1 when a finding is at least this severe: error, warning, info or none.
+    #[arg(long, default_value = "error", value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// When to colour the text summary: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// `--fail-on`: the least severe finding that makes the exit code 1, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Fail on findings at least this severe.
+    AtLeast(Severity),
+    /// Never fail because of findings.
+    Never,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+fn parse_role(text: &str) -> Result<(IpAddr, Role), String> {
+    let (addr, role) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected ADDR=ROLE, got {text:?}"))?;
+    let addr = addr
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .map_err(|e| format!("{addr:?} is not an IP address: {e}"))?;
+    let role = Role::parse(role).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role {role:?}; one of {}", names.join(", "))
+    })?;
+    Ok((addr, role))
+}
+
+fn parse_port_range(text: &str) -> Result<RangeInclusive<u16>, String> {
+    let (low, high) = text.split_once('-').unwrap_or((text, text));
+    let port = |p: &str| {
+        p.trim()
+            .parse::<u16>()
+            .map_err(|e| format!("bad port {p:?}: {e}"))
+    };
+    let (low, high) = (port(low)?, port(high)?);
+    if low > high {
+        return Err(format!("empty range {low}-{high}"));
+    }
+    Ok(low..=high)
+}
+
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    if text == "none" {
+        return Ok(FailOn::Never);
+    }
+    Severity::parse(text)
+        .map(FailOn::AtLeast)
+        .ok_or_else(|| format!("expected error, warning, info or none, got {text:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_ranges_and_severities_parse() {
+        assert_eq!(
+            parse_role("10.3.0.40=external_edge"),
+            Ok(("10.3.0.40".parse().unwrap(), Role::ExternalEdge))
+        );
+        assert_eq!(
+            parse_role("[2001:db8::1]=remote-edge"),
+            Ok(("2001:db8::1".parse().unwrap(), Role::RemoteEdge))
+        );
+        assert!(parse_role("10.3.0.40").is_err());
+        assert!(parse_role("10.3.0.40=router").is_err());
+        assert!(parse_role("edge=client").is_err());
+        assert_eq!(parse_port_range("50000-59999"), Ok(50_000..=59_999));
+        assert_eq!(parse_port_range("3478"), Ok(3478..=3478));
+        assert!(parse_port_range("6000-5000").is_err());
+        assert!(parse_port_range("1-70000").is_err());
+        assert_eq!(
+            parse_fail_on("warning"),
+            Ok(FailOn::AtLeast(Severity::Warning))
+        );
+        assert_eq!(parse_fail_on("none"), Ok(FailOn::Never));
+        assert!(parse_fail_on("fatal").is_err());
+    }
 }

@@ -1,20 +1,24 @@
 //! The command line: parses arguments, opens the input, runs the chosen mode
-//! and maps the result to an exit code (0 ok, 1 findings — later —, 2 error).
+//! and maps the result to an exit code: 0 no finding at or above `--fail-on`,
+//! 1 there is one, 2 fatal error (or bad usage).
 
 pub mod args;
 
+use crate::analyze::{diagnose, EdgeConfig};
 use crate::capture::CaptureReader;
 use crate::engine::{analyze_capture, Analysis, AnalyzeOptions};
 use crate::report::{json::Report, text};
 use crate::{Error, ErrorKind};
-use args::{Cli, Command, SummaryArgs};
+use args::{Cli, ColorChoice, Command, FailOn, SummaryArgs};
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Exit code for a fatal error (unreadable input, not a capture, bad usage).
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code when a finding is at or above `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
 
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
@@ -69,21 +73,42 @@ fn summary(args: &SummaryArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let stdout = io::stdout().lock();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
+    let cfg = EdgeConfig {
+        relay_ports: args.relay_ports.clone(),
+        edge_ports: args.edge_ports.clone(),
+        role_overrides: args.roles.clone(),
+    };
+    let diagnosis = diagnose(&analysis, &cfg);
+    let stdout = io::stdout();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = if args.json {
-        Report::new(&analysis).write_to(&mut out)
+        Report::new(&analysis, &diagnosis).write_to(&mut out)
     } else {
         let opts = text::TextOptions {
             max_flows: args.max_flows,
             max_steps: args.max_steps,
+            color,
         };
-        out.write_all(text::render(&analysis, opts).as_bytes())
+        out.write_all(text::render(&analysis, &diagnosis, opts).as_bytes())
+    };
+    let failed = match (args.fail_on, diagnosis.worst()) {
+        (FailOn::AtLeast(threshold), Some(worst)) => worst <= threshold,
+        _ => false,
+    };
+    let code = if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
     };
     match written.and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => code,
         // A closed pipe (`edgecap summary x | head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
         Err(e) => {
             eprintln!("edgecap: cannot write output: {e}");
             ExitCode::from(EXIT_ERROR)

@@ -5,8 +5,10 @@
 //! serialised lazily from the analysis, one element at a time; the protocol
 //! keys live in [`super::json_stun`] and [`super::json_proto`].
 
+use super::json_diag::{FindingsJson, RolesJson};
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
 use super::json_stun::StunArrayJson;
+use crate::analyze::Diagnosis;
 use crate::engine::Analysis;
 use crate::net::table::FlowRecord;
 use crate::net::Transport;
@@ -35,6 +37,10 @@ pub struct Report<'a> {
     pub turn_channels: TurnChannelsJson<'a>,
     /// Malformed or suspicious traffic.
     pub anomalies: AnomaliesJson,
+    /// Who is who: each address's role with its evidence.
+    pub roles: RolesJson<'a>,
+    /// What went wrong (and what worked), most severe first.
+    pub findings: FindingsJson<'a>,
 }
 
 /// `flows`: serialised lazily from the flow records, with each flow's
@@ -205,8 +211,8 @@ pub struct AnomalyJson {
 }
 
 impl<'a> Report<'a> {
-    /// Builds the document from an analysis.
-    pub fn new(analysis: &'a Analysis) -> Report<'a> {
+    /// Builds the document from an analysis and its diagnosis.
+    pub fn new(analysis: &'a Analysis, diagnosis: &'a Diagnosis) -> Report<'a> {
         let c = &analysis.capture;
         Report {
             edgecap_version: env!("CARGO_PKG_VERSION"),
@@ -258,6 +264,8 @@ impl<'a> Report<'a> {
                     })
                     .collect(),
             },
+            roles: RolesJson(diagnosis),
+            findings: FindingsJson(diagnosis),
         }
     }
 

@@ -419,7 +419,8 @@ mod tests {
     #[test]
     fn allocations_in_capture_order_with_typed_steps() {
         let a = coturn(&AnalyzeOptions::default());
-        let d: Value = serde_json::from_str(&Report::new(&a).to_json()).expect("json");
+        let d: Value =
+            serde_json::from_str(&Report::new(&a, &Default::default()).to_json()).expect("json");
         let allocs = d["allocations"].as_array().expect("allocations");
         let firsts: Vec<u64> = allocs
             .iter()
@@ -447,7 +448,8 @@ mod tests {
     #[test]
     fn story_strings_come_from_the_message_and_are_safe() {
         let a = hostile();
-        let d: Value = serde_json::from_str(&Report::new(&a).to_json()).expect("json");
+        let d: Value =
+            serde_json::from_str(&Report::new(&a, &Default::default()).to_json()).expect("json");
         let steps = &d["allocations"][0]["steps"];
         assert!(steps[2]["username"]
             .as_str()

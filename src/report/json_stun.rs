@@ -386,13 +386,13 @@ mod tests {
     use serde_json::Value;
 
     fn doc(a: &Analysis) -> Value {
-        serde_json::from_str(&Report::new(a).to_json()).expect("valid json")
+        serde_json::from_str(&Report::new(a, &Default::default()).to_json()).expect("valid json")
     }
 
     #[test]
     fn capture_strings_are_text_or_hex() {
         let a = hostile();
-        let json = Report::new(&a).to_json();
+        let json = Report::new(&a, &Default::default()).to_json();
         assert!(!json.contains("\\u001b"), "{json}");
         assert!(!json.contains('\u{202e}'), "{json}");
         let d = doc(&a);

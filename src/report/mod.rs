@@ -5,7 +5,9 @@
 //! same capture always gives byte-identical output. Every string that comes
 //! from a capture goes through [`safe`] before it is printed.
 
+pub mod diagnosis;
 pub mod json;
+pub mod json_diag;
 pub mod json_proto;
 pub mod json_stun;
 pub mod safe;

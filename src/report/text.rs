@@ -1,12 +1,14 @@
 //! The human summary printed by `edgecap summary`: capture facts, damage
-//! warnings, anomalies, a table of flows, the TURN allocation stories and
-//! the TLS handshakes, in plain aligned columns that paste cleanly into a
+//! warnings, the findings, roles and ladder of the diagnosis, anomalies, a
+//! table of flows, the TURN allocation stories and the TLS handshakes, in plain aligned columns that paste cleanly into a
 //! ticket. Every string taken from the capture is escaped by
 //! [`super::safe`].
 
+use super::diagnosis::{findings_section, ladder_section, roles_section, Style};
 use super::safe::escape;
 use super::story::render_story;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
+use crate::analyze::Diagnosis;
 use crate::engine::Analysis;
 use crate::net::table::FlowRecord;
 use std::fmt::Write;
@@ -18,6 +20,8 @@ pub struct TextOptions {
     pub max_flows: usize,
     /// Print at most this many steps per allocation story (0 = all).
     pub max_steps: usize,
+    /// Colour the severities (only for a terminal without NO_COLOR).
+    pub color: bool,
 }
 
 impl Default for TextOptions {
@@ -25,15 +29,21 @@ impl Default for TextOptions {
         TextOptions {
             max_flows: 100,
             max_steps: 40,
+            color: false,
         }
     }
 }
 
-/// Renders the summary.
-pub fn render(analysis: &Analysis, opts: TextOptions) -> String {
+/// Renders the summary: the answer first (findings), then who is who and
+/// the story, then the details.
+pub fn render(analysis: &Analysis, diagnosis: &Diagnosis, opts: TextOptions) -> String {
     let mut out = String::new();
     capture_section(&mut out, analysis);
     warnings_section(&mut out, analysis);
+    let style = Style { color: opts.color };
+    findings_section(&mut out, diagnosis, style);
+    roles_section(&mut out, &diagnosis.roles);
+    ladder_section(&mut out, analysis, &diagnosis.roles);
     anomalies_section(&mut out, analysis);
     flows_section(&mut out, analysis, opts);
     allocations_section(&mut out, analysis, opts);
@@ -268,7 +278,7 @@ mod tests {
     #[test]
     fn flows_table_has_a_protocol_column() {
         let a = coturn(&AnalyzeOptions::default());
-        let t = render(&a, TextOptions::default());
+        let t = render(&a, &Default::default(), TextOptions::default());
         assert!(t.contains(" DURATION PROTOCOL TCP OUTCOME\n"), "{t}");
         assert!(t.contains("0.001 s stun     -\n"), "{t}");
         assert!(t.contains("0.040 s unknown  -\n"), "{t}");
@@ -281,7 +291,7 @@ mod tests {
 
     #[test]
     fn nothing_unsafe_reaches_the_terminal() {
-        let t = render(&hostile(), TextOptions::default());
+        let t = render(&hostile(), &Default::default(), TextOptions::default());
         assert!(!t.chars().any(|c| c != '\n' && is_unsafe_char(c)), "{t:?}");
         assert!(t.contains("TURN allocations (1)"), "{t}");
     }

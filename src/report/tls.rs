@@ -251,7 +251,8 @@ mod tests {
     #[test]
     fn json_and_text_of_a_handshake() {
         let a = with_tls();
-        let d: serde_json::Value = serde_json::from_str(&Report::new(&a).to_json()).expect("json");
+        let d: serde_json::Value =
+            serde_json::from_str(&Report::new(&a, &Default::default()).to_json()).expect("json");
         let t = &d["tls"][0];
         assert_eq!(t["kind"], "tls");
         assert_eq!(t["version"], "TLS 1.2");
@@ -261,7 +262,7 @@ mod tests {
         assert_eq!(t["alerts"][0]["description"], "handshake_failure");
         assert_eq!(t["alerts"][0]["from"], "server");
         assert_eq!(t["completed"], false);
-        let text = super::super::text::render(&a, Default::default());
+        let text = super::super::text::render(&a, &Default::default(), Default::default());
         assert!(
             text.contains(
                 "\nTLS handshakes (1)\n  flow 0  udp 127.0.0.1:50000 → 127.0.0.1:3478  tls  TLS 1.2  \
