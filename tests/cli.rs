@@ -35,9 +35,10 @@ fn help_and_version() {
 }
 
 #[test]
-fn text_summary_of_the_readme_capture() {
+fn text_summary_of_the_coturn_capture() {
     let out = edgecap(&["summary", &cap("coturn-loopback.pcap")]);
-    assert_eq!(out.status.code(), Some(0));
+    // The wrong-password and unknown-user sessions are error findings.
+    assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("format       pcap\n"), "{text}");
     assert!(text.contains("packets      214\n"), "{text}");
@@ -173,7 +174,12 @@ fn gzip_pcapng_with_every_link_type() {
 
 #[test]
 fn a_file_cut_mid_record_warns_and_completes() {
-    let out = edgecap(&["summary", &cap("damaged-truncated.pcap")]);
+    let out = edgecap(&[
+        "summary",
+        "--fail-on",
+        "none",
+        &cap("damaged-truncated.pcap"),
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("! file ends inside a record"), "{text}");
@@ -263,4 +269,112 @@ fn max_flows_limits_the_text_table() {
     assert!(text.contains("… 6 more flows"), "{text}");
     let all = edgecap(&["summary", "--max-flows", "0", &cap("tcp-outcomes.pcap")]);
     assert!(!String::from_utf8_lossy(&all.stdout).contains("more flows"));
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    let healthy = cap("field-healthy-call.pcap");
+    let refused = cap("field-desktop-sharing-refused.pcap");
+    let code = |args: &[&str]| edgecap(args).status.code();
+    // A healthy call has only info findings.
+    assert_eq!(code(&["summary", &healthy]), Some(0));
+    assert_eq!(code(&["summary", "--fail-on", "info", &healthy]), Some(1));
+    // Field case 1 has an error finding.
+    assert_eq!(code(&["summary", &refused]), Some(1));
+    assert_eq!(code(&["summary", "--json", &refused]), Some(1));
+    assert_eq!(code(&["summary", "--fail-on", "none", &refused]), Some(0));
+}
+
+#[test]
+fn malformed_diagnosis_flags_exit_2() {
+    let c = cap("field-healthy-call.pcap");
+    for bad in [
+        &["summary", "--fail-on", "fatal", c.as_str()][..],
+        &["summary", "--role", "10.0.0.1", c.as_str()],
+        &["summary", "--role", "10.0.0.1=router", c.as_str()],
+        &["summary", "--relay-ports", "60000-50000", c.as_str()],
+        &["summary", "--edge-ports", "443,http", c.as_str()],
+        &["summary", "--color", "sometimes", c.as_str()],
+    ] {
+        let out = edgecap(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!out.stderr.is_empty(), "{bad:?}");
+    }
+}
+
+#[test]
+fn role_override_and_port_knowledge_reach_the_diagnosis() {
+    let c = cap("field-desktop-sharing-refused.pcap");
+    let out = edgecap(&[
+        "summary",
+        "--json",
+        "--role",
+        "1.1.1.1=peer",
+        "--role",
+        "192.0.2.99=client",
+        &c,
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let roles = doc["roles"].as_array().expect("roles");
+    let find = |addr: &str| {
+        roles
+            .iter()
+            .find(|r| r["address"] == addr)
+            .expect(addr)
+            .clone()
+    };
+    assert_eq!(find("1.1.1.1")["role"], "peer");
+    assert_eq!(find("1.1.1.1")["evidence"][0]["rule"], "user_override");
+    assert_eq!(find("192.0.2.99")["role"], "client");
+    assert_eq!(find("10.3.0.40")["role"], "external_edge");
+    // Without the relay range, the refused port is an ordinary port: a warning.
+    let out = edgecap(&[
+        "summary",
+        "--json",
+        "--relay-ports",
+        "1000-1001",
+        "--edge-ports",
+        "443",
+        &c,
+    ]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let refused = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "tcp.connection_refused")
+        .expect("refused finding")
+        .clone();
+    assert_eq!(refused["severity"], "warning");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let c = cap("field-desktop-sharing-refused.pcap");
+    let plain = edgecap(&["summary", &c]);
+    assert!(
+        !plain.stdout.contains(&0x1b),
+        "no ANSI codes when stdout is not a terminal"
+    );
+    let coloured = edgecap(&["summary", "--color", "always", &c]);
+    let text = String::from_utf8_lossy(&coloured.stdout);
+    assert!(text.contains("\x1b[1;31mERROR"), "{text}");
+}
+
+#[test]
+fn readme_lists_every_finding_id_and_role_rule() {
+    let readme = std::fs::read_to_string(captures_dir().join("../README.md")).expect("README.md");
+    for (id, _) in edgecap::analyze::findings::FINDING_IDS {
+        assert!(
+            readme.contains(&format!("| `{id}` |")),
+            "README misses finding {id}"
+        );
+    }
+    for (rule, _) in edgecap::analyze::roles::RULES {
+        assert!(
+            readme.contains(&format!("| `{rule}` |")),
+            "README misses role rule {rule}"
+        );
+    }
 }

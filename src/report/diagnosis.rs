@@ -184,14 +184,15 @@ pub fn ladder_section(out: &mut String, analysis: &Analysis, roles: &RoleMap) {
         }
         let mut outcome = super::outcome_name(first.tcp_outcome()).to_string();
         if outcome == "-" {
-            outcome = format!("{} packets", first.total_packets());
+            let n = first.total_packets();
+            outcome = format!("{n} packet{}", if n == 1 { "" } else { "s" });
         }
         if j - i > 1 {
             let _ = write!(outcome, " ×{}", j - i);
         }
         let _ = writeln!(
             out,
-            "  +{:>9.3} s  {} ──{}──▶ {}  {}  frames {}-{}",
+            "  {:>9.3} s  {} ──{}──▶ {}  {}  frames {}-{}",
             first.first_ts.seconds_since(start),
             label(roles, &first.client),
             arrow,

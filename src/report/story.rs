@@ -142,7 +142,12 @@ pub fn step_text(analysis: &Analysis, story: &AllocationStory, s: &AllocationSte
                 format!("{} {code} {reason}", method.name())
             };
             if let Some(r) = quoted(record, |r| r.msg.realm(), realm.as_ref()) {
-                let _ = write!(t, "  realm \"{r}\"");
+                // MS-TURN realms carry their own quotes ("rtcmedia").
+                if r.len() >= 2 && r.starts_with('"') && r.ends_with('"') {
+                    let _ = write!(t, "  realm {r}");
+                } else {
+                    let _ = write!(t, "  realm \"{r}\"");
+                }
             }
             t
         }

@@ -24,11 +24,20 @@
 //!   messages), RFC 4571 ICE-TCP checks, ChannelData on UDP and padded on TCP,
 //!   a bad FINGERPRINT, IPv6 XOR addresses, TLS 1.2 on 5061 ending in a fatal
 //!   alert ([`rfc_tcp_framings`]).
+//! * `field-desktop-sharing-refused.pcap`, `field-unknown-user.pcap`,
+//!   `field-mras-refused.pcap`, `field-udp-blocked.pcap`,
+//!   `field-healthy-call.pcap` — one small capture per field case of the
+//!   field guide, with their key frames ([`field_case_key_frames`];
+//!   generators in [`field_captures`]).
 //!
 //! `cargo run --example gen_captures` writes them.
 
 mod stun_captures;
 
+pub use stun_captures::field_cases::{
+    desktop_sharing_refused, field_captures, healthy_call, mras_refused, udp_blocked, unknown_user,
+    FieldCapture, KeyFrame, FIELD_ICE_LOCAL, FIELD_ICE_REMOTE,
+};
 pub use stun_captures::{
     msturn_tcp443, msturn_udp, rfc_tcp_framings, BlindStun, ICE_PASSWORD, MS_PASSWORD, MS_REALM,
     MS_UNKNOWN_USERNAME, MS_USERNAME, RFC_PASSWORD, RFC_REALM, RFC_USERNAME,
@@ -277,7 +286,7 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
     let outcomes = tcp_outcomes()?;
     // Cut 10 bytes into the last record's data.
     let truncated = outcomes[..outcomes.len() - 60].to_vec();
-    Ok(vec![
+    let mut all = vec![
         ("link-types.pcapng.gz", gzip(&link_types()?)),
         ("tcp-outcomes.pcap", outcomes),
         ("damaged-truncated.pcap", truncated),
@@ -285,7 +294,9 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
         ("msturn-udp.pcap", msturn_udp()?),
         ("msturn-tcp443.pcap", msturn_tcp443()?.0),
         ("rfc-tcp-framings.pcap", rfc_tcp_framings()?.0),
-    ])
+    ];
+    all.extend(field_captures()?.into_iter().map(|f| (f.name, f.bytes)));
+    Ok(all)
 }
 
 /// The STUN messages of the sample captures that tshark cannot decode
@@ -294,5 +305,15 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
 pub fn tshark_blind_stun() -> io::Result<Vec<BlindStun>> {
     let mut all = msturn_tcp443()?.1;
     all.extend(rfc_tcp_framings()?.1);
+    for f in field_captures()? {
+        all.extend(f.blind);
+    }
     Ok(all)
+}
+
+/// The key frames of the field-case captures (which frame shows each
+/// Allocate, error, success, refused SYN, RST and alert), in capture and
+/// frame order; captures/README.md lists the same numbers.
+pub fn field_case_key_frames() -> io::Result<Vec<KeyFrame>> {
+    Ok(field_captures()?.into_iter().flat_map(|f| f.keys).collect())
 }

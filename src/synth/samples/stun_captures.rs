@@ -21,6 +21,8 @@ use crate::synth::{link, TcpConversation};
 use std::io;
 use std::net::SocketAddr;
 
+pub(super) mod field_cases;
+
 /// MS-TURN credentials of the generated allocations (as MRAS would hand
 /// them out, protocols.md §6.3): a binary-ish USERNAME, the realm with its
 /// quotes as on the wire, and this password. With them the

@@ -1,0 +1,352 @@
+//! What every detector shares: the [`Ctx`] (analysis, roles, ports and an
+//! index of STUN records), naming of hosts and endpoints with their roles,
+//! compact frame lists, port knowledge, safe rendering of the few captured
+//! strings a finding may quote, and the [`FindingBuilder`] that sorts and
+//! deduplicates evidence.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use crate::analyze::{Detail, EdgeConfig, Finding, RoleMap, Severity};
+use crate::capture::FrameNo;
+use crate::engine::Analysis;
+use crate::net::{Direction, Endpoint, FlowId};
+use crate::proto::{AllocationStory, ProtoMsg, StepKind, StunRecord};
+
+/// Most evidence frames one finding lists (counts stay in `details`).
+pub const MAX_EVIDENCE_FRAMES: usize = 64;
+
+/// TCP port of MRAS (Media Relay Authentication Service) on the edge's internal interface.
+pub const MRAS_PORT: u16 = 5062;
+/// TCP port of SIP over MTLS.
+pub const SIP_TLS_PORT: u16 = 5061;
+
+/// What detectors look at: the analysis, the roles, the port configuration,
+/// and an index from (flow, frame) to STUN records.
+pub struct Ctx<'a> {
+    /// The analysis.
+    pub analysis: &'a Analysis,
+    /// Roles (possibly empty).
+    pub roles: &'a RoleMap,
+    /// Port knowledge.
+    pub cfg: &'a EdgeConfig,
+    /// (flow, completing frame) → index into `analysis.proto.messages`, for STUN records.
+    by_frame: HashMap<(FlowId, FrameNo), usize>,
+    /// (flow, original frame) → frames of the copies that retransmitted it.
+    copies: HashMap<(FlowId, FrameNo), Vec<FrameNo>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Indexes the STUN records of `analysis`.
+    pub fn new(analysis: &'a Analysis, roles: &'a RoleMap, cfg: &'a EdgeConfig) -> Self {
+        let mut by_frame = HashMap::new();
+        let mut copies: HashMap<(FlowId, FrameNo), Vec<FrameNo>> = HashMap::new();
+        for (i, d) in analysis.proto.messages.iter().enumerate() {
+            if let ProtoMsg::Stun(r) = &d.msg {
+                match r.retransmission_of {
+                    Some(orig) => copies.entry((r.flow, orig)).or_default().push(r.frame()),
+                    None => {
+                        by_frame.entry((r.flow, r.frame())).or_insert(i);
+                    }
+                }
+            }
+        }
+        Ctx {
+            analysis,
+            roles,
+            cfg,
+            by_frame,
+            copies,
+        }
+    }
+
+    /// Every STUN record that is not a retransmission, with its message index.
+    pub fn originals(&self) -> impl Iterator<Item = (usize, &'a StunRecord)> + '_ {
+        self.analysis
+            .proto
+            .messages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match &d.msg {
+                ProtoMsg::Stun(r) if r.retransmission_of.is_none() => Some((i, &**r)),
+                _ => None,
+            })
+    }
+
+    /// The original STUN record completed at `frame` on `flow`.
+    pub fn record_at(&self, flow: FlowId, frame: FrameNo) -> Option<(usize, &'a StunRecord)> {
+        let i = *self.by_frame.get(&(flow, frame))?;
+        match &self.analysis.proto.messages[i].msg {
+            ProtoMsg::Stun(r) => Some((i, &**r)),
+            _ => None,
+        }
+    }
+
+    /// The request a response answers.
+    pub fn request_of(&self, response: &StunRecord) -> Option<(usize, &'a StunRecord)> {
+        self.record_at(response.flow, response.response_to?)
+    }
+
+    /// Frames of the retransmitted copies of the original message at `frame`.
+    pub fn copies_of(&self, flow: FlowId, frame: FrameNo) -> &[FrameNo] {
+        self.copies
+            .get(&(flow, frame))
+            .map_or(&[][..], |v| v.as_slice())
+    }
+
+    /// The client and server endpoints of a flow (from the flow table, else the proto layer).
+    pub fn endpoints(&self, flow: FlowId) -> Option<(Endpoint, Endpoint)> {
+        if let Some(f) = self.analysis.flows.iter().find(|f| f.id == flow) {
+            return Some((f.client, f.server));
+        }
+        self.analysis
+            .proto
+            .flows
+            .get(&flow)
+            .map(|f| (f.client, f.server))
+    }
+
+    /// Sender and receiver of a message travelling `dir` on `flow`.
+    pub fn sender_receiver(&self, flow: FlowId, dir: Direction) -> Option<(Endpoint, Endpoint)> {
+        let (c, s) = self.endpoints(flow)?;
+        Some(match dir {
+            Direction::ToServer => (c, s),
+            Direction::ToClient => (s, c),
+        })
+    }
+
+    /// "external edge 10.3.0.40" when the address has a role, else "10.3.0.40".
+    pub fn host(&self, ip: IpAddr) -> String {
+        match self.roles.role_of(ip) {
+            Some(role) => format!("{} {ip}", role.words()),
+            None => ip.to_string(),
+        }
+    }
+
+    /// "remote edge 1.1.1.1:50704" when the address has a role, else "1.1.1.1:50704".
+    pub fn endpoint(&self, ep: Endpoint) -> String {
+        match self.roles.role_of(ep.ip) {
+            Some(role) => format!("{} {ep}", role.words()),
+            None => ep.to_string(),
+        }
+    }
+
+    /// Like [`Ctx::endpoint`], with `fallback` ("client", "server") when the address has no role.
+    pub fn endpoint_or(&self, ep: Endpoint, fallback: &str) -> String {
+        match self.roles.role_of(ep.ip) {
+            Some(role) => format!("{} {ep}", role.words()),
+            None => format!("{fallback} {ep}"),
+        }
+    }
+
+    /// True for relay-range or edge service ports.
+    pub fn is_edge_or_relay(&self, port: u16) -> bool {
+        self.cfg.is_relay_port(port) || self.cfg.is_edge_port(port)
+    }
+
+    /// Allocation stories whose Allocate succeeded with a relayed port equal to `port`:
+    /// (story, success frame, relayed address).
+    pub fn allocations_with_relay_port(
+        &self,
+        port: u16,
+    ) -> Vec<(&'a AllocationStory, FrameNo, SocketAddr)> {
+        let mut out = Vec::new();
+        for story in &self.analysis.proto.allocations {
+            for step in &story.steps {
+                if let StepKind::AllocateSuccess {
+                    relayed: Some(relayed),
+                    ..
+                } = step.kind
+                {
+                    if relayed.port() == port {
+                        out.push((story, step.frame, relayed));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Collects a finding's evidence and returns it sorted, deduplicated and bounded.
+#[derive(Debug, Default)]
+pub struct FindingBuilder {
+    frames: Vec<FrameNo>,
+    flows: Vec<FlowId>,
+    details: Vec<(&'static str, Detail)>,
+}
+
+impl FindingBuilder {
+    /// Adds evidence frames.
+    pub fn frames(&mut self, frames: impl IntoIterator<Item = FrameNo>) -> &mut Self {
+        self.frames.extend(frames);
+        self
+    }
+
+    /// Adds one flow.
+    pub fn flow(&mut self, flow: FlowId) -> &mut Self {
+        self.flows.push(flow);
+        self
+    }
+
+    /// Adds one detail (keys keep insertion order).
+    pub fn detail(&mut self, key: &'static str, value: Detail) -> &mut Self {
+        self.details.push((key, value));
+        self
+    }
+
+    /// The evidence frames so far, sorted and deduplicated.
+    pub fn sorted_frames(&self) -> Vec<FrameNo> {
+        let mut f = self.frames.clone();
+        f.sort_unstable();
+        f.dedup();
+        f
+    }
+
+    /// The finding.
+    pub fn build(
+        &self,
+        id: &'static str,
+        severity: Severity,
+        summary: String,
+        explanation: String,
+    ) -> Finding {
+        let mut frames = self.sorted_frames();
+        frames.truncate(MAX_EVIDENCE_FRAMES);
+        let mut flows = self.flows.clone();
+        flows.sort_unstable();
+        flows.dedup();
+        Finding {
+            id,
+            severity,
+            summary,
+            explanation,
+            frames,
+            flows,
+            details: self.details.clone(),
+        }
+    }
+}
+
+/// Frames as compact runs: "28-33", "7, 9, 11-12"; at most six runs, then "…".
+pub fn frame_list(frames: &[FrameNo]) -> String {
+    let mut f = frames.to_vec();
+    f.sort_unstable();
+    f.dedup();
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for FrameNo(n) in f {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let mut parts: Vec<String> = runs
+        .iter()
+        .take(6)
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect();
+    if runs.len() > 6 {
+        parts.push("…".to_string());
+    }
+    parts.join(", ")
+}
+
+/// "frame 24" or "frames 28-33".
+pub fn frames_phrase(frames: &[FrameNo]) -> String {
+    let mut f = frames.to_vec();
+    f.sort_unstable();
+    f.dedup();
+    if f.len() == 1 {
+        format!("frame {}", f[0])
+    } else {
+        format!("frames {}", frame_list(&f))
+    }
+}
+
+/// "once", "twice", "3 times".
+pub fn times(n: u64) -> String {
+    match n {
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    }
+}
+
+/// "1 byte", "13 bytes".
+pub fn bytes(n: u64) -> String {
+    if n == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// What a well-known port is for, in the words of the field guide.
+pub fn port_purpose(cfg: &EdgeConfig, port: u16) -> Option<&'static str> {
+    Some(match port {
+        MRAS_PORT => "MRAS (Media Relay Authentication Service)",
+        SIP_TLS_PORT => "SIP over MTLS",
+        5060 => "SIP over TCP",
+        443 => "TURN over TCP 443 (or TLS)",
+        3478 => "STUN/TURN",
+        p if cfg.is_relay_port(p) => "relayed media",
+        _ => return None,
+    })
+}
+
+/// Captured text reduced to printable ASCII (no controls, no escapes, no
+/// bidi overrides), at most `max` characters: safe in a summary.
+pub fn safe_ascii(bytes: &[u8], max: usize) -> String {
+    let mut s: String = String::from_utf8_lossy(bytes)
+        .chars()
+        .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
+        .take(max + 1)
+        .collect();
+    if s.chars().count() > max {
+        s = s.chars().take(max).collect();
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(v: &[u64]) -> Vec<FrameNo> {
+        v.iter().map(|&n| FrameNo(n)).collect()
+    }
+
+    #[test]
+    fn frame_lists_compress_runs() {
+        assert_eq!(frame_list(&f(&[33, 28, 29, 30, 31, 32])), "28-33");
+        assert_eq!(frame_list(&f(&[7, 9, 11, 12, 9])), "7, 9, 11-12");
+        assert_eq!(frames_phrase(&f(&[24])), "frame 24");
+        assert_eq!(frames_phrase(&f(&[23, 24])), "frames 23-24");
+        let many = f(&[1, 3, 5, 7, 9, 11, 13]);
+        assert_eq!(frame_list(&many), "1, 3, 5, 7, 9, 11, …");
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(times(1), "once");
+        assert_eq!(times(3), "3 times");
+        assert_eq!(bytes(13), "13 bytes");
+        let cfg = EdgeConfig::default();
+        assert_eq!(port_purpose(&cfg, 50704), Some("relayed media"));
+        assert_eq!(port_purpose(&cfg, 80), None);
+    }
+
+    #[test]
+    fn safe_ascii_strips_escapes() {
+        assert_eq!(safe_ascii(b"\x1b[31mroot\x07", 40), "?[31mroot?");
+        assert_eq!(safe_ascii("a\u{202e}b".as_bytes(), 40), "a?b");
+        assert_eq!(safe_ascii(b"abcdef", 3), "abc…");
+    }
+}

@@ -1,0 +1,162 @@
+//! `tcp.syn_unanswered`: SYNs that never got an answer (no SYN-ACK, no
+//! RST), grouped per (source address, destination address, destination
+//! port) — a firewall silently dropping, or a host that is down.
+//!
+//! Severity: `error` when the destination is a relay or edge service port
+//! and at least one SYN was retransmitted; `warning` otherwise (a single SYN
+//! at the end of a capture may just be the capture stopping). Frames: the
+//! first and last SYN of each connection, and every frame between them when
+//! the flow's packets fill that range (the flow table does not list each
+//! retransmission's frame). Details: `port`, `count` (connections), `syns`.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use super::common::{frames_phrase, port_purpose, times, Ctx, FindingBuilder, MRAS_PORT};
+use crate::analyze::{Detail, Finding, Severity};
+use crate::net::table::FlowRecord;
+use crate::net::tcp_state::TcpOutcome;
+use crate::net::Endpoint;
+
+/// The finding id.
+pub const ID: &str = "tcp.syn_unanswered";
+
+/// One finding per (source address, destination address, destination port).
+pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
+    let mut groups: BTreeMap<(IpAddr, IpAddr, u16), Vec<&FlowRecord>> = BTreeMap::new();
+    for f in &ctx.analysis.flows {
+        if f.tcp_outcome() == Some(TcpOutcome::SynUnanswered) {
+            groups
+                .entry((f.client.ip, f.server.ip, f.server.port))
+                .or_default()
+                .push(f);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((src, dst, port), flows)| finding(ctx, src, Endpoint::new(dst, port), &flows))
+        .collect()
+}
+
+fn finding(ctx: &Ctx<'_>, src: IpAddr, dst: Endpoint, flows: &[&FlowRecord]) -> Finding {
+    let mut b = FindingBuilder::default();
+    let mut syns = 0u64;
+    for f in flows {
+        b.flow(f.id);
+        // The SYN and its retransmissions are the flow's only packets; when
+        // they fill the flow's frame range, every frame in it is one of them.
+        let span = f.last_frame.0.saturating_sub(f.first_frame.0) + 1;
+        if f.total_packets() == span {
+            b.frames((f.first_frame.0..=f.last_frame.0).map(crate::capture::FrameNo));
+        } else {
+            b.frames([f.first_frame, f.last_frame]);
+        }
+        if let Some(t) = &f.tcp {
+            b.frames(t.control.syn_frame);
+            syns += u64::from(t.control.syn_count);
+        }
+    }
+    let retransmitted = syns > flows.len() as u64;
+    let severity = if ctx.is_edge_or_relay(dst.port) && retransmitted {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let conns = if flows.len() > 1 {
+        format!(" over {} connections", flows.len())
+    } else {
+        String::new()
+    };
+    let summary = format!(
+        "{} → {}: SYN sent {}{conns}, never answered ({})",
+        ctx.host(src),
+        ctx.endpoint(dst),
+        times(syns),
+        frames_phrase(&b.sorted_frames()),
+    );
+    let mut explanation = format!(
+        "No SYN-ACK and no RST came back{}: a firewall on the path silently drops TCP {} to {} \
+         (or the host is down or unrouted). A rejecting firewall or a closed port would answer \
+         with RST; silence means a drop rule. ",
+        if retransmitted {
+            ", although the SYN was retransmitted with back-off"
+        } else {
+            ""
+        },
+        dst.port,
+        ctx.host(dst.ip),
+    );
+    explanation.push_str(&if dst.port == MRAS_PORT {
+        "This is MRAS (Media Relay Authentication Service) on the edge's internal interface: \
+         the front end cannot get relay credentials for clients, who then show \"Limited \
+         External Calling\" (504 Server time-out, ms-diagnostics 1038). Allow TCP 5062 from \
+         the front end pool to the edge's internal interface."
+            .to_string()
+    } else if ctx.cfg.is_relay_port(dst.port) {
+        format!(
+            "The destination is in the relayed media range: allow TCP {}-{} between the edges \
+             (outbound from the external edge), or desktop sharing and federated TCP media fail.",
+            ctx.cfg.relay_ports.start(),
+            ctx.cfg.relay_ports.end()
+        )
+    } else {
+        match port_purpose(ctx.cfg, dst.port) {
+            Some(what) => format!(
+                "TCP {} is {what}: check the firewall rules towards {} for this port and that \
+                 the address is the one clients are told to use.",
+                dst.port,
+                ctx.host(dst.ip)
+            ),
+            None => format!(
+                "Check the firewall rules towards {} for TCP {}.",
+                ctx.host(dst.ip),
+                dst.port
+            ),
+        }
+    });
+    b.detail("port", Detail::Port(dst.port))
+        .detail("count", Detail::Count(flows.len() as u64))
+        .detail("syns", Detail::Count(syns));
+    b.build(ID, severity, summary, explanation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+    use crate::analyze::Role;
+    use crate::synth::TcpConversation;
+
+    #[test]
+    fn mras_syns_dropped() {
+        let a = capture("tcp-outcomes.pcap");
+        let r = roles(&[("10.3.0.34", Role::InternalEdge)]);
+        let all = detect_all(&a, &r);
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1);
+        let f = f[0];
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(frames(f), vec![23, 24, 25]);
+        assert_eq!(
+            f.summary,
+            "10.0.0.5 → internal edge 10.3.0.34:5062: SYN sent 3 times, never answered \
+             (frames 23-25)"
+        );
+        assert_eq!(detail(f, "syns"), Some(&Detail::Count(3)));
+        assert!(f.explanation.contains("MRAS"));
+        assert!(f.explanation.contains("silently drops"));
+    }
+
+    #[test]
+    fn single_syn_elsewhere_is_a_warning() {
+        let mut p = Pcap::default();
+        let mut c = TcpConversation::new(sa("10.0.0.5:40000"), sa("192.0.2.9:8443"));
+        p.push(c.syn());
+        let all = detect_all(&p.analyze(), &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(frames(f[0]), vec![1]);
+        assert!(f[0].summary.contains("SYN sent once"));
+    }
+}
