@@ -4,12 +4,14 @@
 //! strings a finding may quote, and the [`FindingBuilder`] that sorts and
 //! deduplicates evidence.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
 use crate::analyze::{Detail, EdgeConfig, Finding, RoleMap, Severity};
 use crate::capture::FrameNo;
 use crate::engine::Analysis;
+use crate::net::table::FlowRecord;
+use crate::net::tcp_state::TcpOutcome;
 use crate::net::{Direction, Endpoint, FlowId};
 use crate::proto::{AllocationStory, ProtoMsg, StepKind, StunRecord};
 
@@ -313,6 +315,21 @@ pub fn safe_ascii(bytes: &[u8], max: usize) -> String {
         s.push('…');
     }
     s
+}
+
+/// TCP flows with `outcome`, grouped per (source address, destination
+/// address, destination port): the unit TCP findings report on.
+pub fn tcp_flows_by_target(
+    analysis: &Analysis,
+    outcome: TcpOutcome,
+) -> BTreeMap<(IpAddr, Endpoint), Vec<&FlowRecord>> {
+    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<&FlowRecord>> = BTreeMap::new();
+    for f in &analysis.flows {
+        if f.tcp_outcome() == Some(outcome) {
+            groups.entry((f.client.ip, f.server)).or_default().push(f);
+        }
+    }
+    groups
 }
 
 #[cfg(test)]

@@ -9,10 +9,11 @@
 //! the flow's packets fill that range (the flow table does not list each
 //! retransmission's frame). Details: `port`, `count` (connections), `syns`.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use super::common::{frames_phrase, port_purpose, times, Ctx, FindingBuilder, MRAS_PORT};
+use super::common::{
+    frames_phrase, port_purpose, tcp_flows_by_target, times, Ctx, FindingBuilder, MRAS_PORT,
+};
 use crate::analyze::{Detail, Finding, Severity};
 use crate::net::table::FlowRecord;
 use crate::net::tcp_state::TcpOutcome;
@@ -23,18 +24,9 @@ pub const ID: &str = "tcp.syn_unanswered";
 
 /// One finding per (source address, destination address, destination port).
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
-    let mut groups: BTreeMap<(IpAddr, IpAddr, u16), Vec<&FlowRecord>> = BTreeMap::new();
-    for f in &ctx.analysis.flows {
-        if f.tcp_outcome() == Some(TcpOutcome::SynUnanswered) {
-            groups
-                .entry((f.client.ip, f.server.ip, f.server.port))
-                .or_default()
-                .push(f);
-        }
-    }
-    groups
+    tcp_flows_by_target(ctx.analysis, TcpOutcome::SynUnanswered)
         .into_iter()
-        .map(|((src, dst, port), flows)| finding(ctx, src, Endpoint::new(dst, port), &flows))
+        .map(|((src, dst), flows)| finding(ctx, src, dst, &flows))
         .collect()
 }
 
