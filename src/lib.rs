@@ -4,20 +4,25 @@
 //! The library is a pipeline with one dependency direction:
 //!
 //! ```text
-//! capture ──► net ──► (proto, analyze: later layers) ──► report
-//! reader      link/IP decode, IPv4 defragmentation,
-//! (pcap,      flow table, TCP reassembly
-//!  pcapng,
-//!  gzip)
+//! capture ──► net ──────────────► proto ──────────► engine ──► analyze ──► report / cli
+//! reader      link/IP decode,     STUN/TURN/MS-TURN   drives     roles,      text and JSON
+//! (pcap,      defragmentation,    (UDP, TCP framings, the whole  findings    summaries
+//!  pcapng,    flow table, TCP     pseudo-TLS), TLS,   capture
+//!  gzip)      reassembly          transactions
 //! ```
 //!
 //! * [`capture`] reads pcap/pcapng (optionally gzip-compressed) as a stream of
 //!   [`capture::Frame`]s with 1-based frame numbers equal to Wireshark's
 //!   `frame.number`. Damage becomes warnings, never a panic.
-//! * [`net`] decodes link, IP and TCP/UDP headers, reassembles IPv4 fragments,
+//! * [`net`] decodes link, IP and TCP/UDP headers, reassembles IP fragments,
 //!   keeps the flow table and reassembles TCP byte streams.
-//! * [`engine`] drives a whole capture through those layers and collects the
-//!   result that [`report`] renders as text or JSON.
+//! * [`proto`] holds the protocol decoders behind one plugin trait and the
+//!   per-flow dispatch that feeds them datagrams and in-order stream bytes.
+//! * [`engine`] drives a whole capture through those layers into an
+//!   immutable [`engine::Analysis`].
+//! * [`analyze`] turns the analysis into roles and findings with evidence.
+//! * [`report`] renders both as text or JSON; [`cli`] is the command line.
+//! * [`synth`] builds packets and the sample captures for tests.
 //!
 //! Every length read from a capture is bounds-checked and every buffer is
 //! bounded by a named limit; malformed input is reported, not thrown.
