@@ -84,6 +84,7 @@ fn tcp_outcomes_are_reported_per_flow() {
     assert_eq!(f[4]["tcp"]["stream_bytes_to_server"], 10);
     assert_eq!(f[4]["tcp"]["gaps"], 0);
     assert_eq!(f[5]["tcp"]["syn_count"], 3);
+    assert_eq!(f[5]["tcp"]["syn_frames"], serde_json::json!([23, 24, 25]));
     assert_eq!(f[6]["tcp"]["overlaps"], 1);
     assert_eq!(doc["anomalies"]["counts"]["tcp.overlap_mismatch"], 1);
     // The snaplen-cut datagram.

@@ -40,6 +40,8 @@ impl TcpOutcome {
 pub struct TcpControl {
     /// Frame of the client's first SYN.
     pub syn_frame: Option<FrameNo>,
+    /// Frames of the client's SYNs, retransmissions included (first [`MAX_SYN_FRAMES`]).
+    pub syn_frames: Vec<FrameNo>,
     /// How many SYNs (without ACK) the client sent, retransmissions included.
     pub syn_count: u32,
     /// The client's initial sequence number.
@@ -60,6 +62,8 @@ pub struct TcpControl {
 
 /// RST frames remembered per connection; more are counted, not listed.
 pub const MAX_RST_FRAMES: usize = 16;
+/// SYN frames remembered per connection; more are counted (`syn_count`), not listed.
+pub const MAX_SYN_FRAMES: usize = 16;
 
 impl TcpControl {
     /// Records one segment's flags and payload length.
@@ -68,6 +72,9 @@ impl TcpControl {
         if syn && !ack && dir == Direction::ToServer {
             self.syn_count += 1;
             self.syn_frame.get_or_insert(frame);
+            if self.syn_frames.len() < MAX_SYN_FRAMES {
+                self.syn_frames.push(frame);
+            }
         }
         if syn && ack && dir == Direction::ToClient {
             self.syn_ack_frame.get_or_insert(frame);
@@ -167,6 +174,7 @@ mod tests {
         }
         assert_eq!(c.outcome(), TcpOutcome::SynUnanswered);
         assert_eq!(c.syn_count, 3);
+        assert_eq!(c.syn_frames, vec![f(1), f(2), f(3)]);
     }
 
     #[test]

@@ -160,6 +160,8 @@ pub struct TcpJson {
     pub syn_frame: Option<u64>,
     /// SYNs sent by the client (retransmissions included).
     pub syn_count: u32,
+    /// Frames of those SYNs (first 16).
+    pub syn_frames: Vec<u64>,
     /// Frame of the server's SYN-ACK.
     pub syn_ack_frame: Option<u64>,
     /// Frames with RST (first 16).
@@ -313,6 +315,7 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
                 TcpJson {
                     syn_frame: c.syn_frame.map(|n| n.0),
                     syn_count: c.syn_count,
+                    syn_frames: c.syn_frames.iter().map(|n| n.0).collect(),
                     syn_ack_frame: c.syn_ack_frame.map(|n| n.0),
                     rst_frames: c.rst_frames.iter().map(|n| n.0).collect(),
                     reset_by: c.reset_by.map(super::sender_name),

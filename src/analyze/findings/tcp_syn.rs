@@ -35,16 +35,8 @@ fn finding(ctx: &Ctx<'_>, src: IpAddr, dst: Endpoint, flows: &[&FlowRecord]) -> 
     let mut syns = 0u64;
     for f in flows {
         b.flow(f.id);
-        // The SYN and its retransmissions are the flow's only packets; when
-        // they fill the flow's frame range, every frame in it is one of them.
-        let span = f.last_frame.0.saturating_sub(f.first_frame.0) + 1;
-        if f.total_packets() == span {
-            b.frames((f.first_frame.0..=f.last_frame.0).map(crate::capture::FrameNo));
-        } else {
-            b.frames([f.first_frame, f.last_frame]);
-        }
         if let Some(t) = &f.tcp {
-            b.frames(t.control.syn_frame);
+            b.frames(t.control.syn_frames.iter().copied());
             syns += u64::from(t.control.syn_count);
         }
     }
