@@ -179,8 +179,32 @@ pub struct AnalyzeOptions {
 /// returns the analysis with the protocol results, protocol anomalies merged
 /// and MESSAGE-INTEGRITY verified with `opts.credentials`.
 pub fn analyze_capture(reader: CaptureReader, name: &str, opts: &AnalyzeOptions) -> Analysis {
+    analyze_capture_with_progress(reader, name, opts, &mut |_| {})
+}
+
+/// How often (in frames) [`analyze_capture_with_progress`] reports progress.
+pub const PROGRESS_EVERY_FRAMES: u64 = 4096;
+
+/// How far a running analysis has got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadProgress {
+    /// Bytes read from the input so far (compressed bytes for gzip).
+    pub bytes_read: u64,
+    /// Frames read so far.
+    pub packets: u64,
+}
+
+/// [`analyze_capture`], calling `progress` every [`PROGRESS_EVERY_FRAMES`]
+/// frames and once more when the last frame has been read. The callback runs
+/// on the analysing thread; keep it cheap (send it over a channel).
+pub fn analyze_capture_with_progress(
+    reader: CaptureReader,
+    name: &str,
+    opts: &AnalyzeOptions,
+    progress: &mut dyn FnMut(LoadProgress),
+) -> Analysis {
     let mut sink = ProtoSink::new();
-    let mut analysis = analyze(reader, name, &mut sink);
+    let mut analysis = analyze_inner(reader, name, &mut sink, progress);
     let proto = sink.finish();
     analysis.anomalies.merge_proto(&proto);
     analysis.integrity = integrity::verify_all(&proto, &opts.credentials);
@@ -189,7 +213,16 @@ pub fn analyze_capture(reader: CaptureReader, name: &str, opts: &AnalyzeOptions)
 }
 
 /// Reads the whole capture, passing flow payloads to `sink`, and returns the analysis.
-pub fn analyze(mut reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -> Analysis {
+pub fn analyze(reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -> Analysis {
+    analyze_inner(reader, name, sink, &mut |_| {})
+}
+
+fn analyze_inner(
+    mut reader: CaptureReader,
+    name: &str,
+    sink: &mut dyn FlowSink,
+    progress: &mut dyn FnMut(LoadProgress),
+) -> Analysis {
     let mut decoder = NetDecoder::new();
     let mut table = FlowTable::default();
     let mut log = AnomalyLog::default();
@@ -221,7 +254,17 @@ pub fn analyze(mut reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -
         for anomaly in scratch.drain(..) {
             log.push(anomaly);
         }
+        if info.packets % PROGRESS_EVERY_FRAMES == 0 {
+            progress(LoadProgress {
+                bytes_read: reader.input_bytes_read(),
+                packets: info.packets,
+            });
+        }
     }
+    progress(LoadProgress {
+        bytes_read: reader.input_bytes_read(),
+        packets: info.packets,
+    });
     decoder.finish(&mut scratch);
     let flows = table.finish(last_frame, &mut scratch, sink);
     for anomaly in scratch.drain(..) {

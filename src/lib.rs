@@ -23,6 +23,7 @@
 //! * [`analyze`] turns the analysis into roles and findings with evidence.
 //! * [`report`] renders both as text or JSON; [`cli`] is the command line.
 //! * [`synth`] builds packets and the sample captures for tests.
+//! * `tui` (cargo feature `tui`, on by default) is the interactive timeline.
 //!
 //! Every length read from a capture is bounds-checked and every buffer is
 //! bounded by a named limit; malformed input is reported, not thrown.
@@ -36,5 +37,7 @@ pub mod net;
 pub mod proto;
 pub mod report;
 pub mod synth;
+#[cfg(feature = "tui")]
+pub mod tui;
 
 pub use error::{Error, ErrorKind};

@@ -18,9 +18,26 @@ use std::path::PathBuf;
 pub struct Cli {
     /// Capture to open in the interactive timeline (pcap or pcapng, optionally gzip; `-` = stdin).
     pub file: Option<PathBuf>,
+    /// Flags of the interactive timeline.
+    #[command(flatten)]
+    pub tui: TuiArgs,
     /// Batch mode.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Flags of the interactive timeline (`edgecap FILE`).
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    /// Verify MESSAGE-INTEGRITY with this long-term credential (repeatable).
+    #[arg(long = "credential", value_name = "USER:REALM:PASSWORD")]
+    pub credentials: Vec<Credential>,
+    /// Give ADDR this role instead of the inferred one (repeatable).
+    #[arg(long = "role", value_name = "ADDR=ROLE", value_parser = parse_role)]
+    pub roles: Vec<(IpAddr, Role)>,
+    /// When to colour the timeline: auto (unless NO_COLOR is set), always, never.
+    #[arg(long, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 /// The modes other than the interactive timeline.

@@ -25,14 +25,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Summary(args)) => summary(&args),
         None => match cli.file {
-            Some(file) => {
-                eprintln!(
-                    "edgecap: the interactive timeline is not available in this version yet; \
-                     run `edgecap summary {}` for the batch summary",
-                    file.display()
-                );
-                ExitCode::from(EXIT_ERROR)
-            }
+            Some(file) => timeline(&file, &cli.tui),
             None => {
                 eprintln!(
                     "edgecap: no capture given; try `edgecap summary FILE` or `edgecap --help`"
@@ -41,6 +34,40 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
     }
+}
+
+/// Whether colour is wanted: `auto` means unless NO_COLOR is set (to anything non-empty).
+pub fn want_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+#[cfg(feature = "tui")]
+fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
+    let opts = crate::tui::TuiOptions {
+        analyze: AnalyzeOptions {
+            credentials: args.credentials.clone(),
+        },
+        edge: EdgeConfig {
+            role_overrides: args.roles.clone(),
+            ..EdgeConfig::default()
+        },
+        color: want_color(args.color),
+    };
+    crate::tui::run(file, opts)
+}
+
+#[cfg(not(feature = "tui"))]
+fn timeline(file: &Path, _args: &args::TuiArgs) -> ExitCode {
+    eprintln!(
+        "edgecap: this build has no interactive timeline (cargo feature `tui`); \
+         run `edgecap summary {}` for the batch summary",
+        file.display()
+    );
+    ExitCode::from(EXIT_ERROR)
 }
 
 /// Opens `path` (`-` is standard input) as a capture.

@@ -179,7 +179,7 @@ impl Serialize for Fields<'_> {
 
 /// Attributes whose raw value is text (RFC 5389 UTF-8 strings and the MS
 /// text attributes).
-fn is_text(kind: AttrKind) -> bool {
+pub fn is_text(kind: AttrKind) -> bool {
     matches!(
         kind,
         AttrKind::Username

@@ -16,7 +16,7 @@ pub mod text;
 pub mod tls;
 
 #[cfg(test)]
-mod test_fixture;
+pub(crate) mod test_fixture;
 
 use crate::capture::FrameNo;
 use crate::engine::Analysis;

@@ -1,0 +1,45 @@
+//! Everything that can change the TUI's state: key presses mapped by
+//! [`super::keymap`], terminal resizes and the loader thread's messages.
+//! [`super::update::update`] is the only code that applies them.
+
+use super::app::Loaded;
+use crate::engine::LoadProgress;
+
+/// One state change request.
+#[derive(Debug)]
+pub enum Action {
+    /// Leave the program.
+    Quit,
+    /// Select the previous row (or scroll the detail up).
+    Up,
+    /// Select the next row (or scroll the detail down).
+    Down,
+    /// One page up.
+    PageUp,
+    /// One page down.
+    PageDown,
+    /// First row.
+    Top,
+    /// Last row.
+    Bottom,
+    /// Focus the next pane.
+    NextPane,
+    /// Focus the previous pane.
+    PrevPane,
+    /// Drill into the selection (finding → ladder, flow group → ladder, ladder → detail).
+    Enter,
+    /// Close the help, or go back to where Enter came from.
+    Back,
+    /// Cycle the time column: absolute → relative → delta.
+    CycleTime,
+    /// Show or hide the help overlay.
+    ToggleHelp,
+    /// The terminal now has this size (columns, rows).
+    Resize(u16, u16),
+    /// The loader has read this far.
+    Progress(LoadProgress),
+    /// Loading finished.
+    Loaded(Box<Loaded>),
+    /// Loading failed; the message is shown (already escaped).
+    LoadFailed(String),
+}

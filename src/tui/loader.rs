@@ -1,0 +1,62 @@
+//! Loading off the UI thread: opens the capture, runs the analysis with a
+//! progress callback, diagnoses it and builds the [`Loaded`] index, sending
+//! [`Action`]s over a channel. A panic in the loader becomes a
+//! `LoadFailed` message instead of tearing down the terminal.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use super::action::Action;
+use super::app::Loaded;
+use crate::analyze::{diagnose, EdgeConfig};
+use crate::engine::{analyze_capture_with_progress, AnalyzeOptions};
+use crate::report::safe::escape;
+
+/// The loader thread's name (the panic hook leaves the terminal alone for it).
+pub const LOADER_THREAD: &str = "edgecap-loader";
+/// Progress messages are sent at most this often.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Starts loading `path` on its own thread.
+pub fn spawn(
+    path: PathBuf,
+    opts: AnalyzeOptions,
+    cfg: EdgeConfig,
+    tx: Sender<Action>,
+) -> std::io::Result<JoinHandle<()>> {
+    thread::Builder::new()
+        .name(LOADER_THREAD.to_string())
+        .spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| load(&path, &opts, &cfg, &tx)));
+            let action = match result {
+                Ok(Ok(loaded)) => Action::Loaded(Box::new(loaded)),
+                Ok(Err(msg)) => Action::LoadFailed(msg),
+                Err(_) => Action::LoadFailed("edgecap: internal error while loading".to_string()),
+            };
+            // The UI may have quit already; nothing to do then.
+            let _ = tx.send(action);
+        })
+}
+
+fn load(
+    path: &std::path::Path,
+    opts: &AnalyzeOptions,
+    cfg: &EdgeConfig,
+    tx: &Sender<Action>,
+) -> Result<Loaded, String> {
+    let name = path.display().to_string();
+    let reader = crate::cli::open_capture(path)
+        .map_err(|e| escape(&format!("edgecap: {e}")).into_owned())?;
+    let mut last = Instant::now();
+    let analysis = analyze_capture_with_progress(reader, &name, opts, &mut |p| {
+        if last.elapsed() >= PROGRESS_INTERVAL {
+            last = Instant::now();
+            let _ = tx.send(Action::Progress(p));
+        }
+    });
+    let diagnosis = diagnose(&analysis, cfg);
+    Ok(Loaded::new(analysis, diagnosis))
+}

@@ -1,0 +1,156 @@
+//! The interactive timeline (`edgecap FILE`): ratatui + crossterm.
+//!
+//! State → action → update → render: [`keymap`] maps keys to [`Action`]s,
+//! [`update::update`] is the only mutator of the [`App`], and [`view`]
+//! draws from it without I/O or decoding. Loading runs on its own thread
+//! ([`loader`]) and reports progress over a channel, so the UI stays
+//! responsive and `q` / Ctrl-C quit at any moment. The terminal is restored
+//! on every exit path, including a panic on the UI thread.
+
+pub mod action;
+pub mod app;
+pub mod detail_text;
+pub mod keymap;
+pub mod loader;
+pub mod model;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use action::Action;
+pub use app::{App, Loaded, Pane, TimeMode};
+pub use update::update;
+pub use view::Screen;
+
+use std::io::{self, stdout, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use crossterm::event::{self, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use crate::analyze::EdgeConfig;
+use crate::engine::AnalyzeOptions;
+
+/// How long one wait for a key lasts before loader messages are drained.
+const TICK: Duration = Duration::from_millis(50);
+
+/// What the TUI needs from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    /// Analysis options (credentials).
+    pub analyze: AnalyzeOptions,
+    /// Ports and role overrides.
+    pub edge: EdgeConfig,
+    /// Colours allowed (false under NO_COLOR or `--color never`).
+    pub color: bool,
+}
+
+/// Restores the terminal: leaves raw mode and the alternate screen.
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// Restores the terminal before the default panic message, for panics on
+/// the UI thread (the loader reports its own panics as a load failure).
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() != Some(loader::LOADER_THREAD) {
+            restore();
+            previous(info);
+        }
+    }));
+}
+
+/// Runs the interactive timeline on `path` (`-` = standard input) and
+/// returns the exit code: 0 after a normal quit, 2 when the capture could
+/// not be opened or the terminal could not be set up.
+pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
+    let name = path.display().to_string();
+    if !io::stdout().is_terminal() {
+        eprintln!(
+            "edgecap: the interactive timeline needs a terminal; \
+             run `edgecap summary {name}` for the batch summary"
+        );
+        return ExitCode::from(crate::cli::EXIT_ERROR);
+    }
+    let total_bytes = if name == "-" {
+        None
+    } else {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => Some(m.len()),
+            Ok(_) => None,
+            Err(e) => {
+                eprintln!("edgecap: {name}: cannot open: {e}");
+                return ExitCode::from(crate::cli::EXIT_ERROR);
+            }
+        }
+    };
+    let (tx, rx) = mpsc::channel();
+    if let Err(e) = loader::spawn(PathBuf::from(path), opts.analyze, opts.edge, tx) {
+        eprintln!("edgecap: cannot start the loader: {e}");
+        return ExitCode::from(crate::cli::EXIT_ERROR);
+    }
+    install_panic_hook();
+    let result = enable_raw_mode()
+        .and_then(|()| execute!(stdout(), EnterAlternateScreen))
+        .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())))
+        .and_then(|mut terminal| {
+            let size = terminal.size()?;
+            let mut app = App::new(&name, total_bytes, opts.color, (size.width, size.height));
+            event_loop(&mut terminal, &mut app, &rx).map(|()| app)
+        });
+    restore();
+    match result {
+        Ok(app) => match app.load {
+            app::LoadState::Failed(msg) => {
+                eprintln!("{msg}");
+                ExitCode::from(crate::cli::EXIT_ERROR)
+            }
+            _ => ExitCode::SUCCESS,
+        },
+        Err(e) => {
+            eprintln!("edgecap: terminal error: {e}");
+            ExitCode::from(crate::cli::EXIT_ERROR)
+        }
+    }
+}
+
+fn event_loop<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    rx: &Receiver<Action>,
+) -> io::Result<()>
+where
+    io::Error: From<B::Error>,
+{
+    while !app.quit {
+        terminal.draw(|f| f.render_widget(&Screen { app }, f.area()))?;
+        while let Ok(action) = rx.try_recv() {
+            update(app, action);
+        }
+        if event::poll(TICK)? {
+            let action = match event::read()? {
+                Event::Key(key) => keymap::map(key),
+                Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                _ => None,
+            };
+            if let Some(a) = action {
+                update(app, a);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,458 @@
+//! The in-memory index the views draw from: ladder rows, ladder columns and
+//! flow groups, built once from the [`Analysis`] and [`Diagnosis`] when
+//! loading ends (on the loader thread).
+//!
+//! Owns every display string derived from the capture; each one goes through
+//! [`crate::report::safe`] here, so views never see raw capture bytes and do
+//! no decoding. Rows are sorted by (completing frame, kind order), so the
+//! ladder is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
+
+use crate::analyze::{Diagnosis, Role, RoleMap};
+use crate::capture::{FrameNo, Timestamp};
+use crate::engine::Analysis;
+use crate::net::tcp_state::TcpOutcome;
+use crate::net::{Direction, Endpoint, FlowId, Transport};
+use crate::proto::stun::{Class, Method};
+use crate::proto::tls::TlsEvent;
+use crate::proto::{AllocationOutcome, ChannelId, ProtoMsg, PseudoTlsEvent, StunRecord};
+use crate::report::safe::{escape, escape_bytes};
+use crate::report::story::error_name;
+
+/// Most host columns in the ladder; further unknown hosts share "other".
+pub const MAX_COLUMNS: usize = 6;
+/// RST rows shown per flow (the flow record keeps a bounded list anyway).
+const MAX_RST_ROWS: usize = 4;
+
+/// How a ladder row or badge is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A request or neutral event.
+    Neutral,
+    /// Success (Allocate ✓, SYN-ACK, handshake complete).
+    Good,
+    /// A normal challenge or something odd (401, retransmission).
+    Warn,
+    /// Failure (error response, RST, alert, no response).
+    Bad,
+}
+
+/// Where a ladder row came from, for the detail pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowSource {
+    /// `analysis.proto.messages[i]`.
+    Message(usize),
+    /// The SYN of `analysis.flows[i]`.
+    Syn(usize),
+    /// The SYN-ACK of `analysis.flows[i]`.
+    SynAck(usize),
+    /// An RST of `analysis.flows[i]`.
+    Rst(usize),
+}
+
+/// One arrow of the ladder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LadderRow {
+    /// The frame that completed the message.
+    pub frame: FrameNo,
+    /// The first frame of the message.
+    pub first_frame: FrameNo,
+    /// Capture time, when known (TCP control rows between the first and
+    /// last frame of a flow have none).
+    pub ts: Option<Timestamp>,
+    /// Sender column.
+    pub from: usize,
+    /// Receiver column.
+    pub to: usize,
+    /// The arrow's label, already escaped.
+    pub label: String,
+    /// Colour.
+    pub outcome: Outcome,
+    /// The flow.
+    pub flow: FlowId,
+    /// What it is.
+    pub source: RowSource,
+}
+
+/// A flow grouped with the others between the same two columns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FlowGroup {
+    /// `client ⇄ internal edge`.
+    pub pair: String,
+    /// Indices into `analysis.flows`.
+    pub flows: Vec<usize>,
+    /// Protocol label → flows.
+    pub protocols: BTreeMap<&'static str, usize>,
+    /// Flows with an allocation that succeeded.
+    pub allocated: usize,
+    /// TCP flows refused (SYN → RST).
+    pub refused: usize,
+    /// TCP flows reset after the handshake.
+    pub reset: usize,
+    /// Flows with unanswered SYNs or STUN requests.
+    pub unanswered: usize,
+}
+
+/// Ladder columns, rows and flow groups.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Index {
+    /// Column titles, left to right.
+    pub columns: Vec<String>,
+    /// Rows in frame order.
+    pub rows: Vec<LadderRow>,
+    /// Groups in order of first flow.
+    pub groups: Vec<FlowGroup>,
+    /// First frame's time, for the relative time mode.
+    pub first_ts: Option<Timestamp>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ColKey {
+    Role(Role),
+    Host(IpAddr),
+    Other,
+}
+
+struct Columns<'a> {
+    roles: &'a RoleMap,
+    keys: Vec<ColKey>,
+}
+
+impl Columns<'_> {
+    fn key(&self, ip: IpAddr) -> ColKey {
+        match self.roles.role_of(ip) {
+            Some(r) => ColKey::Role(r),
+            None if self.keys.contains(&ColKey::Host(ip)) => ColKey::Host(ip),
+            None => ColKey::Other,
+        }
+    }
+
+    fn col(&self, ip: IpAddr) -> usize {
+        let k = self.key(ip);
+        self.keys.iter().position(|x| *x == k).unwrap_or(0)
+    }
+}
+
+fn col_title(k: ColKey) -> String {
+    match k {
+        ColKey::Role(r) => r.words().to_string(),
+        ColKey::Host(ip) => ip.to_string(),
+        ColKey::Other => "other hosts".to_string(),
+    }
+}
+
+/// `(transport, client, server)` of a flow, from the flow table or the protocol layer.
+fn endpoints(
+    analysis: &Analysis,
+    by_id: &HashMap<FlowId, usize>,
+    id: FlowId,
+) -> Option<(Transport, Endpoint, Endpoint)> {
+    if let Some(&i) = by_id.get(&id) {
+        let f = &analysis.flows[i];
+        return Some((f.transport, f.client, f.server));
+    }
+    analysis
+        .proto
+        .flows
+        .get(&id)
+        .map(|f| (f.transport, f.client, f.server))
+}
+
+/// The arrow label and colour of a STUN message.
+pub fn stun_label(r: &StunRecord) -> (String, Outcome) {
+    let t = &r.msg.msg_type;
+    let method = match t.method {
+        Method::Unknown(_) => t.describe(),
+        m => m.name().to_string(),
+    };
+    let (mut label, mut outcome) = match t.class {
+        Class::Request => (method, Outcome::Neutral),
+        Class::Indication => (t.describe(), Outcome::Neutral),
+        Class::Success => match r.msg.relayed_address() {
+            Some(a) => (format!("{method} ✓ relay {a}"), Outcome::Good),
+            None => (format!("{method} ✓"), Outcome::Good),
+        },
+        Class::Error => {
+            let (code, reason) = match r.msg.error() {
+                Some(e) => (e.code, escape_bytes(&e.reason).into_owned()),
+                None => (0, String::new()),
+            };
+            let reason = if reason.is_empty() {
+                error_name(code).to_string()
+            } else {
+                reason
+            };
+            let prefix = if t.method == Method::Allocate {
+                String::new()
+            } else {
+                format!("{method} ")
+            };
+            let o = if matches!(code, 401 | 438) {
+                Outcome::Warn
+            } else {
+                Outcome::Bad
+            };
+            (format!("{prefix}{code} {reason}"), o)
+        }
+    };
+    if r.retransmission_of.is_some() {
+        label.push_str(" (retransmission)");
+        if outcome == Outcome::Neutral {
+            outcome = Outcome::Warn;
+        }
+    }
+    if r.unanswered {
+        label.push_str(" — no response");
+        outcome = Outcome::Bad;
+    }
+    (label, outcome)
+}
+
+fn tls_label(e: &TlsEvent) -> (String, Outcome) {
+    match e {
+        TlsEvent::ClientHello(h) => match &h.sni {
+            Some(sni) => (format!("ClientHello sni {}", escape(sni)), Outcome::Neutral),
+            None => ("ClientHello".to_string(), Outcome::Neutral),
+        },
+        TlsEvent::Alert(a) if a.encrypted => ("Alert (encrypted)".to_string(), Outcome::Bad),
+        TlsEvent::Alert(a) => (
+            format!("Alert level {} description {}", a.level, a.description),
+            Outcome::Bad,
+        ),
+        TlsEvent::HandshakeComplete { .. } => (e.label().to_string(), Outcome::Good),
+        _ => (e.label().to_string(), Outcome::Neutral),
+    }
+}
+
+fn message_label(msg: &ProtoMsg) -> Option<(String, Outcome)> {
+    Some(match msg {
+        ProtoMsg::Stun(r) => stun_label(r),
+        ProtoMsg::Tls(e) => tls_label(e),
+        ProtoMsg::PseudoTls(PseudoTlsEvent::ClientHello) => {
+            ("ClientHello (pseudo)".to_string(), Outcome::Neutral)
+        }
+        ProtoMsg::PseudoTls(PseudoTlsEvent::ServerHello) => {
+            ("ServerHello (pseudo)".to_string(), Outcome::Good)
+        }
+        ProtoMsg::TurnChannel(c) => match c.channel {
+            ChannelId::Channel(n) => (format!("ChannelData 0x{n:04x}"), Outcome::Neutral),
+            ChannelId::MsSession(_) => ("MS-TURN session data".to_string(), Outcome::Neutral),
+            ChannelId::MsTurnData => ("MS-TURN data".to_string(), Outcome::Neutral),
+        },
+        ProtoMsg::Anomaly(_) => return None,
+    })
+}
+
+impl Index {
+    /// Builds the index. Cost is linear in flows plus messages.
+    pub fn build(analysis: &Analysis, diagnosis: &Diagnosis) -> Index {
+        let by_id: HashMap<FlowId, usize> = analysis
+            .flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id, i))
+            .collect();
+        let columns = build_columns(analysis, &diagnosis.roles);
+        let mut rows = Vec::new();
+        for (i, d) in analysis.proto.messages.iter().enumerate() {
+            let Some((label, outcome)) = message_label(&d.msg) else {
+                continue;
+            };
+            let Some((_, client, server)) = endpoints(analysis, &by_id, d.flow) else {
+                continue;
+            };
+            let (src, dst) = match d.dir {
+                Direction::ToServer => (client, server),
+                Direction::ToClient => (server, client),
+            };
+            rows.push(LadderRow {
+                frame: d.frames.last,
+                first_frame: d.frames.first,
+                ts: Some(d.ts),
+                from: columns.col(src.ip),
+                to: columns.col(dst.ip),
+                label,
+                outcome,
+                flow: d.flow,
+                source: RowSource::Message(i),
+            });
+        }
+        tcp_rows(analysis, &columns, &mut rows);
+        rows.sort_by_key(|r| (r.frame, !matches!(r.source, RowSource::Message(_))));
+        Index {
+            columns: columns.keys.iter().map(|k| col_title(*k)).collect(),
+            rows,
+            groups: build_groups(analysis, &columns),
+            first_ts: analysis.capture.first_ts,
+        }
+    }
+
+    /// The ladder row that best shows `frame`: the row of that frame (or
+    /// whose message spans it), else the first row after it, else the last.
+    pub fn row_for_frame(&self, frame: FrameNo) -> Option<usize> {
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| r.first_frame <= frame && frame <= r.frame)
+        {
+            return Some(i);
+        }
+        self.rows
+            .iter()
+            .position(|r| r.frame >= frame)
+            .or(self.rows.len().checked_sub(1))
+    }
+
+    /// The first ladder row of any of `flows` (indices into `analysis.flows`).
+    pub fn first_row_of(&self, analysis: &Analysis, flows: &[usize]) -> Option<usize> {
+        let ids: BTreeSet<FlowId> = flows.iter().map(|&i| analysis.flows[i].id).collect();
+        self.rows.iter().position(|r| ids.contains(&r.flow))
+    }
+}
+
+fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
+    let mut role_set = BTreeSet::new();
+    let mut hosts: Vec<IpAddr> = Vec::new();
+    let mut note = |ip: IpAddr| match roles.role_of(ip) {
+        Some(r) => {
+            role_set.insert(r);
+        }
+        None if !hosts.contains(&ip) => hosts.push(ip),
+        None => {}
+    };
+    for f in &analysis.flows {
+        note(f.client.ip);
+        note(f.server.ip);
+    }
+    for f in analysis.proto.flows.values() {
+        note(f.client.ip);
+        note(f.server.ip);
+    }
+    let mut keys: Vec<ColKey> = role_set.into_iter().map(ColKey::Role).collect();
+    let room = MAX_COLUMNS.saturating_sub(keys.len()).max(1);
+    if hosts.len() <= room {
+        keys.extend(hosts.into_iter().map(ColKey::Host));
+    } else {
+        keys.extend(hosts.into_iter().take(room - 1).map(ColKey::Host));
+        keys.push(ColKey::Other);
+    }
+    if keys.is_empty() {
+        keys.push(ColKey::Other);
+    }
+    Columns { roles, keys }
+}
+
+fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow>) {
+    for (i, f) in analysis.flows.iter().enumerate() {
+        let Some(tcp) = &f.tcp else { continue };
+        let c = columns.col(f.client.ip);
+        let s = columns.col(f.server.ip);
+        let ts_of = |frame: FrameNo| {
+            if frame == f.first_frame {
+                Some(f.first_ts)
+            } else if frame == f.last_frame {
+                Some(f.last_ts)
+            } else {
+                None
+            }
+        };
+        let outcome = f.tcp_outcome();
+        let row = |frame, from, to, label: String, outcome, source| LadderRow {
+            frame,
+            first_frame: frame,
+            ts: ts_of(frame),
+            from,
+            to,
+            label,
+            outcome,
+            flow: f.id,
+            source,
+        };
+        let ctl = &tcp.control;
+        if let Some(syn) = ctl.syn_frame {
+            let mut label = format!("SYN → port {}", f.server.port);
+            if ctl.syn_count > 1 {
+                label.push_str(&format!(" (×{})", ctl.syn_count));
+            }
+            let o = if outcome == Some(TcpOutcome::SynUnanswered) {
+                label.push_str(" — unanswered");
+                Outcome::Bad
+            } else {
+                Outcome::Neutral
+            };
+            rows.push(row(syn, c, s, label, o, RowSource::Syn(i)));
+        }
+        if let Some(sa) = ctl.syn_ack_frame {
+            rows.push(row(
+                sa,
+                s,
+                c,
+                "SYN-ACK".to_string(),
+                Outcome::Good,
+                RowSource::SynAck(i),
+            ));
+        }
+        let (rf, rt) = match ctl.reset_by {
+            Some(Direction::ToServer) => (c, s),
+            _ => (s, c),
+        };
+        for &rst in ctl.rst_frames.iter().take(MAX_RST_ROWS) {
+            let label = if outcome == Some(TcpOutcome::Refused) {
+                "RST (refused)".to_string()
+            } else {
+                "RST".to_string()
+            };
+            rows.push(row(rst, rf, rt, label, Outcome::Bad, RowSource::Rst(i)));
+        }
+    }
+}
+
+fn build_groups(analysis: &Analysis, columns: &Columns<'_>) -> Vec<FlowGroup> {
+    let mut allocated: BTreeSet<FlowId> = BTreeSet::new();
+    let mut unanswered: BTreeSet<FlowId> = BTreeSet::new();
+    for s in &analysis.proto.allocations {
+        match s.outcome {
+            AllocationOutcome::Allocated { .. } => allocated.extend(s.flows.iter().copied()),
+            AllocationOutcome::NoResponse { .. } => unanswered.extend(s.flows.iter().copied()),
+            _ => {}
+        }
+    }
+    for r in analysis.proto.stun_records() {
+        if r.unanswered {
+            unanswered.insert(r.flow);
+        }
+    }
+    let mut groups: Vec<(ColKey, ColKey, FlowGroup)> = Vec::new();
+    for (i, f) in analysis.flows.iter().enumerate() {
+        let (a, b) = (columns.key(f.client.ip), columns.key(f.server.ip));
+        let pos = match groups.iter().position(|g| g.0 == a && g.1 == b) {
+            Some(p) => p,
+            None => {
+                let pair = format!("{} ⇄ {}", col_title(a), col_title(b));
+                groups.push((
+                    a,
+                    b,
+                    FlowGroup {
+                        pair,
+                        ..FlowGroup::default()
+                    },
+                ));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[pos].2;
+        g.flows.push(i);
+        *g.protocols
+            .entry(analysis.proto.flow_label(f.id))
+            .or_insert(0) += 1;
+        let outcome = f.tcp_outcome();
+        g.allocated += usize::from(allocated.contains(&f.id));
+        g.refused += usize::from(outcome == Some(TcpOutcome::Refused));
+        g.reset += usize::from(outcome == Some(TcpOutcome::Reset));
+        g.unanswered +=
+            usize::from(outcome == Some(TcpOutcome::SynUnanswered) || unanswered.contains(&f.id));
+    }
+    groups.into_iter().map(|g| g.2).collect()
+}

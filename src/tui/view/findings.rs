@@ -1,0 +1,88 @@
+//! The findings pane: one line per finding, most severe first (the
+//! diagnosis order), and below the list the selected finding's evidence
+//! and explanation. Enter jumps to its first evidence frame in the ladder.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::{pane_block, scroll_offset};
+use crate::report::diagnosis::frame_list;
+use crate::report::safe::escape;
+use crate::tui::app::{ListState, Loaded};
+use crate::tui::theme::Theme;
+
+/// The findings pane.
+pub struct FindingsView<'a> {
+    /// Data.
+    pub loaded: &'a Loaded,
+    /// Selection.
+    pub state: ListState,
+    /// Has the focus.
+    pub focused: bool,
+    /// Styles.
+    pub theme: Theme,
+}
+
+impl Widget for &FindingsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let findings = &self.loaded.diagnosis.findings;
+        let block = pane_block(
+            &format!("Findings ({})", findings.len()),
+            self.focused,
+            self.theme,
+        );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if findings.is_empty() {
+            Paragraph::new("No findings.").render(inner, buf);
+            return;
+        }
+        let list_h = (findings.len() as u16).clamp(1, (inner.height / 2).max(1));
+        let [list, about] =
+            Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(inner);
+        let sel = self.state.selected.min(findings.len() - 1);
+        let off = scroll_offset(sel, findings.len(), usize::from(list.height));
+        for (k, f) in findings
+            .iter()
+            .enumerate()
+            .skip(off)
+            .take(usize::from(list.height))
+        {
+            let y = list.y + (k - off) as u16;
+            let row = Rect::new(list.x, y, list.width, 1);
+            Line::from(vec![
+                Span::styled(
+                    format!("{:<8}", f.severity.as_str().to_uppercase()),
+                    self.theme.severity(f.severity),
+                ),
+                Span::styled(format!("{} ", f.id), self.theme.header()),
+                Span::raw(escape(&f.summary).into_owned()),
+            ])
+            .render(row, buf);
+            if k == sel {
+                buf.set_style(row, self.theme.selected());
+            }
+        }
+        let f = &findings[sel];
+        let mut lines = vec![Line::from("")];
+        if !f.frames.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("frames {}", frame_list(&f.frames)),
+                self.theme.dim(),
+            )));
+        }
+        if !f.flows.is_empty() {
+            let flows: Vec<String> = f.flows.iter().map(|id| id.to_string()).collect();
+            lines.push(Line::from(Span::styled(
+                format!("flows {}", flows.join(", ")),
+                self.theme.dim(),
+            )));
+        }
+        lines.push(Line::from(escape(&f.explanation).into_owned()));
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .render(about, buf);
+    }
+}
