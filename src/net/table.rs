@@ -19,6 +19,14 @@ pub const TCP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
 pub const TCP_CLOSED_LINGER_NS: i64 = 60 * 1_000_000_000;
 /// How long a UDP flow may stay silent before it is closed (long: media pauses).
 pub const UDP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
+/// How many flow records are kept for the report. Records accumulate for the
+/// whole capture (live state expires, records do not), so this bounds the
+/// part of memory that grows with the number of flows in the file: about
+/// 300 bytes per record, some 300 MB at the cap. Beyond it a new flow is
+/// still followed (so its later packets are not counted as new flows) but
+/// keeps no record, no reassembly state and is not handed to the sink; it is
+/// counted in [`FlowDrops`] instead.
+pub const MAX_FLOW_RECORDS: usize = 1_000_000;
 /// How often (in capture time) idle flows are swept.
 const SWEEP_INTERVAL_NS: i64 = 5 * 1_000_000_000;
 
@@ -105,8 +113,25 @@ impl FlowSink for NullSink {
     fn stream(&mut self, _: &FlowRecord, _: Direction, _: StreamEvent<'_>) {}
 }
 
+/// Flows that were seen but not kept because [`MAX_FLOW_RECORDS`] (or the
+/// table's own cap) was reached: they appear in no record and none of their
+/// payload reached the sink.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlowDrops {
+    /// Flows (5-tuples) not kept as records.
+    pub flows: u64,
+    /// Their packets.
+    pub packets: u64,
+    /// Their bytes on the wire (frame lengths).
+    pub bytes: u64,
+    /// The first frame that started a dropped flow.
+    pub first_frame: Option<FrameNo>,
+}
+
 struct LiveFlow {
-    id: FlowId,
+    /// Index into the records; `None` for a flow beyond the record cap, which
+    /// is only followed so that its later packets are not new flows.
+    id: Option<FlowId>,
     /// True when the canonical key's `lo` endpoint is the client.
     client_is_lo: bool,
     last_ts: Timestamp,
@@ -120,6 +145,8 @@ struct LiveFlow {
 pub struct FlowTable {
     live: FxHashMap<FlowKey, LiveFlow>,
     records: Vec<FlowRecord>,
+    max_records: usize,
+    drops: FlowDrops,
     budget: ReassemblyBudget,
     last_sweep: Timestamp,
     latest_ts: Timestamp,
@@ -135,9 +162,17 @@ impl Default for FlowTable {
 impl FlowTable {
     /// An empty table whose TCP reassembly is bounded by `limits`.
     pub fn new(limits: ReassemblyLimits) -> Self {
+        FlowTable::with_limits(limits, MAX_FLOW_RECORDS)
+    }
+
+    /// An empty table whose TCP reassembly is bounded by `limits` and which
+    /// keeps at most `max_records` flow records (see [`MAX_FLOW_RECORDS`]).
+    pub fn with_limits(limits: ReassemblyLimits, max_records: usize) -> Self {
         FlowTable {
             live: FxHashMap::default(),
             records: Vec::new(),
+            max_records: max_records.min(u32::MAX as usize),
+            drops: FlowDrops::default(),
             budget: ReassemblyBudget::new(limits),
             last_sweep: Timestamp(i64::MIN),
             latest_ts: Timestamp(i64::MIN),
@@ -148,6 +183,11 @@ impl FlowTable {
     /// All flows seen so far, in order of first appearance.
     pub fn records(&self) -> &[FlowRecord] {
         &self.records
+    }
+
+    /// Flows not kept as records because the record cap was reached.
+    pub fn drops(&self) -> FlowDrops {
+        self.drops
     }
 
     /// Flows currently holding live state.
@@ -199,6 +239,17 @@ impl FlowTable {
         }
         let live = match self.live.get_mut(&key) {
             Some(live) => live,
+            None if self.records.len() >= self.max_records => {
+                self.drops.flows += 1;
+                self.drops.first_frame.get_or_insert(frame.no);
+                self.live.entry(key).or_insert(LiveFlow {
+                    id: None,
+                    client_is_lo: true,
+                    last_ts: frame.ts,
+                    streams: None,
+                    ended: true,
+                })
+            }
             None => {
                 let client_is_src = client_is_source(&packet.segment, src_port, dst_port);
                 let id = FlowId(self.records.len() as u32);
@@ -223,7 +274,7 @@ impl FlowTable {
                 let streams = (transport == Transport::Tcp)
                     .then(|| Box::new([HalfStream::new(), HalfStream::new()]));
                 self.live.entry(key).or_insert(LiveFlow {
-                    id,
+                    id: Some(id),
                     client_is_lo: client_is_src == src_is_lo,
                     last_ts: frame.ts,
                     streams,
@@ -232,12 +283,17 @@ impl FlowTable {
             }
         };
         live.last_ts = live.last_ts.max(frame.ts);
+        let Some(id) = live.id else {
+            self.drops.packets += 1;
+            self.drops.bytes += u64::from(frame.orig_len);
+            return;
+        };
         let dir = if src_is_lo == live.client_is_lo {
             Direction::ToServer
         } else {
             Direction::ToClient
         };
-        let record = &mut self.records[live.id.0 as usize];
+        let record = &mut self.records[id.0 as usize];
         record.last_frame = frame.no;
         record.last_ts = record.last_ts.max(frame.ts);
         record.packets[dir.index()] += 1;
@@ -299,7 +355,7 @@ impl FlowTable {
                     flags.rst() || tcp.is_some_and(|c| c.fin_frames.iter().all(Option::is_some));
                 if finished {
                     if let Some(mut streams) = live.streams.take() {
-                        let record = &mut self.records[live.id.0 as usize];
+                        let record = &mut self.records[id.0 as usize];
                         close_streams(
                             &mut streams,
                             record,
@@ -322,10 +378,10 @@ impl FlowTable {
     /// closed or been reset and the initial sequence number differs (as
     /// Wireshark starts a new `tcp.stream`).
     fn is_new_connection(&self, key: &FlowKey, seq: u32) -> bool {
-        let Some(live) = self.live.get(key) else {
+        let Some(id) = self.live.get(key).and_then(|l| l.id) else {
             return false;
         };
-        let Some(tcp) = self.records[live.id.0 as usize].tcp.as_ref() else {
+        let Some(tcp) = self.records[id.0 as usize].tcp.as_ref() else {
             return false;
         };
         tcp.control.is_closing() && tcp.control.client_isn != Some(seq)
@@ -335,15 +391,16 @@ impl FlowTable {
     fn sweep(&mut self, frame: FrameNo, anomalies: &mut Vec<NetAnomaly>, sink: &mut dyn FlowSink) {
         let now = self.latest_ts.0;
         let records = &self.records;
-        let mut expired: Vec<(FlowId, FlowKey)> = self
+        let mut expired: Vec<(Option<FlowId>, FlowKey)> = self
             .live
             .iter()
             .filter(|(_, live)| {
-                let record = &records[live.id.0 as usize];
-                let timeout = match &record.tcp {
-                    None => UDP_IDLE_TIMEOUT_NS,
-                    Some(tcp) if tcp.control.is_closing() => TCP_CLOSED_LINGER_NS,
-                    Some(_) => TCP_IDLE_TIMEOUT_NS,
+                let timeout = match live.id.map(|id| &records[id.0 as usize].tcp) {
+                    // Untracked flows beyond the record cap: the longest timeout.
+                    None => TCP_IDLE_TIMEOUT_NS.max(UDP_IDLE_TIMEOUT_NS),
+                    Some(None) => UDP_IDLE_TIMEOUT_NS,
+                    Some(Some(tcp)) if tcp.control.is_closing() => TCP_CLOSED_LINGER_NS,
+                    Some(Some(_)) => TCP_IDLE_TIMEOUT_NS,
                 };
                 now.saturating_sub(live.last_ts.0) > timeout
             })
@@ -366,7 +423,10 @@ impl FlowTable {
         let Some(mut live) = self.live.remove(key) else {
             return;
         };
-        let record = &mut self.records[live.id.0 as usize];
+        let Some(id) = live.id else {
+            return;
+        };
+        let record = &mut self.records[id.0 as usize];
         if let Some(streams) = live.streams.as_mut() {
             close_streams(streams, record, frame, &mut self.budget, anomalies, sink);
         }
@@ -377,17 +437,28 @@ impl FlowTable {
 
     /// Ends every live flow (end of capture), in flow order, and returns all records.
     pub fn finish(
-        mut self,
+        self,
         last_frame: FrameNo,
         anomalies: &mut Vec<NetAnomaly>,
         sink: &mut dyn FlowSink,
     ) -> Vec<FlowRecord> {
-        let mut keys: Vec<(FlowId, FlowKey)> = self.live.iter().map(|(k, l)| (l.id, *k)).collect();
+        self.finish_with_drops(last_frame, anomalies, sink).0
+    }
+
+    /// [`finish`](Self::finish), also returning the flows dropped by the record cap.
+    pub fn finish_with_drops(
+        mut self,
+        last_frame: FrameNo,
+        anomalies: &mut Vec<NetAnomaly>,
+        sink: &mut dyn FlowSink,
+    ) -> (Vec<FlowRecord>, FlowDrops) {
+        let mut keys: Vec<(Option<FlowId>, FlowKey)> =
+            self.live.iter().map(|(k, l)| (l.id, *k)).collect();
         keys.sort_unstable_by_key(|(id, _)| *id);
         for (_, key) in keys {
             self.end_flow(&key, last_frame, anomalies, sink);
         }
-        self.records
+        (self.records, self.drops)
     }
 }
 
@@ -713,6 +784,36 @@ mod tests {
         assert_eq!(records[0].tcp_outcome(), Some(TcpOutcome::Reset));
         assert_eq!(tcp.control.reset_by, Some(Direction::ToClient));
         assert_eq!(tcp.control.bytes_before_reset, 5);
+    }
+
+    #[test]
+    fn flows_beyond_the_record_cap_are_counted_not_kept() {
+        let mut h = Harness::new();
+        h.table = FlowTable::with_limits(ReassemblyLimits::default(), 2);
+        h.udp(0, "10.0.0.1:50000", "10.0.0.2:3478", b"a");
+        h.tcp(0, C, S, SYN, 1, 0, b"");
+        h.udp(0, "10.0.0.1:50001", "10.0.0.2:3478", b"b"); // dropped (frame 3)
+        h.udp(0, "10.0.0.2:3478", "10.0.0.1:50001", b"c"); // same dropped flow
+        h.tcp(0, "10.0.0.9:1", S, SYN, 1, 0, b""); // dropped
+        h.udp(0, "10.0.0.1:50000", "10.0.0.2:3478", b"d"); // kept flow 0
+        assert_eq!(
+            h.table.drops(),
+            FlowDrops {
+                flows: 2,
+                packets: 3,
+                bytes: 300,
+                first_frame: Some(FrameNo(3)),
+            }
+        );
+        let mut anomalies = Vec::new();
+        let (records, drops) = h
+            .table
+            .finish_with_drops(FrameNo(6), &mut anomalies, &mut h.sink);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].packets, [2, 0]);
+        assert_eq!(drops.flows, 2);
+        assert_eq!(h.sink.datagrams.len(), 2, "dropped flows reach no sink");
+        assert_eq!(h.sink.ended, vec![0, 1]);
     }
 
     #[test]

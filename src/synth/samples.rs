@@ -30,9 +30,17 @@
 //!   field guide, with their key frames ([`field_case_key_frames`];
 //!   generators in [`field_captures`]).
 //!
+//! * `hostile-strings.pcap` — STUN/TURN, MS-TURN and TLS text fields
+//!   (USERNAME, REALM, NONCE, SOFTWARE, reason phrases, SNI) carrying terminal
+//!   escape sequences, control characters, bidi overrides and invalid UTF-8
+//!   ([`hostile_strings`]).
+//!
 //! `cargo run --example gen_captures` writes them.
 
+mod hostile;
 mod stun_captures;
+
+pub use hostile::{hostile, hostile_strings, HOSTILE_SNI, HOSTILE_TAIL};
 
 pub use stun_captures::field_cases::{
     desktop_sharing_refused, field_captures, healthy_call, mras_refused, udp_blocked, unknown_user,
@@ -296,6 +304,7 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
         ("rfc-tcp-framings.pcap", rfc_tcp_framings()?.0),
     ];
     all.extend(field_captures()?.into_iter().map(|f| (f.name, f.bytes)));
+    all.push(("hostile-strings.pcap", hostile_strings()?));
     Ok(all)
 }
 

@@ -1,0 +1,553 @@
+//! Hostile and broken input (issue 6): every committed capture cut at many
+//! offsets and with random bytes flipped never panics, still gives valid
+//! JSON with the documented keys, and warns where data was lost; the
+//! terminal-safety capture `captures/hostile-strings.pcap` cannot drive the
+//! terminal through the text summary and keeps its text recoverable in JSON.
+//!
+//! The sweeps run in-process through the library (the same calls the
+//! `summary` command makes) for speed; a sample of the same inputs runs
+//! through the real binary to check exit codes, stderr and signals.
+
+mod common;
+
+use edgecap::analyze::{diagnose, EdgeConfig};
+use edgecap::capture::CaptureReader;
+use edgecap::engine::{analyze_capture, AnalyzeOptions};
+use edgecap::report::{json::Report, text};
+use serde_json::Value;
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The top-level keys of the JSON document (README "JSON schema").
+const TOP_KEYS: &[&str] = &[
+    "edgecap_version",
+    "capture",
+    "flows",
+    "stun",
+    "tls",
+    "allocations",
+    "turn_channels",
+    "anomalies",
+    "roles",
+    "findings",
+];
+
+/// Cut offsets per file besides every offset inside the first 64 bytes.
+const SPREAD_CUTS: usize = 200;
+/// Corrupted variants per file.
+const FLIP_VARIANTS: u64 = 50;
+
+/// SplitMix64: a small seeded generator, so every run flips the same bytes.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// What one in-process run gave.
+enum Outcome {
+    /// The reader refused the input (the binary exits 2 with this message).
+    Rejected(String),
+    /// The run completed: the parsed JSON document.
+    Ok(Value),
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .expect("utf-8 name")
+        .to_string()
+}
+
+/// Runs `bytes` through the whole pipeline as `edgecap summary` does, text
+/// and JSON; panics (with `what` for a reproducer) on any failed check.
+fn run(bytes: &[u8], what: &str) -> Outcome {
+    let owned = bytes.to_vec();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let reader = match CaptureReader::new(Box::new(Cursor::new(owned)), "cut") {
+            Ok(r) => r,
+            Err(e) => return Outcome::Rejected(e.to_string()),
+        };
+        let a = analyze_capture(reader, "cut", &AnalyzeOptions::default());
+        let d = diagnose(&a, &EdgeConfig::default());
+        let txt = text::render(&a, &d, text::TextOptions::default());
+        assert!(!txt.is_empty(), "{what}: empty text summary");
+        let json = Report::new(&a, &d).to_json();
+        let doc: Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{what}: invalid JSON ({e})"));
+        Outcome::Ok(doc)
+    }));
+    match result {
+        Ok(outcome) => outcome,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            panic!("{what}: panicked: {msg}")
+        }
+    }
+}
+
+fn check_keys(doc: &Value, what: &str) {
+    let obj = doc.as_object().expect("JSON object");
+    for k in TOP_KEYS {
+        assert!(obj.contains_key(*k), "{what}: JSON lacks `{k}`");
+    }
+}
+
+fn warnings(doc: &Value) -> usize {
+    doc["capture"]["warnings"].as_array().map_or(0, Vec::len)
+}
+
+/// The decompressed bytes of a gzip capture (the committed ones are whole).
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("committed gzip capture decompresses");
+    out
+}
+
+/// What a cut gzip stream still decompresses to (its bytes up to the cut).
+fn gunzip_prefix(bytes: &[u8]) -> usize {
+    use std::io::Read;
+    let mut d = flate2::read::MultiGzDecoder::new(bytes);
+    let mut buf = [0u8; 1];
+    let mut n = 0;
+    while let Ok(1) = d.read(&mut buf) {
+        n += 1;
+    }
+    n
+}
+
+/// The file's structure: where its file header ends (cutting before that
+/// must be rejected, after it never) and where records/blocks end (a cut
+/// exactly there loses nothing, a cut anywhere else inside must warn).
+struct Layout {
+    header_end: usize,
+    boundaries: Vec<usize>,
+}
+
+fn layout(plain: &[u8]) -> Layout {
+    let u32_at = |at: usize, le: bool| {
+        let b: [u8; 4] = plain[at..at + 4].try_into().expect("4 bytes");
+        if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        }
+    };
+    let mut boundaries = Vec::new();
+    if plain[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
+        // pcapng: blocks carry their total length at +4; each SHB sets the order.
+        let mut le = true;
+        let mut at = 0;
+        while at + 12 <= plain.len() {
+            if u32_at(at, true) == 0x0a0d_0d0a {
+                le = plain[at + 8..at + 12] == [0x4d, 0x3c, 0x2b, 0x1a];
+            }
+            let len = u32_at(at + 4, le) as usize;
+            if len < 12 || at + len > plain.len() {
+                break; // damaged from here: no more clean boundaries
+            }
+            at += len;
+            boundaries.push(at);
+        }
+        let header_end = boundaries.first().copied().unwrap_or(plain.len());
+        Layout {
+            header_end,
+            boundaries,
+        }
+    } else {
+        let le = plain[..4] == [0xd4, 0xc3, 0xb2, 0xa1] || plain[..4] == [0x4d, 0x3c, 0xb2, 0xa1];
+        let mut at = 24;
+        boundaries.push(at);
+        while at + 16 <= plain.len() {
+            let len = u32_at(at + 8, le) as usize;
+            if at + 16 + len > plain.len() {
+                break;
+            }
+            at += 16 + len;
+            boundaries.push(at);
+        }
+        Layout {
+            header_end: 24,
+            boundaries,
+        }
+    }
+}
+
+/// Every offset inside the first 64 bytes and `SPREAD_CUTS` spread over the rest.
+fn cut_offsets(len: usize) -> Vec<usize> {
+    let mut cuts: Vec<usize> = (0..len.min(64)).collect();
+    if len > 64 {
+        let span = len - 64;
+        cuts.extend((0..SPREAD_CUTS).map(|i| 64 + i * span / SPREAD_CUTS));
+    }
+    cuts.dedup();
+    cuts
+}
+
+#[test]
+fn truncated_captures_warn_and_never_panic() {
+    let mut runs = 0;
+    for path in common::all_captures() {
+        let name = name_of(&path);
+        let bytes = std::fs::read(&path).expect("read capture");
+        let gz = bytes.starts_with(&[0x1f, 0x8b]);
+        let plain = if gz { gunzip(&bytes) } else { bytes.clone() };
+        let lay = layout(&plain);
+        // The whole file is readable.
+        let Outcome::Ok(_) = run(&bytes, &name) else {
+            panic!("{name}: whole file rejected")
+        };
+        // Cut the file as stored (for gzip: the compressed stream) and, for
+        // gzip, also the decompressed capture inside it.
+        let mut inputs = vec![(bytes.clone(), gz)];
+        if gz {
+            inputs.push((plain.clone(), false));
+        }
+        for (data, compressed) in inputs {
+            for cut in cut_offsets(data.len()) {
+                let what = format!(
+                    "{name}{} cut at byte {cut} of {}",
+                    if gz && !compressed {
+                        " (decompressed)"
+                    } else {
+                        ""
+                    },
+                    data.len()
+                );
+                runs += 1;
+                match run(&data[..cut], &what) {
+                    Outcome::Rejected(msg) => {
+                        assert!(
+                            !msg.is_empty() && !msg.contains('\n'),
+                            "{what}: message not one line: {msg:?}"
+                        );
+                        // Rejected only when the file header is gone (for gzip:
+                        // when the cut stream no longer holds all of it).
+                        let available = if compressed {
+                            gunzip_prefix(&data[..cut])
+                        } else {
+                            cut
+                        };
+                        assert!(
+                            available < lay.header_end,
+                            "{what}: rejected with the header intact ({msg})"
+                        );
+                    }
+                    Outcome::Ok(doc) => {
+                        check_keys(&doc, &what);
+                        if !compressed {
+                            assert!(cut >= lay.header_end, "{what}: accepted a cut header");
+                        }
+                        // For gzip the reader may stop at a deflate block boundary
+                        // before the cut: no exact check of how much it got.
+                        // Data was lost inside a record: a warning must say so.
+                        let lost = if compressed {
+                            true // the gzip stream ends early: always lost bytes
+                        } else {
+                            !lay.boundaries.contains(&cut)
+                        };
+                        if lost {
+                            assert!(
+                                warnings(&doc) > 0,
+                                "{what}: data lost without a capture warning"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("{runs} truncated inputs checked");
+}
+
+#[test]
+fn corrupted_captures_never_panic() {
+    let mut runs = 0;
+    for path in common::all_captures() {
+        let name = name_of(&path);
+        let bytes = std::fs::read(&path).expect("read capture");
+        let gz = bytes.starts_with(&[0x1f, 0x8b]);
+        let plain = if gz { gunzip(&bytes) } else { bytes.clone() };
+        let header_end = layout(&plain).header_end;
+        for (data, compressed) in [(bytes.clone(), gz)]
+            .into_iter()
+            .chain(gz.then(|| (plain.clone(), false)))
+        {
+            for variant in 0..FLIP_VARIANTS {
+                let mut rng = Rng(variant ^ (data.len() as u64) << 20);
+                let mut bad = data.clone();
+                let flips = 1 + rng.below(8);
+                let mut first = usize::MAX;
+                for _ in 0..flips {
+                    // Half the variants hit the first 256 bytes (headers,
+                    // first records), the rest anywhere.
+                    let span = if variant % 2 == 0 {
+                        bad.len().min(256)
+                    } else {
+                        bad.len()
+                    };
+                    let at = rng.below(span);
+                    first = first.min(at);
+                    bad[at] ^= 1 + rng.below(255) as u8;
+                }
+                let what = format!(
+                    "{name}{} variant {variant} ({flips} bytes flipped, first at {first})",
+                    if gz && !compressed {
+                        " (decompressed)"
+                    } else {
+                        ""
+                    }
+                );
+                runs += 1;
+                match run(&bad, &what) {
+                    Outcome::Rejected(msg) => {
+                        assert!(!msg.contains('\n'), "{what}: message not one line");
+                        assert!(
+                            compressed || first < header_end,
+                            "{what}: rejected with an intact header ({msg})"
+                        );
+                    }
+                    Outcome::Ok(doc) => check_keys(&doc, &what),
+                }
+            }
+        }
+    }
+    eprintln!("{runs} corrupted inputs checked");
+}
+
+/// A scratch directory for files handed to the binary.
+fn scratch_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile");
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+#[test]
+fn the_binary_survives_cut_and_corrupted_files() {
+    let dir = scratch_dir();
+    let mut rng = Rng(6);
+    let mut runs = 0;
+    for path in common::all_captures() {
+        let name = name_of(&path);
+        let bytes = std::fs::read(&path).expect("read capture");
+        let gz = bytes.starts_with(&[0x1f, 0x8b]);
+        let header_end = if gz { 0 } else { layout(&bytes).header_end };
+        let mut cases: Vec<(String, Vec<u8>)> = [0, 10, header_end, header_end + 5]
+            .into_iter()
+            .chain([bytes.len() / 2, bytes.len() - 1])
+            .filter(|&c| c <= bytes.len())
+            .map(|c| (format!("cut at {c}"), bytes[..c].to_vec()))
+            .collect();
+        for v in 0..3 {
+            let mut bad = bytes.clone();
+            for _ in 0..4 {
+                let at = rng.below(bad.len());
+                bad[at] ^= 0x5a;
+            }
+            cases.push((format!("corrupt variant {v}"), bad));
+        }
+        for (case, data) in cases {
+            let what = format!("{name} {case}");
+            let file = dir.join(format!("{name}.{}", case.replace(' ', "-")));
+            std::fs::write(&file, &data).expect("write scratch file");
+            let out = Command::new(env!("CARGO_BIN_EXE_edgecap"))
+                .args(["summary", "--json", "--fail-on", "none"])
+                .arg(&file)
+                .output()
+                .expect("edgecap runs");
+            runs += 1;
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("panicked"), "{what}: panic: {stderr}");
+            let code = out
+                .status
+                .code()
+                .unwrap_or_else(|| panic!("{what}: killed by a signal ({:?})", out.status));
+            match code {
+                0 => {
+                    let doc: Value = serde_json::from_slice(&out.stdout)
+                        .unwrap_or_else(|e| panic!("{what}: invalid JSON: {e}"));
+                    check_keys(&doc, &what);
+                }
+                2 => {
+                    // The header itself is gone: one clear line, no JSON.
+                    assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+                    assert!(stderr.starts_with("edgecap: "), "{what}: {stderr}");
+                    assert!(out.stdout.is_empty(), "{what}: output despite the error");
+                }
+                other => panic!("{what}: exit {other}: {stderr}"),
+            }
+        }
+    }
+    eprintln!("{runs} binary runs");
+}
+
+/// `captures/hostile-strings.pcap` as the text summary and the JSON.
+fn hostile_outputs() -> (Vec<u8>, Vec<u8>) {
+    let path = common::captures_dir().join("hostile-strings.pcap");
+    let path = path.to_str().expect("utf-8 path");
+    let text = common::edgecap(&["summary", "--fail-on", "none", "--color", "always", path]);
+    assert_eq!(text.status.code(), Some(0), "text summary failed");
+    let json = common::edgecap(&["summary", "--json", "--fail-on", "none", path]);
+    assert_eq!(json.status.code(), Some(0), "JSON summary failed");
+    (text.stdout, json.stdout)
+}
+
+/// Every string in a JSON document, with its path.
+fn strings<'a>(v: &'a Value, path: String, out: &mut Vec<(String, &'a str)>) {
+    match v {
+        Value::String(s) => out.push((path, s)),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                strings(x, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(o) => {
+            for (k, x) in o {
+                strings(x, format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn hostile_strings_cannot_drive_the_terminal() {
+    let (text, _) = hostile_outputs();
+    // `--color always` adds edgecap's own SGR sequences: take them out
+    // (exactly the ones it writes), then no ESC may remain.
+    let mut own = String::from_utf8(text.clone()).expect("the text summary is UTF-8");
+    for sgr in [
+        "\x1b[0m",
+        "\x1b[1m",
+        "\x1b[31m",
+        "\x1b[33m",
+        "\x1b[36m",
+        "\x1b[1;31m",
+    ] {
+        own = own.replace(sgr, "");
+    }
+    let forbidden: &[(&str, &str)] = &[
+        ("\x1b", "ESC"),
+        ("\x07", "BEL"),
+        ("\x08", "backspace"),
+        ("\u{9b}", "C1 CSI"),
+        ("\u{202e}", "RLO bidi override"),
+        ("\u{fffd}", "replacement character (lossy decoding)"),
+    ];
+    for (s, what) in forbidden {
+        assert!(!own.contains(s), "text summary contains a raw {what}");
+    }
+    for b in [0x07u8, 0x08, 0x9b] {
+        assert!(
+            !text.contains(&b),
+            "text summary contains raw byte {b:#04x}"
+        );
+    }
+    // The hostile bytes are visible as escapes, in every place they occur.
+    let visible = "\\x1b[31mRED\\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\\\x07\\x08\\u{9b}2J\\u{202e}txe.exe\\xff\\xfe\\xc3";
+    for prefix in ["reason", "realm", "unknown"] {
+        assert!(
+            own.contains(&format!("{prefix}{visible}")),
+            "text summary lacks the escaped {prefix} phrase:\n{own}"
+        );
+    }
+    assert!(
+        own.contains("evil\\x1b[2J\\x1b[31m.example"),
+        "text summary lacks the escaped SNI"
+    );
+}
+
+#[test]
+fn hostile_strings_are_escaped_and_kept_in_json() {
+    let (_, json) = hostile_outputs();
+    // serde escapes every control character: none appears raw.
+    assert!(
+        !json.iter().any(|&b| b < 0x20 && b != b'\n'),
+        "raw control byte in the JSON"
+    );
+    let doc: Value = serde_json::from_slice(&json).expect("valid JSON");
+    check_keys(&doc, "hostile-strings.pcap");
+    let mut all = Vec::new();
+    strings(&doc, String::new(), &mut all);
+    for (path, s) in &all {
+        for c in ['\u{1b}', '\u{7}', '\u{8}', '\u{9b}', '\u{202e}', '\u{fffd}'] {
+            assert!(!s.contains(c), "{path} carries {c:?} into the JSON: {s:?}");
+        }
+    }
+    // Each hostile value is kept whole, as `hex:` of the exact bytes.
+    let hex = |prefix: &str| {
+        let bytes = edgecap::synth::samples::hostile(prefix);
+        let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("hex:{h}")
+    };
+    let stun = doc["stun"].as_array().expect("stun array");
+    let field = |i: usize, k: &str| stun[i][k].as_str().unwrap_or_default().to_string();
+    assert_eq!(field(0, "software"), hex("soft"));
+    assert_eq!(field(2, "username"), hex("user"));
+    assert_eq!(field(2, "realm"), hex("realm"));
+    assert_eq!(field(2, "nonce"), hex("nonce"));
+    assert_eq!(field(3, "realm"), hex("realm"));
+    assert_eq!(
+        stun[3]["error"]["reason"].as_str(),
+        Some(hex("reason").as_str())
+    );
+    assert_eq!(field(4, "username"), hex("msuser"));
+    assert_eq!(field(4, "realm"), hex("msrealm"));
+    assert_eq!(stun[5]["error"]["code"].as_u64(), Some(436));
+    assert_eq!(
+        stun[5]["error"]["reason"].as_str(),
+        Some(hex("unknown").as_str())
+    );
+    let sni: String = edgecap::synth::samples::HOSTILE_SNI
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        doc["tls"][0]["sni"].as_str(),
+        Some(format!("hex:{sni}").as_str())
+    );
+    // No hostile value vanished: every place that shows one shows it whole.
+    let whole = all
+        .iter()
+        .filter(|(_, s)| s.starts_with("hex:") && s.ends_with("fffec3"))
+        .count();
+    assert!(whole >= 25, "only {whole} hostile values kept whole");
+}
+
+/// The finding `turn.unknown_user` quotes the 436 reason phrase through
+/// `analyze::findings::common::safe_ascii`, which replaces every byte outside
+/// printable ASCII by `?`: safe, but the user's data is lost (ESC, BEL and
+/// the invalid bytes all read `?`), unlike every other JSON string, which
+/// uses `hex:` or escapes. Reproduce: `edgecap summary --json --fail-on none
+/// captures/hostile-strings.pcap | jq .findings[0].details.reason`.
+#[test]
+#[ignore = "bug: findings' details.reason replaces hostile bytes by '?' (safe_ascii), losing them"]
+fn finding_details_keep_hostile_text_recoverable() {
+    let (_, json) = hostile_outputs();
+    let doc: Value = serde_json::from_slice(&json).expect("valid JSON");
+    let reason = doc["findings"][0]["details"]["reason"]
+        .as_str()
+        .expect("reason");
+    assert!(
+        reason.starts_with("hex:") || reason.contains("\\x1b"),
+        "reason lost its bytes: {reason:?}"
+    );
+}

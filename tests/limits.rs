@@ -1,0 +1,263 @@
+//! Resource limits on hostile traffic (issue 6): captures built in memory
+//! with `edgecap::synth` and the capture writer, streamed from a `Vec<u8>`
+//! through the library. Each case asserts that the named cap holds and that
+//! what was dropped is counted, not silently lost. Peak memory of the big
+//! cases in release: `scripts/limits.sh` (numbers in the README "Limits").
+
+use edgecap::capture::writer::{PcapOptions, PcapWriter};
+use edgecap::capture::{CaptureReader, FrameNo, LinkType, Timestamp};
+use edgecap::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use edgecap::net::reassembly::{HalfStream, ReassemblyBudget, ReassemblyLimits, StreamEvent};
+use edgecap::net::table::{FlowTable, NullSink, MAX_FLOW_RECORDS};
+use edgecap::net::{Direction, NetAnomaly, NetDecoder};
+use edgecap::proto::ProtoMsg;
+use edgecap::synth::{self, link, IpBuilder, Tcp, TcpConversation};
+use std::io::Cursor;
+use std::net::Ipv4Addr;
+
+/// `proto::stun::MAX_ATTRIBUTES` (README "Limits").
+const MAX_STUN_ATTRIBUTES: usize = 256;
+
+/// Writes IP packets as Ethernet frames, 1 µs apart.
+fn capture(packets: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+    let mut w = PcapWriter::new(Vec::new(), PcapOptions::default()).expect("pcap header");
+    let mut ts = Timestamp::from_secs_nanos(1_795_683_600, 0);
+    for ip in packets {
+        let frame = link::wrap(LinkType::ETHERNET, &ip);
+        w.write_packet(ts, &frame, frame.len() as u32)
+            .expect("write packet");
+        ts = Timestamp(ts.0 + 1_000);
+    }
+    w.into_inner().expect("finish capture")
+}
+
+fn reader(bytes: Vec<u8>) -> CaptureReader {
+    CaptureReader::new(Box::new(Cursor::new(bytes)), "limits").expect("valid capture")
+}
+
+fn analyze(bytes: Vec<u8>) -> Analysis {
+    analyze_capture(reader(bytes), "limits", &AnalyzeOptions::default())
+}
+
+fn count(a: &Analysis, id: &str) -> u64 {
+    a.anomalies.counts.get(id).copied().unwrap_or(0)
+}
+
+/// SYNs from `n` distinct source ports/addresses to one server.
+fn syn_flood(n: u32) -> impl Iterator<Item = Vec<u8>> {
+    (0..n).map(|i| {
+        // A distinct source address per flow (i < 2^24).
+        let src = Ipv4Addr::from(0x0a00_0000 | i);
+        let port = 40_000 + (i % 1000) as u16;
+        IpBuilder::new(src, Ipv4Addr::new(203, 0, 113, 1))
+            .tcp(&Tcp::new(port, 443).seq(i).syn(), b"")
+    })
+}
+
+#[test]
+fn syn_flood_beyond_the_flow_record_cap_is_counted_not_kept() {
+    const FLOWS: u32 = 120_000;
+    const CAP: usize = 50_000;
+    const _: () = assert!(CAP < MAX_FLOW_RECORDS);
+    let mut rd = reader(capture(syn_flood(FLOWS)));
+    let mut decoder = NetDecoder::new();
+    let mut table = FlowTable::with_limits(ReassemblyLimits::default(), CAP);
+    let mut anomalies: Vec<NetAnomaly> = Vec::new();
+    let mut last = FrameNo(0);
+    let mut frames = 0u64;
+    while let Some(frame) = rd.next_frame() {
+        frames += 1;
+        last = frame.no;
+        if let Some(p) = decoder.decode(&frame, &mut anomalies) {
+            table.process(&frame, &p, &mut anomalies, &mut NullSink);
+        }
+        assert!(table.records().len() <= CAP, "record cap exceeded");
+    }
+    assert_eq!(frames, u64::from(FLOWS));
+    let (records, drops) = table.finish_with_drops(last, &mut anomalies, &mut NullSink);
+    assert_eq!(records.len(), CAP, "records stay at the cap");
+    assert_eq!(
+        drops.flows,
+        u64::from(FLOWS) - CAP as u64,
+        "every other flow is counted"
+    );
+    assert_eq!(drops.packets, drops.flows, "one SYN each");
+    assert_eq!(drops.first_frame, Some(FrameNo(CAP as u64 + 1)));
+    let kept: u64 = records.iter().map(|r| r.total_packets()).sum();
+    assert_eq!(
+        kept + drops.packets,
+        frames,
+        "every packet is in a record or counted as dropped"
+    );
+    assert!(anomalies.is_empty(), "{anomalies:?}");
+}
+
+#[test]
+fn syn_flood_through_the_pipeline_keeps_every_flow_below_the_default_cap() {
+    const FLOWS: u32 = 20_000;
+    let a = analyze(capture(syn_flood(FLOWS)));
+    assert_eq!(a.capture.packets, u64::from(FLOWS));
+    assert_eq!(a.flows.len(), FLOWS as usize);
+}
+
+/// One TCP connection whose client sends `n` 100-byte segments from the
+/// last to the first after a handshake, so everything but the first
+/// segment arrives out of order.
+fn reversed_segments(n: u32) -> Vec<Vec<u8>> {
+    let client = "10.0.0.1:40000".parse().expect("addr");
+    let server = "10.0.0.2:8080".parse().expect("addr");
+    let mut t = TcpConversation::new(client, server);
+    let mut packets: Vec<Vec<u8>> = t.handshake().into();
+    let base = t.next_seq(Direction::ToServer);
+    let ack = t.next_seq(Direction::ToClient);
+    let payload = [0x42u8; 100];
+    for i in (0..n).rev() {
+        let seq = base.wrapping_add(i * 100);
+        packets.push(synth::ip::tcp(client, server, seq, ack, 0x08, &payload));
+    }
+    packets
+}
+
+#[test]
+fn a_hundred_thousand_out_of_order_segments_stay_within_the_reassembly_caps() {
+    const SEGMENTS: u32 = 100_000;
+    let a = analyze(capture(reversed_segments(SEGMENTS)));
+    assert_eq!(a.capture.packets, u64::from(SEGMENTS) + 3);
+    let tcp = a.flows[0].tcp.as_ref().expect("tcp flow");
+    let s = &tcp.streams[Direction::ToServer.index()];
+    assert_eq!(s.segments, u64::from(SEGMENTS));
+    assert!(s.cap_hits > 0, "the per-direction cap was hit: {s:?}");
+    assert!(count(&a, "tcp.buffer_cap") > 0, "{:?}", a.anomalies.counts);
+    // Every byte is delivered, declared a gap or counted as dropped.
+    let total = u64::from(SEGMENTS) * 100;
+    assert!(
+        s.delivered_bytes + s.gap_bytes + s.dropped_bytes >= total,
+        "bytes unaccounted for: {s:?}"
+    );
+    assert!(s.delivered_bytes <= total);
+}
+
+#[test]
+fn buffered_bytes_never_exceed_the_caps_segment_by_segment() {
+    // The same reversed stream straight into the reassembler, with a small
+    // cap so the check after every segment is cheap.
+    let limits = ReassemblyLimits {
+        per_direction: 64 << 10,
+        total: 128 << 10,
+    };
+    let mut budget = ReassemblyBudget::new(limits);
+    let mut half = HalfStream::new();
+    let mut anomalies = Vec::new();
+    let (mut delivered, mut gaps) = (0u64, 0u64);
+    let mut out = |ev: StreamEvent<'_>| match ev {
+        StreamEvent::Data { bytes, .. } => delivered += bytes.len() as u64,
+        StreamEvent::Gap { len, .. } => gaps += len,
+    };
+    half.syn(999);
+    let payload = [7u8; 100];
+    for (k, i) in (0..100_000u32).rev().enumerate() {
+        let seq = 1000u32.wrapping_add(i * 100);
+        half.segment(
+            seq,
+            &payload,
+            FrameNo(k as u64 + 1),
+            &mut budget,
+            &mut anomalies,
+            &mut out,
+        );
+        assert!(
+            half.memory() <= limits.per_direction,
+            "segment {k}: {} buffered",
+            half.memory()
+        );
+        assert!(budget.buffered() <= limits.total);
+    }
+    half.flush(FrameNo(100_001), &mut budget, &mut anomalies, &mut out);
+    let st = half.stats();
+    assert!(st.cap_hits > 0);
+    assert_eq!(budget.buffered(), 0, "all freed after the flush");
+    assert_eq!(delivered, st.delivered_bytes);
+    assert_eq!(
+        delivered + gaps,
+        100_000 * 100,
+        "delivered + gaps cover the stream"
+    );
+}
+
+#[test]
+fn a_storm_of_incomplete_fragments_stays_within_the_defrag_caps() {
+    // 20,000 first fragments (1480 bytes each, 29 MB in all) of datagrams
+    // whose other fragments never come.
+    const DATAGRAMS: u16 = 20_000;
+    let packets = (0..DATAGRAMS).map(|id| {
+        let big = IpBuilder::v4([10, 1, (id >> 8) as u8, id as u8], [10, 2, 0, 1])
+            .identification(id)
+            .udp(5000, 5000, &[0x55; 4000]);
+        synth::frag::ipv4(&big, 1480).swap_remove(0)
+    });
+    let a = analyze(capture(packets));
+    assert_eq!(a.capture.packets, u64::from(DATAGRAMS));
+    assert_eq!(a.capture.net.defrag.ipv4_fragments, u64::from(DATAGRAMS));
+    assert_eq!(a.capture.net.defrag.reassembled, 0);
+    assert!(
+        count(&a, "ip.fragment_memory_cap") > 0,
+        "{:?}",
+        a.anomalies.counts
+    );
+    assert!(a.flows.is_empty(), "no datagram was completed");
+}
+
+/// `n` UDP packets to a TURN server: a normal Binding request first when
+/// `lead` is set, then 32 KB Binding requests with 4000 attributes each.
+fn attribute_bombs(lead: bool, n: usize) -> Analysis {
+    // Comprehension-optional 0x8055 with a 4-byte value.
+    let attrs: Vec<(u16, Vec<u8>)> = (0..4000u32)
+        .map(|i| (0x8055u16, i.to_be_bytes().to_vec()))
+        .collect();
+    let bomb = synth::stun::rfc(0x0001, &synth::stun::rfc_txid(9), &attrs).bytes();
+    let plain = synth::stun::rfc(0x0001, &synth::stun::rfc_txid(8), &[]).bytes();
+    let client = "10.0.0.1:50000".parse().expect("addr");
+    let server = "10.0.0.2:3478".parse().expect("addr");
+    let mut packets = Vec::new();
+    if lead {
+        packets.push(synth::ip::udp(client, server, &plain));
+    }
+    packets.extend((0..n).map(|_| synth::ip::udp(client, server, &bomb)));
+    analyze(capture(packets))
+}
+
+fn check_attribute_cap(a: &Analysis, bombs: u64) {
+    assert_eq!(
+        count(a, "stun.too_many_attributes"),
+        bombs,
+        "{:?}; flows: {:?}",
+        a.anomalies.counts,
+        a.proto.flows
+    );
+    let mut seen = 0;
+    for d in &a.proto.messages {
+        if let ProtoMsg::Stun(r) = &d.msg {
+            seen += 1;
+            assert!(r.msg.attributes.len() <= MAX_STUN_ATTRIBUTES);
+        }
+    }
+    assert!(seen as u64 >= bombs, "each message is still reported");
+}
+
+#[test]
+fn stun_messages_with_thousands_of_attributes_keep_at_most_256() {
+    let a = attribute_bombs(true, 10);
+    check_attribute_cap(&a, 10);
+}
+
+/// A flow that *starts* with such a message is never recognised as STUN:
+/// the probe (`proto::stun::wire::walk_is_exact`) refuses a walk of more
+/// than MAX_ATTRIBUTES TLVs, so the flow is labelled `unknown` and no
+/// `stun.too_many_attributes` is reported — the messages vanish from the
+/// report without a trace.
+#[test]
+#[ignore = "bug: a UDP flow whose first STUN message has >256 attributes is `unknown`, no anomaly"]
+fn a_flow_of_only_attribute_bombs_is_still_reported_as_stun() {
+    let a = attribute_bombs(false, 10);
+    check_attribute_cap(&a, 10);
+}
