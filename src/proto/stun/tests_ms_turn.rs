@@ -409,7 +409,9 @@ fn too_many_attributes_is_bounded() {
     let m = decode(&b).expect("decodes");
     assert_eq!(m.attributes.len(), MAX_ATTRIBUTES);
     assert!(m.has_anomaly(StunAnomalyKind::TooManyAttributes));
-    assert_eq!(probe(&b), ProbeResult::NotStun);
+    // Still recognised as STUN, so a flow that opens with such a message is
+    // decoded and the anomaly reported rather than the flow ignored.
+    assert_eq!(probe(&b), ProbeResult::Stun(Dialect::Rfc5389));
 }
 
 #[test]

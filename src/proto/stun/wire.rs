@@ -212,21 +212,13 @@ impl<'a> Iterator for AttrIter<'a> {
     }
 }
 
-/// Whether a walk of `body` with `padding` ends exactly at its end within
-/// [`MAX_ATTRIBUTES`] TLVs (the nDPI / protocols.md §1.5 "walk ends exactly"
-/// test).
+/// Whether a walk of `body` with `padding` ends exactly at its end (the
+/// nDPI / protocols.md §1.5 "walk ends exactly" test). Every TLV, not only
+/// the first [`MAX_ATTRIBUTES`], is walked: a message with more attributes is
+/// still STUN (decoding keeps the first ones and reports the rest). The walk
+/// is bounded by the body: at most one TLV per 4 bytes.
 pub fn walk_is_exact(body: &[u8], padding: Padding) -> bool {
-    let mut n = 0usize;
-    for item in AttrIter::new(body, padding) {
-        if item.is_err() {
-            return false;
-        }
-        n += 1;
-        if n > MAX_ATTRIBUTES {
-            return false;
-        }
-    }
-    true
+    AttrIter::new(body, padding).all(|item| item.is_ok())
 }
 
 #[cfg(test)]
