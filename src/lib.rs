@@ -36,6 +36,7 @@ pub mod error;
 pub mod net;
 pub mod proto;
 pub mod report;
+pub mod safe;
 pub mod synth;
 #[cfg(feature = "tui")]
 pub mod tui;

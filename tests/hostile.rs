@@ -462,7 +462,8 @@ fn hostile_strings_cannot_drive_the_terminal() {
         );
     }
     // The hostile bytes are visible as escapes, in every place they occur.
-    let visible = "\\x1b[31mRED\\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\\\x07\\x08\\u{9b}2J\\u{202e}txe.exe\\xff\\xfe\\xc3";
+    // (The backslashes of the OSC 8 string terminators are doubled.)
+    let visible = "\\x1b[31mRED\\x1b]8;;http://x\\x1b\\\\link\\x1b]8;;\\x1b\\\\\\x07\\x08\\u{9b}2J\\u{202e}txe.exe\\xff\\xfe\\xc3";
     for prefix in ["reason", "realm", "unknown"] {
         assert!(
             own.contains(&format!("{prefix}{visible}")),
@@ -532,14 +533,9 @@ fn hostile_strings_are_escaped_and_kept_in_json() {
     assert!(whole >= 25, "only {whole} hostile values kept whole");
 }
 
-/// The finding `turn.unknown_user` quotes the 436 reason phrase through
-/// `analyze::findings::common::safe_ascii`, which replaces every byte outside
-/// printable ASCII by `?`: safe, but the user's data is lost (ESC, BEL and
-/// the invalid bytes all read `?`), unlike every other JSON string, which
-/// uses `hex:` or escapes. Reproduce: `edgecap summary --json --fail-on none
-/// captures/hostile-strings.pcap | jq .findings[0].details.reason`.
+/// The finding `turn.unknown_user` quotes the 436 reason phrase: its hostile
+/// bytes must stay recoverable (visible escapes), not be replaced by `?`.
 #[test]
-#[ignore = "bug: findings' details.reason replaces hostile bytes by '?' (safe_ascii), losing them"]
 fn finding_details_keep_hostile_text_recoverable() {
     let (_, json) = hostile_outputs();
     let doc: Value = serde_json::from_slice(&json).expect("valid JSON");

@@ -3,7 +3,7 @@
 //! ladder of the flows between roles. Colour only when asked for (a
 //! terminal without NO_COLOR); everything from the capture is escaped.
 
-use super::safe::escape;
+use crate::safe::escape;
 use crate::analyze::{Diagnosis, RoleMap, Severity};
 use crate::capture::FrameNo;
 use crate::engine::Analysis;

@@ -262,7 +262,7 @@ impl<'a> Report<'a> {
                     .map(|a| AnomalyJson {
                         id: a.id,
                         frame: a.frame.0,
-                        detail: super::safe::escape(&a.detail).into_owned(),
+                        detail: crate::safe::escape(&a.detail).into_owned(),
                     })
                     .collect(),
             },

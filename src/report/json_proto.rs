@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use serde::{Serialize, Serializer};
 
 use super::json_stun::direction_name;
-use super::safe::{escape, text_or_hex};
+use crate::safe::{escape, text_or_hex};
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
 use crate::engine::Analysis;
 use crate::proto::{

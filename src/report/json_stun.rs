@@ -3,7 +3,7 @@
 //! analysis (no second copy of the messages is built).
 //!
 //! Every string that comes from the capture goes through
-//! [`super::safe::text_or_hex`]; opaque values are hex, capped at
+//! [`crate::safe::text_or_hex`]; opaque values are hex, capped at
 //! [`MAX_HEX_BYTES`] bytes so a DATA attribute cannot bloat the report.
 
 use std::borrow::Cow;
@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::safe::{hex, text_or_hex, HEX_PREFIX};
+use crate::safe::{hex, text_or_hex, HEX_PREFIX};
 use crate::engine::Analysis;
 use crate::net::Direction;
 use crate::proto::stun::{AttrKind, AttrValue, Attribute, FingerprintStatus, PasswordAlgorithm};

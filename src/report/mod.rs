@@ -10,7 +10,6 @@ pub mod json;
 pub mod json_diag;
 pub mod json_proto;
 pub mod json_stun;
-pub mod safe;
 pub mod story;
 pub mod text;
 pub mod tls;

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 use std::net::SocketAddr;
 
-use super::safe::{escape, escape_bytes};
+use crate::safe::{escape, escape_bytes};
 use crate::engine::Analysis;
 use crate::proto::stun::Method;
 use crate::proto::{
@@ -261,7 +261,7 @@ pub fn render_story(
 
 #[cfg(test)]
 mod tests {
-    use super::super::safe::is_unsafe_char;
+    use crate::safe::is_unsafe_char;
     use super::super::test_fixture::{coturn, hostile};
     use super::*;
     use crate::engine::AnalyzeOptions;

@@ -5,7 +5,7 @@
 //! [`super::safe`].
 
 use super::diagnosis::{findings_section, ladder_section, roles_section, Style};
-use super::safe::escape;
+use crate::safe::escape;
 use super::story::render_story;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
 use crate::analyze::Diagnosis;
@@ -270,7 +270,7 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
 
 #[cfg(test)]
 mod tests {
-    use super::super::safe::is_unsafe_char;
+    use crate::safe::is_unsafe_char;
     use super::super::test_fixture::{coturn, hostile};
     use super::*;
     use crate::engine::AnalyzeOptions;

@@ -4,7 +4,7 @@
 //! and TLS rows get their flow facts.
 //!
 //! Pure formatting of already-decoded values: no I/O, no decoding. Every
-//! capture string goes through [`crate::report::safe`]; attribute values
+//! capture string goes through [`crate::safe`]; attribute values
 //! reuse the JSON report's [`attr_value`].
 
 use std::fmt::Write;
@@ -16,7 +16,7 @@ use crate::net::table::FlowRecord;
 use crate::proto::stun::AttrValue;
 use crate::proto::{Decoded, ProtoMsg, StunRecord};
 use crate::report::json_stun::{attr_value, is_text, ValueJson};
-use crate::report::safe::{escape, escape_bytes, hex};
+use crate::safe::{escape, escape_bytes, hex};
 use crate::report::{outcome_name, sender_name};
 
 /// Raw attribute bytes shown in hex before `…`.

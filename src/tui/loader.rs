@@ -13,7 +13,7 @@ use super::action::Action;
 use super::app::Loaded;
 use crate::analyze::{diagnose, EdgeConfig};
 use crate::engine::{analyze_capture_with_progress, AnalyzeOptions};
-use crate::report::safe::escape;
+use crate::safe::escape;
 
 /// The loader thread's name (the panic hook leaves the terminal alone for it).
 pub const LOADER_THREAD: &str = "edgecap-loader";

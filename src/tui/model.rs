@@ -3,7 +3,7 @@
 //! loading ends (on the loader thread).
 //!
 //! Owns every display string derived from the capture; each one goes through
-//! [`crate::report::safe`] here, so views never see raw capture bytes and do
+//! [`crate::safe`] here, so views never see raw capture bytes and do
 //! no decoding. Rows are sorted by (completing frame, kind order), so the
 //! ladder is deterministic.
 
@@ -18,7 +18,7 @@ use crate::net::{Direction, Endpoint, FlowId, Transport};
 use crate::proto::stun::{Class, Method};
 use crate::proto::tls::TlsEvent;
 use crate::proto::{AllocationOutcome, ChannelId, ProtoMsg, PseudoTlsEvent, StunRecord};
-use crate::report::safe::{escape, escape_bytes};
+use crate::safe::{escape, escape_bytes};
 use crate::report::story::error_name;
 
 /// Most host columns in the ladder; further unknown hosts share "other".

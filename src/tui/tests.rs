@@ -147,7 +147,7 @@ fn hostile_strings_render_escaped() {
         let s = screen(&app);
         assert!(
             !s.chars()
-                .any(|c| c != '\n' && crate::report::safe::is_unsafe_char(c)),
+                .any(|c| c != '\n' && crate::safe::is_unsafe_char(c)),
             "{s:?}"
         );
         seen.push_str(&s);

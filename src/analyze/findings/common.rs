@@ -302,18 +302,25 @@ pub fn port_purpose(cfg: &EdgeConfig, port: u16) -> Option<&'static str> {
     })
 }
 
-/// Captured text reduced to printable ASCII (no controls, no escapes, no
-/// bidi overrides), at most `max` characters: safe in a summary.
-pub fn safe_ascii(bytes: &[u8], max: usize) -> String {
-    let mut s: String = String::from_utf8_lossy(bytes)
-        .chars()
-        .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
-        .take(max + 1)
-        .collect();
-    if s.chars().count() > max {
-        s = s.chars().take(max).collect();
-        s.push('…');
+/// Captured text made safe for a summary: control characters, bidi
+/// overrides and invalid UTF-8 written as visible escapes (`\x1b`, as every
+/// report does, see [`crate::safe`]), at most `max` characters, never cut
+/// inside an escape.
+pub fn safe_text(bytes: &[u8], max: usize) -> String {
+    let escaped = crate::safe::escape_bytes(bytes);
+    if escaped.chars().count() <= max {
+        return escaped.into_owned();
     }
+    let mut s: String = escaped.chars().take(max).collect();
+    if let Some(pos) = s.rfind('\\') {
+        let tail = &s[pos..];
+        let complete = (tail.starts_with("\\x") && tail.len() >= 4)
+            || (tail.starts_with("\\u{") && tail.contains('}'));
+        if !complete {
+            s.truncate(pos);
+        }
+    }
+    s.push('…');
     s
 }
 
@@ -361,9 +368,12 @@ mod tests {
     }
 
     #[test]
-    fn safe_ascii_strips_escapes() {
-        assert_eq!(safe_ascii(b"\x1b[31mroot\x07", 40), "?[31mroot?");
-        assert_eq!(safe_ascii("a\u{202e}b".as_bytes(), 40), "a?b");
-        assert_eq!(safe_ascii(b"abcdef", 3), "abc…");
+    fn safe_text_escapes_visibly_and_truncates_cleanly() {
+        assert_eq!(safe_text(b"\x1b[31mroot\x07", 40), "\\x1b[31mroot\\x07");
+        assert_eq!(safe_text("a\u{202e}b".as_bytes(), 40), "a\\u{202e}b");
+        assert_eq!(safe_text(b"bad \xff", 40), "bad \\xff");
+        assert_eq!(safe_text(b"abcdef", 3), "abc…");
+        // Never cut inside an escape: "ab\x1b" cut at 4 keeps "ab".
+        assert_eq!(safe_text(b"ab\x1bcd", 4), "ab…");
     }
 }

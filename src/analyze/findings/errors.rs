@@ -135,7 +135,7 @@ impl ErrorGroup<'_> {
     /// The wire reason phrase of the first response, made safe (printable ASCII).
     pub fn reason(&self) -> Option<String> {
         let e = self.responses.first()?.msg.error()?;
-        Some(super::common::safe_ascii(&e.reason, 100)).filter(|s| !s.is_empty())
+        Some(super::common::safe_text(&e.reason, 100)).filter(|s| !s.is_empty())
     }
 }
 

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
-use super::common::{safe_ascii, Ctx, FindingBuilder, MRAS_PORT, SIP_TLS_PORT};
+use super::common::{safe_text, Ctx, FindingBuilder, MRAS_PORT, SIP_TLS_PORT};
 use crate::analyze::{Detail, Finding, Severity};
 use crate::capture::FrameNo;
 use crate::net::tcp_state::TcpOutcome;
@@ -51,7 +51,7 @@ fn handshakes(ctx: &Ctx<'_>) -> BTreeMap<FlowId, Handshake> {
                     .max()
                     .unwrap_or(c.version);
                 h.client_hello
-                    .get_or_insert((v, c.sni.as_ref().map(|s| safe_ascii(s.as_bytes(), 100))));
+                    .get_or_insert((v, c.sni.as_ref().map(|s| safe_text(s.as_bytes(), 100))));
             }
             TlsEvent::ServerHello(s) => {
                 h.frames.push(d.frames.last);

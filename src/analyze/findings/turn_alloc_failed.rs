@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(frames(f[0]), vec![1, 2, 4]);
-        assert!(f[0].explanation.contains("\"Mismatch?[2J\""));
+        assert!(f[0].explanation.contains("\"Mismatch\\x1b[2J\""));
         assert!(!f[0].explanation.contains('\x1b'));
     }
 }

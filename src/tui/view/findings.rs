@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{pane_block, scroll_offset};
 use crate::report::diagnosis::frame_list;
-use crate::report::safe::escape;
+use crate::safe::escape;
 use crate::tui::app::{ListState, Loaded};
 use crate::tui::theme::Theme;
 

@@ -21,7 +21,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Widget};
 use super::app::{App, LoadState, Loaded, Pane};
 use super::theme::Theme;
 use crate::analyze::Severity;
-use crate::report::safe::escape;
+use crate::safe::escape;
 
 /// The whole screen for one frame.
 pub struct Screen<'a> {

@@ -45,14 +45,18 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-/// `s` with every unsafe character written as a visible escape.
+/// `s` with every unsafe character written as a visible escape, and a
+/// literal backslash doubled so that `\x1b` in the capture cannot pass for an
+/// escaped ESC.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe_char) {
+    if !s.chars().any(|c| c == '\\' || is_unsafe_char(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_unsafe_char(c) {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if is_unsafe_char(c) {
             push_escaped(&mut out, c);
         } else {
             out.push(c);
@@ -61,8 +65,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `b` as text with unsafe characters escaped and each invalid UTF-8 byte
-/// written as `\xNN`.
+/// `b` as text with unsafe characters and backslashes escaped and each
+/// invalid UTF-8 byte written as `\xNN`.
 pub fn escape_bytes(b: &[u8]) -> Cow<'_, str> {
     if let Ok(s) = std::str::from_utf8(b) {
         return escape(s);
@@ -104,6 +108,13 @@ mod tests {
     }
 
     #[test]
+    fn backslashes_are_doubled_so_escapes_are_unambiguous() {
+        // A literal "\x1b" in the capture must not read like an escaped ESC.
+        assert_eq!(escape(r"a\x1b"), r"a\\x1b");
+        assert_eq!(escape("\u{1b}\\\u{7}"), r"\x1b\\\x07");
+    }
+
+    #[test]
     fn plain_text_is_borrowed() {
         assert!(matches!(escape("alice@edgecap.test"), Cow::Borrowed(_)));
         assert!(matches!(
@@ -122,7 +133,8 @@ mod tests {
     #[test]
     fn osc8_hyperlink_and_bel_are_escaped() {
         let s = escape("\x1b]8;;http://evil.example/\x07click\x1b]8;;\x1b\\");
-        assert_eq!(s, "\\x1b]8;;http://evil.example/\\x07click\\x1b]8;;\\x1b\\");
+        // The string terminator's backslash is doubled like every literal one.
+        assert_eq!(s, "\\x1b]8;;http://evil.example/\\x07click\\x1b]8;;\\x1b\\\\");
         no_raw_controls(&s);
         assert_eq!(escape("ding\x07"), "ding\\x07");
     }
