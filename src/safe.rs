@@ -134,7 +134,10 @@ mod tests {
     fn osc8_hyperlink_and_bel_are_escaped() {
         let s = escape("\x1b]8;;http://evil.example/\x07click\x1b]8;;\x1b\\");
         // The string terminator's backslash is doubled like every literal one.
-        assert_eq!(s, "\\x1b]8;;http://evil.example/\\x07click\\x1b]8;;\\x1b\\\\");
+        assert_eq!(
+            s,
+            "\\x1b]8;;http://evil.example/\\x07click\\x1b]8;;\\x1b\\\\"
+        );
         no_raw_controls(&s);
         assert_eq!(escape("ding\x07"), "ding\\x07");
     }

@@ -3,12 +3,12 @@
 //! ladder of the flows between roles. Colour only when asked for (a
 //! terminal without NO_COLOR); everything from the capture is escaped.
 
-use crate::safe::escape;
 use crate::analyze::{Diagnosis, RoleMap, Severity};
 use crate::capture::FrameNo;
 use crate::engine::Analysis;
 use crate::net::table::FlowRecord;
 use crate::net::Endpoint;
+use crate::safe::escape;
 use std::fmt::Write;
 
 /// Width the explanation paragraphs wrap at.

@@ -10,13 +10,13 @@ use std::net::SocketAddr;
 use serde::{Serialize, Serializer};
 
 use super::json_stun::direction_name;
-use crate::safe::{escape, text_or_hex};
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
 use crate::engine::Analysis;
 use crate::proto::{
     AllocationOutcome, AllocationStep, AllocationStory, ChannelId, RelayTraffic, StepKind,
     StunRecord, TrafficKind,
 };
+use crate::safe::{escape, text_or_hex};
 
 /// `tls`: one object per flow with a TLS or pseudo-TLS handshake.
 pub struct TlsArrayJson<'a>(pub &'a Analysis);

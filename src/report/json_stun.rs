@@ -12,11 +12,11 @@ use std::net::SocketAddr;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::safe::{hex, text_or_hex, HEX_PREFIX};
 use crate::engine::Analysis;
 use crate::net::Direction;
 use crate::proto::stun::{AttrKind, AttrValue, Attribute, FingerprintStatus, PasswordAlgorithm};
 use crate::proto::{ProtoMsg, StunRecord};
+use crate::safe::{hex, text_or_hex, HEX_PREFIX};
 
 /// Opaque attribute values longer than this are cut in the report (the
 /// `length` field keeps the real length).

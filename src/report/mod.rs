@@ -3,7 +3,7 @@
 //! Reports only read the analysis; they never see packet bytes. Everything
 //! printed iterates in a defined order (flows by id, anomalies by id), so the
 //! same capture always gives byte-identical output. Every string that comes
-//! from a capture goes through [`safe`] before it is printed.
+//! from a capture goes through [`crate::safe`] before it is printed.
 
 pub mod diagnosis;
 pub mod json;

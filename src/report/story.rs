@@ -8,18 +8,18 @@
 //! ```
 //!
 //! Strings are re-read from the STUN message of the step and escaped with
-//! [`super::safe`]; nothing from the capture reaches the terminal raw.
+//! [`crate::safe`]; nothing from the capture reaches the terminal raw.
 
 use std::borrow::Cow;
 use std::fmt::Write;
 use std::net::SocketAddr;
 
-use crate::safe::{escape, escape_bytes};
 use crate::engine::Analysis;
 use crate::proto::stun::Method;
 use crate::proto::{
     AllocationOutcome, AllocationStep, AllocationStory, StepKind, StunRecord, TrafficKind,
 };
+use crate::safe::{escape, escape_bytes};
 
 /// The outcome text of the header line.
 pub fn outcome_text(o: &AllocationOutcome) -> String {
@@ -261,10 +261,10 @@ pub fn render_story(
 
 #[cfg(test)]
 mod tests {
-    use crate::safe::is_unsafe_char;
     use super::super::test_fixture::{coturn, hostile};
     use super::*;
     use crate::engine::AnalyzeOptions;
+    use crate::safe::is_unsafe_char;
 
     fn story_of(a: &Analysis, first_frame: u64, max_steps: usize) -> String {
         let s = super::super::stories_in_order(a)

@@ -2,15 +2,15 @@
 //! warnings, the findings, roles and ladder of the diagnosis, anomalies, a
 //! table of flows, the TURN allocation stories and the TLS handshakes, in plain aligned columns that paste cleanly into a
 //! ticket. Every string taken from the capture is escaped by
-//! [`super::safe`].
+//! [`crate::safe`].
 
 use super::diagnosis::{findings_section, ladder_section, roles_section, Style};
-use crate::safe::escape;
 use super::story::render_story;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
 use crate::analyze::Diagnosis;
 use crate::engine::Analysis;
 use crate::net::table::FlowRecord;
+use crate::safe::escape;
 use std::fmt::Write;
 
 /// Options for the text summary.
@@ -270,10 +270,10 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
 
 #[cfg(test)]
 mod tests {
-    use crate::safe::is_unsafe_char;
     use super::super::test_fixture::{coturn, hostile};
     use super::*;
     use crate::engine::AnalyzeOptions;
+    use crate::safe::is_unsafe_char;
 
     #[test]
     fn flows_table_has_a_protocol_column() {

@@ -16,8 +16,8 @@ use crate::net::table::FlowRecord;
 use crate::proto::stun::AttrValue;
 use crate::proto::{Decoded, ProtoMsg, StunRecord};
 use crate::report::json_stun::{attr_value, is_text, ValueJson};
-use crate::safe::{escape, escape_bytes, hex};
 use crate::report::{outcome_name, sender_name};
+use crate::safe::{escape, escape_bytes, hex};
 
 /// Raw attribute bytes shown in hex before `…`.
 const RAW_BYTES_SHOWN: usize = 32;

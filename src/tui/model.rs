@@ -18,8 +18,8 @@ use crate::net::{Direction, Endpoint, FlowId, Transport};
 use crate::proto::stun::{Class, Method};
 use crate::proto::tls::TlsEvent;
 use crate::proto::{AllocationOutcome, ChannelId, ProtoMsg, PseudoTlsEvent, StunRecord};
-use crate::safe::{escape, escape_bytes};
 use crate::report::story::error_name;
+use crate::safe::{escape, escape_bytes};
 
 /// Most host columns in the ladder; further unknown hosts share "other".
 pub const MAX_COLUMNS: usize = 6;
