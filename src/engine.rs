@@ -16,7 +16,7 @@ pub use credentials::{Credential, CredentialError};
 pub use integrity::{Integrity, IntegrityResults};
 
 use crate::capture::{CaptureFormat, CaptureReader, CaptureWarning, FrameNo, LinkType, Timestamp};
-use crate::net::table::{FlowRecord, FlowSink, FlowTable};
+use crate::net::table::{FlowDrops, FlowRecord, FlowSink, FlowTable};
 use crate::net::{NetAnomaly, NetDecoder, NetStats};
 use crate::proto::{ProtoAnalysis, ProtoMsg, ProtoSink, StunRecord};
 use std::collections::BTreeMap;
@@ -50,6 +50,8 @@ pub struct CaptureInfo {
     /// What the link/IP layers saw: frames per link type, non-IP frames,
     /// fragments and reassembled datagrams.
     pub net: NetStats,
+    /// Flows beyond the flow-record cap: counted, not listed.
+    pub flows_dropped: FlowDrops,
 }
 
 impl CaptureInfo {
@@ -239,6 +241,7 @@ fn analyze_inner(
         link_types: Vec::new(),
         warnings: Vec::new(),
         net: NetStats::default(),
+        flows_dropped: FlowDrops::default(),
     };
     let mut last_frame = FrameNo(0);
     while let Some(frame) = reader.next_frame() {
@@ -266,7 +269,8 @@ fn analyze_inner(
         packets: info.packets,
     });
     decoder.finish(&mut scratch);
-    let flows = table.finish(last_frame, &mut scratch, sink);
+    let (flows, flows_dropped) = table.finish_with_drops(last_frame, &mut scratch, sink);
+    info.flows_dropped = flows_dropped;
     for anomaly in scratch.drain(..) {
         log.push(anomaly);
     }

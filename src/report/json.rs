@@ -99,6 +99,22 @@ pub struct CaptureJson {
     pub ipv6_fragments: u64,
     /// Datagrams reassembled from fragments.
     pub reassembled_datagrams: u64,
+    /// Flows beyond the flow-record cap (`net::table::MAX_FLOW_RECORDS`):
+    /// counted here, not listed in `flows`.
+    pub flows_dropped: FlowsDroppedJson,
+}
+
+/// `capture.flows_dropped`.
+#[derive(Serialize)]
+pub struct FlowsDroppedJson {
+    /// Flows not listed.
+    pub flows: u64,
+    /// Their packets.
+    pub packets: u64,
+    /// Their bytes on the wire.
+    pub bytes: u64,
+    /// The frame that started the first of them.
+    pub first_frame: Option<u64>,
 }
 
 /// One link type.
@@ -244,6 +260,12 @@ impl<'a> Report<'a> {
                 ipv4_fragments: c.net.defrag.ipv4_fragments,
                 ipv6_fragments: c.net.defrag.ipv6_fragments,
                 reassembled_datagrams: c.net.defrag.reassembled,
+                flows_dropped: FlowsDroppedJson {
+                    flows: c.flows_dropped.flows,
+                    packets: c.flows_dropped.packets,
+                    bytes: c.flows_dropped.bytes,
+                    first_frame: c.flows_dropped.first_frame.map(|f| f.0),
+                },
             },
             flows: FlowsJson {
                 flows: &analysis.flows,

@@ -140,6 +140,7 @@ pub fn hostile() -> Analysis {
             link_types: Vec::new(),
             warnings: Vec::new(),
             net: Default::default(),
+            flows_dropped: Default::default(),
         },
         flows: Vec::new(),
         anomalies: Default::default(),

@@ -152,12 +152,26 @@ fn capture_section(out: &mut String, analysis: &Analysis) {
 
 fn warnings_section(out: &mut String, analysis: &Analysis) {
     let warnings = &analysis.capture.warnings;
-    if warnings.is_empty() {
+    let dropped = &analysis.capture.flows_dropped;
+    let count = warnings.len() + usize::from(dropped.flows > 0);
+    if count == 0 {
         return;
     }
-    let _ = writeln!(out, "\nWarnings ({})", warnings.len());
+    let _ = writeln!(out, "\nWarnings ({count})");
     for w in warnings {
         let _ = writeln!(out, "  ! {}", escape(&w.to_string()));
+    }
+    if dropped.flows > 0 {
+        let first = dropped
+            .first_frame
+            .map_or(String::new(), |f| format!(", the first at frame {f}"));
+        let _ = writeln!(
+            out,
+            "  ! {} flows ({} packets) beyond the {}-flow record cap were counted but not listed{first}",
+            dropped.flows,
+            dropped.packets,
+            crate::net::table::MAX_FLOW_RECORDS
+        );
     }
 }
 
@@ -274,6 +288,24 @@ mod tests {
     use super::*;
     use crate::engine::AnalyzeOptions;
     use crate::safe::is_unsafe_char;
+
+    #[test]
+    fn flows_beyond_the_record_cap_are_a_warning() {
+        let mut a = coturn(&AnalyzeOptions::default());
+        let t = render(&a, &Default::default(), TextOptions::default());
+        assert!(!t.contains("Warnings"), "{t}");
+        a.capture.flows_dropped = crate::net::table::FlowDrops {
+            flows: 7,
+            packets: 9,
+            bytes: 900,
+            first_frame: Some(crate::capture::FrameNo(42)),
+        };
+        let t = render(&a, &Default::default(), TextOptions::default());
+        assert!(
+            t.contains("\nWarnings (1)\n  ! 7 flows (9 packets) beyond the 1000000-flow record cap were counted but not listed, the first at frame 42\n"),
+            "{t}"
+        );
+    }
 
     #[test]
     fn flows_table_has_a_protocol_column() {
