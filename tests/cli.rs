@@ -256,7 +256,8 @@ fn reads_standard_input() {
 }
 
 #[test]
-fn interactive_mode_explains_it_is_not_there_yet() {
+fn interactive_mode_without_a_terminal_points_to_summary() {
+    // Standard output is a pipe here: the timeline needs a terminal.
     let out = edgecap(&[&cap("tcp-outcomes.pcap")]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -1,0 +1,91 @@
+//! End-to-end test of the interactive timeline in a real terminal: tmux runs
+//! the `edgecap` binary on a field-case capture, keys are sent with
+//! `send-keys` and the screen is read with `capture-pane`. tmux is required
+//! (`.ci/run` installs it); the test fails, never skips, when it is missing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+fn tmux(args: &[&str]) -> Output {
+    Command::new("tmux")
+        .args(args)
+        .output()
+        .expect("tmux must be installed (.ci/run installs it)")
+}
+
+fn screen(session: &str) -> String {
+    String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", session]).stdout).into_owned()
+}
+
+/// Waits until the screen contains `needle` (the UI draws asynchronously).
+fn wait_for(session: &str, needle: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let s = screen(session);
+        if s.contains(needle) {
+            return s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "screen never showed {needle:?}:\n{s}"
+        );
+        sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn walk_from_the_refused_finding_to_its_detail_and_quit() {
+    let session = format!("edgecap-e2e-{}", std::process::id());
+    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
+    let _ = std::fs::remove_file(&exit_file);
+    let bin = env!("CARGO_BIN_EXE_edgecap");
+    let capture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/field-desktop-sharing-refused.pcap");
+    // After edgecap exits, the shell records its exit code and prints a marker
+    // that only shows if the terminal was restored (main screen, echo on).
+    let script = format!(
+        "{bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        capture.display(),
+        exit_file.display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "48",
+        &script,
+    ]);
+    assert!(
+        started.status.success(),
+        "tmux new-session failed: {started:?}"
+    );
+
+    let first = wait_for(&session, "Findings (3)");
+    assert!(first.contains("tcp.connection_refused"), "{first}");
+    // The findings pane has focus; the refused finding is selected first.
+    // Enter: jump to its first evidence frame in the ladder (frame 12, SYN).
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    sleep(Duration::from_millis(300));
+    // Enter again: the detail of that ladder row.
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let detail = wait_for(&session, "SYN → port 50704  frame 12");
+    assert!(detail.contains("10.3.0.40:58138"), "{detail}");
+    assert!(detail.contains("refused"), "{detail}");
+
+    tmux(&["send-keys", "-t", &session, "q"]);
+    let after = wait_for(&session, "TERMINAL-RESTORED");
+    assert!(
+        !after.contains("Findings (3)"),
+        "the UI is still on screen:\n{after}"
+    );
+    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
+    assert_eq!(code.trim(), "0");
+    tmux(&["kill-session", "-t", &session]);
+    let _ = std::fs::remove_file(&exit_file);
+}
