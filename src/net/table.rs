@@ -314,7 +314,8 @@ impl FlowTable {
                 let Some(tcp) = record.tcp.as_mut() else {
                     return;
                 };
-                tcp.control.observe(dir, flags, frame.no, payload.len());
+                tcp.control
+                    .observe(dir, flags, frame.no, frame.ts, payload.len());
                 if flags.syn() && !flags.ack() && dir == Direction::ToServer {
                     tcp.control.client_isn.get_or_insert(seq);
                 }

@@ -2,7 +2,7 @@
 //! resets, closes, and the outcome users care about (`refused`, `reset`, …).
 
 use super::{Direction, TcpFlags};
-use crate::capture::FrameNo;
+use crate::capture::{FrameNo, Timestamp};
 
 /// How a TCP connection ended (or did not), as reported per flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,17 +58,33 @@ pub struct TcpControl {
     pub fin_frames: [Option<FrameNo>; 2],
     /// Payload bytes seen per direction.
     pub payload_bytes: [u64; 2],
+    /// Capture times of the control frames listed above (SYN, SYN-ACK, FIN,
+    /// RST; first [`MAX_CONTROL_TIMES`]), for timelines.
+    pub control_times: Vec<(FrameNo, Timestamp)>,
 }
 
 /// RST frames remembered per connection; more are counted, not listed.
 pub const MAX_RST_FRAMES: usize = 16;
 /// SYN frames remembered per connection; more are counted (`syn_count`), not listed.
 pub const MAX_SYN_FRAMES: usize = 16;
+/// Control-frame times remembered per connection (enough for every listed
+/// SYN, the SYN-ACK, both FINs and every listed RST).
+pub const MAX_CONTROL_TIMES: usize = MAX_SYN_FRAMES + MAX_RST_FRAMES + 3;
 
 impl TcpControl {
     /// Records one segment's flags and payload length.
-    pub fn observe(&mut self, dir: Direction, flags: TcpFlags, frame: FrameNo, payload_len: usize) {
+    pub fn observe(
+        &mut self,
+        dir: Direction,
+        flags: TcpFlags,
+        frame: FrameNo,
+        ts: Timestamp,
+        payload_len: usize,
+    ) {
         let (syn, ack, fin, rst) = (flags.syn(), flags.ack(), flags.fin(), flags.rst());
+        if (syn || fin || rst) && self.control_times.len() < MAX_CONTROL_TIMES {
+            self.control_times.push((frame, ts));
+        }
         if syn && !ack && dir == Direction::ToServer {
             self.syn_count += 1;
             self.syn_frame.get_or_insert(frame);
@@ -92,6 +108,14 @@ impl TcpControl {
             self.fin_frames[dir.index()].get_or_insert(frame);
         }
         self.payload_bytes[dir.index()] += payload_len as u64;
+    }
+
+    /// The capture time of a control frame (SYN, SYN-ACK, FIN, RST) seen by [`Self::observe`].
+    pub fn time_of(&self, frame: FrameNo) -> Option<Timestamp> {
+        self.control_times
+            .iter()
+            .find(|(f, _)| *f == frame)
+            .map(|(_, ts)| *ts)
     }
 
     /// True once a RST or a FIN has been seen.
@@ -146,8 +170,20 @@ mod tests {
     #[test]
     fn syn_then_rst_is_refused() {
         let mut c = TcpControl::default();
-        c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(1), 0);
-        c.observe(ToClient, TcpFlags(TcpFlags::ACK | TcpFlags::RST), f(2), 0);
+        c.observe(
+            ToServer,
+            TcpFlags(TcpFlags::SYN),
+            f(1),
+            Timestamp::default(),
+            0,
+        );
+        c.observe(
+            ToClient,
+            TcpFlags(TcpFlags::ACK | TcpFlags::RST),
+            f(2),
+            Timestamp::default(),
+            0,
+        );
         assert_eq!(c.outcome(), TcpOutcome::Refused);
         assert_eq!(c.reset_by, Some(ToClient));
         assert_eq!(c.rst_frames, vec![f(2)]);
@@ -156,11 +192,41 @@ mod tests {
     #[test]
     fn reset_after_data_counts_bytes() {
         let mut c = TcpControl::default();
-        c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(1), 0);
-        c.observe(ToClient, TcpFlags(TcpFlags::SYN | TcpFlags::ACK), f(2), 0);
-        c.observe(ToServer, TcpFlags(TcpFlags::ACK), f(3), 100);
-        c.observe(ToClient, TcpFlags(TcpFlags::ACK), f(4), 20);
-        c.observe(ToServer, TcpFlags(TcpFlags::ACK | TcpFlags::RST), f(5), 0);
+        c.observe(
+            ToServer,
+            TcpFlags(TcpFlags::SYN),
+            f(1),
+            Timestamp::default(),
+            0,
+        );
+        c.observe(
+            ToClient,
+            TcpFlags(TcpFlags::SYN | TcpFlags::ACK),
+            f(2),
+            Timestamp::default(),
+            0,
+        );
+        c.observe(
+            ToServer,
+            TcpFlags(TcpFlags::ACK),
+            f(3),
+            Timestamp::default(),
+            100,
+        );
+        c.observe(
+            ToClient,
+            TcpFlags(TcpFlags::ACK),
+            f(4),
+            Timestamp::default(),
+            20,
+        );
+        c.observe(
+            ToServer,
+            TcpFlags(TcpFlags::ACK | TcpFlags::RST),
+            f(5),
+            Timestamp::default(),
+            0,
+        );
         assert_eq!(c.outcome(), TcpOutcome::Reset);
         assert_eq!(c.reset_by, Some(ToServer));
         assert_eq!(c.bytes_before_reset, 120);
@@ -170,27 +236,59 @@ mod tests {
     fn unanswered_syns() {
         let mut c = TcpControl::default();
         for n in 1..=3 {
-            c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(n), 0);
+            c.observe(
+                ToServer,
+                TcpFlags(TcpFlags::SYN),
+                f(n),
+                Timestamp::default(),
+                0,
+            );
         }
         assert_eq!(c.outcome(), TcpOutcome::SynUnanswered);
         assert_eq!(c.syn_count, 3);
         assert_eq!(c.syn_frames, vec![f(1), f(2), f(3)]);
+        assert_eq!(c.time_of(f(2)), Some(Timestamp::default()));
+        assert_eq!(c.time_of(f(9)), None);
     }
 
     #[test]
     fn handshake_and_fin() {
         let mut c = TcpControl::default();
-        c.observe(ToServer, TcpFlags(TcpFlags::SYN), f(1), 0);
-        c.observe(ToClient, TcpFlags(TcpFlags::SYN | TcpFlags::ACK), f(2), 0);
+        c.observe(
+            ToServer,
+            TcpFlags(TcpFlags::SYN),
+            f(1),
+            Timestamp::default(),
+            0,
+        );
+        c.observe(
+            ToClient,
+            TcpFlags(TcpFlags::SYN | TcpFlags::ACK),
+            f(2),
+            Timestamp::default(),
+            0,
+        );
         assert_eq!(c.outcome(), TcpOutcome::Established);
-        c.observe(ToServer, TcpFlags(TcpFlags::ACK | TcpFlags::FIN), f(3), 0);
+        c.observe(
+            ToServer,
+            TcpFlags(TcpFlags::ACK | TcpFlags::FIN),
+            f(3),
+            Timestamp::default(),
+            0,
+        );
         assert_eq!(c.outcome(), TcpOutcome::Closed);
     }
 
     #[test]
     fn midstream_without_handshake() {
         let mut c = TcpControl::default();
-        c.observe(ToServer, TcpFlags(TcpFlags::ACK), f(1), 10);
+        c.observe(
+            ToServer,
+            TcpFlags(TcpFlags::ACK),
+            f(1),
+            Timestamp::default(),
+            10,
+        );
         assert_eq!(c.outcome(), TcpOutcome::Midstream);
     }
 }

@@ -350,13 +350,13 @@ fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow
         let c = columns.col(f.client.ip);
         let s = columns.col(f.server.ip);
         let ts_of = |frame: FrameNo| {
-            if frame == f.first_frame {
+            tcp.control.time_of(frame).or(if frame == f.first_frame {
                 Some(f.first_ts)
             } else if frame == f.last_frame {
                 Some(f.last_ts)
             } else {
                 None
-            }
+            })
         };
         let outcome = f.tcp_outcome();
         let row = |frame, from, to, label: String, outcome, source| LadderRow {
