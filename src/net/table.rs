@@ -128,6 +128,37 @@ pub struct FlowDrops {
     pub first_frame: Option<FrameNo>,
 }
 
+/// A live flow's TCP reassembly state. A SYN-only connection (a scan, a
+/// flood, a refused attempt) never allocates the two reassemblers.
+enum Streams {
+    /// UDP, or a TCP connection already reset or closed by both sides.
+    Done,
+    /// TCP without payload so far: the initial sequence number of each
+    /// direction, once its SYN was seen.
+    Pending([Option<u32>; 2]),
+    /// TCP with payload: both directions' reassembly.
+    Open(Box<[HalfStream; 2]>),
+}
+
+impl Streams {
+    /// Both reassemblers, created on the first payload with the ISNs seen so far.
+    fn open(&mut self) -> Option<&mut [HalfStream; 2]> {
+        if let Streams::Pending(isn) = *self {
+            let mut halves = Box::new([HalfStream::new(), HalfStream::new()]);
+            for (half, isn) in halves.iter_mut().zip(isn) {
+                if let Some(isn) = isn {
+                    half.syn(isn);
+                }
+            }
+            *self = Streams::Open(halves);
+        }
+        match self {
+            Streams::Open(halves) => Some(halves),
+            _ => None,
+        }
+    }
+}
+
 struct LiveFlow {
     /// Index into the records; `None` for a flow beyond the record cap, which
     /// is only followed so that its later packets are not new flows.
@@ -135,8 +166,9 @@ struct LiveFlow {
     /// True when the canonical key's `lo` endpoint is the client.
     client_is_lo: bool,
     last_ts: Timestamp,
-    /// TCP reassembly state; dropped once the connection is reset or closed.
-    streams: Option<Box<[HalfStream; 2]>>,
+    /// TCP reassembly state, allocated only when payload flows and dropped
+    /// once the connection is reset or closed.
+    streams: Streams,
     /// True once the sink has been told the flow ended (a closed TCP connection).
     ended: bool,
 }
@@ -246,7 +278,7 @@ impl FlowTable {
                     id: None,
                     client_is_lo: true,
                     last_ts: frame.ts,
-                    streams: None,
+                    streams: Streams::Done,
                     ended: true,
                 })
             }
@@ -271,8 +303,10 @@ impl FlowTable {
                     bytes: [0; 2],
                     tcp: (transport == Transport::Tcp).then(TcpRecord::default),
                 });
-                let streams = (transport == Transport::Tcp)
-                    .then(|| Box::new([HalfStream::new(), HalfStream::new()]));
+                let streams = match transport {
+                    Transport::Tcp => Streams::Pending([None; 2]),
+                    Transport::Udp => Streams::Done,
+                };
                 self.live.entry(key).or_insert(LiveFlow {
                     id: Some(id),
                     client_is_lo: client_is_src == src_is_lo,
@@ -308,9 +342,9 @@ impl FlowTable {
                 payload,
                 ..
             } => {
-                let Some(streams) = live.streams.as_mut() else {
+                if matches!(live.streams, Streams::Done) {
                     return;
-                };
+                }
                 let Some(tcp) = record.tcp.as_mut() else {
                     return;
                 };
@@ -320,43 +354,60 @@ impl FlowTable {
                     tcp.control.client_isn.get_or_insert(seq);
                 }
                 if flags.syn() && !flags.rst() {
-                    streams[dir.index()].syn(seq);
+                    match &mut live.streams {
+                        Streams::Pending(isn) => isn[dir.index()] = Some(seq),
+                        Streams::Open(halves) => halves[dir.index()].syn(seq),
+                        Streams::Done => {}
+                    }
                 }
-                let record: &FlowRecord = record;
-                let budget = &mut self.budget;
-                let mut out = |ev: StreamEvent<'_>| sink.stream(record, dir, ev);
                 let data_seq = if flags.syn() {
                     seq.wrapping_add(1)
                 } else {
                     seq
                 };
-                if !payload.is_empty() {
-                    streams[dir.index()]
-                        .segment(data_seq, payload, frame.no, budget, anomalies, &mut out);
-                }
-                if flags.ack() && !flags.rst() {
-                    let mut out_rev = |ev: StreamEvent<'_>| sink.stream(record, dir.reverse(), ev);
-                    streams[dir.reverse().index()].peer_ack(
-                        ack,
-                        frame.no,
-                        budget,
-                        anomalies,
-                        &mut out_rev,
-                    );
-                }
-                if flags.fin() && !flags.rst() {
-                    // Not flushed yet: retransmissions may still fill holes.
-                    streams[dir.index()].fin(data_seq.wrapping_add(payload.len() as u32));
+                let halves = if payload.is_empty() {
+                    match &mut live.streams {
+                        Streams::Open(halves) => Some(&mut **halves),
+                        _ => None,
+                    }
+                } else {
+                    live.streams.open()
+                };
+                if let Some(streams) = halves {
+                    let record: &FlowRecord = record;
+                    let budget = &mut self.budget;
+                    let mut out = |ev: StreamEvent<'_>| sink.stream(record, dir, ev);
+                    if !payload.is_empty() {
+                        streams[dir.index()]
+                            .segment(data_seq, payload, frame.no, budget, anomalies, &mut out);
+                    }
+                    if flags.ack() && !flags.rst() {
+                        let mut out_rev =
+                            |ev: StreamEvent<'_>| sink.stream(record, dir.reverse(), ev);
+                        streams[dir.reverse().index()].peer_ack(
+                            ack,
+                            frame.no,
+                            budget,
+                            anomalies,
+                            &mut out_rev,
+                        );
+                    }
+                    if flags.fin() && !flags.rst() {
+                        // Not flushed yet: retransmissions may still fill holes.
+                        streams[dir.index()].fin(data_seq.wrapping_add(payload.len() as u32));
+                    }
                 }
                 // A reset or a close from both sides ends the byte streams:
                 // deliver what is buffered and free the reassembly state now,
                 // keeping only the light flow entry for trailing packets.
-                let tcp = record.tcp.as_ref().map(|t| &t.control);
-                let finished =
-                    flags.rst() || tcp.is_some_and(|c| c.fin_frames.iter().all(Option::is_some));
+                let control = record.tcp.as_ref().map(|t| &t.control);
+                let finished = flags.rst()
+                    || control.is_some_and(|c| c.fin_frames.iter().all(Option::is_some));
                 if finished {
-                    if let Some(mut streams) = live.streams.take() {
-                        let record = &mut self.records[id.0 as usize];
+                    let record = &mut self.records[id.0 as usize];
+                    if let Streams::Open(mut streams) =
+                        std::mem::replace(&mut live.streams, Streams::Done)
+                    {
                         close_streams(
                             &mut streams,
                             record,
@@ -365,10 +416,10 @@ impl FlowTable {
                             anomalies,
                             sink,
                         );
-                        // No stream data follows: let the sink free its state now.
-                        sink.flow_end(record);
-                        live.ended = true;
                     }
+                    // No stream data follows: let the sink free its state now.
+                    sink.flow_end(record);
+                    live.ended = true;
                 }
             }
             Segment::Other { .. } => {}
@@ -428,7 +479,7 @@ impl FlowTable {
             return;
         };
         let record = &mut self.records[id.0 as usize];
-        if let Some(streams) = live.streams.as_mut() {
+        if let Streams::Open(streams) = &mut live.streams {
             close_streams(streams, record, frame, &mut self.budget, anomalies, sink);
         }
         if !live.ended {

@@ -324,19 +324,75 @@ pub fn safe_text(bytes: &[u8], max: usize) -> String {
     s
 }
 
-/// TCP flows with `outcome`, grouped per (source address, destination
-/// address, destination port): the unit TCP findings report on.
-pub fn tcp_flows_by_target(
-    analysis: &Analysis,
-    outcome: TcpOutcome,
-) -> BTreeMap<(IpAddr, Endpoint), Vec<&FlowRecord>> {
+/// Most (source, target) groups a TCP detector lists as findings; the rest
+/// are summed up in one roll-up finding, so a SYN flood or a scan from a
+/// million sources stays one screenful (and bounded memory).
+pub const MAX_TCP_GROUPS: usize = 100;
+
+/// TCP flows with one outcome, grouped per (source address, destination
+/// endpoint): the first [`MAX_TCP_GROUPS`] groups by first frame, and what
+/// is left over.
+pub struct TcpGroups<'a> {
+    /// The groups to report one finding each, in first-frame order.
+    pub listed: Vec<(IpAddr, Endpoint, Vec<&'a FlowRecord>)>,
+    /// Groups beyond the cap.
+    pub more_groups: usize,
+    /// Flows in those groups.
+    pub more_flows: usize,
+    /// The first frame of the first of those groups.
+    pub more_first_frame: Option<FrameNo>,
+}
+
+/// Groups the TCP flows with `outcome` per (source address, destination
+/// endpoint): the unit TCP findings report on.
+pub fn tcp_flows_by_target(analysis: &Analysis, outcome: TcpOutcome) -> TcpGroups<'_> {
     let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<&FlowRecord>> = BTreeMap::new();
     for f in &analysis.flows {
         if f.tcp_outcome() == Some(outcome) {
             groups.entry((f.client.ip, f.server)).or_default().push(f);
         }
     }
-    groups
+    // Flows are in first-frame order, so each group's first flow dates it.
+    let mut all: Vec<(IpAddr, Endpoint, Vec<&FlowRecord>)> = groups
+        .into_iter()
+        .map(|((src, dst), flows)| (src, dst, flows))
+        .collect();
+    all.sort_by_key(|(_, _, flows)| flows.first().map(|f| f.first_frame));
+    let rest = all.split_off(all.len().min(MAX_TCP_GROUPS));
+    TcpGroups {
+        listed: all,
+        more_groups: rest.len(),
+        more_flows: rest.iter().map(|(_, _, flows)| flows.len()).sum(),
+        more_first_frame: rest
+            .first()
+            .and_then(|(_, _, f)| f.first())
+            .map(|f| f.first_frame),
+    }
+}
+
+/// The roll-up finding for the groups beyond [`MAX_TCP_GROUPS`], if any:
+/// `what` names the outcome ("refused connections", "unanswered SYNs").
+pub fn tcp_rollup(id: &'static str, groups: &TcpGroups<'_>, what: &str) -> Option<Finding> {
+    if groups.more_groups == 0 {
+        return None;
+    }
+    let mut b = FindingBuilder::default();
+    b.frames(groups.more_first_frame);
+    b.detail("count", Detail::Count(groups.more_groups as u64))
+        .detail("flows", Detail::Count(groups.more_flows as u64));
+    let first = groups
+        .more_first_frame
+        .map_or(String::new(), |f| format!(", the first at frame {f}"));
+    let summary = format!(
+        "… and {} more source/target pairs with {what} ({} flows{first}), not listed one by one",
+        groups.more_groups, groups.more_flows
+    );
+    let explanation = format!(
+        "Only the first {MAX_TCP_GROUPS} source/target pairs are reported one by one. So many \
+         pairs usually mean a port scan, a SYN flood or a misconfigured client trying every \
+         address; the flows are all in the JSON `flows` array with their TCP outcome."
+    );
+    Some(b.build(id, Severity::Warning, summary, explanation))
 }
 
 #[cfg(test)]

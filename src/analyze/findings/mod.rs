@@ -7,8 +7,8 @@
 //! with its own tests; [`common`] holds the naming (roles when known, else
 //! plain addresses), frame lists and the evidence builder; `errors` decides
 //! which detector owns each TURN error response so none is reported twice.
-//! Captured strings (reason phrases, SNI) only appear reduced to printable
-//! ASCII. [`detect`] returns all findings unsorted; the caller sorts.
+//! Captured strings (reason phrases, SNI) appear only escaped
+//! ([`crate::safe`]). [`detect`] returns all findings unsorted; the caller sorts.
 
 pub mod common;
 mod errors;

@@ -8,7 +8,9 @@
 
 use std::net::IpAddr;
 
-use super::common::{frames_phrase, tcp_flows_by_target, times, Ctx, FindingBuilder, MRAS_PORT};
+use super::common::{
+    frames_phrase, tcp_flows_by_target, tcp_rollup, times, Ctx, FindingBuilder, MRAS_PORT,
+};
 use crate::analyze::{Detail, Finding, Severity};
 use crate::net::table::FlowRecord;
 use crate::net::tcp_state::TcpOutcome;
@@ -19,10 +21,14 @@ pub const ID: &str = "tcp.connection_refused";
 
 /// One finding per (source address, destination address, destination port).
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
-    tcp_flows_by_target(ctx.analysis, TcpOutcome::Refused)
-        .into_iter()
-        .map(|((src, dst), flows)| finding(ctx, src, dst, &flows))
-        .collect()
+    let groups = tcp_flows_by_target(ctx.analysis, TcpOutcome::Refused);
+    let mut out: Vec<Finding> = groups
+        .listed
+        .iter()
+        .map(|(src, dst, flows)| finding(ctx, *src, *dst, flows))
+        .collect();
+    out.extend(tcp_rollup(ID, &groups, "refused connections"));
+    out
 }
 
 fn finding(ctx: &Ctx<'_>, src: IpAddr, dst: Endpoint, flows: &[&FlowRecord]) -> Finding {

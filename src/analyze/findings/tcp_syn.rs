@@ -12,7 +12,8 @@
 use std::net::IpAddr;
 
 use super::common::{
-    frames_phrase, port_purpose, tcp_flows_by_target, times, Ctx, FindingBuilder, MRAS_PORT,
+    frames_phrase, port_purpose, tcp_flows_by_target, tcp_rollup, times, Ctx, FindingBuilder,
+    MRAS_PORT,
 };
 use crate::analyze::{Detail, Finding, Severity};
 use crate::net::table::FlowRecord;
@@ -24,10 +25,14 @@ pub const ID: &str = "tcp.syn_unanswered";
 
 /// One finding per (source address, destination address, destination port).
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
-    tcp_flows_by_target(ctx.analysis, TcpOutcome::SynUnanswered)
-        .into_iter()
-        .map(|((src, dst), flows)| finding(ctx, src, dst, &flows))
-        .collect()
+    let groups = tcp_flows_by_target(ctx.analysis, TcpOutcome::SynUnanswered);
+    let mut out: Vec<Finding> = groups
+        .listed
+        .iter()
+        .map(|(src, dst, flows)| finding(ctx, *src, *dst, flows))
+        .collect();
+    out.extend(tcp_rollup(ID, &groups, "unanswered SYNs"));
+    out
 }
 
 fn finding(ctx: &Ctx<'_>, src: IpAddr, dst: Endpoint, flows: &[&FlowRecord]) -> Finding {
@@ -129,6 +134,30 @@ mod tests {
         assert_eq!(detail(f, "syns"), Some(&Detail::Count(3)));
         assert!(f.explanation.contains("MRAS"));
         assert!(f.explanation.contains("silently drops"));
+    }
+
+    #[test]
+    fn a_flood_from_many_sources_is_capped_with_a_rollup() {
+        use crate::analyze::findings::common::MAX_TCP_GROUPS;
+        let mut p = Pcap::default();
+        let sources = MAX_TCP_GROUPS + 50;
+        for i in 0..sources {
+            let src = format!("10.0.{}.{}:40000", i / 250, i % 250 + 1);
+            let mut c = TcpConversation::new(sa(&src), sa("192.0.2.9:443"));
+            p.push(c.syn());
+        }
+        let all = detect_all(&p.analyze(), &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), MAX_TCP_GROUPS + 1);
+        let rollup = f
+            .iter()
+            .find(|f| f.summary.starts_with("… and 50 more"))
+            .expect("roll-up finding");
+        assert_eq!(rollup.severity, Severity::Warning);
+        assert_eq!(detail(rollup, "count"), Some(&Detail::Count(50)));
+        assert_eq!(detail(rollup, "flows"), Some(&Detail::Count(50)));
+        // The first pair beyond the cap started at frame 101.
+        assert_eq!(frames(rollup), vec![MAX_TCP_GROUPS as u64 + 1]);
     }
 
     #[test]
