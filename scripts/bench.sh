@@ -20,7 +20,7 @@ if [ ! -s "$file" ]; then
   ./target/release/examples/gen_bench_capture "$file" "$mb" $profile
 fi
 bytes=$(stat -c %s "$file")
-packets=$(./target/release/edgecap summary --json "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["capture"]["packets"])')
+packets=$(./target/release/edgecap summary --json --fail-on none "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["capture"]["packets"])')
 
 measure() { # label, command...
   local label=$1; shift
@@ -39,7 +39,7 @@ PY
 echo "capture: $file, $packets packets, $bytes bytes ($(nproc) cores, $(date -u +%Y-%m-%d))"
 echo "| command | wall time | packets/s | MB/s | peak RSS |"
 echo "| --- | --- | --- | --- | --- |"
-measure "edgecap summary --json" ./target/release/edgecap summary --json "$file"
+measure "edgecap summary --json" ./target/release/edgecap summary --json --fail-on none "$file"
 if command -v tshark >/dev/null; then
   if [ "$profile" = "--stun" ]; then
     measure "tshark -Y stun -T fields" tshark -r "$file" -o stun.stunversion:Auto -Y stun -T fields \

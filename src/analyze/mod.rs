@@ -12,6 +12,7 @@ pub mod roles;
 use crate::capture::FrameNo;
 use crate::engine::Analysis;
 use crate::net::FlowId;
+use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::ops::RangeInclusive;
@@ -99,20 +100,28 @@ pub struct RoleAssignment {
     pub evidence: Vec<Evidence>,
 }
 
-/// Roles of every address that has one, ordered by role then address.
+/// Roles of every address that has one, ordered by role then address, with
+/// an index for lookups (reports ask once per flow and message).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoleMap {
     /// The assignments.
     pub assignments: Vec<RoleAssignment>,
+    index: HashMap<IpAddr, Role>,
 }
 
 impl RoleMap {
+    /// A map of these assignments (an address listed twice keeps its first role).
+    pub fn new(assignments: Vec<RoleAssignment>) -> Self {
+        let mut index = HashMap::with_capacity(assignments.len());
+        for a in &assignments {
+            index.entry(a.address).or_insert(a.role);
+        }
+        RoleMap { assignments, index }
+    }
+
     /// The role of `ip`, if it has one.
     pub fn role_of(&self, ip: IpAddr) -> Option<Role> {
-        self.assignments
-            .iter()
-            .find(|a| a.address == ip)
-            .map(|a| a.role)
+        self.index.get(&ip).copied()
     }
 }
 

@@ -591,5 +591,5 @@ fn resolve(hits: Hits, cfg: &EdgeConfig) -> RoleMap {
     let mut assignments: Vec<RoleAssignment> = by_addr.into_values().collect();
     let rank = |r: Role| Role::ALL.iter().position(|x| *x == r).unwrap_or(usize::MAX);
     assignments.sort_by_key(|a| (rank(a.role), a.address));
-    RoleMap { assignments }
+    RoleMap::new(assignments)
 }

@@ -70,8 +70,8 @@ pub fn sa(s: &str) -> SocketAddr {
 
 /// A role map from (address, role) pairs.
 pub fn roles(pairs: &[(&str, Role)]) -> RoleMap {
-    RoleMap {
-        assignments: pairs
+    RoleMap::new(
+        pairs
             .iter()
             .map(|(a, r)| RoleAssignment {
                 address: a.parse::<IpAddr>().expect("address"),
@@ -79,7 +79,7 @@ pub fn roles(pairs: &[(&str, Role)]) -> RoleMap {
                 evidence: Vec::new(),
             })
             .collect(),
-    }
+    )
 }
 
 /// Findings with `id`.
