@@ -167,23 +167,16 @@ mod tests {
         FrameNo(n)
     }
 
+    /// One segment with `flags` and `len` payload bytes, at time zero.
+    fn see(c: &mut TcpControl, dir: Direction, flags: u8, frame: FrameNo, len: usize) {
+        c.observe(dir, TcpFlags(flags), frame, Timestamp::default(), len);
+    }
+
     #[test]
     fn syn_then_rst_is_refused() {
         let mut c = TcpControl::default();
-        c.observe(
-            ToServer,
-            TcpFlags(TcpFlags::SYN),
-            f(1),
-            Timestamp::default(),
-            0,
-        );
-        c.observe(
-            ToClient,
-            TcpFlags(TcpFlags::ACK | TcpFlags::RST),
-            f(2),
-            Timestamp::default(),
-            0,
-        );
+        see(&mut c, ToServer, TcpFlags::SYN, f(1), 0);
+        see(&mut c, ToClient, TcpFlags::ACK | TcpFlags::RST, f(2), 0);
         assert_eq!(c.outcome(), TcpOutcome::Refused);
         assert_eq!(c.reset_by, Some(ToClient));
         assert_eq!(c.rst_frames, vec![f(2)]);
@@ -192,41 +185,11 @@ mod tests {
     #[test]
     fn reset_after_data_counts_bytes() {
         let mut c = TcpControl::default();
-        c.observe(
-            ToServer,
-            TcpFlags(TcpFlags::SYN),
-            f(1),
-            Timestamp::default(),
-            0,
-        );
-        c.observe(
-            ToClient,
-            TcpFlags(TcpFlags::SYN | TcpFlags::ACK),
-            f(2),
-            Timestamp::default(),
-            0,
-        );
-        c.observe(
-            ToServer,
-            TcpFlags(TcpFlags::ACK),
-            f(3),
-            Timestamp::default(),
-            100,
-        );
-        c.observe(
-            ToClient,
-            TcpFlags(TcpFlags::ACK),
-            f(4),
-            Timestamp::default(),
-            20,
-        );
-        c.observe(
-            ToServer,
-            TcpFlags(TcpFlags::ACK | TcpFlags::RST),
-            f(5),
-            Timestamp::default(),
-            0,
-        );
+        see(&mut c, ToServer, TcpFlags::SYN, f(1), 0);
+        see(&mut c, ToClient, TcpFlags::SYN | TcpFlags::ACK, f(2), 0);
+        see(&mut c, ToServer, TcpFlags::ACK, f(3), 100);
+        see(&mut c, ToClient, TcpFlags::ACK, f(4), 20);
+        see(&mut c, ToServer, TcpFlags::ACK | TcpFlags::RST, f(5), 0);
         assert_eq!(c.outcome(), TcpOutcome::Reset);
         assert_eq!(c.reset_by, Some(ToServer));
         assert_eq!(c.bytes_before_reset, 120);
@@ -236,13 +199,7 @@ mod tests {
     fn unanswered_syns() {
         let mut c = TcpControl::default();
         for n in 1..=3 {
-            c.observe(
-                ToServer,
-                TcpFlags(TcpFlags::SYN),
-                f(n),
-                Timestamp::default(),
-                0,
-            );
+            see(&mut c, ToServer, TcpFlags::SYN, f(n), 0);
         }
         assert_eq!(c.outcome(), TcpOutcome::SynUnanswered);
         assert_eq!(c.syn_count, 3);
@@ -254,41 +211,17 @@ mod tests {
     #[test]
     fn handshake_and_fin() {
         let mut c = TcpControl::default();
-        c.observe(
-            ToServer,
-            TcpFlags(TcpFlags::SYN),
-            f(1),
-            Timestamp::default(),
-            0,
-        );
-        c.observe(
-            ToClient,
-            TcpFlags(TcpFlags::SYN | TcpFlags::ACK),
-            f(2),
-            Timestamp::default(),
-            0,
-        );
+        see(&mut c, ToServer, TcpFlags::SYN, f(1), 0);
+        see(&mut c, ToClient, TcpFlags::SYN | TcpFlags::ACK, f(2), 0);
         assert_eq!(c.outcome(), TcpOutcome::Established);
-        c.observe(
-            ToServer,
-            TcpFlags(TcpFlags::ACK | TcpFlags::FIN),
-            f(3),
-            Timestamp::default(),
-            0,
-        );
+        see(&mut c, ToServer, TcpFlags::ACK | TcpFlags::FIN, f(3), 0);
         assert_eq!(c.outcome(), TcpOutcome::Closed);
     }
 
     #[test]
     fn midstream_without_handshake() {
         let mut c = TcpControl::default();
-        c.observe(
-            ToServer,
-            TcpFlags(TcpFlags::ACK),
-            f(1),
-            Timestamp::default(),
-            10,
-        );
+        see(&mut c, ToServer, TcpFlags::ACK, f(1), 10);
         assert_eq!(c.outcome(), TcpOutcome::Midstream);
     }
 }
