@@ -22,6 +22,8 @@
 //!   immutable [`engine::Analysis`].
 //! * [`analyze`] turns the analysis into roles and findings with evidence.
 //! * [`report`] renders both as text or JSON; [`cli`] is the command line.
+//! * [`ladder`] is the timeline index (columns, arrows, flow groups) the TUI
+//!   draws and `edgecap ladder` exports.
 //! * [`synth`] builds packets and the sample captures for tests.
 //! * `tui` (cargo feature `tui`, on by default) is the interactive timeline.
 //!
@@ -33,6 +35,7 @@ pub mod capture;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod ladder;
 pub mod net;
 pub mod proto;
 pub mod report;

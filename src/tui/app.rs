@@ -2,9 +2,9 @@
 //! state struct per pane. No I/O and no decoding here; only
 //! [`super::update::update`] mutates an [`App`].
 
-use super::model::Index;
 use crate::analyze::Diagnosis;
 use crate::engine::{Analysis, LoadProgress};
+use crate::ladder::Index;
 
 /// The panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

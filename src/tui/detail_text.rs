@@ -10,8 +10,8 @@
 use std::fmt::Write;
 
 use super::app::Loaded;
-use super::model::{LadderRow, RowSource};
 use crate::engine::Analysis;
+use crate::ladder::{LadderRow, RowSource};
 use crate::net::table::FlowRecord;
 use crate::proto::stun::AttrValue;
 use crate::proto::{Decoded, ProtoMsg, StunRecord};

@@ -12,7 +12,6 @@ pub mod app;
 pub mod detail_text;
 pub mod keymap;
 pub mod loader;
-pub mod model;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -5,10 +5,10 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use super::app::{App, Loaded, Pane, TimeMode};
-use super::model::RowSource;
 use super::{update, Action, Screen};
 use crate::analyze::{diagnose, EdgeConfig};
 use crate::engine::{analyze_capture, AnalyzeOptions, LoadProgress};
+use crate::ladder::RowSource;
 use crate::report::test_fixture::hostile;
 
 fn field(name: &str) -> Loaded {

@@ -3,8 +3,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::model::Outcome;
 use crate::analyze::Severity;
+use crate::ladder::Outcome;
 
 /// The styles, with or without colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::{pane_block, scroll_offset};
+use crate::ladder::{FlowGroup, Outcome};
 use crate::tui::app::{ListState, Loaded};
-use crate::tui::model::{FlowGroup, Outcome};
 use crate::tui::theme::Theme;
 
 /// The flows pane.

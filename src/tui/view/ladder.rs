@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::{pane_block, scroll_offset};
 use crate::capture::Timestamp;
+use crate::ladder::{Index, LadderRow};
 use crate::tui::app::{ListState, Loaded, TimeMode};
-use crate::tui::model::{Index, LadderRow};
 use crate::tui::theme::Theme;
 
 /// Width of the time column.

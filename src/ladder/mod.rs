@@ -1,6 +1,7 @@
-//! The in-memory index the views draw from: ladder rows, ladder columns and
-//! flow groups, built once from the [`Analysis`] and [`Diagnosis`] when
-//! loading ends (on the loader thread).
+//! The ladder index: columns (roles, then hosts without one), one row per
+//! arrow (STUN/TURN message, TLS record, pseudo-TLS hello, SYN, SYN-ACK,
+//! RST) and flows grouped by column pair, built once from the [`Analysis`]
+//! and [`Diagnosis`]. The TUI draws from it and `edgecap ladder` exports it.
 //!
 //! Owns every display string derived from the capture; each one goes through
 //! [`crate::safe`] here, so views never see raw capture bytes and do
@@ -15,11 +16,11 @@ use crate::capture::{FrameNo, Timestamp};
 use crate::engine::Analysis;
 use crate::net::tcp_state::TcpOutcome;
 use crate::net::{Direction, Endpoint, FlowId, Transport};
-use crate::proto::stun::{Class, Method};
-use crate::proto::tls::TlsEvent;
-use crate::proto::{AllocationOutcome, ChannelId, ProtoMsg, PseudoTlsEvent, StunRecord};
-use crate::report::story::error_name;
-use crate::safe::{escape, escape_bytes};
+use crate::proto::AllocationOutcome;
+
+pub mod labels;
+
+pub use labels::{message_label, stun_label};
 
 /// Most host columns in the ladder; further unknown hosts share "other".
 pub const MAX_COLUMNS: usize = 6;
@@ -158,91 +159,6 @@ fn endpoints(
         .flows
         .get(&id)
         .map(|f| (f.transport, f.client, f.server))
-}
-
-/// The arrow label and colour of a STUN message.
-pub fn stun_label(r: &StunRecord) -> (String, Outcome) {
-    let t = &r.msg.msg_type;
-    let method = match t.method {
-        Method::Unknown(_) => t.describe(),
-        m => m.name().to_string(),
-    };
-    let (mut label, mut outcome) = match t.class {
-        Class::Request => (method, Outcome::Neutral),
-        Class::Indication => (t.describe(), Outcome::Neutral),
-        Class::Success => match r.msg.relayed_address() {
-            Some(a) => (format!("{method} ✓ relay {a}"), Outcome::Good),
-            None => (format!("{method} ✓"), Outcome::Good),
-        },
-        Class::Error => {
-            let (code, reason) = match r.msg.error() {
-                Some(e) => (e.code, escape_bytes(&e.reason).into_owned()),
-                None => (0, String::new()),
-            };
-            let reason = if reason.is_empty() {
-                error_name(code).to_string()
-            } else {
-                reason
-            };
-            let prefix = if t.method == Method::Allocate {
-                String::new()
-            } else {
-                format!("{method} ")
-            };
-            let o = if matches!(code, 401 | 438) {
-                Outcome::Warn
-            } else {
-                Outcome::Bad
-            };
-            (format!("{prefix}{code} {reason}"), o)
-        }
-    };
-    if r.retransmission_of.is_some() {
-        label.push_str(" (retransmission)");
-        if outcome == Outcome::Neutral {
-            outcome = Outcome::Warn;
-        }
-    }
-    if r.unanswered {
-        label.push_str(" — no response");
-        outcome = Outcome::Bad;
-    }
-    (label, outcome)
-}
-
-fn tls_label(e: &TlsEvent) -> (String, Outcome) {
-    match e {
-        TlsEvent::ClientHello(h) => match &h.sni {
-            Some(sni) => (format!("ClientHello sni {}", escape(sni)), Outcome::Neutral),
-            None => ("ClientHello".to_string(), Outcome::Neutral),
-        },
-        TlsEvent::Alert(a) if a.encrypted => ("Alert (encrypted)".to_string(), Outcome::Bad),
-        TlsEvent::Alert(a) => (
-            format!("Alert level {} description {}", a.level, a.description),
-            Outcome::Bad,
-        ),
-        TlsEvent::HandshakeComplete { .. } => (e.label().to_string(), Outcome::Good),
-        _ => (e.label().to_string(), Outcome::Neutral),
-    }
-}
-
-fn message_label(msg: &ProtoMsg) -> Option<(String, Outcome)> {
-    Some(match msg {
-        ProtoMsg::Stun(r) => stun_label(r),
-        ProtoMsg::Tls(e) => tls_label(e),
-        ProtoMsg::PseudoTls(PseudoTlsEvent::ClientHello) => {
-            ("ClientHello (pseudo)".to_string(), Outcome::Neutral)
-        }
-        ProtoMsg::PseudoTls(PseudoTlsEvent::ServerHello) => {
-            ("ServerHello (pseudo)".to_string(), Outcome::Good)
-        }
-        ProtoMsg::TurnChannel(c) => match c.channel {
-            ChannelId::Channel(n) => (format!("ChannelData 0x{n:04x}"), Outcome::Neutral),
-            ChannelId::MsSession(_) => ("MS-TURN session data".to_string(), Outcome::Neutral),
-            ChannelId::MsTurnData => ("MS-TURN data".to_string(), Outcome::Neutral),
-        },
-        ProtoMsg::Anomaly(_) => return None,
-    })
 }
 
 impl Index {
