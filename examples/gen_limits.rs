@@ -1,8 +1,10 @@
 //! Writes the hostile resource-limit captures measured by `scripts/limits.sh`
 //! into a directory (default `bench-data/`): a SYN flood of 1,200,000 flows
-//! (beyond `net::table::MAX_FLOW_RECORDS`), one TCP flow of 100,000
-//! out-of-order segments, 200,000 IPv4 first fragments that never complete,
-//! and 10,000 STUN messages of 4000 attributes each.
+//! (beyond `net::table::MAX_FLOW_RECORDS`), 1,000,000 TCP connections that
+//! each complete a handshake, send 20 bytes and stay open (beyond
+//! `net::table::MAX_LIVE_FLOWS`), one TCP flow of 100,000 out-of-order
+//! segments, 200,000 IPv4 first fragments that never complete, and 10,000
+//! STUN messages of 4000 attributes each.
 //! Run: `cargo run --release --example gen_limits [DIR]`.
 
 use edgecap::capture::writer::{PcapOptions, PcapWriter};
@@ -10,7 +12,7 @@ use edgecap::capture::{LinkType, Timestamp};
 use edgecap::net::Direction;
 use edgecap::synth::{self, link, IpBuilder, Tcp, TcpConversation};
 use std::io::{self, BufWriter};
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::Path;
 
 fn write(path: &Path, packets: impl Iterator<Item = Vec<u8>>) -> io::Result<()> {
@@ -42,6 +44,22 @@ fn main() -> io::Result<()> {
             let src = Ipv4Addr::from(0x0a00_0000 | i);
             IpBuilder::new(src, Ipv4Addr::new(203, 0, 113, 1))
                 .tcp(&Tcp::new(40_000 + (i % 1000) as u16, 443).seq(i).syn(), b"")
+        }),
+    )?;
+
+    // Every connection carries payload, so each holds reassembly and
+    // protocol state while it is live; none closes.
+    write(
+        &dir.join("limits-data-flood.pcap"),
+        (0..1_000_000u32).flat_map(|i| {
+            let client = SocketAddrV4::new(Ipv4Addr::from(0x0b00_0000 | i), 40_000);
+            let server = SocketAddrV4::new(Ipv4Addr::new(203, 0, 113, 1), 443);
+            let mut t = TcpConversation::new(client.into(), server.into());
+            [
+                t.syn(),
+                t.syn_ack(),
+                t.data(Direction::ToServer, b"twenty bytes of data"),
+            ]
         }),
     )?;
 

@@ -8,7 +8,8 @@ use edgecap::capture::writer::{PcapOptions, PcapWriter};
 use edgecap::capture::{CaptureReader, FrameNo, LinkType, Timestamp};
 use edgecap::engine::{analyze_capture, Analysis, AnalyzeOptions};
 use edgecap::net::reassembly::{HalfStream, ReassemblyBudget, ReassemblyLimits, StreamEvent};
-use edgecap::net::table::{FlowTable, NullSink, MAX_FLOW_RECORDS};
+use edgecap::net::table::{FlowTable, NullSink, MAX_FLOW_RECORDS, MAX_LIVE_FLOWS};
+use edgecap::net::tcp_state::TcpOutcome;
 use edgecap::net::{Direction, NetAnomaly, NetDecoder};
 use edgecap::proto::ProtoMsg;
 use edgecap::synth::{self, link, IpBuilder, Tcp, TcpConversation};
@@ -58,10 +59,12 @@ fn syn_flood(n: u32) -> impl Iterator<Item = Vec<u8>> {
 fn syn_flood_beyond_the_flow_record_cap_is_counted_not_kept() {
     const FLOWS: u32 = 120_000;
     const CAP: usize = 50_000;
-    const _: () = assert!(CAP < MAX_FLOW_RECORDS);
+    // Small enough that the flood also fills the live table, again and again.
+    const LIVE: usize = 20_000;
+    const _: () = assert!(CAP < MAX_FLOW_RECORDS && LIVE < MAX_LIVE_FLOWS);
     let mut rd = reader(capture(syn_flood(FLOWS)));
     let mut decoder = NetDecoder::new();
-    let mut table = FlowTable::with_limits(ReassemblyLimits::default(), CAP);
+    let mut table = FlowTable::with_caps(ReassemblyLimits::default(), CAP, LIVE);
     let mut anomalies: Vec<NetAnomaly> = Vec::new();
     let mut last = FrameNo(0);
     let mut frames = 0u64;
@@ -72,8 +75,10 @@ fn syn_flood_beyond_the_flow_record_cap_is_counted_not_kept() {
             table.process(&frame, &p, &mut anomalies, &mut NullSink);
         }
         assert!(table.records().len() <= CAP, "record cap exceeded");
+        assert!(table.live_flows() <= LIVE, "live-flow cap exceeded");
     }
     assert_eq!(frames, u64::from(FLOWS));
+    let still_live = table.live_flows() as u64;
     let (records, drops) = table.finish_with_drops(last, &mut anomalies, &mut NullSink);
     assert_eq!(records.len(), CAP, "records stay at the cap");
     assert_eq!(
@@ -90,6 +95,21 @@ fn syn_flood_beyond_the_flow_record_cap_is_counted_not_kept() {
         "every packet is in a record or counted as dropped"
     );
     assert!(anomalies.is_empty(), "{anomalies:?}");
+
+    // The live-flow cap: flows finalised early keep their record and outcome.
+    let ev = drops.evicted;
+    assert_eq!(ev.first_frame, Some(FrameNo(LIVE as u64 + 1)));
+    assert_eq!((ev.finished, ev.active), (0, 0), "{ev:?}");
+    assert_eq!(ev.flows, ev.syn_unanswered);
+    assert!(ev.flows > 0 && ev.untracked > 0, "{ev:?}");
+    assert_eq!(
+        ev.flows + ev.untracked + still_live,
+        u64::from(FLOWS),
+        "every flow was evicted, or live until the end"
+    );
+    assert!(records
+        .iter()
+        .all(|r| r.tcp_outcome() == Some(TcpOutcome::SynUnanswered) && r.total_packets() == 1));
 }
 
 #[test]
@@ -98,6 +118,11 @@ fn syn_flood_through_the_pipeline_keeps_every_flow_below_the_default_cap() {
     let a = analyze(capture(syn_flood(FLOWS)));
     assert_eq!(a.capture.packets, u64::from(FLOWS));
     assert_eq!(a.flows.len(), FLOWS as usize);
+    assert_eq!(
+        a.capture.flows_dropped,
+        Default::default(),
+        "below both caps"
+    );
 }
 
 /// One TCP connection whose client sends `n` 100-byte segments from the

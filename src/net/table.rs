@@ -4,6 +4,26 @@
 //! The table owns the live per-flow state (TCP reassembly) and hands every UDP
 //! payload and every in-order TCP chunk to a [`FlowSink`]. It never looks inside
 //! payloads. Idle flows expire so memory follows live flows, not file size.
+//!
+//! Two caps bound the memory that grows with the number of flows, whatever
+//! the capture holds (README "Limits"):
+//!
+//! * [`MAX_LIVE_FLOWS`] flows hold live state at once. When a new flow finds
+//!   the table full, idle flows past their timeout expire first; then the
+//!   finished connections, the unanswered SYNs and finally the other flows
+//!   are finalised early, oldest first, a quarter of the cap at a time
+//!   ([`FlowEvictions`]). An evicted flow keeps its record and outcome like
+//!   an expired one: a later packet of it starts a new flow.
+//! * [`MAX_FLOW_RECORDS`] records are kept for the report ([`FlowDrops`]).
+//!
+//! Worst case for a flood of one-packet flows (a SYN flood, a scan):
+//! `MAX_FLOW_RECORDS` × `size_of::<FlowRecord>()` (416 bytes on 64-bit
+//! targets; a record's SYN, RST and control-time lists need no heap while
+//! they hold one entry) plus at most 2^19 hash-table buckets of 89 bytes for
+//! the live flows: under 450 MiB for any number of flows. A full handshake
+//! moves the lists to the heap (about 100 bytes; at most about 1 KB with 16
+//! SYNs and 16 RSTs), and each live TCP connection that carried payload
+//! holds 384 bytes of reassembly state (plus what the sink keeps).
 
 use super::reassembly::{
     HalfStream, HalfStreamStats, ReassemblyBudget, ReassemblyLimits, StreamEvent,
@@ -13,6 +33,9 @@ use super::{Direction, Endpoint, FlowId, FlowKey, NetAnomaly, Packet, Segment, T
 use crate::capture::{Frame, FrameNo, Timestamp};
 use rustc_hash::FxHashMap;
 
+mod evict;
+pub use evict::FlowEvictions;
+
 /// How long a TCP flow may stay silent before it is closed, in capture time.
 pub const TCP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
 /// How long a TCP flow is kept after FIN or RST, so trailing segments still match it.
@@ -21,12 +44,22 @@ pub const TCP_CLOSED_LINGER_NS: i64 = 60 * 1_000_000_000;
 pub const UDP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
 /// How many flow records are kept for the report. Records accumulate for the
 /// whole capture (live state expires, records do not), so this bounds the
-/// part of memory that grows with the number of flows in the file: about
-/// 300 bytes per record, some 300 MB at the cap. Beyond it a new flow is
-/// still followed (so its later packets are not counted as new flows) but
-/// keeps no record, no reassembly state and is not handed to the sink; it is
+/// part of memory that grows with the number of flows in the file: 416
+/// bytes per record (plus its SYN, RST and control-time lists once they hold
+/// two entries: about 100 bytes for a full handshake), some 400 MiB at the
+/// cap. Beyond it a new flow is still
+/// followed (so its later packets are not counted as new flows) but keeps
+/// no record, no reassembly state and is not handed to the sink; it is
 /// counted in [`FlowDrops`] instead.
 pub const MAX_FLOW_RECORDS: usize = 1_000_000;
+/// How many flows may hold live state (a hash-table entry, and TCP
+/// reassembly and protocol state once they carry payload) at once. Chosen
+/// below 7/8 of 2^18 so the table never needs more than 2^19 buckets (about
+/// 45 MiB), even with the tombstones evictions leave. When a new flow finds
+/// the table full, flows are finalised early (see the module documentation
+/// and [`FlowEvictions`]).
+pub const MAX_LIVE_FLOWS: usize = 200_000;
+
 /// How often (in capture time) idle flows are swept.
 const SWEEP_INTERVAL_NS: i64 = 5 * 1_000_000_000;
 
@@ -99,7 +132,7 @@ pub trait FlowSink {
     /// One in-order TCP stream event.
     fn stream(&mut self, flow: &FlowRecord, dir: Direction, event: StreamEvent<'_>);
     /// The flow's payload has ended — its TCP connection was reset or closed by
-    /// both sides, it expired, or the capture ended: no more datagrams or
+    /// both sides, it expired or was evicted, or the capture ended: no more datagrams or
     /// stream events follow (the record's counters may still grow with the
     /// trailing ACKs of a closed connection). Called once per flow.
     fn flow_end(&mut self, _flow: &FlowRecord) {}
@@ -113,9 +146,11 @@ impl FlowSink for NullSink {
     fn stream(&mut self, _: &FlowRecord, _: Direction, _: StreamEvent<'_>) {}
 }
 
-/// Flows that were seen but not kept because [`MAX_FLOW_RECORDS`] (or the
-/// table's own cap) was reached: they appear in no record and none of their
-/// payload reached the sink.
+/// What the flow table's caps cost. `flows`, `packets`, `bytes` and
+/// `first_frame`: flows that were seen but not kept because
+/// [`MAX_FLOW_RECORDS`] (or the table's own cap) was reached — they appear in
+/// no record and none of their payload reached the sink. `evicted`: flows
+/// finalised early because [`MAX_LIVE_FLOWS`] was reached.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FlowDrops {
     /// Flows (5-tuples) not kept as records.
@@ -126,6 +161,8 @@ pub struct FlowDrops {
     pub bytes: u64,
     /// The first frame that started a dropped flow.
     pub first_frame: Option<FrameNo>,
+    /// Flows whose live state was given up because the live table was full.
+    pub evicted: FlowEvictions,
 }
 
 /// A live flow's TCP reassembly state. A SYN-only connection (a scan, a
@@ -171,6 +208,29 @@ struct LiveFlow {
     streams: Streams,
     /// True once the sink has been told the flow ended (a closed TCP connection).
     ended: bool,
+    /// The record's TCP connection has seen a RST or a FIN (copied from the
+    /// record so that the sweep and the eviction scan need not read it).
+    closing: bool,
+    /// The record's TCP outcome is `syn_unanswered` (likewise).
+    syn_unanswered: bool,
+}
+
+impl LiveFlow {
+    /// How long this flow may stay silent before it expires.
+    fn idle_timeout(&self, transport: Transport) -> i64 {
+        match (self.id, transport) {
+            // Untracked flows beyond the record cap: the longest timeout.
+            (None, _) => TCP_IDLE_TIMEOUT_NS.max(UDP_IDLE_TIMEOUT_NS),
+            (Some(_), Transport::Udp) => UDP_IDLE_TIMEOUT_NS,
+            (Some(_), Transport::Tcp) if self.closing => TCP_CLOSED_LINGER_NS,
+            (Some(_), Transport::Tcp) => TCP_IDLE_TIMEOUT_NS,
+        }
+    }
+
+    /// True when the flow has been silent longer than its timeout at `now`.
+    fn is_expired(&self, transport: Transport, now: i64) -> bool {
+        now.saturating_sub(self.last_ts.0) > self.idle_timeout(transport)
+    }
 }
 
 /// The flow table and the TCP reassembly state of live flows.
@@ -178,6 +238,7 @@ pub struct FlowTable {
     live: FxHashMap<FlowKey, LiveFlow>,
     records: Vec<FlowRecord>,
     max_records: usize,
+    max_live: usize,
     drops: FlowDrops,
     budget: ReassemblyBudget,
     last_sweep: Timestamp,
@@ -200,10 +261,17 @@ impl FlowTable {
     /// An empty table whose TCP reassembly is bounded by `limits` and which
     /// keeps at most `max_records` flow records (see [`MAX_FLOW_RECORDS`]).
     pub fn with_limits(limits: ReassemblyLimits, max_records: usize) -> Self {
+        FlowTable::with_caps(limits, max_records, MAX_LIVE_FLOWS)
+    }
+
+    /// [`with_limits`](Self::with_limits), also holding at most `max_live`
+    /// (at least 1) live flows at once (see [`MAX_LIVE_FLOWS`]).
+    pub fn with_caps(limits: ReassemblyLimits, max_records: usize, max_live: usize) -> Self {
         FlowTable {
             live: FxHashMap::default(),
             records: Vec::new(),
             max_records: max_records.min(u32::MAX as usize),
+            max_live: max_live.max(1),
             drops: FlowDrops::default(),
             budget: ReassemblyBudget::new(limits),
             last_sweep: Timestamp(i64::MIN),
@@ -217,7 +285,8 @@ impl FlowTable {
         &self.records
     }
 
-    /// Flows not kept as records because the record cap was reached.
+    /// Flows not kept as records because the record cap was reached, and
+    /// flows evicted because the live-flow cap was reached.
     pub fn drops(&self) -> FlowDrops {
         self.drops
     }
@@ -269,6 +338,9 @@ impl FlowTable {
                 self.end_flow(&key, frame.no, anomalies, sink);
             }
         }
+        if self.live.len() >= self.max_live && !self.live.contains_key(&key) {
+            self.make_room(frame.no, anomalies, sink);
+        }
         let live = match self.live.get_mut(&key) {
             Some(live) => live,
             None if self.records.len() >= self.max_records => {
@@ -280,6 +352,8 @@ impl FlowTable {
                     last_ts: frame.ts,
                     streams: Streams::Done,
                     ended: true,
+                    closing: false,
+                    syn_unanswered: false,
                 })
             }
             None => {
@@ -290,6 +364,13 @@ impl FlowTable {
                 } else {
                     (dst, src)
                 };
+                if self.records.len() == self.records.capacity() {
+                    // Double, but never past the cap: at 1,000,000 records
+                    // plain doubling would reserve 2^20 (20 MB more).
+                    let len = self.records.len();
+                    let want = (len * 2).max(16).min(self.max_records);
+                    self.records.reserve_exact(want.saturating_sub(len).max(1));
+                }
                 self.records.push(FlowRecord {
                     id,
                     transport,
@@ -313,6 +394,8 @@ impl FlowTable {
                     last_ts: frame.ts,
                     streams,
                     ended: false,
+                    closing: false,
+                    syn_unanswered: false,
                 })
             }
         };
@@ -353,6 +436,8 @@ impl FlowTable {
                 if flags.syn() && !flags.ack() && dir == Direction::ToServer {
                     tcp.control.client_isn.get_or_insert(seq);
                 }
+                live.closing = tcp.control.is_closing();
+                live.syn_unanswered = tcp.control.outcome() == TcpOutcome::SynUnanswered;
                 if flags.syn() && !flags.rst() {
                     match &mut live.streams {
                         Streams::Pending(isn) => isn[dir.index()] = Some(seq),
@@ -442,20 +527,10 @@ impl FlowTable {
     /// Closes flows that have been idle longer than their timeout.
     fn sweep(&mut self, frame: FrameNo, anomalies: &mut Vec<NetAnomaly>, sink: &mut dyn FlowSink) {
         let now = self.latest_ts.0;
-        let records = &self.records;
         let mut expired: Vec<(Option<FlowId>, FlowKey)> = self
             .live
             .iter()
-            .filter(|(_, live)| {
-                let timeout = match live.id.map(|id| &records[id.0 as usize].tcp) {
-                    // Untracked flows beyond the record cap: the longest timeout.
-                    None => TCP_IDLE_TIMEOUT_NS.max(UDP_IDLE_TIMEOUT_NS),
-                    Some(None) => UDP_IDLE_TIMEOUT_NS,
-                    Some(Some(tcp)) if tcp.control.is_closing() => TCP_CLOSED_LINGER_NS,
-                    Some(Some(_)) => TCP_IDLE_TIMEOUT_NS,
-                };
-                now.saturating_sub(live.last_ts.0) > timeout
-            })
+            .filter(|(key, live)| live.is_expired(key.transport, now))
             .map(|(key, live)| (live.id, *key))
             .collect();
         expired.sort_unstable_by_key(|(id, _)| *id);
@@ -497,7 +572,8 @@ impl FlowTable {
         self.finish_with_drops(last_frame, anomalies, sink).0
     }
 
-    /// [`finish`](Self::finish), also returning the flows dropped by the record cap.
+    /// [`finish`](Self::finish), also returning the flows dropped by the record
+    /// cap and those evicted by the live-flow cap.
     pub fn finish_with_drops(
         mut self,
         last_frame: FrameNo,
@@ -550,335 +626,4 @@ fn client_is_source(segment: &Segment<'_>, src_port: u16, dst_port: u16) -> bool
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::capture::LinkType;
-    use crate::net::TcpFlags;
-
-    const SYN: u8 = TcpFlags::SYN;
-    const ACK: u8 = TcpFlags::ACK;
-    const RST: u8 = TcpFlags::RST;
-    const FIN: u8 = TcpFlags::FIN;
-
-    /// Collects what the table hands on, per flow and direction.
-    #[derive(Default)]
-    struct Collect {
-        data: FxHashMap<(u32, usize), Vec<u8>>,
-        completing_frames: Vec<u64>,
-        gaps: u64,
-        datagrams: Vec<(u32, Direction, usize)>,
-        ended: Vec<u32>,
-    }
-
-    impl FlowSink for Collect {
-        fn datagram(&mut self, flow: &FlowRecord, dir: Direction, _: &Frame<'_>, payload: &[u8]) {
-            self.datagrams.push((flow.id.0, dir, payload.len()));
-        }
-        fn stream(&mut self, flow: &FlowRecord, dir: Direction, ev: StreamEvent<'_>) {
-            match ev {
-                StreamEvent::Data { bytes, frames } => {
-                    self.data
-                        .entry((flow.id.0, dir.index()))
-                        .or_default()
-                        .extend_from_slice(bytes);
-                    self.completing_frames.push(frames.last.0);
-                }
-                StreamEvent::Gap { len, .. } => self.gaps += len,
-            }
-        }
-        fn flow_end(&mut self, flow: &FlowRecord) {
-            self.ended.push(flow.id.0);
-        }
-    }
-
-    struct Harness {
-        table: FlowTable,
-        sink: Collect,
-        anomalies: Vec<NetAnomaly>,
-        frame: u64,
-    }
-
-    impl Harness {
-        fn new() -> Self {
-            Harness {
-                table: FlowTable::default(),
-                sink: Collect::default(),
-                anomalies: Vec::new(),
-                frame: 0,
-            }
-        }
-
-        fn packet(&mut self, secs: i64, src: &str, dst: &str, segment: Segment<'_>) {
-            self.frame += 1;
-            let (src, dst): (std::net::SocketAddr, std::net::SocketAddr) =
-                (src.parse().unwrap(), dst.parse().unwrap());
-            let segment = match segment {
-                Segment::Tcp {
-                    seq,
-                    ack,
-                    flags,
-                    payload,
-                    ..
-                } => Segment::Tcp {
-                    src_port: src.port(),
-                    dst_port: dst.port(),
-                    seq,
-                    ack,
-                    flags,
-                    payload,
-                },
-                Segment::Udp { payload, .. } => Segment::Udp {
-                    src_port: src.port(),
-                    dst_port: dst.port(),
-                    payload,
-                },
-                other => other,
-            };
-            let packet = Packet {
-                src: src.ip(),
-                dst: dst.ip(),
-                segment,
-                truncated: false,
-            };
-            let frame = Frame {
-                no: FrameNo(self.frame),
-                ts: Timestamp::from_secs_nanos(secs, 0),
-                link: LinkType::RAW,
-                data: &[],
-                orig_len: 100,
-            };
-            self.table
-                .process(&frame, &packet, &mut self.anomalies, &mut self.sink);
-        }
-
-        #[allow(clippy::too_many_arguments)]
-        fn tcp(
-            &mut self,
-            secs: i64,
-            src: &str,
-            dst: &str,
-            flags: u8,
-            seq: u32,
-            ack: u32,
-            payload: &[u8],
-        ) {
-            self.packet(
-                secs,
-                src,
-                dst,
-                Segment::Tcp {
-                    src_port: 0,
-                    dst_port: 0,
-                    seq,
-                    ack,
-                    flags: TcpFlags(flags),
-                    payload,
-                },
-            );
-        }
-
-        fn udp(&mut self, secs: i64, src: &str, dst: &str, payload: &[u8]) {
-            self.packet(
-                secs,
-                src,
-                dst,
-                Segment::Udp {
-                    src_port: 0,
-                    dst_port: 0,
-                    payload,
-                },
-            );
-        }
-
-        fn finish(mut self) -> (Vec<FlowRecord>, Collect) {
-            let records =
-                self.table
-                    .finish(FrameNo(self.frame), &mut self.anomalies, &mut self.sink);
-            (records, self.sink)
-        }
-    }
-
-    const C: &str = "10.98.2.1:50123";
-    const S: &str = "10.3.0.34:443";
-
-    #[test]
-    fn handshake_data_and_fin_reassemble_both_directions() {
-        let mut h = Harness::new();
-        h.tcp(0, C, S, SYN, 1000, 0, b"");
-        h.tcp(0, S, C, SYN | ACK, 5000, 1001, b"");
-        h.tcp(0, C, S, ACK, 1001, 5001, b"hello ");
-        h.tcp(0, C, S, ACK, 1007, 5001, b"world");
-        h.tcp(0, S, C, ACK, 5001, 1012, b"ok");
-        h.tcp(1, C, S, FIN | ACK, 1012, 5003, b"");
-        let (records, sink) = h.finish();
-        assert_eq!(records.len(), 1);
-        let f = &records[0];
-        assert_eq!(f.client.to_string(), C);
-        assert_eq!(f.server.to_string(), S);
-        assert_eq!(f.packets, [4, 2]);
-        assert_eq!(f.bytes, [400, 200]);
-        assert_eq!((f.first_frame, f.last_frame), (FrameNo(1), FrameNo(6)));
-        assert_eq!(f.tcp_outcome(), Some(TcpOutcome::Closed));
-        assert_eq!(sink.data[&(0, 0)], b"hello world");
-        assert_eq!(sink.data[&(0, 1)], b"ok");
-        assert_eq!(f.tcp.as_ref().unwrap().streams[0].delivered_bytes, 11);
-        assert_eq!(sink.ended, vec![0]);
-    }
-
-    #[test]
-    fn out_of_order_data_is_attributed_to_the_completing_frame() {
-        let mut h = Harness::new();
-        h.tcp(0, C, S, SYN, 1000, 0, b"");
-        h.tcp(0, S, C, SYN | ACK, 5000, 1001, b"");
-        h.tcp(0, C, S, ACK, 1004, 5001, b"def"); // frame 3 arrives early
-        h.tcp(0, C, S, ACK, 1001, 5001, b"abc"); // frame 4 fills the hole
-        let (_, sink) = h.finish();
-        assert_eq!(sink.data[&(0, 0)], b"abcdef");
-        assert_eq!(sink.completing_frames, vec![4, 4]);
-    }
-
-    #[test]
-    fn three_refused_attempts_from_one_port_are_three_flows() {
-        // Field case 1: the external edge retries SYN from relay port 58138 and
-        // is reset each time.
-        let (edge, remote) = ("10.3.0.40:58138", "1.1.1.1:50704");
-        let mut h = Harness::new();
-        for (i, isn) in [100u32, 9000, 77777].into_iter().enumerate() {
-            let t = i as i64;
-            h.tcp(t, edge, remote, SYN, isn, 0, b"");
-            h.tcp(t, remote, edge, RST | ACK, 0, isn + 1, b"");
-        }
-        let (records, _) = h.finish();
-        assert_eq!(records.len(), 3);
-        for (i, f) in records.iter().enumerate() {
-            assert_eq!(f.client.to_string(), edge);
-            assert_eq!(f.tcp_outcome(), Some(TcpOutcome::Refused));
-            let tcp = f.tcp.as_ref().unwrap();
-            assert_eq!(tcp.control.rst_frames, vec![FrameNo(2 * i as u64 + 2)]);
-            assert_eq!(tcp.control.reset_by, Some(Direction::ToClient));
-        }
-    }
-
-    #[test]
-    fn retransmitted_syns_stay_one_flow() {
-        let mut h = Harness::new();
-        for t in 0..3 {
-            h.tcp(t, C, "10.3.0.34:5062", SYN, 42, 0, b"");
-        }
-        let (records, _) = h.finish();
-        assert_eq!(records.len(), 1);
-        assert_eq!(records[0].tcp_outcome(), Some(TcpOutcome::SynUnanswered));
-        assert_eq!(records[0].tcp.as_ref().unwrap().control.syn_count, 3);
-    }
-
-    #[test]
-    fn midstream_server_is_the_service_port() {
-        let mut h = Harness::new();
-        // First packet captured is the server's reply.
-        h.tcp(0, S, C, ACK, 5000, 1000, b"x");
-        h.tcp(0, C, S, ACK, 1000, 5001, b"y");
-        let (records, sink) = h.finish();
-        assert_eq!(records[0].client.to_string(), C);
-        assert_eq!(records[0].tcp_outcome(), Some(TcpOutcome::Midstream));
-        assert_eq!(sink.data[&(0, 0)], b"y");
-        assert_eq!(sink.data[&(0, 1)], b"x");
-    }
-
-    #[test]
-    fn syn_ack_first_makes_its_receiver_the_client() {
-        let mut h = Harness::new();
-        h.tcp(0, S, C, SYN | ACK, 5000, 1001, b"");
-        let (records, _) = h.finish();
-        assert_eq!(records[0].client.to_string(), C);
-    }
-
-    #[test]
-    fn udp_first_sender_is_client_unless_the_port_says_otherwise() {
-        let mut h = Harness::new();
-        h.udp(0, "10.0.0.1:50000", "10.0.0.2:50001", b"a");
-        h.udp(0, "10.3.0.34:3478", "10.98.2.1:51000", b"b"); // server speaks first
-        h.udp(0, "10.98.2.1:51000", "10.3.0.34:3478", b"cc");
-        let (records, sink) = h.finish();
-        assert_eq!(records.len(), 2);
-        assert_eq!(records[0].client.to_string(), "10.0.0.1:50000");
-        assert_eq!(records[1].client.to_string(), "10.98.2.1:51000");
-        assert_eq!(records[1].packets, [1, 1]);
-        assert_eq!(
-            sink.datagrams,
-            vec![
-                (0, Direction::ToServer, 1),
-                (1, Direction::ToClient, 1),
-                (1, Direction::ToServer, 2)
-            ]
-        );
-    }
-
-    #[test]
-    fn idle_flows_expire_and_a_later_packet_starts_a_new_flow() {
-        let mut h = Harness::new();
-        h.udp(0, "10.0.0.1:50000", "10.0.0.2:3478", b"a");
-        h.udp(10_000, "10.0.0.1:50000", "10.0.0.2:3478", b"b");
-        assert_eq!(h.table.live_flows(), 1);
-        let (records, sink) = h.finish();
-        assert_eq!(records.len(), 2);
-        assert_eq!(sink.ended, vec![0, 1]);
-    }
-
-    #[test]
-    fn reset_after_data_records_side_and_bytes() {
-        let mut h = Harness::new();
-        h.tcp(0, C, S, SYN, 1, 0, b"");
-        h.tcp(0, S, C, SYN | ACK, 1, 2, b"");
-        h.tcp(0, C, S, ACK, 2, 2, b"12345");
-        h.tcp(1, S, C, RST | ACK, 2, 7, b"");
-        let (records, _) = h.finish();
-        let tcp = records[0].tcp.as_ref().unwrap();
-        assert_eq!(records[0].tcp_outcome(), Some(TcpOutcome::Reset));
-        assert_eq!(tcp.control.reset_by, Some(Direction::ToClient));
-        assert_eq!(tcp.control.bytes_before_reset, 5);
-    }
-
-    #[test]
-    fn flows_beyond_the_record_cap_are_counted_not_kept() {
-        let mut h = Harness::new();
-        h.table = FlowTable::with_limits(ReassemblyLimits::default(), 2);
-        h.udp(0, "10.0.0.1:50000", "10.0.0.2:3478", b"a");
-        h.tcp(0, C, S, SYN, 1, 0, b"");
-        h.udp(0, "10.0.0.1:50001", "10.0.0.2:3478", b"b"); // dropped (frame 3)
-        h.udp(0, "10.0.0.2:3478", "10.0.0.1:50001", b"c"); // same dropped flow
-        h.tcp(0, "10.0.0.9:1", S, SYN, 1, 0, b""); // dropped
-        h.udp(0, "10.0.0.1:50000", "10.0.0.2:3478", b"d"); // kept flow 0
-        assert_eq!(
-            h.table.drops(),
-            FlowDrops {
-                flows: 2,
-                packets: 3,
-                bytes: 300,
-                first_frame: Some(FrameNo(3)),
-            }
-        );
-        let mut anomalies = Vec::new();
-        let (records, drops) = h
-            .table
-            .finish_with_drops(FrameNo(6), &mut anomalies, &mut h.sink);
-        assert_eq!(records.len(), 2);
-        assert_eq!(records[0].packets, [2, 0]);
-        assert_eq!(drops.flows, 2);
-        assert_eq!(h.sink.datagrams.len(), 2, "dropped flows reach no sink");
-        assert_eq!(h.sink.ended, vec![0, 1]);
-    }
-
-    #[test]
-    fn other_ip_protocols_are_counted_not_flows() {
-        let mut h = Harness::new();
-        h.packet(
-            0,
-            "10.0.0.1:0",
-            "10.0.0.2:0",
-            Segment::Other { protocol: 1 },
-        );
-        assert_eq!(h.table.non_tcp_udp_packets(), 1);
-        let (records, _) = h.finish();
-        assert!(records.is_empty());
-    }
-}
+mod tests;

@@ -3,6 +3,8 @@
 
 use super::{Direction, TcpFlags};
 use crate::capture::{FrameNo, Timestamp};
+use std::fmt;
+use std::ops::Deref;
 
 /// How a TCP connection ended (or did not), as reported per flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,7 +43,7 @@ pub struct TcpControl {
     /// Frame of the client's first SYN.
     pub syn_frame: Option<FrameNo>,
     /// Frames of the client's SYNs, retransmissions included (first [`MAX_SYN_FRAMES`]).
-    pub syn_frames: Vec<FrameNo>,
+    pub syn_frames: SmallList<FrameNo>,
     /// How many SYNs (without ACK) the client sent, retransmissions included.
     pub syn_count: u32,
     /// The client's initial sequence number.
@@ -49,7 +51,7 @@ pub struct TcpControl {
     /// Frame of the server's first SYN-ACK.
     pub syn_ack_frame: Option<FrameNo>,
     /// Frames carrying RST, in order (bounded by [`MAX_RST_FRAMES`]).
-    pub rst_frames: Vec<FrameNo>,
+    pub rst_frames: SmallList<FrameNo>,
     /// Which side sent the first RST.
     pub reset_by: Option<Direction>,
     /// Payload bytes seen (both directions) before the first RST.
@@ -60,7 +62,126 @@ pub struct TcpControl {
     pub payload_bytes: [u64; 2],
     /// Capture times of the control frames listed above (SYN, SYN-ACK, FIN,
     /// RST; first [`MAX_CONTROL_TIMES`]), for timelines.
-    pub control_times: Vec<(FrameNo, Timestamp)>,
+    pub control_times: SmallList<(FrameNo, Timestamp)>,
+}
+
+/// A short, capped list that needs no heap allocation while it holds at most
+/// one item — the usual case of a flood or a scan, where every connection has
+/// one SYN (or one RST) — and grows to exactly its cap, not beyond.
+/// Dereferences to a slice.
+#[derive(Clone)]
+pub struct SmallList<T>(Repr<T>);
+
+#[derive(Clone)]
+enum Repr<T> {
+    Empty,
+    One(T),
+    /// Two items or more (never fewer once here). Boxed on purpose: a
+    /// pointer keeps the list at 16 bytes for a `FrameNo`, a bare `Vec`
+    /// would make it 32 — in every flow record, for the rare long list.
+    #[allow(clippy::box_collection)]
+    Many(Box<Vec<T>>),
+}
+
+impl<T> SmallList<T> {
+    /// An empty list.
+    pub const fn new() -> Self {
+        SmallList(Repr::Empty)
+    }
+
+    /// Appends `item` unless the list already holds `max`; returns whether it was added.
+    pub fn push_capped(&mut self, item: T, max: usize) -> bool {
+        if self.len() >= max {
+            return false;
+        }
+        match std::mem::replace(&mut self.0, Repr::Empty) {
+            Repr::Empty => self.0 = Repr::One(item),
+            Repr::One(first) => {
+                // `vec!` of two items has capacity 2; growth doubles from there.
+                self.0 = Repr::Many(Box::new(vec![first, item]));
+            }
+            Repr::Many(mut v) => {
+                if v.len() == v.capacity() {
+                    // Double, but never past the cap.
+                    let want = (v.len() * 2).min(max);
+                    v.reserve_exact(want - v.len());
+                }
+                v.push(item);
+                self.0 = Repr::Many(v);
+            }
+        }
+        true
+    }
+
+    /// The items, in order.
+    pub fn as_slice(&self) -> &[T] {
+        match &self.0 {
+            Repr::Empty => &[],
+            Repr::One(item) => std::slice::from_ref(item),
+            Repr::Many(v) => v,
+        }
+    }
+
+    /// Heap bytes held (0 for at most one item).
+    pub fn heap_bytes(&self) -> usize {
+        match &self.0 {
+            Repr::Many(v) => {
+                std::mem::size_of::<Vec<T>>() + v.capacity() * std::mem::size_of::<T>()
+            }
+            _ => 0,
+        }
+    }
+}
+
+impl<T> Default for SmallList<T> {
+    fn default() -> Self {
+        SmallList::new()
+    }
+}
+
+impl<T> Deref for SmallList<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a SmallList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SmallList<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
+impl<T: PartialEq> PartialEq for SmallList<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: Eq> Eq for SmallList<T> {}
+
+impl<T: PartialEq> PartialEq<Vec<T>> for SmallList<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T> FromIterator<T> for SmallList<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut list = SmallList::new();
+        for item in iter {
+            list.push_capped(item, usize::MAX);
+        }
+        list
+    }
 }
 
 /// RST frames remembered per connection; more are counted, not listed.
@@ -82,15 +203,14 @@ impl TcpControl {
         payload_len: usize,
     ) {
         let (syn, ack, fin, rst) = (flags.syn(), flags.ack(), flags.fin(), flags.rst());
-        if (syn || fin || rst) && self.control_times.len() < MAX_CONTROL_TIMES {
-            self.control_times.push((frame, ts));
+        if syn || fin || rst {
+            self.control_times
+                .push_capped((frame, ts), MAX_CONTROL_TIMES);
         }
         if syn && !ack && dir == Direction::ToServer {
             self.syn_count += 1;
             self.syn_frame.get_or_insert(frame);
-            if self.syn_frames.len() < MAX_SYN_FRAMES {
-                self.syn_frames.push(frame);
-            }
+            self.syn_frames.push_capped(frame, MAX_SYN_FRAMES);
         }
         if syn && ack && dir == Direction::ToClient {
             self.syn_ack_frame.get_or_insert(frame);
@@ -100,9 +220,7 @@ impl TcpControl {
                 self.reset_by = Some(dir);
                 self.bytes_before_reset = self.payload_bytes[0] + self.payload_bytes[1];
             }
-            if self.rst_frames.len() < MAX_RST_FRAMES {
-                self.rst_frames.push(frame);
-            }
+            self.rst_frames.push_capped(frame, MAX_RST_FRAMES);
         }
         if fin {
             self.fin_frames[dir.index()].get_or_insert(frame);
@@ -216,6 +334,42 @@ mod tests {
         assert_eq!(c.outcome(), TcpOutcome::Established);
         see(&mut c, ToServer, TcpFlags::ACK | TcpFlags::FIN, f(3), 0);
         assert_eq!(c.outcome(), TcpOutcome::Closed);
+    }
+
+    #[test]
+    fn small_lists_need_no_heap_for_one_item_and_stop_at_their_cap() {
+        let mut l: SmallList<FrameNo> = SmallList::new();
+        assert!(l.is_empty());
+        assert!(l.push_capped(f(1), 3));
+        assert_eq!(l.heap_bytes(), 0);
+        assert_eq!(l, vec![f(1)]);
+        assert!(l.push_capped(f(2), 3));
+        assert!(l.push_capped(f(3), 3));
+        assert!(!l.push_capped(f(4), 3), "full");
+        assert_eq!(l.as_slice(), &[f(1), f(2), f(3)]);
+        assert_eq!(format!("{l:?}"), format!("{:?}", vec![f(1), f(2), f(3)]));
+        assert_eq!(l.iter().count(), 3);
+        assert_eq!((&l).into_iter().next(), Some(&f(1)));
+        // Growth stops at the cap: 35 control times take 35 slots, not 64.
+        let mut times: SmallList<(FrameNo, Timestamp)> = SmallList::new();
+        for n in 0..100 {
+            times.push_capped((f(n), Timestamp::default()), MAX_CONTROL_TIMES);
+        }
+        assert_eq!(times.len(), MAX_CONTROL_TIMES);
+        let slot = std::mem::size_of::<(FrameNo, Timestamp)>();
+        let vec = std::mem::size_of::<Vec<(FrameNo, Timestamp)>>();
+        assert_eq!(times.heap_bytes(), vec + MAX_CONTROL_TIMES * slot);
+        let collected: SmallList<u8> = [1, 2].into_iter().collect();
+        assert_eq!(collected, vec![1, 2]);
+    }
+
+    #[test]
+    fn a_lone_syn_needs_no_heap() {
+        let mut c = TcpControl::default();
+        see(&mut c, ToServer, TcpFlags::SYN, f(1), 0);
+        assert_eq!(c.syn_frames.heap_bytes() + c.control_times.heap_bytes(), 0);
+        assert_eq!(c.time_of(f(1)), Some(Timestamp::default()));
+        assert!(std::mem::size_of::<TcpControl>() <= 160);
     }
 
     #[test]

@@ -102,6 +102,28 @@ pub struct CaptureJson {
     /// Flows beyond the flow-record cap (`net::table::MAX_FLOW_RECORDS`):
     /// counted here, not listed in `flows`.
     pub flows_dropped: FlowsDroppedJson,
+    /// Flows finalised early because the live-flow cap
+    /// (`net::table::MAX_LIVE_FLOWS`) was reached; absent when it was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flows_evicted: Option<FlowsEvictedJson>,
+}
+
+/// `capture.flows_evicted`.
+#[derive(Serialize)]
+pub struct FlowsEvictedJson {
+    /// Listed flows finalised early: `finished + syn_unanswered + active`.
+    pub flows: u64,
+    /// TCP connections already reset or closed by both sides.
+    pub finished: u64,
+    /// Unanswered SYNs.
+    pub syn_unanswered: u64,
+    /// Other flows: a later packet of one starts a new flow.
+    pub active: u64,
+    /// Unlisted flows (beyond the record cap) forgotten: a later packet of
+    /// one counts it again in `flows_dropped.flows`.
+    pub untracked: u64,
+    /// The frame whose new flow first found the live table full.
+    pub first_frame: Option<u64>,
 }
 
 /// `capture.flows_dropped`.
@@ -266,6 +288,17 @@ impl<'a> Report<'a> {
                     bytes: c.flows_dropped.bytes,
                     first_frame: c.flows_dropped.first_frame.map(|f| f.0),
                 },
+                flows_evicted: {
+                    let e = &c.flows_dropped.evicted;
+                    (!e.is_empty()).then(|| FlowsEvictedJson {
+                        flows: e.flows,
+                        finished: e.finished,
+                        syn_unanswered: e.syn_unanswered,
+                        active: e.active,
+                        untracked: e.untracked,
+                        first_frame: e.first_frame.map(|f| f.0),
+                    })
+                },
             },
             flows: FlowsJson {
                 flows: &analysis.flows,
@@ -354,5 +387,42 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
                     gap_bytes: up.gap_bytes + down.gap_bytes,
                 }
             }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixture::coturn;
+    use super::Report;
+    use crate::capture::FrameNo;
+    use crate::engine::AnalyzeOptions;
+    use crate::net::table::FlowEvictions;
+
+    fn capture_json(a: &crate::engine::Analysis) -> serde_json::Value {
+        let doc: serde_json::Value =
+            serde_json::from_str(&Report::new(a, &Default::default()).to_json()).expect("json");
+        doc["capture"].clone()
+    }
+
+    #[test]
+    fn flows_evicted_appears_only_when_the_live_cap_was_hit() {
+        let mut a = coturn(&AnalyzeOptions::default());
+        let c = capture_json(&a);
+        assert!(c.get("flows_evicted").is_none(), "{c}");
+        assert_eq!(c["flows_dropped"]["flows"], 0);
+        a.capture.flows_dropped.evicted = FlowEvictions {
+            flows: 6,
+            finished: 1,
+            syn_unanswered: 3,
+            active: 2,
+            untracked: 4,
+            first_frame: Some(FrameNo(77)),
+        };
+        let c = capture_json(&a);
+        assert_eq!(
+            c["flows_evicted"],
+            serde_json::json!({ "flows": 6, "finished": 1, "syn_unanswered": 3, "active": 2,
+                                "untracked": 4, "first_frame": 77 })
+        );
     }
 }

@@ -153,7 +153,8 @@ fn capture_section(out: &mut String, analysis: &Analysis) {
 fn warnings_section(out: &mut String, analysis: &Analysis) {
     let warnings = &analysis.capture.warnings;
     let dropped = &analysis.capture.flows_dropped;
-    let count = warnings.len() + usize::from(dropped.flows > 0);
+    let evicted = &dropped.evicted;
+    let count = warnings.len() + usize::from(dropped.flows > 0) + usize::from(!evicted.is_empty());
     if count == 0 {
         return;
     }
@@ -171,6 +172,20 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
             dropped.flows,
             dropped.packets,
             crate::net::table::MAX_FLOW_RECORDS
+        );
+    }
+    if let Some(first) = evicted.first_frame {
+        let _ = writeln!(
+            out,
+            "  ! {} flows were finalised early, the {}-live-flow cap first reached at frame {first}: \
+             {} finished, {} unanswered SYNs, {} active (a later packet starts a new flow); \
+             {} unlisted flows forgotten",
+            evicted.flows,
+            crate::net::table::MAX_LIVE_FLOWS,
+            evicted.finished,
+            evicted.syn_unanswered,
+            evicted.active,
+            evicted.untracked
         );
     }
 }
@@ -299,10 +314,29 @@ mod tests {
             packets: 9,
             bytes: 900,
             first_frame: Some(crate::capture::FrameNo(42)),
+            evicted: Default::default(),
         };
         let t = render(&a, &Default::default(), TextOptions::default());
         assert!(
             t.contains("\nWarnings (1)\n  ! 7 flows (9 packets) beyond the 1000000-flow record cap were counted but not listed, the first at frame 42\n"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn flows_evicted_by_the_live_cap_are_a_warning() {
+        let mut a = coturn(&AnalyzeOptions::default());
+        a.capture.flows_dropped.evicted = crate::net::table::FlowEvictions {
+            flows: 6,
+            finished: 1,
+            syn_unanswered: 3,
+            active: 2,
+            untracked: 4,
+            first_frame: Some(crate::capture::FrameNo(77)),
+        };
+        let t = render(&a, &Default::default(), TextOptions::default());
+        assert!(
+            t.contains("\nWarnings (1)\n  ! 6 flows were finalised early, the 200000-live-flow cap first reached at frame 77: 1 finished, 3 unanswered SYNs, 2 active (a later packet starts a new flow); 4 unlisted flows forgotten\n"),
             "{t}"
         );
     }
