@@ -11,7 +11,7 @@ max_copy=$((512 * 1024)) # larger captures are not copied (keep the corpus small
 
 shopt -s nullglob
 caps=("$caps_dir"/*.pcap "$caps_dir"/*.pcapng "$caps_dir"/*.pcap.gz "$caps_dir"/*.pcapng.gz)
-mkdir -p corpus/capture_reader corpus/capture_reader_gzip corpus/pipeline corpus/stun_decode
+mkdir -p corpus/capture_reader corpus/capture_reader_gzip corpus/pipeline corpus/stun_decode corpus/frame_source
 
 # 1. Capture files, as they are, for the file-level targets.
 for cap in "${caps[@]}"; do
@@ -23,6 +23,7 @@ for cap in "${caps[@]}"; do
     fi
     cp "$cap" corpus/capture_reader/"$name"
     cp "$cap" corpus/pipeline/"$name"
+    cp "$cap" corpus/frame_source/"$name"
     case "$name" in
     *.gz) ;;
     *) cp "$cap" corpus/capture_reader_gzip/"$name" ;;

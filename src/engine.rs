@@ -15,7 +15,9 @@ pub mod integrity;
 pub use credentials::{Credential, CredentialError};
 pub use integrity::{Integrity, IntegrityResults};
 
-use crate::capture::{CaptureFormat, CaptureReader, CaptureWarning, FrameNo, LinkType, Timestamp};
+use crate::capture::{
+    CaptureFormat, CaptureReader, CaptureWarning, FrameIndex, FrameNo, LinkType, Timestamp,
+};
 use crate::net::table::{FlowDrops, FlowRecord, FlowSink, FlowTable};
 use crate::net::{NetAnomaly, NetDecoder, NetStats};
 use crate::proto::{ProtoAnalysis, ProtoMsg, ProtoSink, StunRecord};
@@ -50,7 +52,8 @@ pub struct CaptureInfo {
     /// What the link/IP layers saw: frames per link type, non-IP frames,
     /// fragments and reassembled datagrams.
     pub net: NetStats,
-    /// Flows beyond the flow-record cap: counted, not listed.
+    /// Flows beyond the flow-record cap: counted, not listed; and in
+    /// `flows_dropped.evicted`, flows finalised early by the live-flow cap.
     pub flows_dropped: FlowDrops,
 }
 
@@ -157,6 +160,10 @@ pub struct Analysis {
     /// MESSAGE-INTEGRITY checks by index in `proto.messages` (only messages
     /// a credential applied to).
     pub integrity: IntegrityResults,
+    /// Where each frame's record is in the file, for re-reading frames on
+    /// demand ([`crate::capture::FrameSource`]); only with
+    /// [`AnalyzeOptions::keep_frame_index`].
+    pub frame_index: Option<FrameIndex>,
 }
 
 impl Analysis {
@@ -175,6 +182,10 @@ impl Analysis {
 pub struct AnalyzeOptions {
     /// Long-term credentials to verify MESSAGE-INTEGRITY with.
     pub credentials: Vec<Credential>,
+    /// Record a [`FrameIndex`] in [`Analysis::frame_index`] (8 bytes per
+    /// frame) so frames can be re-read later (the timeline's hex dump). Off
+    /// by default: `edgecap summary` does not need it.
+    pub keep_frame_index: bool,
 }
 
 /// Runs the whole pipeline — network layers and protocol decoders — and
@@ -200,11 +211,14 @@ pub struct LoadProgress {
 /// frames and once more when the last frame has been read. The callback runs
 /// on the analysing thread; keep it cheap (send it over a channel).
 pub fn analyze_capture_with_progress(
-    reader: CaptureReader,
+    mut reader: CaptureReader,
     name: &str,
     opts: &AnalyzeOptions,
     progress: &mut dyn FnMut(LoadProgress),
 ) -> Analysis {
+    if opts.keep_frame_index {
+        reader.keep_frame_index();
+    }
     let mut sink = ProtoSink::new();
     let mut analysis = analyze_inner(reader, name, &mut sink, progress);
     let proto = sink.finish();
@@ -283,5 +297,6 @@ fn analyze_inner(
         anomalies: log,
         proto: ProtoAnalysis::default(),
         integrity: IntegrityResults::new(),
+        frame_index: reader.take_frame_index(),
     }
 }

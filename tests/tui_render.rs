@@ -116,3 +116,91 @@ fn resize_switches_layout() {
     let s = screen(&a);
     assert!(s.contains("Ladder (") && s.contains("Detail") && s.contains("Flows ("));
 }
+
+#[test]
+fn filter_menu_search_and_filtered_ladder() {
+    for (short, file) in CASES {
+        for size in [(80u16, 24u16), (160, 48)] {
+            let tag = format!("{short}_{}x{}", size.0, size.1);
+            let mut a = app(file, size);
+            update(&mut a, Action::FilterMenu);
+            insta::assert_snapshot!(format!("{tag}_filter_menu"), screen(&a));
+            // "problems only" is the second choice.
+            update(&mut a, Action::Down);
+            update(&mut a, Action::Enter);
+            insta::assert_snapshot!(format!("{tag}_problems"), screen(&a));
+            // Back to all rows, then search.
+            update(&mut a, Action::FilterMenu);
+            update(&mut a, Action::Top);
+            update(&mut a, Action::Enter);
+            update(&mut a, Action::SearchStart);
+            for c in "allocate".chars() {
+                update(&mut a, Action::SearchChar(c));
+            }
+            insta::assert_snapshot!(format!("{tag}_search"), screen(&a));
+        }
+    }
+}
+
+#[test]
+fn lanes_scroll_sideways_in_a_narrow_terminal() {
+    let mut a = app("field-desktop-sharing-refused.pcap", (60, 20));
+    update(&mut a, Action::NextPane);
+    update(&mut a, Action::NextPane);
+    assert_eq!(a.focus, Pane::Ladder);
+    let start = screen(&a);
+    assert!(
+        start.contains("client") && !start.contains("rem.edge"),
+        "{start}"
+    );
+    insta::assert_snapshot!("refused_60x20_lanes_left", start);
+    update(&mut a, Action::Right);
+    update(&mut a, Action::Right);
+    let moved = screen(&a);
+    assert!(
+        moved.contains("‹ext.edge") && moved.contains("rem.edge"),
+        "{moved}"
+    );
+    assert!(!moved.contains("client"), "{moved}");
+    insta::assert_snapshot!("refused_60x20_lanes_right", moved);
+}
+
+/// The run loop's part: effects queued by update are run and their results
+/// applied, as `edgecap FILE` does.
+fn run_effects(app: &mut App, capture: &Path) {
+    let ctx = edgecap::tui::effects::EffectContext {
+        capture: capture.to_path_buf(),
+        export_dir: std::env::temp_dir(),
+    };
+    for e in std::mem::take(&mut app.effects) {
+        if let Some(result) = edgecap::tui::effects::run(&e, app, &ctx) {
+            update(app, result);
+        }
+    }
+}
+
+#[test]
+fn hex_dump_of_the_evidence_is_reread_from_the_file() {
+    for (short, file) in CASES {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("captures")
+            .join(file);
+        let reader = edgecap::cli::open_capture(&path).expect("capture opens");
+        let opts = AnalyzeOptions {
+            keep_frame_index: true,
+            ..AnalyzeOptions::default()
+        };
+        let a = analyze_capture(reader, file, &opts);
+        let d = diagnose(&a, &EdgeConfig::default());
+        let mut app = App::new(file, None, false, (100, 40));
+        update(&mut app, Action::Loaded(Box::new(Loaded::new(a, d))));
+        update(&mut app, Action::Enter);
+        update(&mut app, Action::Enter);
+        assert_eq!(app.focus, Pane::Detail);
+        run_effects(&mut app, &path);
+        update(&mut app, Action::Bottom);
+        let s = screen(&app);
+        assert!(s.contains("Hex dump") && s.contains("0000  "), "{s}");
+        insta::assert_snapshot!(format!("{short}_100x40_hex"), s);
+    }
+}

@@ -45,8 +45,12 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/field-desktop-sharing-refused.pcap");
     // After edgecap exits, the shell records its exit code and prints a marker
     // that only shows if the terminal was restored (main screen, echo on).
+    let export_dir = std::env::temp_dir().join(format!("{session}.export"));
+    let _ = std::fs::remove_dir_all(&export_dir);
+    std::fs::create_dir_all(&export_dir).expect("export dir");
     let script = format!(
-        "{bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        "cd {} && {bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        export_dir.display(),
         capture.display(),
         exit_file.display()
     );
@@ -78,6 +82,35 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     assert!(detail.contains("10.3.0.40:58138"), "{detail}");
     assert!(detail.contains("refused"), "{detail}");
 
+    // Esc twice: back to the findings. `/` searches the ladder as you type.
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    tmux(&["send-keys", "-t", &session, "/"]);
+    tmux(&["send-keys", "-t", &session, "-l", "relay 2.2"]);
+    let search = wait_for(&session, "/relay 2.2");
+    assert!(
+        search.contains("Allocate ✓ relay 2.2.2.2:58138"),
+        "{search}"
+    );
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    // `f`, then the second choice: problems only.
+    tmux(&["send-keys", "-t", &session, "f"]);
+    wait_for(&session, "Filter the ladder");
+    tmux(&["send-keys", "-t", &session, "j", "Enter"]);
+    let filtered = wait_for(&session, ": problems only)");
+    assert!(!filtered.contains("SYN-ACK"), "{filtered}");
+    // `e` exports the filtered ladder to the current directory.
+    tmux(&["send-keys", "-t", &session, "e"]);
+    wait_for(&session, "exported");
+    let stem = "field-desktop-sharing-refused";
+    let text = std::fs::read_to_string(export_dir.join(format!("{stem}.ladder.txt")))
+        .expect("text export written");
+    let mermaid = std::fs::read_to_string(export_dir.join(format!("{stem}.ladder.mmd")))
+        .expect("mermaid export written");
+    assert_eq!(text.matches("RST (refused)").count(), 3, "{text}");
+    assert!(!text.contains("SYN-ACK"), "the filter applies: {text}");
+    assert!(mermaid.starts_with("sequenceDiagram"), "{mermaid}");
+
     tmux(&["send-keys", "-t", &session, "q"]);
     let after = wait_for(&session, "TERMINAL-RESTORED");
     assert!(
@@ -88,4 +121,5 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     assert_eq!(code.trim(), "0");
     tmux(&["kill-session", "-t", &session]);
     let _ = std::fs::remove_file(&exit_file);
+    let _ = std::fs::remove_dir_all(&export_dir);
 }

@@ -37,6 +37,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("stun_decode", stun_decode),
     ("proto_stream", proto_stream),
     ("pipeline", pipeline),
+    ("frame_source", frame_source),
 ];
 
 // ---------------------------------------------------------------------------
@@ -683,4 +684,119 @@ pub fn proto_stream(data: &[u8]) {
         "protocol outputs out of frame order"
     );
     assert!(analysis.flows.len() <= 1);
+}
+
+// ---------------------------------------------------------------------------
+// frame_source
+// ---------------------------------------------------------------------------
+
+/// A file in the temp directory for one harness run, removed on drop.
+struct TempCapture(std::path::PathBuf);
+
+impl TempCapture {
+    fn new(bytes: &[u8]) -> Option<TempCapture> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "edgecap-fuzz-frame-source-{}-{n}",
+            std::process::id()
+        ));
+        std::fs::write(&path, bytes).ok()?;
+        Some(TempCapture(path))
+    }
+
+    /// Replaces the file's contents.
+    fn rewrite(&self, bytes: &[u8]) -> bool {
+        std::fs::write(&self.0, bytes).is_ok()
+    }
+}
+
+impl Drop for TempCapture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Re-reads every frame number of `index` (and one past the end) from the
+/// file at `path`, locating the transport layers of what comes back: any
+/// result but a panic is fine.
+fn re_read_all(path: &std::path::Path, index: &edgecap::capture::FrameIndex) {
+    let Ok(mut src) = edgecap::capture::FrameSource::open(path, index) else {
+        return;
+    };
+    for n in 0..=index.frames() + 1 {
+        if let Ok(f) = src.read(FrameNo(n)) {
+            assert!(f.data.len() <= edgecap::capture::frame_source::MAX_RECORD_LEN);
+            let _ = edgecap::proto::locate::locate_tcp_header(&f);
+        }
+    }
+}
+
+/// Arbitrary bytes as a capture file: read once with the frame index on,
+/// then every frame re-read through `FrameSource` from the file must be
+/// byte-identical to the sequential read (for gzip input, a re-read may fail
+/// where the deflate stream is corrupt, but what it returns must match).
+/// Then the file is changed under the index — cut in half, a byte changed,
+/// shifted by a few bytes, gzip-wrapped — and every frame re-read again:
+/// errors are expected, panics are not.
+pub fn frame_source(data: &[u8]) {
+    let Ok(mut reader) = CaptureReader::new(Box::new(Cursor::new(data.to_vec())), "fuzz") else {
+        return;
+    };
+    assert!(
+        reader.keep_frame_index(),
+        "index possible before the first frame"
+    );
+    let mut frames = Vec::new();
+    while let Some(f) = reader.next_frame() {
+        frames.push((f.no, f.link, f.data.to_vec(), f.orig_len));
+    }
+    let index = reader.take_frame_index().expect("index was kept");
+    assert_eq!(
+        index.frames(),
+        reader.frames_read(),
+        "index covers every number"
+    );
+    let gz = data.starts_with(&[0x1f, 0x8b]);
+    let Some(file) = TempCapture::new(data) else {
+        return;
+    };
+    let mut src = edgecap::capture::FrameSource::open(&file.0, &index)
+        .expect("the file the index was built from opens");
+    for (no, link, bytes, orig_len) in &frames {
+        match src.read(*no) {
+            Ok(f) => {
+                assert_eq!(
+                    (f.no, f.link, &f.data, f.orig_len),
+                    (*no, *link, bytes, *orig_len),
+                    "re-read frame differs from the sequential read"
+                );
+                let _ = edgecap::proto::locate::locate_tcp_header(&f);
+            }
+            Err(e) => assert!(gz, "frame {no} cannot be re-read: {e}"),
+        }
+    }
+    re_read_all(&file.0, &index);
+    // The file changes under the index.
+    let k = data.len() / 3;
+    let mut changed = data.to_vec();
+    if let Some(b) = changed.get_mut(k.max(24).min(data.len().saturating_sub(1))) {
+        *b ^= data.first().copied().unwrap_or(0x5a) | 1;
+    }
+    let shifted: Vec<u8> = data.iter().skip(1 + k % 7).copied().collect();
+    let mut inserted = data[..k.min(data.len())].to_vec();
+    inserted.extend_from_slice(&[0xff; 5]);
+    inserted.extend_from_slice(&data[k.min(data.len())..]);
+    for variant in [
+        &data[..data.len() / 2],
+        &changed[..],
+        &shifted[..],
+        &inserted[..],
+        &edgecap::capture::writer::gzip(data)[..],
+    ] {
+        if file.rewrite(variant) {
+            re_read_all(&file.0, &index);
+        }
+    }
 }

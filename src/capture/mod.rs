@@ -9,6 +9,8 @@
 
 mod buffer;
 pub mod endian;
+pub mod frame_index;
+pub mod frame_source;
 mod gzip;
 mod ledger;
 mod pcap;
@@ -19,6 +21,8 @@ pub mod time;
 pub mod tsresol;
 pub mod writer;
 
+pub use frame_index::FrameIndex;
+pub use frame_source::{FrameSource, OwnedFrame};
 pub use reader::CaptureReader;
 pub use time::Timestamp;
 

@@ -28,7 +28,7 @@ use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header
 pub const PCAP_HEADER_LEN: usize = 24;
 
 /// Length of a pcap record header (ts_sec, ts_frac, caplen, orig_len).
-const RECORD_HEADER_LEN: usize = 16;
+pub(crate) const RECORD_HEADER_LEN: usize = 16;
 
 /// Captured lengths up to this are always accepted, whatever the file's
 /// snaplen says: Wireshark's `WTAP_MAX_PACKET_SIZE_STANDARD`.
@@ -114,6 +114,12 @@ impl PcapParser {
     /// The link type from the file header.
     pub fn link(&self) -> LinkType {
         self.link
+    }
+
+    /// The file's byte order and the largest captured length accepted, for
+    /// the frame index.
+    pub(crate) fn record_layout(&self) -> (Endianness, u32) {
+        (self.endian, self.max_caplen)
     }
 
     /// Parses the next record, resynchronising past damage; `None` at the end.

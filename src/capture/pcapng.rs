@@ -67,7 +67,7 @@ const PACKET_DATA_AT: usize = 28;
 const SIMPLE_DATA_AT: usize = 12;
 
 /// Smallest legal total length of a block of this type.
-fn min_len(block_type: u32) -> usize {
+pub(crate) fn min_len(block_type: u32) -> usize {
     match block_type {
         SHB_TYPE => 28,
         IDB_TYPE => 20,
@@ -79,11 +79,68 @@ fn min_len(block_type: u32) -> usize {
 
 /// One interface of the current section.
 #[derive(Debug, Clone, Copy)]
-struct Interface {
-    link: LinkType,
-    snaplen: u32,
+pub(crate) struct Interface {
+    /// Link type (low 16 bits of the IDB field).
+    pub(crate) link: LinkType,
+    /// Snapshot length (0 = unlimited); caps Simple Packet Blocks.
+    pub(crate) snaplen: u32,
     resol: TsResolution,
     offset_secs: i64,
+}
+
+/// The fixed fields of a packet block (EPB, SPB or obsolete PB), read in
+/// the section's byte order; shared by the streaming parser and
+/// [`super::frame_source`], so both read a block the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PacketLayout {
+    /// Interface id (0 for SPBs).
+    pub(crate) if_id: u32,
+    /// Timestamp units (`None` for SPBs, which have none).
+    pub(crate) units: Option<u64>,
+    /// Bytes the block has room for after its fixed part.
+    pub(crate) space: usize,
+    /// Captured length as claimed (SPB: the original length capped by `space`;
+    /// the caller still caps it by the interface's snaplen).
+    pub(crate) caplen: u32,
+    /// Original length on the wire.
+    pub(crate) orig_len: u32,
+    /// Offset of the packet data in the block.
+    pub(crate) data_at: usize,
+}
+
+impl PacketLayout {
+    /// Reads the fixed part of a packet block `b` of type `block_type` whose
+    /// framing has been checked (`b.len()` is its total length, at least
+    /// [`min_len`]). Integer reads past the end yield 0, never a panic.
+    pub(crate) fn read(b: &[u8], block_type: u32, e: Endianness) -> PacketLayout {
+        let len = b.len();
+        if block_type == SPB_TYPE {
+            let orig = e.u32_at(b, 8);
+            let space = len.saturating_sub(16);
+            PacketLayout {
+                if_id: 0,
+                units: None,
+                space,
+                caplen: orig.min(u32::try_from(space).unwrap_or(u32::MAX)),
+                orig_len: orig,
+                data_at: SIMPLE_DATA_AT,
+            }
+        } else {
+            let if_id = if block_type == EPB_TYPE {
+                e.u32_at(b, 8)
+            } else {
+                u32::from(e.u16_at(b, 8))
+            };
+            PacketLayout {
+                if_id,
+                units: Some(u64::from(e.u32_at(b, 12)) << 32 | u64::from(e.u32_at(b, 16))),
+                space: len.saturating_sub(32),
+                caplen: e.u32_at(b, 20),
+                orig_len: e.u32_at(b, 24),
+                data_at: PACKET_DATA_AT,
+            }
+        }
+    }
 }
 
 /// Outcome of checking the framing of the block at some position.
@@ -103,6 +160,8 @@ pub struct PcapNgParser {
     interfaces: Vec<Interface>,
     last_ts: Timestamp,
     done: bool,
+    /// Sections started so far (for the frame index).
+    sections: u64,
 }
 
 impl PcapNgParser {
@@ -114,6 +173,7 @@ impl PcapNgParser {
             interfaces: Vec::new(),
             last_ts: Timestamp(0),
             done: false,
+            sections: 0,
         };
         match parser.framing_at(buf, 0) {
             Framing::Ok(..) => {}
@@ -183,6 +243,13 @@ impl PcapNgParser {
         }
     }
 
+    /// The current section for the frame index: how many sections have
+    /// started (changes with every Section Header Block), its byte order and
+    /// the interfaces declared in it so far.
+    pub(crate) fn section_state(&self) -> (u64, Endianness, &[Interface]) {
+        (self.sections, self.endian, &self.interfaces)
+    }
+
     /// Validates the framing of the block starting `at` bytes into the window.
     fn framing_at(&self, buf: &mut RefillBuffer, at: usize) -> Framing {
         if !buf.ensure(at + 8) {
@@ -233,6 +300,7 @@ impl PcapNgParser {
             Ok(_) => {
                 self.endian = e;
                 self.interfaces.clear();
+                self.sections += 1;
             }
             Err(err) => ledger.warn(
                 WarningKind::CorruptRecord,
@@ -294,29 +362,14 @@ impl PcapNgParser {
         block_type: u32,
         len: usize,
     ) -> Option<Found> {
-        let b = &buf.available()[..len];
-        let e = self.endian;
-        let (if_id, units, space, mut caplen, orig_len, data_at) = if block_type == SPB_TYPE {
-            let orig = e.u32_at(b, 8);
-            let space = len - 16;
-            (0, None, space, orig.min(space as u32), orig, SIMPLE_DATA_AT)
-        } else {
-            let if_id = if block_type == EPB_TYPE {
-                e.u32_at(b, 8)
-            } else {
-                u32::from(e.u16_at(b, 8))
-            };
-            let units = u64::from(e.u32_at(b, 12)) << 32 | u64::from(e.u32_at(b, 16));
-            let caplen = e.u32_at(b, 20);
-            (
-                if_id,
-                Some(units),
-                len - 32,
-                caplen,
-                e.u32_at(b, 24),
-                PACKET_DATA_AT,
-            )
-        };
+        let PacketLayout {
+            if_id,
+            units,
+            space,
+            mut caplen,
+            orig_len,
+            data_at,
+        } = PacketLayout::read(&buf.available()[..len], block_type, self.endian);
         let offset = buf.offset();
         let Some(iface) = self.interfaces.get(if_id as usize).copied() else {
             // Wireshark stops reading at such a packet ("interface index is not

@@ -10,6 +10,7 @@
 //! chunk, and at most `MAX_WARNINGS` (1000) warnings.
 
 use super::buffer::RefillBuffer;
+use super::frame_index::{FrameIndex, FrameIndexBuilder};
 use super::gzip::{self, CountingReader};
 use super::ledger::Ledger;
 use super::pcap::PcapParser;
@@ -64,6 +65,7 @@ pub struct CaptureReader {
     pending: usize,
     compressed: bool,
     raw_bytes: Arc<AtomicU64>,
+    index: Option<FrameIndexBuilder>,
 }
 
 impl CaptureReader {
@@ -128,7 +130,34 @@ impl CaptureReader {
             pending: 0,
             compressed,
             raw_bytes,
+            index: None,
         })
+    }
+
+    /// Starts recording a [`FrameIndex`] (8 bytes per frame) for
+    /// [`Self::take_frame_index`]. Only possible before the first frame is
+    /// read: returns false (and records nothing) afterwards.
+    pub fn keep_frame_index(&mut self) -> bool {
+        if self.ledger.frames() > 0 || self.pending > 0 {
+            return false;
+        }
+        if self.index.is_none() {
+            self.index = Some(match &self.parser {
+                Parser::Pcap(p) => {
+                    let (endian, max_caplen) = p.record_layout();
+                    FrameIndexBuilder::pcap(endian, p.link(), max_caplen, self.compressed)
+                }
+                Parser::PcapNg(_) => FrameIndexBuilder::pcapng(self.compressed),
+            });
+        }
+        true
+    }
+
+    /// The frame index recorded so far (call it after the last frame), or
+    /// `None` when [`Self::keep_frame_index`] was not called. Stops recording.
+    pub fn take_frame_index(&mut self) -> Option<FrameIndex> {
+        let frames = self.ledger.frames();
+        self.index.take().map(|b| b.finish(frames))
     }
 
     /// The container format.
@@ -153,6 +182,15 @@ impl CaptureReader {
             Parser::PcapNg(p) => p.next(&mut self.buf, &mut self.ledger),
         }?;
         self.pending = found.consume;
+        if let Some(ix) = &mut self.index {
+            // The parsers return a frame with its record at the window's
+            // front, so the buffer's stream offset is the record's.
+            if let Parser::PcapNg(p) = &self.parser {
+                let (serial, endian, interfaces) = p.section_state();
+                ix.sync_section(serial, endian, interfaces, found.no);
+            }
+            ix.push(found.no, self.buf.offset());
+        }
         Some(Frame {
             no: found.no,
             ts: found.ts,

@@ -1,7 +1,8 @@
 //! Command-line flags (clap derive). Validation only; no behaviour.
 
-use crate::analyze::{Role, Severity};
-use crate::engine::Credential;
+use crate::analyze::{EdgeConfig, Role, Severity};
+use crate::engine::{AnalyzeOptions, Credential};
+use crate::ladder::TimeFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::ops::RangeInclusive;
@@ -29,38 +30,17 @@ pub struct Cli {
 /// Flags of the interactive timeline (`edgecap FILE`).
 #[derive(Debug, Args)]
 pub struct TuiArgs {
-    /// Verify MESSAGE-INTEGRITY with this long-term credential (repeatable).
-    #[arg(long = "credential", value_name = "USER:REALM:PASSWORD")]
-    pub credentials: Vec<Credential>,
-    /// Give ADDR this role instead of the inferred one (repeatable).
-    #[arg(long = "role", value_name = "ADDR=ROLE", value_parser = parse_role)]
-    pub roles: Vec<(IpAddr, Role)>,
+    /// Analysis and edge flags.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
     /// When to colour the timeline: auto (unless NO_COLOR is set), always, never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
 }
 
-/// The modes other than the interactive timeline.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Print the diagnosis of the capture: findings, roles, ladder, flows, TURN allocations.
-    Summary(SummaryArgs),
-}
-
-/// Flags of `edgecap summary`.
+/// How a capture is analysed and its edge recognised: shared by every mode.
 #[derive(Debug, Args)]
-pub struct SummaryArgs {
-    /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
-    pub file: PathBuf,
-    /// Print one JSON document instead of text (schema in the README).
-    #[arg(long)]
-    pub json: bool,
-    /// Print at most this many flows in the text summary (0 = all).
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    pub max_flows: usize,
-    /// Print at most this many steps per TURN allocation story in the text summary (0 = all).
-    #[arg(long, default_value_t = 40, value_name = "N")]
-    pub max_steps: usize,
+pub struct EdgeArgs {
     /// Verify MESSAGE-INTEGRITY with this long-term credential (repeatable). The realm may
     /// contain colons: the user ends at the first colon, the password starts after the last.
     #[arg(long = "credential", value_name = "USER:REALM:PASSWORD")]
@@ -80,12 +60,109 @@ pub struct SummaryArgs {
         value_delimiter = ','
     )]
     pub edge_ports: Vec<u16>,
+}
+
+impl EdgeArgs {
+    /// What the engine needs: the credentials.
+    pub fn analyze_options(&self) -> AnalyzeOptions {
+        AnalyzeOptions {
+            credentials: self.credentials.clone(),
+            ..AnalyzeOptions::default()
+        }
+    }
+
+    /// What the diagnosis needs: ports and role overrides.
+    pub fn edge_config(&self) -> EdgeConfig {
+        EdgeConfig {
+            relay_ports: self.relay_ports.clone(),
+            edge_ports: self.edge_ports.clone(),
+            role_overrides: self.roles.clone(),
+        }
+    }
+}
+
+/// The modes other than the interactive timeline.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the diagnosis of the capture: findings, roles, ladder, flows, TURN allocations.
+    Summary(SummaryArgs),
+    /// Print the ladder (the timeline of messages between hosts) as text or a Mermaid diagram.
+    Ladder(LadderArgs),
+}
+
+/// Flags of `edgecap summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
+    pub file: PathBuf,
+    /// Print one JSON document instead of text (schema in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Print at most this many flows in the text summary (0 = all).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub max_flows: usize,
+    /// Print at most this many steps per TURN allocation story in the text summary (0 = all).
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub max_steps: usize,
+    /// Analysis and edge flags.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
     /// Exit with 1 when a finding is at least this severe: error, warning, info or none.
     #[arg(long, default_value = "error", value_name = "SEVERITY", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
     /// When to colour the text summary: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+/// Flags of `edgecap ladder`.
+#[derive(Debug, Args)]
+pub struct LadderArgs {
+    /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
+    pub file: PathBuf,
+    /// Keep only the rows of this flow (repeatable): the ids of the summary's Flows table.
+    #[arg(long = "flow", value_name = "N")]
+    pub flows: Vec<u32>,
+    /// Output format: text (a plain-text ladder) or mermaid (a sequenceDiagram).
+    #[arg(long, default_value = "text", value_name = "FORMAT")]
+    pub format: LadderFormat,
+    /// Time column of the text ladder: absolute (UTC time of day), relative (seconds since
+    /// the first frame) or delta (seconds since the previous row).
+    #[arg(long, default_value = "relative", value_name = "MODE")]
+    pub time: TimeChoice,
+    /// Analysis and edge flags.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+}
+
+/// `edgecap ladder --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LadderFormat {
+    /// A plain-text ladder.
+    Text,
+    /// A Mermaid sequenceDiagram.
+    Mermaid,
+}
+
+/// `edgecap ladder --time`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimeChoice {
+    /// UTC time of day.
+    Absolute,
+    /// Seconds since the first frame.
+    Relative,
+    /// Seconds since the previous row.
+    Delta,
+}
+
+impl From<TimeChoice> for TimeFormat {
+    fn from(t: TimeChoice) -> TimeFormat {
+        match t {
+            TimeChoice::Absolute => TimeFormat::Absolute,
+            TimeChoice::Relative => TimeFormat::Relative,
+            TimeChoice::Delta => TimeFormat::Delta,
+        }
+    }
 }
 
 /// `--fail-on`: the least severe finding that makes the exit code 1, or never.

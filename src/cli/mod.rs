@@ -4,12 +4,13 @@
 
 pub mod args;
 
-use crate::analyze::{diagnose, EdgeConfig};
+use crate::analyze::diagnose;
 use crate::capture::CaptureReader;
 use crate::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use crate::ladder::{self, Index};
 use crate::report::{json::Report, text};
 use crate::{Error, ErrorKind};
-use args::{Cli, ColorChoice, Command, FailOn, SummaryArgs};
+use args::{Cli, ColorChoice, Command, FailOn, LadderArgs, LadderFormat, SummaryArgs};
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -24,6 +25,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Summary(args)) => summary(&args),
+        Some(Command::Ladder(args)) => ladder_command(&args),
         None => match cli.file {
             Some(file) => timeline(&file, &cli.tui),
             None => {
@@ -48,13 +50,8 @@ pub fn want_color(choice: ColorChoice) -> bool {
 #[cfg(feature = "tui")]
 fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
     let opts = crate::tui::TuiOptions {
-        analyze: AnalyzeOptions {
-            credentials: args.credentials.clone(),
-        },
-        edge: EdgeConfig {
-            role_overrides: args.roles.clone(),
-            ..EdgeConfig::default()
-        },
+        analyze: args.edge.analyze_options(),
+        edge: args.edge.edge_config(),
         color: want_color(args.color),
     };
     crate::tui::run(file, opts)
@@ -90,22 +87,14 @@ pub fn load(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, Error> {
 }
 
 fn summary(args: &SummaryArgs) -> ExitCode {
-    let opts = AnalyzeOptions {
-        credentials: args.credentials.clone(),
-    };
-    let analysis = match load(&args.file, &opts) {
+    let analysis = match load(&args.file, &args.edge.analyze_options()) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("edgecap: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let cfg = EdgeConfig {
-        relay_ports: args.relay_ports.clone(),
-        edge_ports: args.edge_ports.clone(),
-        role_overrides: args.roles.clone(),
-    };
-    let diagnosis = diagnose(&analysis, &cfg);
+    let diagnosis = diagnose(&analysis, &args.edge.edge_config());
     let stdout = io::stdout();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -132,13 +121,63 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    match written.and_then(|()| out.flush()) {
+    finish(written.and_then(|()| out.flush()), code)
+}
+
+/// `code` once the output is written; a closed pipe (`edgecap … | head`) is
+/// not an error, any other write failure is.
+fn finish(written: io::Result<()>, code: ExitCode) -> ExitCode {
+    match written {
         Ok(()) => code,
-        // A closed pipe (`edgecap summary x | head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
         Err(e) => {
             eprintln!("edgecap: cannot write output: {e}");
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// The rows of `index` to export: all of them, or those of `flows` (flow
+/// ids as in the summary's Flows table). An id no flow has is an error
+/// naming the valid range.
+fn ladder_rows(index: &Index, analysis: &Analysis, flows: &[u32]) -> Result<Vec<usize>, String> {
+    let ids = || analysis.flows.iter().map(|f| f.id.0);
+    if let Some(bad) = flows.iter().find(|n| !ids().any(|id| id == **n)) {
+        let valid = match (ids().min(), ids().max()) {
+            (Some(lo), Some(hi)) => format!("flows are {lo}-{hi}"),
+            _ => "the capture has no flows".to_string(),
+        };
+        return Err(format!(
+            "--flow {bad}: no such flow ({valid}; see `edgecap summary`)"
+        ));
+    }
+    Ok((0..index.rows.len())
+        .filter(|&i| flows.is_empty() || flows.contains(&index.rows[i].flow.0))
+        .collect())
+}
+
+fn ladder_command(args: &LadderArgs) -> ExitCode {
+    let analysis = match load(&args.file, &args.edge.analyze_options()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("edgecap: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let diagnosis = diagnose(&analysis, &args.edge.edge_config());
+    let index = Index::build(&analysis, &diagnosis);
+    let rows = match ladder_rows(&index, &analysis, &args.flows) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("edgecap: {}: {e}", args.file.display());
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let text = match args.format {
+        LadderFormat::Text => ladder::to_text(&index, &rows, args.time.into()),
+        LadderFormat::Mermaid => ladder::to_mermaid(&index, &rows),
+    };
+    let mut out = io::stdout().lock();
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    finish(written, ExitCode::SUCCESS)
 }

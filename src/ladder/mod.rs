@@ -8,7 +8,7 @@
 //! no decoding. Rows are sorted by (completing frame, kind order), so the
 //! ladder is deterministic.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 use crate::analyze::{Diagnosis, Role, RoleMap};
@@ -18,9 +18,14 @@ use crate::net::tcp_state::TcpOutcome;
 use crate::net::{Direction, Endpoint, FlowId, Transport};
 use crate::proto::AllocationOutcome;
 
+pub mod export;
+pub mod filter;
 pub mod labels;
+pub mod time;
 
+pub use export::{to_mermaid, to_text};
 pub use labels::{message_label, stun_label};
+pub use time::{time_text, TimeFormat};
 
 /// Most host columns in the ladder; further unknown hosts share "other".
 pub const MAX_COLUMNS: usize = 6;
@@ -230,12 +235,15 @@ impl Index {
 
 fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
     let mut role_set = BTreeSet::new();
+    // Hosts without a role in order of appearance; the set keeps this linear
+    // in flows on captures with thousands of hosts.
     let mut hosts: Vec<IpAddr> = Vec::new();
+    let mut seen: HashSet<IpAddr> = HashSet::new();
     let mut note = |ip: IpAddr| match roles.role_of(ip) {
         Some(r) => {
             role_set.insert(r);
         }
-        None if !hosts.contains(&ip) => hosts.push(ip),
+        None if seen.insert(ip) => hosts.push(ip),
         None => {}
     };
     for f in &analysis.flows {

@@ -21,6 +21,7 @@ pub mod analysis;
 pub mod decoder;
 pub mod dispatch;
 pub mod framing;
+pub mod locate;
 pub mod pseudo_tls;
 pub mod registry;
 pub mod stun;

@@ -152,6 +152,7 @@ pub fn hostile() -> Analysis {
             allocations,
         },
         integrity: BTreeMap::new(),
+        frame_index: None,
     }
 }
 

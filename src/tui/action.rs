@@ -34,6 +34,36 @@ pub enum Action {
     CycleTime,
     /// Show or hide the help overlay.
     ToggleHelp,
+    /// Scroll the ladder's lanes (or the detail) left.
+    Left,
+    /// Scroll the ladder's lanes (or the detail) right.
+    Right,
+    /// Open the search line (`/`).
+    SearchStart,
+    /// A character typed into the search line.
+    SearchChar(char),
+    /// Backspace in the search line.
+    SearchBackspace,
+    /// Enter in the search line: keep the query for `n` / `N`.
+    SearchDone,
+    /// Esc in the search line: drop the query.
+    SearchCancel,
+    /// Next row matching the search.
+    NextMatch,
+    /// Previous row matching the search.
+    PrevMatch,
+    /// Open the quick-filter menu (`f`).
+    FilterMenu,
+    /// Export the visible ladder as text and Mermaid (`e`).
+    Export,
+    /// A mouse click at (column, row).
+    Click(u16, u16),
+    /// The wheel turned over (column, row): `true` = down.
+    Wheel(u16, u16, bool),
+    /// The run loop re-read the frames of a ladder row.
+    HexLoaded(usize, Result<Vec<super::hexdump::HexLine>, String>),
+    /// The run loop wrote the export (paths) or failed (message).
+    Exported(Result<String, String>),
     /// The terminal now has this size (columns, rows).
     Resize(u16, u16),
     /// The loader has read this far.

@@ -4,6 +4,7 @@
 
 use crate::analyze::Diagnosis;
 use crate::engine::{Analysis, LoadProgress};
+use crate::ladder::filter::{RowFilter, RowSearch};
 use crate::ladder::Index;
 
 /// The panes, in Tab order.
@@ -41,36 +42,8 @@ impl Pane {
     }
 }
 
-/// How the ladder's time column is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeMode {
-    /// Time of day (UTC).
-    Absolute,
-    /// Seconds since the first frame.
-    Relative,
-    /// Seconds since the previous row.
-    Delta,
-}
-
-impl TimeMode {
-    /// The next mode in the `t` cycle.
-    pub fn next(self) -> TimeMode {
-        match self {
-            TimeMode::Absolute => TimeMode::Relative,
-            TimeMode::Relative => TimeMode::Delta,
-            TimeMode::Delta => TimeMode::Absolute,
-        }
-    }
-
-    /// Column header.
-    pub fn title(self) -> &'static str {
-        match self {
-            TimeMode::Absolute => "time (UTC)",
-            TimeMode::Relative => "time (s)",
-            TimeMode::Delta => "delta (s)",
-        }
-    }
-}
+/// How the ladder's time column is shown (shared with `edgecap ladder`).
+pub use crate::ladder::TimeFormat as TimeMode;
 
 /// A selectable list: the selected index (views scroll to keep it visible).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,6 +57,101 @@ pub struct ListState {
 pub struct DetailState {
     /// First line shown.
     pub scroll: u16,
+}
+
+/// The ladder's rows on screen: the filter, the rows it keeps, the selection
+/// among them, and the first lane shown when the lanes do not all fit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LadderState {
+    /// The quick filter (`f`).
+    pub filter: RowFilter,
+    /// Indices into `index.rows` that pass the filter, in ladder order.
+    pub visible: Vec<usize>,
+    /// Position of the selection in `visible`.
+    pub selected: usize,
+    /// First lane (column) shown; lanes scroll with ← → when they overflow.
+    pub first_lane: usize,
+}
+
+impl LadderState {
+    /// The selected row, as an index into `index.rows`.
+    pub fn row(&self) -> Option<usize> {
+        self.visible
+            .get(self.selected.min(self.visible.len().saturating_sub(1)))
+            .copied()
+    }
+
+    /// Selects `row` (an index into `index.rows`) if it is visible.
+    pub fn select_row(&mut self, row: usize) -> bool {
+        match self.visible.binary_search(&row) {
+            Ok(pos) => {
+                self.selected = pos;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// The search line (`/`): what is typed, and whether it is being typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchState {
+    /// The query (kept after Enter for `n` / `N`).
+    pub query: String,
+    /// The search line has the keyboard.
+    pub editing: bool,
+}
+
+impl SearchState {
+    /// The compiled search.
+    pub fn search(&self) -> RowSearch {
+        RowSearch::new(&self.query)
+    }
+}
+
+/// The filter menu (`f`): the filters offered and the highlighted one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterMenu {
+    /// Choices, in menu order.
+    pub choices: Vec<RowFilter>,
+    /// Highlighted choice.
+    pub selected: usize,
+}
+
+/// The hex dump of the selected row's frames, re-read from the file on
+/// demand (never kept for other rows).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum HexState {
+    /// Nothing asked for yet.
+    #[default]
+    None,
+    /// The run loop is reading the frames of this row.
+    Pending(usize),
+    /// The dump of this row.
+    Ready(usize, Vec<super::hexdump::HexLine>),
+    /// Reading failed (message already escaped).
+    Failed(usize, String),
+}
+
+/// Work with side effects that [`super::update::update`] asks the run loop
+/// to do (update itself does no I/O); results come back as actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Re-read the frames of this ladder row for the hex dump.
+    LoadHex(usize),
+    /// Write the visible ladder as text and Mermaid next to the capture's name.
+    Export,
+}
+
+/// How the keyboard is interpreted right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputMode {
+    /// Panes and navigation.
+    Normal,
+    /// Typing into the search line.
+    Search,
+    /// Choosing in the filter menu.
+    Menu,
 }
 
 /// Everything loading produced.
@@ -151,9 +219,19 @@ pub struct App {
     /// Flows pane.
     pub flows: ListState,
     /// Ladder pane.
-    pub ladder: ListState,
+    pub ladder: LadderState,
     /// Detail pane.
     pub detail: DetailState,
+    /// The hex dump in the detail pane.
+    pub hex: HexState,
+    /// The search line.
+    pub search: SearchState,
+    /// The filter menu, while open.
+    pub menu: Option<FilterMenu>,
+    /// A one-line message for the footer (search misses, export paths).
+    pub status: Option<String>,
+    /// Effects for the run loop, oldest first.
+    pub effects: Vec<Effect>,
 }
 
 impl App {
@@ -174,8 +252,13 @@ impl App {
             size,
             findings: ListState::default(),
             flows: ListState::default(),
-            ladder: ListState::default(),
+            ladder: LadderState::default(),
             detail: DetailState::default(),
+            hex: HexState::default(),
+            search: SearchState::default(),
+            menu: None,
+            status: None,
+            effects: Vec::new(),
         }
     }
 
@@ -184,6 +267,18 @@ impl App {
         match &self.load {
             LoadState::Ready(l) => Some(l),
             _ => None,
+        }
+    }
+
+    /// How keys are read: the search line and the filter menu take the
+    /// keyboard while open.
+    pub fn input_mode(&self) -> InputMode {
+        if self.search.editing {
+            InputMode::Search
+        } else if self.menu.is_some() {
+            InputMode::Menu
+        } else {
+            InputMode::Normal
         }
     }
 

@@ -250,9 +250,5 @@ pub fn detail_lines(loaded: &Loaded, row: &LadderRow) -> Vec<DetailLine> {
         RowSource::SynAck(i) => tcp_lines(&mut out, flow(i), "TCP SYN-ACK"),
         RowSource::Rst(i) => tcp_lines(&mut out, flow(i), "TCP RST"),
     }
-    out.push(heading("Hex dump"));
-    out.push(line(
-        "  not yet: the issue wants the frames re-read from the file on demand".to_string(),
-    ));
     out
 }

@@ -1,27 +1,39 @@
-//! Maps key presses to [`Action`]s. Pure: no state is changed here, so every
-//! binding can be tested without a terminal. The help overlay lists the same
-//! keys ([`KEYS`]).
+//! Maps key presses and mouse events to [`Action`]s. Pure: no state is
+//! changed here, so every binding can be tested without a terminal. The
+//! search line and the filter menu take the keyboard while open
+//! ([`InputMode`]). The help overlay lists the same keys ([`KEYS`]).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::action::Action;
+use super::app::InputMode;
 
 /// Every key and what it does, for the help overlay and the README.
 pub const KEYS: &[(&str, &str)] = &[
     ("↑ ↓  k j", "previous / next row (scroll in Detail)"),
     ("PgUp PgDn", "one page up / down"),
     ("g  G  Home End", "first / last row"),
-    ("Tab  l →", "next pane"),
-    ("Shift-Tab  h ←", "previous pane"),
-    ("Enter", "drill in: finding/flow → ladder row, row → detail"),
-    ("Esc", "back (or close help)"),
+    ("Tab  Shift-Tab", "next / previous pane"),
+    (
+        "→ ← l h",
+        "Ladder: scroll the lanes; elsewhere: change pane",
+    ),
+    ("Enter", "finding/flow → ladder row → detail + hex dump"),
+    ("Esc", "back; closes help, menu and search"),
+    ("/", "search the ladder: label, frame, role"),
+    ("n  N", "next / previous match"),
+    ("f", "filter: problems, flow, role pair, protocol, all"),
     ("t", "time column: absolute / relative / delta"),
+    ("e", "export the ladder as text and Mermaid files"),
+    ("mouse", "click selects a pane or row; the wheel scrolls"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),
 ];
 
-/// The action for `key`, if any. Only presses (and repeats) count.
-pub fn map(key: KeyEvent) -> Option<Action> {
+/// The action for `key` in `mode`, if any. Only presses (and repeats) count.
+pub fn map(key: KeyEvent, mode: InputMode) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
@@ -31,7 +43,40 @@ pub fn map(key: KeyEvent) -> Option<Action> {
             _ => None,
         };
     }
-    Some(match key.code {
+    match mode {
+        InputMode::Normal => map_normal(key.code),
+        InputMode::Search => Some(match key.code {
+            KeyCode::Enter => Action::SearchDone,
+            KeyCode::Esc => Action::SearchCancel,
+            KeyCode::Backspace => Action::SearchBackspace,
+            KeyCode::Char(c) => Action::SearchChar(c),
+            _ => return None,
+        }),
+        InputMode::Menu => Some(match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Action::Up,
+            KeyCode::Down | KeyCode::Char('j') => Action::Down,
+            KeyCode::Home | KeyCode::Char('g') => Action::Top,
+            KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+            KeyCode::Enter => Action::Enter,
+            KeyCode::Esc | KeyCode::Char('f') => Action::Back,
+            KeyCode::Char('q') => Action::Quit,
+            _ => return None,
+        }),
+    }
+}
+
+/// The action for a mouse event: left clicks and the wheel.
+pub fn map_mouse(m: MouseEvent) -> Option<Action> {
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(m.column, m.row)),
+        MouseEventKind::ScrollDown => Some(Action::Wheel(m.column, m.row, true)),
+        MouseEventKind::ScrollUp => Some(Action::Wheel(m.column, m.row, false)),
+        _ => None,
+    }
+}
+
+fn map_normal(code: KeyCode) -> Option<Action> {
+    Some(match code {
         KeyCode::Char('q') => Action::Quit,
         KeyCode::Up | KeyCode::Char('k') => Action::Up,
         KeyCode::Down | KeyCode::Char('j') => Action::Down,
@@ -39,12 +84,19 @@ pub fn map(key: KeyEvent) -> Option<Action> {
         KeyCode::PageDown => Action::PageDown,
         KeyCode::Home | KeyCode::Char('g') => Action::Top,
         KeyCode::End | KeyCode::Char('G') => Action::Bottom,
-        KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => Action::NextPane,
-        KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h') => Action::PrevPane,
+        KeyCode::Tab => Action::NextPane,
+        KeyCode::BackTab => Action::PrevPane,
+        KeyCode::Right | KeyCode::Char('l') => Action::Right,
+        KeyCode::Left | KeyCode::Char('h') => Action::Left,
         KeyCode::Enter => Action::Enter,
         KeyCode::Esc => Action::Back,
         KeyCode::Char('t') => Action::CycleTime,
         KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Char('/') => Action::SearchStart,
+        KeyCode::Char('n') => Action::NextMatch,
+        KeyCode::Char('N') => Action::PrevMatch,
+        KeyCode::Char('f') => Action::FilterMenu,
+        KeyCode::Char('e') => Action::Export,
         _ => return None,
     })
 }
@@ -57,19 +109,23 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    fn normal(code: KeyCode) -> Option<Action> {
+        map(key(code), InputMode::Normal)
+    }
+
     #[test]
     fn vim_and_arrow_keys_agree() {
         for (a, b) in [
             (KeyCode::Char('j'), KeyCode::Down),
             (KeyCode::Char('k'), KeyCode::Up),
-            (KeyCode::Char('l'), KeyCode::Tab),
-            (KeyCode::Char('h'), KeyCode::BackTab),
+            (KeyCode::Char('l'), KeyCode::Right),
+            (KeyCode::Char('h'), KeyCode::Left),
             (KeyCode::Char('g'), KeyCode::Home),
             (KeyCode::Char('G'), KeyCode::End),
         ] {
             assert_eq!(
-                format!("{:?}", map(key(a))),
-                format!("{:?}", map(key(b))),
+                format!("{:?}", normal(a)),
+                format!("{:?}", normal(b)),
                 "{a:?} vs {b:?}"
             );
         }
@@ -77,33 +133,73 @@ mod tests {
 
     #[test]
     fn quit_keys_and_unbound_keys() {
-        assert!(matches!(map(key(KeyCode::Char('q'))), Some(Action::Quit)));
-        assert!(matches!(
-            map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
-        ));
-        assert!(map(key(KeyCode::Char('x'))).is_none());
-        assert!(map(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL)).is_none());
+        assert!(matches!(normal(KeyCode::Char('q')), Some(Action::Quit)));
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        for mode in [InputMode::Normal, InputMode::Search, InputMode::Menu] {
+            assert!(matches!(map(ctrl('c'), mode), Some(Action::Quit)));
+            assert!(map(ctrl('j'), mode).is_none());
+        }
+        assert!(normal(KeyCode::Char('x')).is_none());
         let mut release = key(KeyCode::Char('q'));
         release.kind = KeyEventKind::Release;
-        assert!(map(release).is_none());
+        assert!(map(release, InputMode::Normal).is_none());
     }
 
     #[test]
     fn mode_keys() {
-        assert!(matches!(
-            map(key(KeyCode::Char('t'))),
-            Some(Action::CycleTime)
-        ));
-        assert!(matches!(
-            map(key(KeyCode::Char('?'))),
-            Some(Action::ToggleHelp)
-        ));
-        assert!(matches!(map(key(KeyCode::Enter)), Some(Action::Enter)));
-        assert!(matches!(map(key(KeyCode::Esc)), Some(Action::Back)));
-        assert!(matches!(
-            map(key(KeyCode::PageDown)),
-            Some(Action::PageDown)
-        ));
+        for (code, want) in [
+            (KeyCode::Char('t'), "CycleTime"),
+            (KeyCode::Char('?'), "ToggleHelp"),
+            (KeyCode::Enter, "Enter"),
+            (KeyCode::Esc, "Back"),
+            (KeyCode::PageDown, "PageDown"),
+            (KeyCode::Tab, "NextPane"),
+            (KeyCode::BackTab, "PrevPane"),
+            (KeyCode::Char('/'), "SearchStart"),
+            (KeyCode::Char('n'), "NextMatch"),
+            (KeyCode::Char('N'), "PrevMatch"),
+            (KeyCode::Char('f'), "FilterMenu"),
+            (KeyCode::Char('e'), "Export"),
+        ] {
+            assert_eq!(format!("{:?}", normal(code)), format!("Some({want})"));
+        }
+    }
+
+    #[test]
+    fn the_search_line_takes_every_character() {
+        for c in ['q', 'j', '/', 'n', 'f', '?', ' ', 'é'] {
+            assert!(matches!(
+                map(key(KeyCode::Char(c)), InputMode::Search),
+                Some(Action::SearchChar(x)) if x == c
+            ));
+        }
+        let search = |code| format!("{:?}", map(key(code), InputMode::Search));
+        assert_eq!(search(KeyCode::Enter), "Some(SearchDone)");
+        assert_eq!(search(KeyCode::Esc), "Some(SearchCancel)");
+        assert_eq!(search(KeyCode::Backspace), "Some(SearchBackspace)");
+        let menu = |code| format!("{:?}", map(key(code), InputMode::Menu));
+        assert_eq!(menu(KeyCode::Char('j')), "Some(Down)");
+        assert_eq!(menu(KeyCode::Enter), "Some(Enter)");
+        assert_eq!(menu(KeyCode::Char('f')), "Some(Back)");
+        assert_eq!(menu(KeyCode::Char('x')), "None");
+    }
+
+    #[test]
+    fn clicks_and_the_wheel() {
+        let ev = |kind| MouseEvent {
+            kind,
+            column: 7,
+            row: 3,
+            modifiers: KeyModifiers::NONE,
+        };
+        let m = |kind| format!("{:?}", map_mouse(ev(kind)));
+        assert_eq!(
+            m(MouseEventKind::Down(MouseButton::Left)),
+            "Some(Click(7, 3))"
+        );
+        assert_eq!(m(MouseEventKind::ScrollDown), "Some(Wheel(7, 3, true))");
+        assert_eq!(m(MouseEventKind::ScrollUp), "Some(Wheel(7, 3, false))");
+        assert_eq!(m(MouseEventKind::Moved), "None");
+        assert_eq!(m(MouseEventKind::Down(MouseButton::Right)), "None");
     }
 }

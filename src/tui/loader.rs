@@ -51,6 +51,10 @@ fn load(
     let reader = crate::cli::open_capture(path)
         .map_err(|e| escape(&format!("edgecap: {e}")).into_owned())?;
     let mut last = Instant::now();
+    let opts = &AnalyzeOptions {
+        keep_frame_index: true,
+        ..opts.clone()
+    };
     let analysis = analyze_capture_with_progress(reader, &name, opts, &mut |p| {
         if last.elapsed() >= PROGRESS_INTERVAL {
             last = Instant::now();

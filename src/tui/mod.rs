@@ -2,7 +2,8 @@
 //!
 //! State → action → update → render: [`keymap`] maps keys to [`Action`]s,
 //! [`update::update`] is the only mutator of the [`App`], and [`view`]
-//! draws from it without I/O or decoding. Loading runs on its own thread
+//! draws from it without I/O or decoding; I/O that update asks for (frame
+//! re-reads, exports) runs here in the loop ([`effects`]). Loading runs on its own thread
 //! ([`loader`]) and reports progress over a channel, so the UI stays
 //! responsive and `q` / Ctrl-C quit at any moment. The terminal is restored
 //! on every exit path, including a panic on the UI thread.
@@ -10,7 +11,10 @@
 pub mod action;
 pub mod app;
 pub mod detail_text;
+pub mod effects;
+pub mod hexdump;
 pub mod keymap;
+pub mod layout;
 pub mod loader;
 pub mod theme;
 pub mod update;
@@ -18,6 +22,8 @@ pub mod view;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_interaction;
 
 pub use action::Action;
 pub use app::{App, Loaded, Pane, TimeMode};
@@ -30,7 +36,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use crossterm::event::{self, Event};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -58,7 +64,12 @@ pub struct TuiOptions {
 /// Restores the terminal: leaves raw mode and the alternate screen.
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 /// Restores the terminal before the default panic message, for panics on
@@ -104,12 +115,16 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
     }
     install_panic_hook();
     let result = enable_raw_mode()
-        .and_then(|()| execute!(stdout(), EnterAlternateScreen))
+        .and_then(|()| execute!(stdout(), EnterAlternateScreen, EnableMouseCapture))
         .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())))
         .and_then(|mut terminal| {
             let size = terminal.size()?;
             let mut app = App::new(&name, total_bytes, opts.color, (size.width, size.height));
-            event_loop(&mut terminal, &mut app, &rx).map(|()| app)
+            let ctx = effects::EffectContext {
+                capture: path.to_path_buf(),
+                export_dir: std::env::current_dir().unwrap_or_default(),
+            };
+            event_loop(&mut terminal, &mut app, &rx, &ctx).map(|()| app)
         });
     restore();
     match result {
@@ -131,18 +146,27 @@ fn event_loop<B: ratatui::backend::Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     rx: &Receiver<Action>,
+    ctx: &effects::EffectContext,
 ) -> io::Result<()>
 where
     io::Error: From<B::Error>,
 {
     while !app.quit {
         terminal.draw(|f| f.render_widget(&Screen { app }, f.area()))?;
+        // Effects run after the frame that shows them pending ("reading the
+        // frames…"), so a slow re-read (gzip) is never a blank pause.
+        for effect in std::mem::take(&mut app.effects) {
+            if let Some(result) = effects::run(&effect, app, ctx) {
+                update(app, result);
+            }
+        }
         while let Ok(action) = rx.try_recv() {
             update(app, action);
         }
         if event::poll(TICK)? {
             let action = match event::read()? {
-                Event::Key(key) => keymap::map(key),
+                Event::Key(key) => keymap::map(key, app.input_mode()),
+                Event::Mouse(m) => keymap::map_mouse(m),
                 Event::Resize(w, h) => Some(Action::Resize(w, h)),
                 _ => None,
             };

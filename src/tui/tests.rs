@@ -11,7 +11,7 @@ use crate::engine::{analyze_capture, AnalyzeOptions, LoadProgress};
 use crate::ladder::RowSource;
 use crate::report::test_fixture::hostile;
 
-fn field(name: &str) -> Loaded {
+pub(super) fn field(name: &str) -> Loaded {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("captures")
         .join(name);
@@ -21,13 +21,13 @@ fn field(name: &str) -> Loaded {
     Loaded::new(a, d)
 }
 
-fn app_with(loaded: Loaded, size: (u16, u16)) -> App {
+pub(super) fn app_with(loaded: Loaded, size: (u16, u16)) -> App {
     let mut app = App::new("test", Some(1000), false, size);
     update(&mut app, Action::Loaded(Box::new(loaded)));
     app
 }
 
-fn screen(app: &App) -> String {
+pub(super) fn screen(app: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
     t.draw(|f| f.render_widget(&Screen { app }, f.area()))
         .expect("draw");
@@ -44,7 +44,7 @@ fn enter_on_a_finding_selects_its_evidence_row() {
     update(&mut app, Action::Enter);
     assert_eq!(app.focus, Pane::Ladder);
     let l = app.loaded().expect("loaded");
-    let row = &l.index.rows[app.ladder.selected];
+    let row = &l.index.rows[app.ladder.row().expect("a row")];
     assert!(
         row.first_frame <= frame && frame <= row.frame,
         "{row:?} {frame}"

@@ -1,15 +1,24 @@
 //! The only mutator of [`App`]: applies one [`Action`]. Selection stays in
-//! range whatever the action; loader messages replace the load state.
+//! range whatever the action; loader messages replace the load state. Work
+//! with side effects (re-reading frames, writing an export) is queued as an
+//! [`Effect`] for the run loop, so update itself never does I/O.
 
 use super::action::Action;
-use super::app::{App, ListState, LoadState, Pane};
+use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
+use super::layout;
+use crate::ladder::filter::RowFilter;
+
+/// Rows the mouse wheel moves per notch.
+const WHEEL_ROWS: isize = 3;
+/// Longest search query kept.
+const MAX_QUERY_CHARS: usize = 64;
 
 fn len_of(app: &App, pane: Pane) -> usize {
     let Some(l) = app.loaded() else { return 0 };
     match pane {
         Pane::Findings => l.diagnosis.findings.len(),
         Pane::Flows => l.index.groups.len(),
-        Pane::Ladder => l.index.rows.len(),
+        Pane::Ladder => app.ladder.visible.len(),
         Pane::Detail => 0,
     }
 }
@@ -18,35 +27,70 @@ fn list_mut(app: &mut App, pane: Pane) -> Option<&mut ListState> {
     match pane {
         Pane::Findings => Some(&mut app.findings),
         Pane::Flows => Some(&mut app.flows),
-        Pane::Ladder => Some(&mut app.ladder),
-        Pane::Detail => None,
+        Pane::Ladder | Pane::Detail => None,
     }
 }
 
-/// Moves the focused pane's selection by `delta` rows (clamped), or scrolls
-/// the detail pane.
-fn move_by(app: &mut App, delta: isize) {
-    let focus = app.focus;
-    let len = len_of(app, focus);
-    if focus == Pane::Ladder {
-        app.detail.scroll = 0;
-    }
-    match list_mut(app, focus) {
-        Some(list) => {
-            let max = len.saturating_sub(1) as isize;
-            list.selected = (list.selected as isize + delta).clamp(0, max) as usize;
+fn clamp_move(selected: usize, delta: isize, len: usize) -> usize {
+    let max = len.saturating_sub(1) as isize;
+    (selected as isize).saturating_add(delta).clamp(0, max) as usize
+}
+
+/// Moves `pane`'s selection by `delta` rows (clamped), or scrolls the detail.
+fn move_by(app: &mut App, pane: Pane, delta: isize) {
+    let len = len_of(app, pane);
+    match pane {
+        Pane::Ladder => {
+            app.ladder.selected = clamp_move(app.ladder.selected, delta, len);
+            app.detail.scroll = 0;
         }
-        None => {
+        Pane::Detail => {
             let s = (app.detail.scroll as isize)
                 .saturating_add(delta)
                 .clamp(0, 10_000);
             app.detail.scroll = s as u16;
         }
+        _ => {
+            if let Some(list) = list_mut(app, pane) {
+                list.selected = clamp_move(list.selected, delta, len);
+            }
+        }
     }
 }
 
-fn focus(app: &mut App, pane: Pane) {
-    app.focus = pane;
+/// Selects ladder row `row` (an index into `index.rows`); when the filter
+/// hides it, the filter is cleared first and the footer says so.
+fn show_row(app: &mut App, row: usize) {
+    if !app.ladder.select_row(row) {
+        set_filter(app, RowFilter::All);
+        app.ladder.select_row(row);
+        app.status = Some("filter cleared to show the evidence".to_string());
+    }
+    app.detail.scroll = 0;
+}
+
+/// Applies `filter`, keeping the selected row when it stays visible, else
+/// the first visible row after it.
+fn set_filter(app: &mut App, filter: RowFilter) {
+    let current = app.ladder.row();
+    let Some(l) = app.loaded() else { return };
+    let visible = filter.apply(&l.index, &l.analysis);
+    let pos = current.map_or(0, |row| visible.partition_point(|&r| r < row));
+    app.ladder.filter = filter;
+    app.ladder.selected = pos.min(visible.len().saturating_sub(1));
+    app.ladder.visible = visible;
+}
+
+fn request_hex(app: &mut App) {
+    let Some(row) = app.ladder.row() else { return };
+    let have = match &app.hex {
+        HexState::Pending(r) | HexState::Ready(r, _) | HexState::Failed(r, _) => *r == row,
+        HexState::None => false,
+    };
+    if !have {
+        app.hex = HexState::Pending(row);
+        app.effects.push(Effect::LoadHex(row));
+    }
 }
 
 fn drill_in(app: &mut App) {
@@ -59,60 +103,240 @@ fn drill_in(app: &mut App) {
             .get(app.findings.selected)
             .and_then(|f| f.frames.first())
             .and_then(|&frame| l.index.row_for_frame(frame))
-            .map(|row| (Pane::Ladder, row)),
+            .map(|row| (Pane::Ladder, Some(row))),
         (Pane::Flows, Some(l)) => l
             .index
             .groups
             .get(app.flows.selected)
             .and_then(|g| l.index.first_row_of(&l.analysis, &g.flows))
-            .map(|row| (Pane::Ladder, row)),
-        (Pane::Ladder, Some(l)) if !l.index.rows.is_empty() => {
-            Some((Pane::Detail, app.ladder.selected))
-        }
+            .map(|row| (Pane::Ladder, Some(row))),
+        (Pane::Ladder, Some(_)) if app.ladder.row().is_some() => Some((Pane::Detail, None)),
         _ => None,
     };
-    if let Some((pane, row)) = target {
-        app.ladder.selected = row;
-        app.detail.scroll = 0;
-        app.back.push(from);
-        focus(app, pane);
+    let Some((pane, row)) = target else { return };
+    if let Some(row) = row {
+        show_row(app, row);
     }
+    app.back.push(from);
+    app.focus = pane;
+    if pane == Pane::Detail {
+        app.detail.scroll = 0;
+        request_hex(app);
+    }
+}
+
+/// Jumps to the next (or previous) row matching the search, from the row
+/// after (before) the selection.
+fn find(app: &mut App, forward: bool) {
+    let search = app.search.search();
+    let Some(l) = app.loaded() else { return };
+    let n = app.ladder.visible.len();
+    if app.search.query.is_empty() || n == 0 {
+        app.status = Some("no search yet: press / to search".to_string());
+        return;
+    }
+    let sel = app.ladder.selected;
+    let from = if forward {
+        (sel + 1) % n
+    } else {
+        (sel + n - 1) % n
+    };
+    match search.next_in(&l.index, &app.ladder.visible, from, forward) {
+        Some(pos) => {
+            app.ladder.selected = pos;
+            app.detail.scroll = 0;
+            app.focus = Pane::Ladder;
+            app.status = None;
+        }
+        None => app.status = Some(format!("no match for \"{search}\"")),
+    }
+}
+
+/// Incremental search while typing: the first match at or after the selection.
+fn find_from_selection(app: &mut App) {
+    let search = app.search.search();
+    let Some(l) = app.loaded() else { return };
+    if app.search.query.is_empty() || app.ladder.visible.is_empty() {
+        app.status = None;
+        return;
+    }
+    match search.next_in(&l.index, &app.ladder.visible, app.ladder.selected, true) {
+        Some(pos) => {
+            app.ladder.selected = pos;
+            app.status = None;
+        }
+        None => app.status = Some(format!("no match for \"{search}\"")),
+    }
+}
+
+fn open_menu(app: &mut App) {
+    let Some(l) = app.loaded() else { return };
+    let choices = RowFilter::choices(&l.index, &l.analysis, app.ladder.row());
+    let selected = choices
+        .iter()
+        .position(|c| *c == app.ladder.filter)
+        .unwrap_or(0);
+    app.menu = Some(FilterMenu { choices, selected });
+}
+
+fn menu_action(app: &mut App, action: Action) {
+    let Some(menu) = &mut app.menu else { return };
+    let len = menu.choices.len();
+    match action {
+        Action::Up => menu.selected = clamp_move(menu.selected, -1, len),
+        Action::Down => menu.selected = clamp_move(menu.selected, 1, len),
+        Action::Top => menu.selected = 0,
+        Action::Bottom => menu.selected = len.saturating_sub(1),
+        Action::Enter => {
+            let choice = menu.choices.get(menu.selected).copied();
+            app.menu = None;
+            if let Some(f) = choice {
+                set_filter(app, f);
+                app.focus = Pane::Ladder;
+                app.status = None;
+            }
+        }
+        Action::Back | Action::FilterMenu => app.menu = None,
+        _ => {}
+    }
+}
+
+/// Horizontal movement: the ladder scrolls its lanes; elsewhere it moves
+/// between panes.
+fn sideways(app: &mut App, step: isize) {
+    if app.focus == Pane::Ladder {
+        let lanes = app.loaded().map_or(1, |l| l.index.columns.len());
+        app.ladder.first_lane = clamp_move(app.ladder.first_lane, step, lanes);
+    } else {
+        app.back.clear();
+        app.focus = app.focus.cycle(step);
+    }
+}
+
+fn click(app: &mut App, x: u16, y: u16) {
+    if app.help {
+        app.help = false;
+        return;
+    }
+    match layout::hit(app, x, y) {
+        Some(layout::Hit::Tab(pane)) => {
+            app.back.clear();
+            app.focus = pane;
+        }
+        Some(layout::Hit::Pane(pane, item)) => {
+            if app.focus != pane {
+                app.back.clear();
+                app.focus = pane;
+            }
+            match (pane, item) {
+                (Pane::Ladder, Some(i)) => {
+                    app.ladder.selected = i;
+                    app.detail.scroll = 0;
+                }
+                (_, Some(i)) => {
+                    if let Some(list) = list_mut(app, pane) {
+                        list.selected = i;
+                    }
+                }
+                _ => {}
+            }
+        }
+        None => {}
+    }
+}
+
+fn wheel(app: &mut App, x: u16, y: u16, down: bool) {
+    let pane = match layout::hit(app, x, y) {
+        Some(layout::Hit::Pane(pane, _)) => pane,
+        _ => app.focus,
+    };
+    move_by(app, pane, if down { WHEEL_ROWS } else { -WHEEL_ROWS });
 }
 
 /// Applies `action` to `app`.
 pub fn update(app: &mut App, action: Action) {
     match action {
         Action::Quit => app.quit = true,
-        Action::ToggleHelp => app.help = !app.help,
-        Action::Back if app.help => app.help = false,
-        Action::Back => {
-            if let Some(p) = app.back.pop() {
-                focus(app, p);
-            }
-        }
         Action::Resize(w, h) => app.size = (w, h),
         Action::Progress(p) => {
             if let LoadState::Loading { progress, .. } = &mut app.load {
                 *progress = p;
             }
         }
-        Action::Loaded(l) => app.load = LoadState::Ready(l),
+        Action::Loaded(l) => {
+            app.ladder.visible = (0..l.index.rows.len()).collect();
+            app.ladder.selected = 0;
+            app.load = LoadState::Ready(l);
+        }
         Action::LoadFailed(msg) => app.load = LoadState::Failed(msg),
+        Action::HexLoaded(row, result) => {
+            if app.hex == HexState::Pending(row) {
+                app.hex = match result {
+                    Ok(lines) => HexState::Ready(row, lines),
+                    Err(msg) => HexState::Failed(row, msg),
+                };
+            }
+        }
+        Action::Exported(result) => {
+            app.status = Some(match result {
+                Ok(paths) => format!("exported {paths}"),
+                Err(msg) => msg,
+            })
+        }
+        Action::ToggleHelp => app.help = !app.help,
+        Action::Back if app.help => app.help = false,
+        Action::Click(x, y) => click(app, x, y),
         // Navigation waits for the data and is hidden behind the help.
         _ if app.help || app.loaded().is_none() => {}
-        Action::Up => move_by(app, -1),
-        Action::Down => move_by(app, 1),
-        Action::PageUp => move_by(app, -(app.page() as isize)),
-        Action::PageDown => move_by(app, app.page() as isize),
-        Action::Top => move_by(app, isize::MIN / 2),
-        Action::Bottom => move_by(app, isize::MAX / 2),
+        a if app.menu.is_some() => menu_action(app, a),
+        Action::SearchStart => {
+            app.search.editing = true;
+            app.search.query.clear();
+            app.focus = Pane::Ladder;
+            app.status = None;
+        }
+        Action::SearchChar(c) => {
+            if !c.is_control() && app.search.query.chars().count() < MAX_QUERY_CHARS {
+                app.search.query.push(c);
+                find_from_selection(app);
+            }
+        }
+        Action::SearchBackspace => {
+            app.search.query.pop();
+            find_from_selection(app);
+        }
+        Action::SearchDone => app.search.editing = false,
+        Action::SearchCancel => {
+            app.search.editing = false;
+            app.search.query.clear();
+            app.status = None;
+        }
+        Action::NextMatch => find(app, true),
+        Action::PrevMatch => find(app, false),
+        Action::FilterMenu => open_menu(app),
+        Action::Export => app.effects.push(Effect::Export),
+        Action::Back => {
+            app.status = None;
+            if let Some(p) = app.back.pop() {
+                app.focus = p;
+            }
+        }
+        Action::Up => move_by(app, app.focus, -1),
+        Action::Down => move_by(app, app.focus, 1),
+        Action::PageUp => move_by(app, app.focus, -(app.page() as isize)),
+        Action::PageDown => move_by(app, app.focus, app.page() as isize),
+        Action::Top => move_by(app, app.focus, isize::MIN / 2),
+        Action::Bottom => move_by(app, app.focus, isize::MAX / 2),
+        Action::Wheel(x, y, down) => wheel(app, x, y, down),
+        Action::Left => sideways(app, -1),
+        Action::Right => sideways(app, 1),
         Action::NextPane => {
             app.back.clear();
-            focus(app, app.focus.cycle(1));
+            app.focus = app.focus.cycle(1);
         }
         Action::PrevPane => {
             app.back.clear();
-            focus(app, app.focus.cycle(-1));
+            app.focus = app.focus.cycle(-1);
         }
         Action::Enter => drill_in(app),
         Action::CycleTime => app.time = app.time.next(),

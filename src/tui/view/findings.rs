@@ -25,6 +25,26 @@ pub struct FindingsView<'a> {
     pub theme: Theme,
 }
 
+/// The list (top, at most half the pane) and the selected finding's text.
+fn split(inner: Rect, len: usize) -> [Rect; 2] {
+    let list_h = (len.min(usize::from(u16::MAX)) as u16).clamp(1, (inner.height / 2).max(1));
+    Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(inner)
+}
+
+/// The finding on line `y` of the pane drawn in `area`, if any.
+pub fn item_at(loaded: &Loaded, state: ListState, area: Rect, y: u16) -> Option<usize> {
+    let len = loaded.diagnosis.findings.len();
+    let [list, _] = split(
+        pane_block("", false, Theme { color: false }).inner(area),
+        len,
+    );
+    if len == 0 || y < list.y || y >= list.bottom() {
+        return None;
+    }
+    let off = scroll_offset(state.selected.min(len - 1), len, usize::from(list.height));
+    Some(off + usize::from(y - list.y)).filter(|&i| i < len)
+}
+
 impl Widget for &FindingsView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let findings = &self.loaded.diagnosis.findings;
@@ -39,9 +59,7 @@ impl Widget for &FindingsView<'_> {
             Paragraph::new("No findings.").render(inner, buf);
             return;
         }
-        let list_h = (findings.len() as u16).clamp(1, (inner.height / 2).max(1));
-        let [list, about] =
-            Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(inner);
+        let [list, about] = split(inner, findings.len());
         let sel = self.state.selected.min(findings.len() - 1);
         let off = scroll_offset(sel, findings.len(), usize::from(list.height));
         for (k, f) in findings

@@ -38,6 +38,19 @@ pub fn badges(g: &FlowGroup) -> Vec<(String, Outcome)> {
     .collect()
 }
 
+/// The group shown on line `y` of the pane drawn in `area`, if any (each
+/// group takes two lines).
+pub fn item_at(loaded: &Loaded, state: ListState, area: Rect, y: u16) -> Option<usize> {
+    let len = loaded.index.groups.len();
+    let inner = pane_block("", false, Theme { color: false }).inner(area);
+    if len == 0 || y < inner.y || y >= inner.bottom() {
+        return None;
+    }
+    let per_page = usize::from(inner.height / 2).max(1);
+    let off = scroll_offset(state.selected.min(len - 1), len, per_page);
+    Some(off + usize::from(y - inner.y) / 2).filter(|&i| i < len)
+}
+
 impl Widget for &FlowsView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let groups = &self.loaded.index.groups;

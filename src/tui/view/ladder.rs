@@ -1,60 +1,44 @@
 //! The ladder timeline: a time column, the frame number, one lane per
 //! column of the index (roles, then hosts without a role), an arrow from
-//! sender to receiver coloured by outcome, and the message label. The
-//! selected row is highlighted; the view scrolls to keep it visible.
+//! sender to receiver coloured by outcome, and the message label. Only the
+//! rows the filter keeps are drawn; search matches are marked. The header
+//! and the time/frame columns stay put while rows scroll vertically and
+//! lanes scroll horizontally (when they do not all fit).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::{pane_block, scroll_offset};
-use crate::capture::Timestamp;
-use crate::ladder::{Index, LadderRow};
-use crate::tui::app::{ListState, Loaded, TimeMode};
+use crate::ladder::filter::RowSearch;
+use crate::ladder::time::format_time;
+use crate::ladder::LadderRow;
+use crate::tui::app::{LadderState, Loaded, TimeMode};
 use crate::tui::theme::Theme;
 
 /// Width of the time column.
 const TIME_W: u16 = 13;
 /// Width of the frame column.
 const FRAME_W: u16 = 7;
+/// Narrowest lane: below this the lanes scroll instead of shrinking.
+const LANE_MIN: u16 = 7;
+/// Widest lane.
+const LANE_MAX: u16 = 18;
 
 /// The ladder pane.
 pub struct LadderView<'a> {
     /// Data.
     pub loaded: &'a Loaded,
-    /// Selection.
-    pub state: ListState,
+    /// Filter, visible rows, selection, first lane.
+    pub state: &'a LadderState,
+    /// The search, for marking matches.
+    pub search: RowSearch,
     /// Time column mode.
     pub time: TimeMode,
     /// Has the focus.
     pub focused: bool,
     /// Styles.
     pub theme: Theme,
-}
-
-/// The time column text of row `i`.
-pub fn time_text(index: &Index, i: usize, mode: TimeMode) -> String {
-    let rows = &index.rows;
-    let Some(ts) = rows[i].ts else {
-        return "?".to_string();
-    };
-    match mode {
-        TimeMode::Absolute => {
-            let s = ts.to_string();
-            s.get(11..23).unwrap_or(&s).to_string()
-        }
-        TimeMode::Relative => {
-            let start = index.first_ts.unwrap_or(ts);
-            format!("{:.6}", ts.seconds_since(start))
-        }
-        TimeMode::Delta => {
-            let prev: Option<Timestamp> = rows[..i].iter().rev().find_map(|r| r.ts);
-            match prev {
-                Some(p) => format!("+{:.6}", ts.seconds_since(p)),
-                None => "+0.000000".to_string(),
-            }
-        }
-    }
 }
 
 /// A column title shortened to `w` characters where a short form exists
@@ -77,115 +61,256 @@ pub fn fit_title(title: &str, w: usize) -> &str {
         .unwrap_or(title)
 }
 
+/// Which lanes are on screen and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Lanes {
+    /// Left edge of the first lane shown.
     x: u16,
+    /// Lane width.
     w: u16,
+    /// First lane shown.
+    first: usize,
+    /// Lanes shown.
+    shown: usize,
+    /// All lanes.
+    total: usize,
 }
 
 impl Lanes {
-    fn center(&self, c: usize) -> u16 {
-        self.x + c as u16 * self.w + self.w / 2
+    /// Fits `total` lanes into the 55 % of `width` left of the labels,
+    /// scrolling from `first_lane` when even the narrowest lanes overflow.
+    fn fit(x: u16, width: u16, total: usize, first_lane: usize) -> Lanes {
+        let total = total.max(1);
+        let room = width * 11 / 20;
+        let n = total as u16;
+        let (w, shown) = if room / n >= LANE_MIN {
+            ((room / n).min(LANE_MAX), total)
+        } else {
+            let shown = usize::from((room / LANE_MIN).max(1));
+            (room / shown as u16, shown)
+        };
+        Lanes {
+            x,
+            w: w.max(3),
+            first: first_lane.min(total - shown),
+            shown,
+            total,
+        }
+    }
+
+    /// Where column `c` is drawn: its centre, or the edge it lies beyond.
+    fn place(&self, c: usize) -> Place {
+        if c < self.first {
+            Place::Left(self.x)
+        } else if c >= self.first + self.shown {
+            Place::Right(self.x + self.shown as u16 * self.w - 1)
+        } else {
+            Place::At(self.x + (c - self.first) as u16 * self.w + self.w / 2)
+        }
+    }
+
+    fn right(&self) -> u16 {
+        self.x + self.shown as u16 * self.w
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Place {
+    At(u16),
+    Left(u16),
+    Right(u16),
+}
+
+impl Place {
+    fn x(self) -> u16 {
+        match self {
+            Place::At(x) | Place::Left(x) | Place::Right(x) => x,
+        }
     }
 }
 
 fn draw_arrow(buf: &mut Buffer, lanes: &Lanes, y: u16, row: &LadderRow, theme: Theme) {
     let style = theme.outcome(row.outcome);
-    let (a, b) = (lanes.center(row.from), lanes.center(row.to));
-    if a == b {
-        buf.set_string(a + 1, y, "↺", style);
+    let (from, to) = (lanes.place(row.from), lanes.place(row.to));
+    let (a, b) = (from.x(), to.x());
+    if row.from == row.to {
+        if let Place::At(x) = from {
+            buf.set_string(x + 1, y, "↺", style);
+        }
         return;
     }
     let (lo, hi) = (a.min(b), a.max(b));
     for x in lo..=hi {
         buf.set_string(x, y, "─", style);
     }
-    buf.set_string(a, y, "●", style);
-    if b > a {
-        buf.set_string(b, y, "▶", style);
-    } else {
-        buf.set_string(b, y, "◀", style);
+    let dot = |p: Place| match p {
+        Place::At(_) => "●",
+        Place::Left(_) => "«",
+        Place::Right(_) => "»",
+    };
+    buf.set_string(a, y, dot(from), style);
+    let head = match to {
+        Place::At(_) if b > a => "▶",
+        Place::At(_) => "◀",
+        Place::Left(_) => "«",
+        Place::Right(_) => "»",
+    };
+    buf.set_string(b, y, head, style);
+}
+
+/// The first screen line of rows, and how many rows fit, in `inner`.
+fn rows_area(inner: Rect) -> (u16, usize) {
+    (inner.y + 1, usize::from(inner.height.saturating_sub(1)))
+}
+
+/// The position among the visible rows shown on line `y` of the pane drawn
+/// in `area`, if any.
+pub fn item_at(state: &LadderState, area: Rect, y: u16) -> Option<usize> {
+    let inner = pane_block("", false, Theme { color: false }).inner(area);
+    let (top, height) = rows_area(inner);
+    let len = state.visible.len();
+    if len == 0 || y < top || usize::from(y - top) >= height {
+        return None;
+    }
+    let off = scroll_offset(state.selected.min(len - 1), len, height);
+    Some(off + usize::from(y - top)).filter(|&i| i < len)
+}
+
+impl LadderView<'_> {
+    fn title(&self) -> String {
+        let index = &self.loaded.index;
+        let shown = self.state.visible.len();
+        let total = index.rows.len();
+        if shown == total {
+            format!("Ladder ({total} messages)")
+        } else {
+            format!(
+                "Ladder ({shown} of {total}: {})",
+                self.state.filter.describe(index)
+            )
+        }
+    }
+
+    fn header(&self, buf: &mut Buffer, inner: Rect, lanes: &Lanes, label_x: u16) {
+        let y = inner.y;
+        let style = self.theme.header();
+        let title = self.time.title();
+        buf.set_stringn(inner.x, y, title, usize::from(TIME_W - 1), style);
+        buf.set_stringn(
+            inner.x + TIME_W,
+            y,
+            "frame",
+            usize::from(FRAME_W - 1),
+            style,
+        );
+        let columns = &self.loaded.index.columns;
+        for (c, title) in columns.iter().enumerate() {
+            let Place::At(centre) = lanes.place(c) else {
+                continue;
+            };
+            let w = usize::from(lanes.w.saturating_sub(1));
+            let t: String = fit_title(title, w).chars().take(w).collect();
+            let x = centre.saturating_sub(t.chars().count() as u16 / 2);
+            buf.set_stringn(x, y, &t, w, style);
+        }
+        if lanes.first > 0 {
+            buf.set_string(lanes.x, y, "‹", self.theme.key());
+        }
+        if lanes.first + lanes.shown < lanes.total {
+            buf.set_string(lanes.right() - 1, y, "›", self.theme.key());
+        }
+        let label_w = usize::from(inner.right().saturating_sub(label_x));
+        buf.set_stringn(label_x, y, "message", label_w, style);
     }
 }
 
 impl Widget for &LadderView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let index = &self.loaded.index;
-        let block = pane_block(
-            &format!("Ladder ({} messages)", index.rows.len()),
-            self.focused,
-            self.theme,
-        );
+        let block = pane_block(&self.title(), self.focused, self.theme);
         let inner = block.inner(area);
         block.render(area, buf);
-        if index.rows.is_empty() {
-            Paragraph::new("No messages decoded.").render(inner, buf);
+        let visible = &self.state.visible;
+        if visible.is_empty() {
+            let text = if index.rows.is_empty() {
+                "No messages decoded."
+            } else {
+                "No rows pass the filter (f to change it)."
+            };
+            Paragraph::new(text).render(inner, buf);
             return;
         }
         if inner.height < 2 || inner.width < TIME_W + FRAME_W + 12 {
             return;
         }
-        let n = index.columns.len().max(1) as u16;
         let rest = inner.width - TIME_W - FRAME_W;
-        let lane_w = (rest * 11 / 20 / n).clamp(3, 18);
-        let lanes = Lanes {
-            x: inner.x + TIME_W + FRAME_W,
-            w: lane_w,
-        };
-        let label_x = lanes.x + lane_w * n + 1;
-        let label_w = inner.right().saturating_sub(label_x);
-        // Header: sticky column titles.
-        let y0 = inner.y;
-        let header = self.theme.header();
-        buf.set_stringn(
-            inner.x,
-            y0,
-            self.time.title(),
-            usize::from(TIME_W - 1),
-            header,
+        let lanes = Lanes::fit(
+            inner.x + TIME_W + FRAME_W,
+            rest,
+            index.columns.len(),
+            self.state.first_lane,
         );
-        buf.set_stringn(
-            inner.x + TIME_W,
-            y0,
-            "frame",
-            usize::from(FRAME_W - 1),
-            header,
-        );
-        for (c, title) in index.columns.iter().enumerate() {
-            let w = usize::from(lane_w.saturating_sub(1));
-            let t: String = fit_title(title, w).chars().take(w).collect();
-            let x = lanes.center(c).saturating_sub(t.chars().count() as u16 / 2);
-            buf.set_stringn(x, y0, &t, w, header);
-        }
-        buf.set_stringn(label_x, y0, "message", usize::from(label_w), header);
-        let height = usize::from(inner.height - 1);
-        let sel = self.state.selected.min(index.rows.len() - 1);
-        let off = scroll_offset(sel, index.rows.len(), height);
-        for (i, row) in index.rows.iter().enumerate().skip(off).take(height) {
-            let y = inner.y + 1 + (i - off) as u16;
-            let time = time_text(index, i, self.time);
+        let label_x = lanes.right() + 1;
+        let label_w = usize::from(inner.right().saturating_sub(label_x));
+        self.header(buf, inner, &lanes, label_x);
+        let (top, height) = rows_area(inner);
+        let sel = self.state.selected.min(visible.len() - 1);
+        let off = scroll_offset(sel, visible.len(), height);
+        for (pos, &i) in visible.iter().enumerate().skip(off).take(height) {
+            let row = &index.rows[i];
+            let y = top + (pos - off) as u16;
+            let prev = pos
+                .checked_sub(1)
+                .and_then(|p| visible[..=p].iter().rev().find_map(|&j| index.rows[j].ts));
+            let time = format_time(index, row.ts, prev, self.time);
             buf.set_stringn(inner.x, y, &time, usize::from(TIME_W - 1), self.theme.dim());
             let frame = format!("{:>w$}", row.frame.0, w = usize::from(FRAME_W - 2));
+            let frame_style = if self.search.matches(index, row) {
+                self.theme.key()
+            } else {
+                self.theme.dim()
+            };
             buf.set_stringn(
                 inner.x + TIME_W,
                 y,
                 &frame,
                 usize::from(FRAME_W - 1),
-                self.theme.dim(),
+                frame_style,
             );
-            for c in 0..usize::from(n) {
-                buf.set_string(lanes.center(c), y, "│", self.theme.border());
+            for c in lanes.first..lanes.first + lanes.shown {
+                buf.set_string(lanes.place(c).x(), y, "│", self.theme.border());
             }
             draw_arrow(buf, &lanes, y, row, self.theme);
             buf.set_stringn(
                 label_x,
                 y,
                 &row.label,
-                usize::from(label_w),
+                label_w,
                 self.theme.outcome(row.outcome),
             );
-            if i == sel {
+            if pos == sel {
                 buf.set_style(Rect::new(inner.x, y, inner.width, 1), self.theme.selected());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lanes_shrink_until_the_minimum_then_scroll() {
+        let wide = Lanes::fit(0, 200, 4, 0);
+        assert_eq!((wide.w, wide.shown), (LANE_MAX, 4));
+        let tight = Lanes::fit(0, 58, 4, 3);
+        assert_eq!((tight.shown, tight.first), (4, 0), "{tight:?}");
+        let over = Lanes::fit(0, 58, 6, 0);
+        assert!(over.shown < 6 && over.w >= LANE_MIN, "{over:?}");
+        let scrolled = Lanes::fit(0, 58, 6, 99);
+        assert_eq!(scrolled.first + scrolled.shown, 6, "{scrolled:?}");
+        assert!(matches!(scrolled.place(0), Place::Left(_)));
+        assert!(matches!(over.place(5), Place::Right(_)));
+        assert!(matches!(over.place(0), Place::At(_)));
     }
 }

@@ -12,13 +12,15 @@ pub mod flows;
 pub mod help;
 pub mod ladder;
 pub mod loading;
+pub mod menu;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
 use super::app::{App, LoadState, Loaded, Pane};
+use super::layout::{areas_in, tab_spans};
 use super::theme::Theme;
 use crate::analyze::Severity;
 use crate::safe::escape;
@@ -86,14 +88,36 @@ fn title_line(app: &App, theme: Theme) -> Line<'static> {
 }
 
 fn footer_line(app: &App, theme: Theme) -> Line<'static> {
+    if app.search.editing {
+        return Line::from(vec![
+            Span::styled("/", theme.key()),
+            Span::raw(escape(&app.search.query).into_owned()),
+            Span::styled("▏", theme.key()),
+            Span::styled(
+                format!(
+                    "  {}",
+                    app.status.as_deref().unwrap_or("Enter keep · Esc drop")
+                ),
+                theme.dim(),
+            ),
+        ]);
+    }
+    if let Some(status) = &app.status {
+        return Line::from(vec![
+            Span::raw(" "),
+            Span::styled(escape(status).into_owned(), theme.key()),
+            Span::styled("  (Esc)", theme.dim()),
+        ]);
+    }
     let keys: &[(&str, &str)] = &[
         ("q", "quit"),
         ("?", "help"),
         ("Tab", "pane"),
-        ("↑↓", "move"),
         ("Enter", "drill in"),
-        ("Esc", "back"),
+        ("/", "search"),
+        ("f", "filter"),
         ("t", "time"),
+        ("e", "export"),
     ];
     let mut spans = vec![Span::raw(" ")];
     for (k, what) in keys {
@@ -104,18 +128,23 @@ fn footer_line(app: &App, theme: Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn tab_line(app: &App, theme: Theme) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    for p in Pane::ALL {
+fn tab_line(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+    for (p, x, _) in tab_spans(area.x) {
         let style = if p == app.focus {
             theme.selected()
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(format!(" {} ", p.title()), style));
-        spans.push(Span::raw(" "));
+        if x < area.right() {
+            buf.set_stringn(
+                x,
+                area.y,
+                format!(" {} ", p.title()),
+                usize::from(area.right() - x),
+                style,
+            );
+        }
     }
-    Line::from(spans)
 }
 
 fn render_pane(app: &App, loaded: &Loaded, pane: Pane, area: Rect, buf: &mut Buffer) {
@@ -138,7 +167,8 @@ fn render_pane(app: &App, loaded: &Loaded, pane: Pane, area: Rect, buf: &mut Buf
             .render(area, buf),
         Pane::Ladder => (&ladder::LadderView {
             loaded,
-            state: app.ladder,
+            state: &app.ladder,
+            search: app.search.search(),
             time: app.time,
             focused,
             theme,
@@ -146,7 +176,8 @@ fn render_pane(app: &App, loaded: &Loaded, pane: Pane, area: Rect, buf: &mut Buf
             .render(area, buf),
         Pane::Detail => (&detail::DetailView {
             loaded,
-            row: app.ladder.selected,
+            row: app.ladder.row(),
+            hex: &app.hex,
             state: app.detail,
             focused,
             theme,
@@ -159,14 +190,9 @@ impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let theme = Theme { color: app.color };
-        let [title, body, footer] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        title_line(app, theme).render(title, buf);
-        footer_line(app, theme).render(footer, buf);
+        let a = areas_in(app, area);
+        title_line(app, theme).render(a.title, buf);
+        footer_line(app, theme).render(a.footer, buf);
         match &app.load {
             LoadState::Loading {
                 progress,
@@ -176,28 +202,23 @@ impl Widget for &Screen<'_> {
                 total_bytes: *total_bytes,
                 theme,
             })
-                .render(body, buf),
-            LoadState::Failed(msg) => loading::failed(msg, body, buf),
-            LoadState::Ready(loaded) if app.wide() => {
-                let [left, right] =
-                    Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
-                        .areas(body);
-                let [fi, fl] =
-                    Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
-                        .areas(left);
-                let [la, de] =
-                    Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)])
-                        .areas(right);
-                render_pane(app, loaded, Pane::Findings, fi, buf);
-                render_pane(app, loaded, Pane::Flows, fl, buf);
-                render_pane(app, loaded, Pane::Ladder, la, buf);
-                render_pane(app, loaded, Pane::Detail, de, buf);
-            }
+                .render(a.body, buf),
+            LoadState::Failed(msg) => loading::failed(msg, a.body, buf),
             LoadState::Ready(loaded) => {
-                let [tabs, pane] =
-                    Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-                tab_line(app, theme).render(tabs, buf);
-                render_pane(app, loaded, app.focus, pane, buf);
+                if let Some(tabs) = a.tabs {
+                    tab_line(app, tabs, buf, theme);
+                }
+                for (pane, rect) in a.panes {
+                    render_pane(app, loaded, pane, rect, buf);
+                }
+                if let Some(m) = &app.menu {
+                    (&menu::MenuView {
+                        menu: m,
+                        index: &loaded.index,
+                        theme,
+                    })
+                        .render(area, buf);
+                }
             }
         }
         if app.help {
