@@ -17,13 +17,15 @@
 //! * [`MAX_FLOW_RECORDS`] records are kept for the report ([`FlowDrops`]).
 //!
 //! Worst case for a flood of one-packet flows (a SYN flood, a scan):
-//! `MAX_FLOW_RECORDS` × `size_of::<FlowRecord>()` (416 bytes on 64-bit
+//! `MAX_FLOW_RECORDS` × `size_of::<FlowRecord>()` (280 bytes on 64-bit
 //! targets; a record's SYN, RST and control-time lists need no heap while
-//! they hold one entry) plus at most 2^19 hash-table buckets of 89 bytes for
-//! the live flows: under 450 MiB for any number of flows. A full handshake
-//! moves the lists to the heap (about 100 bytes; at most about 1 KB with 16
-//! SYNs and 16 RSTs), and each live TCP connection that carried payload
-//! holds 384 bytes of reassembly state (plus what the sink keeps).
+//! they hold one entry, nor its stream statistics while they are zero) plus
+//! at most 2^19 hash-table buckets of 89 bytes for the live flows: under
+//! 320 MiB for any number of flows. A full handshake moves the lists to the
+//! heap (about 100 bytes; at most about 1 KB with 16 SYNs and 16 RSTs), a
+//! TCP flow that carried payload keeps its stream statistics on the heap
+//! (144 bytes), and each live TCP connection that carried payload holds 384
+//! bytes of reassembly state (plus what the sink keeps).
 
 use super::reassembly::{
     HalfStream, HalfStreamStats, ReassemblyBudget, ReassemblyLimits, StreamEvent,
@@ -44,9 +46,10 @@ pub const TCP_CLOSED_LINGER_NS: i64 = 60 * 1_000_000_000;
 pub const UDP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
 /// How many flow records are kept for the report. Records accumulate for the
 /// whole capture (live state expires, records do not), so this bounds the
-/// part of memory that grows with the number of flows in the file: 416
+/// part of memory that grows with the number of flows in the file: 280
 /// bytes per record (plus its SYN, RST and control-time lists once they hold
-/// two entries: about 100 bytes for a full handshake), some 400 MiB at the
+/// two entries: about 100 bytes for a full handshake; and 144 bytes of
+/// stream statistics once a TCP flow carried payload), some 270 MiB at the
 /// cap. Beyond it a new flow is still
 /// followed (so its later packets are not counted as new flows) but keeps
 /// no record, no reassembly state and is not handed to the sink; it is
@@ -78,7 +81,43 @@ pub struct TcpRecord {
     /// Handshake, resets and closes.
     pub control: TcpControl,
     /// Reassembly statistics per direction (index by [`Direction::index`]).
-    pub streams: [HalfStreamStats; 2],
+    pub streams: StreamStats,
+}
+
+/// Reassembly statistics of both directions of a TCP flow, read as a
+/// `[HalfStreamStats; 2]` (index by [`Direction::index`]). Boxed, and absent
+/// while all zero, because most flows of a flood never carry a segment
+/// through reassembly: 8 bytes in the record instead of 144.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamStats(Option<Box<[HalfStreamStats; 2]>>);
+
+/// Statistics of a direction that carried no segment through reassembly.
+const NO_STREAM: HalfStreamStats = HalfStreamStats {
+    segments: 0,
+    retransmissions: 0,
+    overlaps: 0,
+    overlap_mismatches: 0,
+    gaps: 0,
+    gap_bytes: 0,
+    dropped_bytes: 0,
+    delivered_bytes: 0,
+    cap_hits: 0,
+};
+
+impl StreamStats {
+    /// Both directions' statistics (kept on the heap only when not all zero).
+    pub fn new(stats: [HalfStreamStats; 2]) -> Self {
+        StreamStats((stats != [NO_STREAM, NO_STREAM]).then(|| Box::new(stats)))
+    }
+}
+
+impl std::ops::Deref for StreamStats {
+    type Target = [HalfStreamStats; 2];
+
+    fn deref(&self) -> &[HalfStreamStats; 2] {
+        static NONE: [HalfStreamStats; 2] = [NO_STREAM, NO_STREAM];
+        self.0.as_deref().unwrap_or(&NONE)
+    }
 }
 
 /// Everything reported about one flow.
@@ -605,7 +644,7 @@ fn close_streams(
         streams[d.index()].flush(frame, budget, anomalies, &mut out);
     }
     if let Some(tcp) = record.tcp.as_mut() {
-        tcp.streams = [streams[0].stats(), streams[1].stats()];
+        tcp.streams = StreamStats::new([streams[0].stats(), streams[1].stats()]);
     }
 }
 

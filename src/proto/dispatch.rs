@@ -48,6 +48,9 @@ pub const MAX_DESYNCS: u32 = 64;
 pub const MAX_MESSAGES: usize = 1_000_000;
 /// Most anomaly outputs kept; all are counted.
 pub const MAX_ANOMALY_MESSAGES: usize = 10_000;
+/// Fewest ended flows merged into the flow summaries at once (or a quarter
+/// of the flows already merged, whichever is more: linear time overall).
+const MIN_FLOW_MERGE: usize = 4096;
 
 enum Stage {
     Probing {
@@ -111,7 +114,13 @@ pub struct ProtoSink {
     live: Vec<Option<Box<FlowState>>>,
     /// Stream bytes buffered across all flows (bounded by [`MAX_BUFFERED_TOTAL`]).
     buffered_total: usize,
+    /// Summaries of ended flows, merged in bulk so the tree's nodes are
+    /// full: flows end in about id order, and a tree grown one insertion at
+    /// a time at its right edge leaves its nodes half empty (some 330 bytes
+    /// per flow instead of 200, with a million flows carrying payload).
     flows: BTreeMap<FlowId, ProtoFlow>,
+    /// Flows ended since the last merge into `flows`.
+    ended: BTreeMap<FlowId, ProtoFlow>,
     messages: Vec<Decoded>,
     anomaly_messages: usize,
     dropped: BTreeMap<&'static str, u64>,
@@ -152,6 +161,7 @@ impl ProtoSink {
             live: Vec::new(),
             buffered_total: 0,
             flows: BTreeMap::new(),
+            ended: BTreeMap::new(),
             messages: Vec::new(),
             anomaly_messages: 0,
             dropped: BTreeMap::new(),
@@ -223,6 +233,7 @@ impl ProtoSink {
                 self.end(st);
             }
         }
+        self.merge_ended();
         let mut messages = self.messages;
         messages.sort_by_key(|d| d.frames.last);
         match_transactions(&mut messages);
@@ -255,7 +266,7 @@ impl ProtoSink {
         } else {
             summary.label
         };
-        self.flows.insert(
+        self.ended.insert(
             id,
             ProtoFlow {
                 id,
@@ -269,6 +280,27 @@ impl ProtoSink {
                 incomplete_tail_bytes: tail as u64,
             },
         );
+        self.merge_ended_if_many();
+    }
+
+    /// Merges the flows ended since the last merge into `flows` once there
+    /// are enough of them (all of them when `finish` calls it last).
+    fn merge_ended_if_many(&mut self) {
+        if self.ended.len() >= MIN_FLOW_MERGE.max(self.flows.len() / 4) {
+            self.merge_ended();
+        }
+    }
+
+    /// Merges `ended` into `flows`, rebuilding the tree with full nodes
+    /// (`BTreeMap::append` builds from the two sorted sequences and frees the
+    /// old nodes as it goes; into an empty map it would only swap them).
+    fn merge_ended(&mut self) {
+        if self.flows.is_empty() {
+            if let Some((id, flow)) = self.ended.pop_first() {
+                self.flows.insert(id, flow);
+            }
+        }
+        self.flows.append(&mut self.ended);
     }
 
     /// Choose a decoder for `bytes` of `dir`. Returns the probe outcome.

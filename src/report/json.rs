@@ -366,7 +366,7 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
             .filter(|_| f.transport == Transport::Tcp)
             .map(|t| {
                 let c = &t.control;
-                let [up, down] = &t.streams;
+                let [up, down] = &*t.streams;
                 TcpJson {
                     syn_frame: c.syn_frame.map(|n| n.0),
                     syn_count: c.syn_count,

@@ -4,7 +4,7 @@
 //! strings a finding may quote, and the [`FindingBuilder`] that sorts and
 //! deduplicates evidence.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
 use crate::analyze::{Detail, EdgeConfig, Finding, RoleMap, Severity};
@@ -345,28 +345,63 @@ pub struct TcpGroups<'a> {
 
 /// Groups the TCP flows with `outcome` per (source address, destination
 /// endpoint): the unit TCP findings report on.
+///
+/// Memory stays at four bytes per matching flow whatever the number of
+/// groups (a SYN flood from a million sources): the matching flows' indices
+/// are sorted by (pair, flow order), each run of one pair is a group, and
+/// only the first [`MAX_TCP_GROUPS`] groups by first frame (ties in pair
+/// order) get their list of flows; the others are only counted.
 pub fn tcp_flows_by_target(analysis: &Analysis, outcome: TcpOutcome) -> TcpGroups<'_> {
-    let mut groups: BTreeMap<(IpAddr, Endpoint), Vec<&FlowRecord>> = BTreeMap::new();
-    for f in &analysis.flows {
-        if f.tcp_outcome() == Some(outcome) {
-            groups.entry((f.client.ip, f.server)).or_default().push(f);
-        }
-    }
-    // Flows are in first-frame order, so each group's first flow dates it.
-    let mut all: Vec<(IpAddr, Endpoint, Vec<&FlowRecord>)> = groups
-        .into_iter()
-        .map(|((src, dst), flows)| (src, dst, flows))
+    let flows = &analysis.flows;
+    let pair = |i: u32| {
+        let f = &flows[i as usize];
+        (f.client.ip, f.server)
+    };
+    let mut idx: Vec<u32> = (0..flows.len())
+        .filter(|&i| flows[i].tcp_outcome() == Some(outcome))
+        .map(|i| u32::try_from(i).expect("fewer than 2^32 flow records"))
         .collect();
-    all.sort_by_key(|(_, _, flows)| flows.first().map(|f| f.first_frame));
-    let rest = all.split_off(all.len().min(MAX_TCP_GROUPS));
+    idx.sort_unstable_by(|&a, &b| pair(a).cmp(&pair(b)).then(a.cmp(&b)));
+    // Each group is dated by its first flow (flows are in first-frame
+    // order); ties keep pair order, as a stable sort of the groups by first
+    // frame would. Keep the MAX_TCP_GROUPS + 1 earliest: (first frame, rank
+    // in pair order, start in `idx`, length).
+    let mut best: BinaryHeap<(FrameNo, usize, usize, usize)> = BinaryHeap::new();
+    let mut groups = 0usize;
+    let mut start = 0usize;
+    while start < idx.len() {
+        let p = pair(idx[start]);
+        let len = idx[start..].iter().take_while(|&&i| pair(i) == p).count();
+        let key = (flows[idx[start] as usize].first_frame, groups, start, len);
+        if best.len() <= MAX_TCP_GROUPS {
+            best.push(key);
+        } else if best.peek().is_some_and(|top| key < *top) {
+            best.pop();
+            best.push(key);
+        }
+        groups += 1;
+        start += len;
+    }
+    let mut chosen = best.into_sorted_vec();
+    let next = chosen.get(MAX_TCP_GROUPS).copied();
+    chosen.truncate(MAX_TCP_GROUPS);
+    let listed: Vec<(IpAddr, Endpoint, Vec<&FlowRecord>)> = chosen
+        .iter()
+        .map(|&(_, _, start, len)| {
+            let (src, dst) = pair(idx[start]);
+            let list = idx[start..start + len]
+                .iter()
+                .map(|&i| &flows[i as usize])
+                .collect();
+            (src, dst, list)
+        })
+        .collect();
+    let listed_flows: usize = chosen.iter().map(|&(_, _, _, len)| len).sum();
     TcpGroups {
-        listed: all,
-        more_groups: rest.len(),
-        more_flows: rest.iter().map(|(_, _, flows)| flows.len()).sum(),
-        more_first_frame: rest
-            .first()
-            .and_then(|(_, _, f)| f.first())
-            .map(|f| f.first_frame),
+        listed,
+        more_groups: groups - chosen.len(),
+        more_flows: idx.len() - listed_flows,
+        more_first_frame: next.map(|(first, ..)| first),
     }
 }
 
@@ -398,6 +433,7 @@ pub fn tcp_rollup(id: &'static str, groups: &TcpGroups<'_>, what: &str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn f(v: &[u64]) -> Vec<FrameNo> {
         v.iter().map(|&n| FrameNo(n)).collect()
@@ -421,6 +457,57 @@ mod tests {
         let cfg = EdgeConfig::default();
         assert_eq!(port_purpose(&cfg, 50704), Some("relayed media"));
         assert_eq!(port_purpose(&cfg, 80), None);
+    }
+
+    #[test]
+    fn tcp_groups_match_a_map_of_every_pair() {
+        use super::super::test_util::{sa, Pcap};
+        use crate::synth::TcpConversation;
+        // 400 flows over 130 sources and two targets, interleaved so that
+        // pair order and first-frame order differ; some SYNs repeated.
+        let mut p = Pcap::default();
+        let mut convs = Vec::new();
+        for i in 0..400u32 {
+            let src = format!("10.0.0.{}:{}", (i * 37) % 130 + 1, 40_000 + i);
+            let dst = if i % 3 == 0 {
+                "192.0.2.9:5062"
+            } else {
+                "192.0.2.9:443"
+            };
+            let mut c = TcpConversation::new(sa(&src), sa(dst));
+            p.push(c.syn());
+            convs.push(c);
+        }
+        for c in convs.iter_mut().step_by(7) {
+            p.push(c.syn());
+        }
+        let a = p.analyze();
+        // What the detectors grouped before: a map of every pair's flows.
+        let mut map: BTreeMap<(IpAddr, Endpoint), Vec<FlowId>> = BTreeMap::new();
+        for f in &a.flows {
+            if f.tcp_outcome() == Some(TcpOutcome::SynUnanswered) {
+                map.entry((f.client.ip, f.server)).or_default().push(f.id);
+            }
+        }
+        let mut all: Vec<_> = map.into_iter().collect();
+        let first = |ids: &[FlowId]| a.flows.iter().find(|f| f.id == ids[0]).unwrap().first_frame;
+        all.sort_by_key(|(_, ids)| first(ids));
+        let rest = all.split_off(MAX_TCP_GROUPS);
+        assert!(rest.len() > 50, "{} pairs beyond the cap", rest.len());
+
+        let g = tcp_flows_by_target(&a, TcpOutcome::SynUnanswered);
+        let listed: Vec<_> = g
+            .listed
+            .iter()
+            .map(|(src, dst, flows)| ((*src, *dst), flows.iter().map(|f| f.id).collect()))
+            .collect::<Vec<((IpAddr, Endpoint), Vec<FlowId>)>>();
+        assert_eq!(listed, all);
+        assert_eq!(g.more_groups, rest.len());
+        assert_eq!(
+            g.more_flows,
+            rest.iter().map(|(_, ids)| ids.len()).sum::<usize>()
+        );
+        assert_eq!(g.more_first_frame, Some(first(&rest[0].1)));
     }
 
     #[test]

@@ -470,7 +470,7 @@ fn record_and_live_entry_sizes_match_the_documented_bound() {
     // README "Limits" and the MAX_FLOW_RECORDS / MAX_LIVE_FLOWS docs quote
     // these numbers (64-bit targets).
     if std::mem::size_of::<usize>() == 8 {
-        assert_eq!(std::mem::size_of::<FlowRecord>(), 416);
+        assert_eq!(std::mem::size_of::<FlowRecord>(), 280);
         assert_eq!(std::mem::size_of::<(FlowKey, LiveFlow)>(), 88);
     }
     let mut h = Harness::new();
@@ -479,6 +479,12 @@ fn record_and_live_entry_sizes_match_the_documented_bound() {
     let c = &records[0].tcp.as_ref().unwrap().control;
     let heap = c.syn_frames.heap_bytes() + c.rst_frames.heap_bytes() + c.control_times.heap_bytes();
     assert_eq!(heap, 0, "a one-SYN flow needs no heap beyond its record");
+    let t = records[0].tcp.as_ref().unwrap();
+    assert!(
+        t.streams.0.is_none(),
+        "nor for its (empty) stream statistics"
+    );
+    assert_eq!(t.streams[0], HalfStreamStats::default());
 }
 
 #[test]
