@@ -530,7 +530,7 @@ pub fn stun_decode(data: &[u8]) {
         );
         for a in &msg.attributes {
             let _ = (a.kind.name(), msg.attr_raw(a.kind));
-            assert!(a.offset < data.len(), "attribute offset past the message");
+            assert!(a.offset() < data.len(), "attribute offset past the message");
         }
         for a in &msg.anomalies {
             let _ = a.kind.id();

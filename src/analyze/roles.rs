@@ -379,7 +379,7 @@ fn stun_rules(analysis: &Analysis, cfg: &EdgeConfig, hits: &mut Hits) -> Relayed
                 }
             }
             (Method::Binding, _) => {}
-            _ => peer_rule(hits, &r.msg.attributes, method, from, to, frame),
+            _ => peer_rule(hits, &r.msg, method, from, to, frame),
         }
     }
     relayed
@@ -411,20 +411,20 @@ fn server_rule(
 /// Rule 10: peer addresses named in a TURN message.
 fn peer_rule(
     hits: &mut Hits,
-    attributes: &[crate::proto::stun::Attribute],
+    msg: &crate::proto::stun::StunMessage,
     method: Method,
     from: Endpoint,
     to: Endpoint,
     frame: Option<FrameNo>,
 ) {
-    for a in attributes {
+    for a in &msg.attributes {
         if !matches!(
             a.kind,
             AttrKind::XorPeerAddress | AttrKind::DestinationAddress | AttrKind::RemoteAddress
         ) {
             continue;
         }
-        let (AttrValue::Address(peer) | AttrValue::XorAddress(peer)) = a.value else {
+        let (AttrValue::Address(peer) | AttrValue::XorAddress(peer)) = a.value(msg) else {
             continue;
         };
         hits.add(

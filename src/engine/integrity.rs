@@ -56,18 +56,24 @@ pub type IntegrityResults = BTreeMap<usize, Integrity>;
 /// attributes before it, zero padding); `None` without MESSAGE-INTEGRITY.
 pub fn rebuild_prefix(msg: &StunMessage) -> Option<Vec<u8>> {
     let mi = msg.attr(AttrKind::MessageIntegrity)?;
-    let mut raw = vec![0u8; mi.offset.max(20)];
+    let mut raw = vec![0u8; mi.offset().max(20)];
     raw[..2].copy_from_slice(&msg.msg_type.raw.to_be_bytes());
     raw[2..4].copy_from_slice(&msg.length.to_be_bytes());
-    raw[4..20].copy_from_slice(&msg.txid);
-    for a in msg.attributes.iter().take_while(|a| a.offset < mi.offset) {
-        let end = a.offset + 4 + a.raw.len();
-        let (Some(dst), Ok(len)) = (raw.get_mut(a.offset..end), u16::try_from(a.raw.len())) else {
+    raw[4..20].copy_from_slice(&msg.txid());
+    for a in msg
+        .attributes
+        .iter()
+        .take_while(|a| a.offset() < mi.offset())
+    {
+        let value = a.raw(msg);
+        let end = a.offset() + 4 + value.len();
+        let (Some(dst), Ok(len)) = (raw.get_mut(a.offset()..end), u16::try_from(value.len()))
+        else {
             return None;
         };
         dst[..2].copy_from_slice(&a.typ.to_be_bytes());
         dst[2..4].copy_from_slice(&len.to_be_bytes());
-        dst[4..].copy_from_slice(&a.raw);
+        dst[4..].copy_from_slice(value);
     }
     Some(raw)
 }
@@ -109,7 +115,7 @@ pub fn verify_all(proto: &ProtoAnalysis, credentials: &[Credential]) -> Integrit
         if m.integrity().is_none() {
             continue;
         }
-        let txn = (r.flow, m.txid);
+        let txn = (r.flow, m.txid());
         match (m.msg_type.class, m.username(), m.realm()) {
             (Class::Request | Class::Indication, Some(user), Some(realm)) => {
                 let lenient = m.dialect == Dialect::MsTurn;
@@ -175,8 +181,12 @@ mod tests {
     #[test]
     fn no_prefix_without_integrity() {
         let mut m = decode(RFC5769_LONG_TERM).expect("stun");
-        m.attributes
-            .retain(|a| a.kind != AttrKind::MessageIntegrity);
+        m.attributes = m
+            .attributes
+            .iter()
+            .filter(|a| a.kind != AttrKind::MessageIntegrity)
+            .copied()
+            .collect();
         assert_eq!(rebuild_prefix(&m), None);
         assert_eq!(Integrity::Valid.as_str(), "valid");
     }

@@ -236,7 +236,7 @@ pub fn printable(b: &[u8]) -> String {
 }
 
 fn addr_of(msg: &StunMessage, kind: AttrKind) -> Option<SocketAddr> {
-    match msg.attr(kind)?.value {
+    match msg.attr(kind)?.value(msg) {
         AttrValue::Address(a) | AttrValue::XorAddress(a) => Some(a),
         _ => None,
     }
@@ -270,15 +270,15 @@ fn classify(r: &StunRecord) -> (Option<StepKind>, Option<(TrafficKind, Option<So
                         .attributes
                         .iter()
                         .filter(|a| a.kind == AttrKind::XorPeerAddress)
-                        .filter_map(|a| match a.value {
+                        .filter_map(|a| match a.value(m) {
                             AttrValue::XorAddress(x) => Some(x),
                             _ => None,
                         })
                         .collect(),
                 },
                 Method::ChannelBind => StepKind::ChannelBind {
-                    channel: match m.attr(AttrKind::ChannelNumber).map(|a| &a.value) {
-                        Some(AttrValue::U16(c)) => Some(*c),
+                    channel: match m.attr(AttrKind::ChannelNumber).map(|a| a.value(m)) {
+                        Some(AttrValue::U16(c)) => Some(c),
                         _ => None,
                     },
                     peer: m.xor_peer_address(),

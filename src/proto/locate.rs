@@ -279,7 +279,7 @@ fn stun_header(d: &Decoded) -> Option<([u8; STUN_HEADER_LEN], usize)> {
     let mut h = [0u8; STUN_HEADER_LEN];
     h[0..2].copy_from_slice(&m.msg_type.raw.to_be_bytes());
     h[2..4].copy_from_slice(&m.length.to_be_bytes());
-    h[4..20].copy_from_slice(&m.txid);
+    h[4..20].copy_from_slice(&m.txid());
     Some((h, STUN_HEADER_LEN + usize::from(m.length)))
 }
 
@@ -595,7 +595,7 @@ mod tests {
                 unreachable!()
             };
             assert_eq!(bytes[0..2], r.msg.msg_type.raw.to_be_bytes());
-            assert_eq!(bytes[4..20], r.msg.txid);
+            assert_eq!(bytes[4..20], r.msg.txid());
             if r.msg.cookie_present {
                 assert_eq!(bytes[4..8], [0x21, 0x12, 0xA4, 0x42]);
             }

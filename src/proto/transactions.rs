@@ -100,7 +100,12 @@ pub fn match_transactions(messages: &mut [Decoded]) {
     let mut txns: HashMap<(FlowId, [u8; 16]), Txn> = HashMap::new();
     for i in 0..messages.len() {
         let (key, class, ts, frame) = match &messages[i].msg {
-            ProtoMsg::Stun(r) => ((r.flow, r.msg.txid), r.msg.msg_type.class, r.ts, r.frame()),
+            ProtoMsg::Stun(r) => (
+                (r.flow, r.msg.txid()),
+                r.msg.msg_type.class,
+                r.ts,
+                r.frame(),
+            ),
             _ => continue,
         };
         let txn = txns.entry(key).or_default();

@@ -290,12 +290,7 @@ fn step_json<'a>(a: &'a Analysis, s: &'a AllocationStep) -> StepJson<'a> {
         } => StepKindJson::Error {
             method: method.name(),
             code: *code,
-            reason: story_text(
-                record,
-                |r| r.msg.error().map(|e| &e.reason[..]),
-                Some(reason),
-            )
-            .unwrap_or_default(),
+            reason: story_text(record, |r| r.msg.error_reason(), Some(reason)).unwrap_or_default(),
         },
     };
     StepJson {

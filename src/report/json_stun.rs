@@ -14,7 +14,9 @@ use serde::{Serialize, Serializer};
 
 use crate::engine::Analysis;
 use crate::net::Direction;
-use crate::proto::stun::{AttrKind, AttrValue, Attribute, FingerprintStatus, PasswordAlgorithm};
+use crate::proto::stun::{
+    AttrKind, AttrValue, Attribute, FingerprintStatus, PasswordAlgorithm, StunMessage,
+};
 use crate::proto::{ProtoMsg, StunRecord};
 use crate::safe::{hex, text_or_hex, HEX_PREFIX};
 
@@ -214,12 +216,13 @@ fn pw_alg(p: &PasswordAlgorithm) -> ValueJson<'static> {
     ]))
 }
 
-/// The JSON value of one attribute.
-pub fn attr_value(a: &Attribute) -> ValueJson<'_> {
+/// The JSON value of `a`, an attribute of `m`.
+pub fn attr_value<'m>(m: &'m StunMessage, a: &Attribute) -> ValueJson<'m> {
     let fields = |v: Vec<(&'static str, ValueJson<'static>)>| ValueJson::Fields(Fields(v));
-    match &a.value {
-        AttrValue::Raw if is_text(a.kind) => ValueJson::Text(text_or_hex(&a.raw)),
-        AttrValue::Raw | AttrValue::Malformed => ValueJson::Text(Cow::Owned(capped_hex(&a.raw))),
+    let owned_text = |b: &[u8]| ValueJson::Text(Cow::Owned(text_or_hex(b).into_owned()));
+    match &a.value(m) {
+        AttrValue::Raw if is_text(a.kind) => ValueJson::Text(text_or_hex(a.raw(m))),
+        AttrValue::Raw | AttrValue::Malformed => ValueJson::Text(Cow::Owned(capped_hex(a.raw(m)))),
         AttrValue::Empty => ValueJson::Null,
         AttrValue::Address(x) | AttrValue::XorAddress(x) => ValueJson::Addr(*x),
         AttrValue::U16(n) => num(*n),
@@ -232,12 +235,12 @@ pub fn attr_value(a: &Attribute) -> ValueJson<'_> {
         AttrValue::EvenPort { reserve } => fields(vec![("reserve", ValueJson::Bool(*reserve))]),
         AttrValue::ErrorCode(e) => ValueJson::Fields(Fields(vec![
             ("code", num(e.code)),
-            ("reason", ValueJson::Text(text_or_hex(&e.reason))),
+            ("reason", owned_text(&e.reason)),
         ])),
         AttrValue::AddressErrorCode { family, error } => ValueJson::Fields(Fields(vec![
             ("family", num(*family)),
             ("code", num(error.code)),
-            ("reason", ValueJson::Text(text_or_hex(&error.reason))),
+            ("reason", owned_text(&error.reason)),
         ])),
         AttrValue::AttributeList(list) => ValueJson::List(
             list.iter()
@@ -337,20 +340,20 @@ pub fn stun_entry<'a>(analysis: &'a Analysis, index: usize, r: &'a StunRecord) -
         msg_type: format!("0x{:04x}", m.msg_type.raw),
         method: m.msg_type.method.name(),
         class: m.msg_type.class.name(),
-        transaction_id: hex(&m.txid),
+        transaction_id: hex(&m.txid()),
         attributes: m
             .attributes
             .iter()
             .map(|a| AttrJson {
                 typ: format!("0x{:04x}", a.typ),
                 name: a.kind.name(),
-                length: a.raw.len(),
-                value: attr_value(a),
+                length: a.value_len(),
+                value: attr_value(m, a),
             })
             .collect(),
         error: m.error().map(|e| ErrorJson {
             code: e.code,
-            reason: text_or_hex(&e.reason),
+            reason: text_or_hex(m.error_reason().unwrap_or_default()),
         }),
         xor_mapped_address: m.xor_mapped_address(),
         mapped_address: m.mapped_address(),

@@ -132,10 +132,8 @@ pub fn step_text(analysis: &Analysis, story: &AllocationStory, s: &AllocationSte
             nonce: _,
         } => {
             let reason = record
-                .and_then(|r| r.msg.error())
-                .map_or(Cow::Borrowed(error_name(*code)), |e| {
-                    escape_bytes(&e.reason)
-                });
+                .and_then(|r| r.msg.error_reason())
+                .map_or(Cow::Borrowed(error_name(*code)), escape_bytes);
             let mut t = if *method == Method::Allocate {
                 format!("{code} {reason}")
             } else {
@@ -205,8 +203,8 @@ pub fn step_text(analysis: &Analysis, story: &AllocationStory, s: &AllocationSte
             reason,
         } => {
             let reason = record
-                .and_then(|r| r.msg.error())
-                .map_or_else(|| escape(reason), |e| escape_bytes(&e.reason));
+                .and_then(|r| r.msg.error_reason())
+                .map_or_else(|| escape(reason), escape_bytes);
             format!("{} error {code} {reason}", method.name())
         }
     };

@@ -199,14 +199,14 @@ mod tests {
             ev(
                 1,
                 Direction::ToServer,
-                ProtoMsg::Tls(TlsEvent::ClientHello(ClientHelloInfo {
+                ProtoMsg::Tls(TlsEvent::ClientHello(Box::new(ClientHelloInfo {
                     record_version: 0x0301,
                     version: 0x0303,
                     offered_versions: vec![],
                     sni: Some("turn.example\u{1b}[31m".to_string()),
                     alpn: vec!["h2".to_string()],
                     cipher_suites: vec![0xc02f, 0xfafa],
-                })),
+                }))),
             ),
             ev(
                 2,

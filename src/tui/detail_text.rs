@@ -141,7 +141,7 @@ fn stun_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, index: usize, r: &
         m.msg_type.raw,
         m.msg_type.describe()
     )));
-    out.push(line(format!("  transaction  {}", hex(&m.txid))));
+    out.push(line(format!("  transaction  {}", hex(&m.txid()))));
     out.push(line(format!("  framing      {}", r.framing.name())));
     out.push(line(format!(
         "  integrity    {}",
@@ -175,15 +175,15 @@ fn stun_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, index: usize, r: &
             "  0x{:04x} {}  ({} bytes)",
             a.typ,
             a.kind.name(),
-            a.raw.len()
+            a.value_len()
         )));
-        let value = if is_text(a.kind) && matches!(a.value, AttrValue::Raw) {
-            format!("\"{}\"", escape_bytes(&a.raw))
+        let value = if is_text(a.kind) && matches!(a.value(m), AttrValue::Raw) {
+            format!("\"{}\"", escape_bytes(a.raw(m)))
         } else {
-            value_text(&attr_value(a))
+            value_text(&attr_value(m, a))
         };
         out.push(line(format!("      value {value}")));
-        out.push(line(format!("      raw   {}", raw_hex(&a.raw))));
+        out.push(line(format!("      raw   {}", raw_hex(a.raw(m)))));
     }
     if !m.anomalies.is_empty() {
         out.push(heading("Anomalies"));

@@ -10,8 +10,9 @@
 //! are `AttrKind::Unknown`, never errors.
 
 use super::dialect::Dialect;
+use super::message::StunMessage;
 use super::msg_type::MessageType;
-use super::value::AttrValue;
+use super::value::{decode_value, AttrValue};
 
 /// What an attribute means, resolved from (dialect, message type, wire code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -370,21 +371,62 @@ impl AttrKind {
     }
 }
 
-/// One decoded attribute. The raw value is always kept (strings, opaque
-/// values and the 0x0012 dialect ambiguity of protocols.md §9.1 need it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One decoded attribute: where it sits in its message and what its code
+/// means. The value bytes are not copied: they live once in the message
+/// ([`StunMessage::bytes`]) and [`Attribute::raw`] slices them; the typed
+/// value is decoded from them on demand by [`Attribute::value`] (strings,
+/// opaque values and the 0x0012 dialect ambiguity of protocols.md §9.1 need
+/// the raw bytes, so they are always kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attribute {
     /// The type code as on the wire.
     pub typ: u16,
     /// What the code means in this message's dialect.
     pub kind: AttrKind,
     /// Offset of the TLV header from the start of the message.
-    pub offset: usize,
-    /// The value bytes as on the wire, without padding.
-    pub raw: Box<[u8]>,
-    /// The typed value (`AttrValue::Raw` for text/opaque values,
-    /// `AttrValue::Malformed` when the value could not be decoded).
-    pub value: AttrValue,
+    offset: u32,
+    /// Length of the value, without padding (the TLV length field).
+    len: u16,
+}
+
+impl Attribute {
+    /// An attribute of type `typ` / `kind` whose TLV header is at `offset` of
+    /// its message and whose value is `len` bytes long.
+    pub(super) fn new(typ: u16, kind: AttrKind, offset: usize, len: usize) -> Attribute {
+        Attribute {
+            typ,
+            kind,
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
+            len: u16::try_from(len).unwrap_or(u16::MAX),
+        }
+    }
+
+    /// Offset of the TLV header from the start of the message.
+    pub fn offset(&self) -> usize {
+        self.offset as usize
+    }
+
+    /// Length of the value in bytes, without padding.
+    pub fn value_len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// The value bytes as on the wire, without padding, read from `msg`, the
+    /// message this attribute belongs to (empty for any other message that is
+    /// too short).
+    pub fn raw<'m>(&self, msg: &'m StunMessage) -> &'m [u8] {
+        let start = self.offset() + 4;
+        msg.bytes()
+            .get(start..start + self.value_len())
+            .unwrap_or_default()
+    }
+
+    /// The typed value, decoded from [`Attribute::raw`] (`AttrValue::Raw` for
+    /// text/opaque values, `AttrValue::Malformed` when the value could not be
+    /// decoded; the message's anomalies say why).
+    pub fn value(&self, msg: &StunMessage) -> AttrValue {
+        decode_value(self.kind, self.raw(msg), &msg.txid()).unwrap_or(AttrValue::Malformed)
+    }
 }
 
 #[cfg(test)]

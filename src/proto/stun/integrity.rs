@@ -142,10 +142,11 @@ pub fn verify_integrity(raw: &[u8], msg: &StunMessage, key: &[u8]) -> IntegrityC
     else {
         return IntegrityCheck::Absent;
     };
-    if mi.raw.len() != MI_SHA1_LEN {
+    let mac = mi.raw(msg);
+    if mac.len() != MI_SHA1_LEN {
         return IntegrityCheck::Unsupported;
     }
-    let offset = mi.offset;
+    let offset = mi.offset();
     let (Some(head), Some(rest)) = (raw.get(..2), raw.get(4..offset)) else {
         return IntegrityCheck::Unsupported;
     };
@@ -159,7 +160,7 @@ pub fn verify_integrity(raw: &[u8], msg: &StunMessage, key: &[u8]) -> IntegrityC
     };
     for (len, pad) in forms {
         let len = len.to_be_bytes();
-        if hmac_sha1(key, &[head, &len, rest], pad).is_some_and(|h| h[..] == mi.raw[..]) {
+        if hmac_sha1(key, &[head, &len, rest], pad).is_some_and(|h| h[..] == mac[..]) {
             return IntegrityCheck::Valid;
         }
     }

@@ -8,7 +8,12 @@
 //! bits set, or shorter than the header announces); everything malformed
 //! inside a message becomes a [`StunAnomaly`] and the rest still decodes.
 //! Invariants: attributes are in wire order, at most `MAX_ATTRIBUTES`; every
-//! `Attribute::offset` + 4 + raw length lies inside the message.
+//! `Attribute::offset` + 4 + value length lies inside the message.
+//!
+//! Memory: a message keeps its bytes once (one allocation, 20 + length bytes)
+//! plus one 12-byte [`Attribute`] per attribute (a second allocation); raw
+//! values are slices of those bytes and typed values are decoded on demand, so
+//! a capture's worth of kept messages stays small.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -33,17 +38,16 @@ pub struct StunMessage {
     pub msg_type: MessageType,
     /// The header length field (bytes after the header).
     pub length: u16,
-    /// Header bytes 4..20: the 128-bit MS-TURN / RFC 3489 transaction id, or
-    /// cookie ‖ 96-bit RFC 5389 transaction id.
-    pub txid: [u8; 16],
     /// Whether header bytes 4..8 are the RFC 5389 magic cookie.
     pub cookie_present: bool,
     /// The attributes, in wire order.
-    pub attributes: Vec<Attribute>,
+    pub attributes: Box<[Attribute]>,
     /// Problems found while decoding.
-    pub anomalies: Vec<StunAnomaly>,
+    pub anomalies: Box<[StunAnomaly]>,
     /// FINGERPRINT check result, when the message has one.
     pub fingerprint: Option<FingerprintStatus>,
+    /// The message bytes (20 + length, without trailing bytes).
+    bytes: Box<[u8]>,
 }
 
 /// Why bytes are not a STUN message.
@@ -107,13 +111,11 @@ pub fn decode(bytes: &[u8]) -> Result<StunMessage, DecodeError> {
     let dialect = classified.dialect;
     let msg_type = MessageType::decode(header.msg_type(), dialect);
     let txid = header.txid128();
-    let mut msg = StunMessage {
+    let mut msg = Walk {
         dialect,
         padding: classified.padding,
         msg_type,
-        length: header.length(),
         txid,
-        cookie_present: header.cookie_present(),
         attributes: Vec::new(),
         anomalies: Vec::new(),
         fingerprint: None,
@@ -125,10 +127,41 @@ pub fn decode(bytes: &[u8]) -> Result<StunMessage, DecodeError> {
     if bytes.len() > end {
         msg.note(StunAnomalyKind::TrailingBytes, end, None);
     }
-    Ok(msg)
+    Ok(StunMessage {
+        dialect,
+        padding: classified.padding,
+        msg_type,
+        length: header.length(),
+        cookie_present: header.cookie_present(),
+        attributes: msg.attributes.into_boxed_slice(),
+        anomalies: msg.anomalies.into_boxed_slice(),
+        fingerprint: msg.fingerprint,
+        bytes: raw.into(),
+    })
 }
 
-fn walk_attributes(msg: &mut StunMessage, raw: &[u8], body: &[u8]) {
+/// The state of one attribute walk, turned into a [`StunMessage`] at the end.
+struct Walk {
+    dialect: Dialect,
+    padding: Padding,
+    msg_type: MessageType,
+    txid: [u8; 16],
+    attributes: Vec<Attribute>,
+    anomalies: Vec<StunAnomaly>,
+    fingerprint: Option<FingerprintStatus>,
+}
+
+impl Walk {
+    fn note(&mut self, kind: StunAnomalyKind, offset: usize, attr_type: Option<u16>) {
+        self.anomalies.push(StunAnomaly {
+            kind,
+            offset,
+            attr_type,
+        });
+    }
+}
+
+fn walk_attributes(msg: &mut Walk, raw: &[u8], body: &[u8]) {
     let mut seen_fingerprint = false;
     let mut seen_integrity = false;
     for item in AttrIter::new(body, msg.padding) {
@@ -166,17 +199,13 @@ fn walk_attributes(msg: &mut StunMessage, raw: &[u8], body: &[u8]) {
         {
             msg.note(StunAnomalyKind::AttrAfterIntegrity, ra.offset, Some(ra.typ));
         }
-        let value = match decode_value(kind, ra.value, &msg.txid) {
-            Ok(v) => v,
-            Err(e) => {
-                let k = match e {
-                    ValueError::BadLength => StunAnomalyKind::AttrBadLength,
-                    ValueError::BadFamily(_) => StunAnomalyKind::BadAddressFamily,
-                };
-                msg.note(k, ra.offset, Some(ra.typ));
-                AttrValue::Malformed
-            }
-        };
+        if let Err(e) = decode_value(kind, ra.value, &msg.txid) {
+            let k = match e {
+                ValueError::BadLength => StunAnomalyKind::AttrBadLength,
+                ValueError::BadFamily(_) => StunAnomalyKind::BadAddressFamily,
+            };
+            msg.note(k, ra.offset, Some(ra.typ));
+        }
         match kind {
             AttrKind::Fingerprint if msg.fingerprint.is_none() => {
                 let status = check_fingerprint(raw, ra.offset, ra.value);
@@ -189,29 +218,32 @@ fn walk_attributes(msg: &mut StunMessage, raw: &[u8], body: &[u8]) {
             AttrKind::MessageIntegrity => seen_integrity = true,
             _ => {}
         }
-        msg.attributes.push(Attribute {
-            typ: ra.typ,
-            kind,
-            offset: ra.offset,
-            raw: ra.value.into(),
-            value,
-        });
+        msg.attributes
+            .push(Attribute::new(ra.typ, kind, ra.offset, ra.value.len()));
     }
 }
 
 impl StunMessage {
-    fn note(&mut self, kind: StunAnomalyKind, offset: usize, attr_type: Option<u16>) {
-        self.anomalies.push(StunAnomaly {
-            kind,
-            offset,
-            attr_type,
-        });
+    /// The message bytes as decoded: header and attributes, 20 + `length`
+    /// bytes (bytes after them were reported as `stun.trailing_bytes`).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Header bytes 4..20: the 128-bit MS-TURN / RFC 3489 transaction id, or
+    /// cookie ‖ 96-bit RFC 5389 transaction id (the XOR key of addresses).
+    pub fn txid(&self) -> [u8; 16] {
+        let mut id = [0u8; 16];
+        if let Some(b) = self.bytes.get(4..HEADER_LEN) {
+            id.copy_from_slice(b);
+        }
+        id
     }
 
     /// The 12-byte RFC 5389 transaction id (header bytes 8..20).
     pub fn rfc_transaction_id(&self) -> [u8; 12] {
         let mut id = [0u8; 12];
-        id.copy_from_slice(&self.txid[4..]);
+        id.copy_from_slice(&self.txid()[4..]);
         id
     }
 
@@ -222,29 +254,35 @@ impl StunMessage {
 
     /// Raw value of the first attribute of `kind`.
     pub fn attr_raw(&self, kind: AttrKind) -> Option<&[u8]> {
-        self.attr(kind).map(|a| &a.raw[..])
+        self.attr(kind).map(|a| a.raw(self))
     }
 
     fn attr_u32(&self, kind: AttrKind) -> Option<u32> {
-        match self.attr(kind)?.value {
+        match self.attr(kind)?.value(self) {
             AttrValue::U32(v) => Some(v),
             _ => None,
         }
     }
 
     fn attr_addr(&self, kind: AttrKind) -> Option<SocketAddr> {
-        match self.attr(kind)?.value {
+        match self.attr(kind)?.value(self) {
             AttrValue::Address(a) | AttrValue::XorAddress(a) => Some(a),
             _ => None,
         }
     }
 
     /// ERROR-CODE, if present and well formed.
-    pub fn error(&self) -> Option<&ErrorCode> {
-        match &self.attr(AttrKind::ErrorCode)?.value {
+    pub fn error(&self) -> Option<ErrorCode> {
+        match self.attr(AttrKind::ErrorCode)?.value(self) {
             AttrValue::ErrorCode(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// The reason phrase of ERROR-CODE as on the wire, if ERROR-CODE is
+    /// present and well formed (borrowed, unlike [`StunMessage::error`]).
+    pub fn error_reason(&self) -> Option<&[u8]> {
+        self.attr_raw(AttrKind::ErrorCode)?.get(4..)
     }
 
     /// XOR-MAPPED-ADDRESS (0x0020, or 0x8020 in MS-TURN): the reflexive address.
@@ -315,8 +353,8 @@ impl StunMessage {
     pub fn integrity(&self) -> Option<IntegrityInfo> {
         self.attr(AttrKind::MessageIntegrity)
             .map(|a| IntegrityInfo {
-                offset: a.offset,
-                len: a.raw.len(),
+                offset: a.offset(),
+                len: a.value_len(),
             })
     }
 

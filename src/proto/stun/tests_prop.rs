@@ -34,7 +34,7 @@ fn poke(bytes: &[u8]) {
         }
         assert!(m.attributes.len() <= MAX_ATTRIBUTES);
         for a in &m.attributes {
-            assert!(a.offset + 4 + a.raw.len() <= 20 + usize::from(m.length));
+            assert!(a.offset() + 4 + a.value_len() <= 20 + usize::from(m.length));
         }
     }
 }
@@ -181,7 +181,7 @@ fn round_trip(
     let got: Vec<_> = m
         .attributes
         .iter()
-        .map(|a| (a.typ, a.raw.to_vec(), a.value.clone()))
+        .map(|a| (a.typ, a.raw(&m).to_vec(), a.value(&m)))
         .collect();
     prop_assert_eq!(got, want);
     Ok(())

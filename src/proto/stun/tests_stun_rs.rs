@@ -84,7 +84,7 @@ fn binding_success_xor_mapped_v4_v6() {
         assert_eq!(m.xor_mapped_address(), Some(a));
         assert_eq!(m.mapped_address(), Some(addr("198.51.100.1:1234")));
         assert_eq!(
-            m.attr(AttrKind::AlternateServer).map(|x| x.value.clone()),
+            m.attr(AttrKind::AlternateServer).map(|x| x.value(&m)),
             Some(AttrValue::Address(addr("[2001:db8::9]:3478")))
         );
         assert_eq!(m.software(), Some(&b"x"[..]));
@@ -116,7 +116,7 @@ fn allocate_error_401_realm_nonce() {
         Some(&b"obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA"[..])
     );
     assert_eq!(
-        m.attr(AttrKind::UnknownAttributes).map(|a| a.value.clone()),
+        m.attr(AttrKind::UnknownAttributes).map(|a| a.value(&m)),
         Some(AttrValue::AttributeList(vec![0x0019, 0x8006]))
     );
     assert_eq!(m.fingerprint(), Some(FingerprintStatus::Good));
@@ -258,7 +258,7 @@ fn rfc_turn_messages_hand_built() {
     let m = ours(&bind);
     assert_eq!(m.msg_type.describe(), "ChannelBind request");
     assert_eq!(
-        m.attr(AttrKind::ChannelNumber).map(|a| a.value.clone()),
+        m.attr(AttrKind::ChannelNumber).map(|a| a.value(&m)),
         Some(AttrValue::U16(0x4001))
     );
 
@@ -275,8 +275,7 @@ fn rfc_turn_messages_hand_built() {
     assert_eq!(m.msg_type.describe(), "Refresh request");
     assert_eq!(m.lifetime(), Some(0));
     assert_eq!(
-        m.attr(AttrKind::RequestedTransport)
-            .map(|a| a.value.clone()),
+        m.attr(AttrKind::RequestedTransport).map(|a| a.value(&m)),
         Some(AttrValue::Transport(17))
     );
 }

@@ -112,8 +112,9 @@ pub fn alert_name(description: u8) -> Option<&'static str> {
 /// One TLS handshake step, alert or milestone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsEvent {
-    /// A ClientHello.
-    ClientHello(ClientHelloInfo),
+    /// A ClientHello (boxed: it is the largest event by far, and every
+    /// kept decoder output is as large as the largest one).
+    ClientHello(Box<ClientHelloInfo>),
     /// A ServerHello.
     ServerHello(ServerHelloInfo),
     /// A HelloRetryRequest (TLS 1.3) with the cipher it asks for.

@@ -61,7 +61,7 @@ pub fn handshake_event(msg: &[u8], record_version: u16) -> Result<Option<TlsEven
                     _ => {}
                 }
             }
-            Some(TlsEvent::ClientHello(info))
+            Some(TlsEvent::ClientHello(Box::new(info)))
         }
         TlsMessageHandshake::ServerHello(sh) => {
             let mut info = ServerHelloInfo {
