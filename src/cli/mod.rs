@@ -4,13 +4,13 @@
 
 pub mod args;
 
-use crate::analyze::diagnose;
+use crate::analyze::{diagnose, Diagnosis};
 use crate::capture::CaptureReader;
 use crate::engine::{analyze_capture, Analysis, AnalyzeOptions};
 use crate::ladder::{self, Index};
 use crate::report::{json::Report, text};
 use crate::{Error, ErrorKind};
-use args::{Cli, ColorChoice, Command, FailOn, LadderArgs, LadderFormat, SummaryArgs};
+use args::{Cli, ColorChoice, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -86,15 +86,25 @@ pub fn load(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, Error> {
     Ok(analyze_capture(reader, &path.display().to_string(), opts))
 }
 
-fn summary(args: &SummaryArgs) -> ExitCode {
-    let analysis = match load(&args.file, &args.edge.analyze_options()) {
-        Ok(a) => a,
+/// Loads and diagnoses `file` with the edge flags, or prints why it could
+/// not be read (the caller exits 2).
+fn load_diagnosed(file: &Path, edge: &EdgeArgs) -> Option<(Analysis, Diagnosis)> {
+    match load(file, &edge.analyze_options()) {
+        Ok(analysis) => {
+            let diagnosis = diagnose(&analysis, &edge.edge_config());
+            Some((analysis, diagnosis))
+        }
         Err(e) => {
             eprintln!("edgecap: {e}");
-            return ExitCode::from(EXIT_ERROR);
+            None
         }
+    }
+}
+
+fn summary(args: &SummaryArgs) -> ExitCode {
+    let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
+        return ExitCode::from(EXIT_ERROR);
     };
-    let diagnosis = diagnose(&analysis, &args.edge.edge_config());
     let stdout = io::stdout();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -157,14 +167,9 @@ fn ladder_rows(index: &Index, analysis: &Analysis, flows: &[u32]) -> Result<Vec<
 }
 
 fn ladder_command(args: &LadderArgs) -> ExitCode {
-    let analysis = match load(&args.file, &args.edge.analyze_options()) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("edgecap: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+    let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
+        return ExitCode::from(EXIT_ERROR);
     };
-    let diagnosis = diagnose(&analysis, &args.edge.edge_config());
     let index = Index::build(&analysis, &diagnosis);
     let rows = match ladder_rows(&index, &analysis, &args.flows) {
         Ok(rows) => rows,

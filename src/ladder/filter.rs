@@ -199,16 +199,10 @@ impl fmt::Display for RowSearch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{diagnose, EdgeConfig};
-    use crate::engine::{analyze_capture, AnalyzeOptions};
+    use crate::report::test_fixture::diagnosed;
 
     fn field(name: &str) -> (Analysis, Index) {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("captures")
-            .join(name);
-        let reader = crate::cli::open_capture(&path).expect("capture opens");
-        let a = analyze_capture(reader, name, &AnalyzeOptions::default());
-        let d = diagnose(&a, &EdgeConfig::default());
+        let (a, d) = diagnosed(name);
         let index = Index::build(&a, &d);
         (a, index)
     }

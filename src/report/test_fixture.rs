@@ -156,10 +156,24 @@ pub fn hostile() -> Analysis {
     }
 }
 
+/// `captures/NAME` through the whole pipeline.
+pub fn capture(name: &str, opts: &AnalyzeOptions) -> Analysis {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(name);
+    let reader = crate::cli::open_capture(&path).expect("capture opens");
+    analyze_capture(reader, name, opts)
+}
+
+/// `captures/NAME` analysed with default options and diagnosed with the
+/// default edge configuration.
+pub fn diagnosed(name: &str) -> (Analysis, crate::analyze::Diagnosis) {
+    let a = capture(name, &AnalyzeOptions::default());
+    let d = crate::analyze::diagnose(&a, &crate::analyze::EdgeConfig::default());
+    (a, d)
+}
+
 /// `captures/coturn-loopback.pcap` through the whole pipeline.
 pub fn coturn(opts: &AnalyzeOptions) -> Analysis {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/coturn-loopback.pcap");
-    let reader = crate::cli::open_capture(&path).expect("capture opens");
-    analyze_capture(reader, "coturn-loopback.pcap", opts)
+    capture("coturn-loopback.pcap", opts)
 }

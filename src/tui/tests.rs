@@ -7,17 +7,12 @@ use ratatui::Terminal;
 use super::app::{App, Loaded, Pane, TimeMode};
 use super::{update, Action, Screen};
 use crate::analyze::{diagnose, EdgeConfig};
-use crate::engine::{analyze_capture, AnalyzeOptions, LoadProgress};
+use crate::engine::LoadProgress;
 use crate::ladder::RowSource;
-use crate::report::test_fixture::hostile;
+use crate::report::test_fixture::{diagnosed, hostile};
 
 pub(super) fn field(name: &str) -> Loaded {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("captures")
-        .join(name);
-    let reader = crate::cli::open_capture(&path).expect("capture opens");
-    let a = analyze_capture(reader, name, &AnalyzeOptions::default());
-    let d = diagnose(&a, &EdgeConfig::default());
+    let (a, d) = diagnosed(name);
     Loaded::new(a, d)
 }
 
