@@ -46,6 +46,10 @@ pub const MAX_DESYNCS: u32 = 64;
 /// Most decoder outputs kept (STUN messages, TLS events, …); later ones are
 /// counted in `ProtoAnalysis::dropped`.
 pub const MAX_MESSAGES: usize = 1_000_000;
+/// Most bytes of STUN messages kept (each keeps its wire bytes): with
+/// messages of up to 64 KiB, `MAX_MESSAGES` alone would not bound memory.
+/// Later messages are decoded and counted in `ProtoAnalysis::dropped`.
+pub const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
 /// Most anomaly outputs kept; all are counted.
 pub const MAX_ANOMALY_MESSAGES: usize = 10_000;
 /// Fewest ended flows merged into the flow summaries at once (or a quarter
@@ -122,6 +126,10 @@ pub struct ProtoSink {
     /// Flows ended since the last merge into `flows`.
     ended: BTreeMap<FlowId, ProtoFlow>,
     messages: Vec<Decoded>,
+    /// Wire bytes of the kept STUN messages.
+    message_bytes: usize,
+    /// Cap on `message_bytes` ([`MAX_MESSAGE_BYTES`]; smaller in tests).
+    message_bytes_cap: usize,
     anomaly_messages: usize,
     dropped: BTreeMap<&'static str, u64>,
     anomaly_counts: BTreeMap<&'static str, u64>,
@@ -154,6 +162,12 @@ impl ProtoSink {
         ProtoSink::with_decoders(registry())
     }
 
+    /// Lowers the cap on kept STUN message bytes (tests of the cap).
+    #[cfg(test)]
+    pub(crate) fn set_message_bytes_cap(&mut self, cap: usize) {
+        self.message_bytes_cap = cap;
+    }
+
     /// A sink using only `decoders`, in this probe order.
     pub fn with_decoders(decoders: Vec<&'static dyn Decoder>) -> Self {
         ProtoSink {
@@ -163,6 +177,8 @@ impl ProtoSink {
             flows: BTreeMap::new(),
             ended: BTreeMap::new(),
             messages: Vec::new(),
+            message_bytes: 0,
+            message_bytes_cap: MAX_MESSAGE_BYTES,
             anomaly_messages: 0,
             dropped: BTreeMap::new(),
             anomaly_counts: BTreeMap::new(),
@@ -215,10 +231,17 @@ impl ProtoSink {
                     *self.anomaly_counts.entry(a.kind.id()).or_insert(0) += 1;
                 }
             }
-            if self.messages.len() >= MAX_MESSAGES {
+            let size = match &d.msg {
+                ProtoMsg::Stun(r) => r.msg.bytes().len(),
+                _ => 0,
+            };
+            if self.messages.len() >= MAX_MESSAGES
+                || self.message_bytes + size > self.message_bytes_cap
+            {
                 *self.dropped.entry(kind_name(&d.msg)).or_insert(0) += 1;
                 continue;
             }
+            self.message_bytes += size;
             self.messages.push(d);
         }
         n

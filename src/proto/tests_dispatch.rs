@@ -333,6 +333,19 @@ fn stun_on_a_random_udp_port_is_found_and_media_on_it_is_not_decoded() {
 }
 
 #[test]
+fn kept_message_bytes_are_capped_and_the_rest_counted() {
+    let mut h = Harness::new(Transport::Udp, "10.0.0.1:40000", "10.0.0.2:3478");
+    let size = binding(1).len();
+    h.sink.set_message_bytes_cap(3 * size);
+    for i in 0..5u8 {
+        h.datagram(C2S, &binding(i), u64::from(i) + 1);
+    }
+    let a = h.finish();
+    assert_eq!(a.stun_records().count(), 3);
+    assert_eq!(a.dropped.get("stun"), Some(&2));
+}
+
+#[test]
 fn media_only_udp_flow_is_bypassed_as_unknown() {
     let mut h = Harness::new(Transport::Udp, "10.0.0.1:40000", "10.0.0.2:40001");
     for i in 0..40u64 {

@@ -106,6 +106,11 @@ pub struct CaptureJson {
     /// (`net::table::MAX_LIVE_FLOWS`) was reached; absent when it was not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flows_evicted: Option<FlowsEvictedJson>,
+    /// Decoded protocol outputs not listed because a cap was reached
+    /// (`proto::dispatch::MAX_MESSAGES`, `MAX_MESSAGE_BYTES`,
+    /// `MAX_ANOMALY_MESSAGES`), by kind; absent when nothing was dropped.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub messages_dropped: BTreeMap<&'static str, u64>,
 }
 
 /// `capture.flows_evicted`.
@@ -299,6 +304,7 @@ impl<'a> Report<'a> {
                         first_frame: e.first_frame.map(|f| f.0),
                     })
                 },
+                messages_dropped: analysis.proto.dropped.clone(),
             },
             flows: FlowsJson {
                 flows: &analysis.flows,
@@ -423,6 +429,18 @@ mod tests {
             c["flows_evicted"],
             serde_json::json!({ "flows": 6, "finished": 1, "syn_unanswered": 3, "active": 2,
                                 "untracked": 4, "first_frame": 77 })
+        );
+    }
+
+    #[test]
+    fn messages_dropped_appears_only_when_a_message_cap_was_hit() {
+        let mut a = coturn(&AnalyzeOptions::default());
+        assert!(capture_json(&a).get("messages_dropped").is_none());
+        a.proto.dropped.insert("stun", 1616);
+        a.proto.dropped.insert("anomaly", 3);
+        assert_eq!(
+            capture_json(&a)["messages_dropped"],
+            serde_json::json!({ "anomaly": 3, "stun": 1616 })
         );
     }
 }

@@ -154,7 +154,19 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
     let warnings = &analysis.capture.warnings;
     let dropped = &analysis.capture.flows_dropped;
     let evicted = &dropped.evicted;
-    let count = warnings.len() + usize::from(dropped.flows > 0) + usize::from(!evicted.is_empty());
+    // Anomaly outputs beyond their cap are still counted in the Anomalies
+    // section; decoded messages beyond theirs are not listed anywhere.
+    let messages: Vec<String> = analysis
+        .proto
+        .dropped
+        .iter()
+        .filter(|(kind, _)| **kind != "anomaly")
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    let count = warnings.len()
+        + usize::from(dropped.flows > 0)
+        + usize::from(!evicted.is_empty())
+        + usize::from(!messages.is_empty());
     if count == 0 {
         return;
     }
@@ -186,6 +198,16 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
             evicted.syn_unanswered,
             evicted.active,
             evicted.untracked
+        );
+    }
+    if !messages.is_empty() {
+        let _ = writeln!(
+            out,
+            "  ! decoded messages beyond the caps ({} messages, {} MiB of STUN) were counted \
+             but not listed, reported or diagnosed: {}",
+            crate::proto::dispatch::MAX_MESSAGES,
+            crate::proto::dispatch::MAX_MESSAGE_BYTES >> 20,
+            messages.join(", ")
         );
     }
 }
@@ -319,6 +341,21 @@ mod tests {
         let t = render(&a, &Default::default(), TextOptions::default());
         assert!(
             t.contains("\nWarnings (1)\n  ! 7 flows (9 packets) beyond the 1000000-flow record cap were counted but not listed, the first at frame 42\n"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn messages_beyond_the_caps_are_a_warning_anomalies_are_not() {
+        let mut a = coturn(&AnalyzeOptions::default());
+        a.proto.dropped.insert("anomaly", 3);
+        let t = render(&a, &Default::default(), TextOptions::default());
+        assert!(!t.contains("\nWarnings ("), "{t}");
+        a.proto.dropped.insert("stun", 1616);
+        a.proto.dropped.insert("tls", 2);
+        let t = render(&a, &Default::default(), TextOptions::default());
+        assert!(
+            t.contains("\nWarnings (1)\n  ! decoded messages beyond the caps (1000000 messages, 256 MiB of STUN) were counted but not listed, reported or diagnosed: stun 1616, tls 2\n"),
             "{t}"
         );
     }
