@@ -1,4 +1,4 @@
-//! TestBackend snapshots of every TUI pane for two field-case captures at
+//! TestBackend snapshots of every TUI pane for the five field-case captures at
 //! 80×24 (one pane at a time, with tabs) and 160×48 (all panes at once),
 //! plus the help overlay and the loading screen.
 #![cfg(feature = "tui")]
@@ -34,9 +34,12 @@ fn screen(app: &App) -> String {
     format!("{}", t.backend())
 }
 
-const CASES: [(&str, &str); 2] = [
+const CASES: [(&str, &str); 5] = [
     ("refused", "field-desktop-sharing-refused.pcap"),
     ("unknown_user", "field-unknown-user.pcap"),
+    ("mras_refused", "field-mras-refused.pcap"),
+    ("udp_blocked", "field-udp-blocked.pcap"),
+    ("healthy", "field-healthy-call.pcap"),
 ];
 
 #[test]

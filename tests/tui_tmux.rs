@@ -81,6 +81,11 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     let detail = wait_for(&session, "SYN → port 50704  frame 12");
     assert!(detail.contains("10.3.0.40:58138"), "{detail}");
     assert!(detail.contains("refused"), "{detail}");
+    // The hex dump of frame 12, re-read from the file: the SYN's TCP header
+    // (source port 58138 = 0xe31a) is what is highlighted.
+    let hex = wait_for(&session, "· highlighted 0x");
+    assert!(hex.contains("frame 12 · 60 bytes"), "{hex}");
+    assert!(hex.contains("e3 1a"), "{hex}");
 
     // Esc twice: back to the findings. `/` searches the ladder as you type.
     tmux(&["send-keys", "-t", &session, "Escape"]);
