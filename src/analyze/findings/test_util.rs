@@ -12,11 +12,7 @@ use crate::synth::link;
 
 /// A committed capture from `captures/`, analysed.
 pub fn capture(name: &str) -> Analysis {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("captures")
-        .join(name);
-    let reader = CaptureReader::open(&path).expect("capture opens");
-    analyze_capture(reader, name, &AnalyzeOptions::default())
+    crate::report::test_fixture::capture(name, &AnalyzeOptions::default())
 }
 
 /// An in-memory pcap of IP packets, 100 ms apart (Ethernet framing).

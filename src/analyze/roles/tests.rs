@@ -57,11 +57,7 @@ impl Cap {
 }
 
 fn committed(name: &str) -> Analysis {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("captures")
-        .join(name);
-    let reader = CaptureReader::open(&path).expect("capture opens");
-    analyze_capture(reader, name, &AnalyzeOptions::default())
+    crate::report::test_fixture::capture(name, &AnalyzeOptions::default())
 }
 
 /// (address, role) of every assignment, in map order.
