@@ -140,14 +140,11 @@ fn app(name: &str, size: (u16, u16)) -> App {
 
 /// Applies `actions`, running the effects they queue as the run loop does.
 fn drive(app: &mut App, name: &str, actions: Vec<Action>) {
-    let ctx = EffectContext {
-        capture: capture(name),
-        export_dir: std::env::temp_dir(),
-    };
+    let mut ctx = EffectContext::new(capture(name), std::env::temp_dir());
     for a in actions {
         update(app, a);
         for e in std::mem::take(&mut app.effects) {
-            if let Some(result) = effects::run(&e, app, &ctx) {
+            if let Some(result) = effects::run(&e, app, &mut ctx) {
                 update(app, result);
             }
         }

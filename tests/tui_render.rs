@@ -171,12 +171,10 @@ fn lanes_scroll_sideways_in_a_narrow_terminal() {
 /// The run loop's part: effects queued by update are run and their results
 /// applied, as `edgecap FILE` does.
 fn run_effects(app: &mut App, capture: &Path) {
-    let ctx = edgecap::tui::effects::EffectContext {
-        capture: capture.to_path_buf(),
-        export_dir: std::env::temp_dir(),
-    };
+    let mut ctx =
+        edgecap::tui::effects::EffectContext::new(capture.to_path_buf(), std::env::temp_dir());
     for e in std::mem::take(&mut app.effects) {
-        if let Some(result) = edgecap::tui::effects::run(&e, app, &ctx) {
+        if let Some(result) = edgecap::tui::effects::run(&e, app, &mut ctx) {
             update(app, result);
         }
     }

@@ -6,29 +6,52 @@
 use std::path::{Path, PathBuf};
 
 use super::action::Action;
-use super::app::{App, Effect};
-use super::hexdump;
+use super::app::{App, Effect, Loaded};
+use super::hexdump::{self, HexLine};
+use crate::capture::FrameSource;
 use crate::ladder::{to_mermaid, to_text};
 use crate::safe::escape;
 
-/// What effects need beyond the app: where the capture is, and where
-/// exports go.
+/// What effects need beyond the app: where the capture is, where exports
+/// go, and the open capture file for hex dumps (kept between rows, so a
+/// gzip capture's decoder goes on from where it stopped when rows are read
+/// in increasing order).
 #[derive(Debug)]
 pub struct EffectContext {
     /// The capture as given (`-` = standard input).
     pub capture: PathBuf,
     /// Directory exports are written to.
     pub export_dir: PathBuf,
+    /// Opened on the first hex dump.
+    source: Option<FrameSource>,
+}
+
+impl EffectContext {
+    /// A context for `capture`, exporting into `export_dir`.
+    pub fn new(capture: PathBuf, export_dir: PathBuf) -> EffectContext {
+        EffectContext {
+            capture,
+            export_dir,
+            source: None,
+        }
+    }
+
+    fn hex(&mut self, loaded: &Loaded, row: usize) -> Result<Vec<HexLine>, String> {
+        let source = match &mut self.source {
+            Some(s) => s,
+            None => self
+                .source
+                .insert(hexdump::open_source(&self.capture, loaded)?),
+        };
+        hexdump::lines_for_row(source, loaded, row)
+    }
 }
 
 /// Runs `effect` and returns the action reporting its result.
-pub fn run(effect: &Effect, app: &App, ctx: &EffectContext) -> Option<Action> {
+pub fn run(effect: &Effect, app: &App, ctx: &mut EffectContext) -> Option<Action> {
     let loaded = app.loaded()?;
     match effect {
-        Effect::LoadHex(row) => {
-            let result = hexdump::for_row(&ctx.capture, loaded, *row);
-            Some(Action::HexLoaded(*row, result))
-        }
+        Effect::LoadHex(row) => Some(Action::HexLoaded(*row, ctx.hex(loaded, *row))),
         Effect::Export => {
             let index = &loaded.index;
             let rows = &app.ladder.visible;
@@ -78,6 +101,35 @@ pub fn export_stem(capture: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::{diagnose, EdgeConfig};
+    use crate::engine::AnalyzeOptions;
+    use crate::report::test_fixture::capture;
+
+    #[test]
+    fn one_open_source_serves_every_row_like_a_fresh_one() {
+        for name in ["msturn-tcp443.pcap", "link-types.pcapng.gz"] {
+            let opts = AnalyzeOptions {
+                keep_frame_index: true,
+                ..AnalyzeOptions::default()
+            };
+            let a = capture(name, &opts);
+            let d = diagnose(&a, &EdgeConfig::default());
+            let loaded = Loaded::new(a, d);
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("captures")
+                .join(name);
+            let mut ctx = EffectContext::new(path.clone(), std::env::temp_dir());
+            let rows = loaded.index.rows.len();
+            assert!(rows > 0, "{name}");
+            // Forwards, then back to the start (a gzip decoder must restart).
+            for row in (0..rows).chain([0]) {
+                let fresh = hexdump::for_row(&path, &loaded, row);
+                assert_eq!(ctx.hex(&loaded, row), fresh, "{name} row {row}");
+                assert!(fresh.is_ok(), "{name} row {row}: {fresh:?}");
+            }
+            assert!(ctx.source.is_some());
+        }
+    }
 
     #[test]
     fn export_names_are_plain() {

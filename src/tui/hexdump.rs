@@ -260,11 +260,12 @@ pub fn hex_for_row(
 /// `loaded.index.rows`) of the capture at `path` (as given on the command
 /// line; `-` cannot be re-read). Opens the file for this call only.
 pub fn for_row(path: &Path, loaded: &Loaded, row: usize) -> Result<Vec<HexLine>, String> {
-    let r = loaded
-        .index
-        .rows
-        .get(row)
-        .ok_or("hex dump unavailable: no such ladder row")?;
+    lines_for_row(&mut open_source(path, loaded)?, loaded, row)
+}
+
+/// Opens the capture at `path` for re-reading frames of `loaded`; the error
+/// (standard input, no frame index, file gone or changed) is ready to show.
+pub fn open_source(path: &Path, loaded: &Loaded) -> Result<FrameSource, String> {
     if path.as_os_str() == "-" {
         return Err(crate::capture::frame_source::STDIN_UNAVAILABLE.to_string());
     }
@@ -273,9 +274,22 @@ pub fn for_row(path: &Path, loaded: &Loaded, row: usize) -> Result<Vec<HexLine>,
         .frame_index
         .as_ref()
         .ok_or("hex dump unavailable: the capture was loaded without a frame index")?;
-    let mut source = FrameSource::open(path, index)
-        .map_err(|e| escape(&format!("hex dump unavailable: {e}")).into_owned())?;
-    Ok(to_lines(&hex_for_row(&mut source, &loaded.analysis, r)?))
+    FrameSource::open(path, index)
+        .map_err(|e| escape(&format!("hex dump unavailable: {e}")).into_owned())
+}
+
+/// The hex dump lines of ladder row `row`, read through `source`.
+pub fn lines_for_row(
+    source: &mut FrameSource,
+    loaded: &Loaded,
+    row: usize,
+) -> Result<Vec<HexLine>, String> {
+    let r = loaded
+        .index
+        .rows
+        .get(row)
+        .ok_or("hex dump unavailable: no such ladder row")?;
+    Ok(to_lines(&hex_for_row(source, &loaded.analysis, r)?))
 }
 
 #[cfg(test)]

@@ -120,11 +120,11 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
         .and_then(|mut terminal| {
             let size = terminal.size()?;
             let mut app = App::new(&name, total_bytes, opts.color, (size.width, size.height));
-            let ctx = effects::EffectContext {
-                capture: path.to_path_buf(),
-                export_dir: std::env::current_dir().unwrap_or_default(),
-            };
-            event_loop(&mut terminal, &mut app, &rx, &ctx).map(|()| app)
+            let mut ctx = effects::EffectContext::new(
+                path.to_path_buf(),
+                std::env::current_dir().unwrap_or_default(),
+            );
+            event_loop(&mut terminal, &mut app, &rx, &mut ctx).map(|()| app)
         });
     restore();
     match result {
@@ -146,7 +146,7 @@ fn event_loop<B: ratatui::backend::Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     rx: &Receiver<Action>,
-    ctx: &effects::EffectContext,
+    ctx: &mut effects::EffectContext,
 ) -> io::Result<()>
 where
     io::Error: From<B::Error>,
