@@ -11,16 +11,7 @@
 #
 # Usage: scripts/bench-tui.sh [MEGABYTES] [--stun]   (needs tmux)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-mb=${1:-1000}
-profile=${2:-}
-file=bench-data/bench-${mb}mb${profile:+-stun}.pcap
-mkdir -p bench-data
-cargo build --release --quiet --bin edgecap --example gen_bench_capture
-if [ ! -s "$file" ]; then
-  ./target/release/examples/gen_bench_capture "$file" "$mb" $profile
-fi
-bytes=$(stat -c %s "$file")
+source "$(dirname "$0")/bench-capture.sh" "$@"
 session="edgecap-bench-$$"
 cat "$file" >/dev/null # warm the page cache, as scripts/bench.sh does
 

@@ -10,16 +10,7 @@
 #
 # Usage: scripts/bench.sh [MEGABYTES] [--stun]   (needs /usr/bin/time; tshark optional)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-mb=${1:-1000}
-profile=${2:-}
-file=bench-data/bench-${mb}mb${profile:+-stun}.pcap
-mkdir -p bench-data
-cargo build --release --quiet --bin edgecap --example gen_bench_capture
-if [ ! -s "$file" ]; then
-  ./target/release/examples/gen_bench_capture "$file" "$mb" $profile
-fi
-bytes=$(stat -c %s "$file")
+source "$(dirname "$0")/bench-capture.sh" "$@"
 packets=$(./target/release/edgecap summary --json --fail-on none "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["capture"]["packets"])')
 
 measure() { # label, command...
