@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::time::{format_time, TimeFormat};
+use super::time::{time_column, TimeFormat};
 use super::{Index, LadderRow, Outcome};
 
 /// Narrowest lane of the text ladder; wider when a column title needs it.
@@ -34,19 +34,6 @@ fn used_columns(index: &Index, rows: &[&LadderRow]) -> Vec<usize> {
     } else {
         used
     }
-}
-
-/// The time column text of each row; deltas are from the previous exported
-/// row that has a time.
-fn times(index: &Index, rows: &[&LadderRow], mode: TimeFormat) -> Vec<String> {
-    let mut prev = None;
-    rows.iter()
-        .map(|r| {
-            let t = format_time(index, r.ts, prev, mode);
-            prev = r.ts.or(prev);
-            t
-        })
-        .collect()
 }
 
 /// Lane characters of one line: `cols.len()` lanes of `lane_w`.
@@ -112,7 +99,7 @@ pub fn to_text(index: &Index, rows: &[usize], time: TimeFormat) -> String {
         .map(|&c| titles[c].chars().count() + 2)
         .fold(LANE_W, usize::max);
     let lanes = Lanes { cols: &cols, w };
-    let times = times(index, &rows, time);
+    let times = time_column(index, rows.iter().copied(), None, time);
     let time_w = times
         .iter()
         .map(|t| t.chars().count())

@@ -25,7 +25,7 @@ pub mod time;
 
 pub use export::{to_mermaid, to_text};
 pub use labels::{message_label, stun_label};
-pub use time::{time_text, TimeFormat};
+pub use time::{time_column, TimeFormat};
 
 /// Most host columns in the ladder; further unknown hosts share "other".
 pub const MAX_COLUMNS: usize = 6;

@@ -2,7 +2,7 @@
 //! day, seconds since the first frame, or seconds since the previous row),
 //! shared by the TUI and `edgecap ladder`.
 
-use super::Index;
+use super::{Index, LadderRow};
 use crate::capture::Timestamp;
 
 /// How the ladder's time column is shown.
@@ -36,15 +36,23 @@ impl TimeFormat {
     }
 }
 
-/// The time column text of row `i` of the whole index (the delta is from
-/// the closest earlier row with a time).
-pub fn time_text(index: &Index, i: usize, mode: TimeFormat) -> String {
-    let prev = if mode == TimeFormat::Delta {
-        index.rows[..i].iter().rev().find_map(|r| r.ts)
-    } else {
-        None
-    };
-    format_time(index, index.rows[i].ts, prev, mode)
+/// The time column texts of `rows`, shown one after the other; a delta is
+/// from the previous row with a time (`before`: the last time shown above
+/// the first of them).
+pub fn time_column<'a>(
+    index: &Index,
+    rows: impl IntoIterator<Item = &'a LadderRow>,
+    before: Option<Timestamp>,
+    mode: TimeFormat,
+) -> Vec<String> {
+    let mut prev = before;
+    rows.into_iter()
+        .map(|r| {
+            let t = format_time(index, r.ts, prev, mode);
+            prev = r.ts.or(prev);
+            t
+        })
+        .collect()
 }
 
 /// The time column text of a row at `ts`, `prev` being the time of the row
@@ -78,7 +86,7 @@ pub fn format_time(
 mod tests {
     use super::*;
     use crate::capture::FrameNo;
-    use crate::ladder::{LadderRow, Outcome, RowSource};
+    use crate::ladder::{Outcome, RowSource};
     use crate::net::FlowId;
 
     fn row(ts: Option<i64>) -> LadderRow {
@@ -102,13 +110,20 @@ mod tests {
             first_ts: Some(Timestamp(0)),
             ..Index::default()
         };
-        let all = |m| -> Vec<String> { (0..3).map(|i| time_text(&index, i, m)).collect() };
+        let all = |m| time_column(&index, &index.rows, None, m);
         assert_eq!(
             all(TimeFormat::Absolute),
             ["00:00:01.000", "?", "00:00:03.500"]
         );
         assert_eq!(all(TimeFormat::Relative), ["1.000000", "?", "3.500000"]);
         assert_eq!(all(TimeFormat::Delta), ["+0.000000", "?", "+2.500000"]);
+        let later = time_column(
+            &index,
+            &index.rows[2..],
+            Some(Timestamp(0)),
+            TimeFormat::Delta,
+        );
+        assert_eq!(later, ["+3.500000"]);
         assert_eq!(TimeFormat::Delta.next(), TimeFormat::Absolute);
     }
 }

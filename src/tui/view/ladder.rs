@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::{pane_block, scroll_offset};
 use crate::ladder::filter::RowSearch;
-use crate::ladder::time::format_time;
+use crate::ladder::time::time_column;
 use crate::ladder::LadderRow;
 use crate::tui::app::{LadderState, Loaded, TimeMode};
 use crate::tui::theme::Theme;
@@ -256,14 +256,20 @@ impl Widget for &LadderView<'_> {
         let (top, height) = rows_area(inner);
         let sel = self.state.selected.min(visible.len() - 1);
         let off = scroll_offset(sel, visible.len(), height);
-        for (pos, &i) in visible.iter().enumerate().skip(off).take(height) {
+        let shown = &visible[off..(off + height).min(visible.len())];
+        // The last time above the window, for the delta of its first row.
+        let before = visible[..off].iter().rev().find_map(|&j| index.rows[j].ts);
+        let times = time_column(
+            index,
+            shown.iter().map(|&i| &index.rows[i]),
+            before,
+            self.time,
+        );
+        for (k, (&i, time)) in shown.iter().zip(&times).enumerate() {
             let row = &index.rows[i];
-            let y = top + (pos - off) as u16;
-            let prev = pos
-                .checked_sub(1)
-                .and_then(|p| visible[..=p].iter().rev().find_map(|&j| index.rows[j].ts));
-            let time = format_time(index, row.ts, prev, self.time);
-            buf.set_stringn(inner.x, y, &time, usize::from(TIME_W - 1), self.theme.dim());
+            let pos = off + k;
+            let y = top + k as u16;
+            buf.set_stringn(inner.x, y, time, usize::from(TIME_W - 1), self.theme.dim());
             let frame = format!("{:>w$}", row.frame.0, w = usize::from(FRAME_W - 2));
             let frame_style = if self.search.matches(index, row) {
                 self.theme.key()
