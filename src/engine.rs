@@ -19,7 +19,7 @@ use crate::capture::{
     CaptureFormat, CaptureReader, CaptureWarning, FrameIndex, FrameNo, LinkType, Timestamp,
 };
 use crate::net::table::{FlowDrops, FlowRecord, FlowSink, FlowTable};
-use crate::net::{NetAnomaly, NetDecoder, NetStats};
+use crate::net::{Endpoint, FlowId, NetAnomaly, NetDecoder, NetStats, Transport};
 use crate::proto::{ProtoAnalysis, ProtoMsg, ProtoSink, StunRecord};
 use std::collections::BTreeMap;
 
@@ -167,6 +167,29 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The record of flow `id`. Records are numbered as they are created
+    /// (`flows[i].id` is `i`), so this is a direct lookup; the scan is for
+    /// analyses assembled by hand.
+    pub fn flow(&self, id: FlowId) -> Option<&FlowRecord> {
+        self.flows
+            .get(id.0 as usize)
+            .filter(|f| f.id == id)
+            .or_else(|| self.flows.iter().find(|f| f.id == id))
+    }
+
+    /// `(transport, client, server)` of flow `id`: from its record, else
+    /// (a flow beyond the record cap) from the protocol layer.
+    pub fn flow_ends(&self, id: FlowId) -> Option<(Transport, Endpoint, Endpoint)> {
+        match self.flow(id) {
+            Some(f) => Some((f.transport, f.client, f.server)),
+            None => self
+                .proto
+                .flows
+                .get(&id)
+                .map(|f| (f.transport, f.client, f.server)),
+        }
+    }
+
     /// The integrity state of `proto.messages[index]`, the STUN record `r`.
     pub fn integrity_of(&self, index: usize, r: &StunRecord) -> Integrity {
         match self.integrity.get(&index) {
@@ -298,5 +321,29 @@ fn analyze_inner(
         proto: ProtoAnalysis::default(),
         integrity: IntegrityResults::new(),
         frame_index: reader.take_frame_index(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::AnalyzeOptions;
+    use crate::net::FlowId;
+    use crate::report::test_fixture::capture;
+
+    #[test]
+    fn flow_lookup_finds_every_record_even_out_of_order() {
+        let mut a = capture("tcp-outcomes.pcap", &AnalyzeOptions::default());
+        assert!(a.flows.len() > 3);
+        for f in &a.flows {
+            assert_eq!(a.flow(f.id).map(|r| r.first_frame), Some(f.first_frame));
+            let (t, c, s) = a.flow_ends(f.id).expect("ends");
+            assert_eq!((t, c, s), (f.transport, f.client, f.server));
+        }
+        let unknown = FlowId(a.flows.len() as u32 + 7);
+        assert!(a.flow(unknown).is_none() && a.flow_ends(unknown).is_none());
+        // Assembled by hand in another order: still found.
+        a.flows.reverse();
+        let last = a.flows[0].id;
+        assert_eq!(a.flow(last).map(|f| f.id), Some(last));
     }
 }

@@ -8,14 +8,14 @@
 //! no decoding. Rows are sorted by (completing frame, kind order), so the
 //! ladder is deterministic.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
 
 use crate::analyze::{Diagnosis, Role, RoleMap};
 use crate::capture::{FrameNo, Timestamp};
 use crate::engine::Analysis;
 use crate::net::tcp_state::TcpOutcome;
-use crate::net::{Direction, Endpoint, FlowId, Transport};
+use crate::net::{Direction, FlowId};
 use crate::proto::AllocationOutcome;
 
 pub mod export;
@@ -149,39 +149,16 @@ fn col_title(k: ColKey) -> String {
     }
 }
 
-/// `(transport, client, server)` of a flow, from the flow table or the protocol layer.
-fn endpoints(
-    analysis: &Analysis,
-    by_id: &HashMap<FlowId, usize>,
-    id: FlowId,
-) -> Option<(Transport, Endpoint, Endpoint)> {
-    if let Some(&i) = by_id.get(&id) {
-        let f = &analysis.flows[i];
-        return Some((f.transport, f.client, f.server));
-    }
-    analysis
-        .proto
-        .flows
-        .get(&id)
-        .map(|f| (f.transport, f.client, f.server))
-}
-
 impl Index {
     /// Builds the index. Cost is linear in flows plus messages.
     pub fn build(analysis: &Analysis, diagnosis: &Diagnosis) -> Index {
-        let by_id: HashMap<FlowId, usize> = analysis
-            .flows
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id, i))
-            .collect();
         let columns = build_columns(analysis, &diagnosis.roles);
         let mut rows = Vec::new();
         for (i, d) in analysis.proto.messages.iter().enumerate() {
             let Some((label, outcome)) = message_label(&d.msg) else {
                 continue;
             };
-            let Some((_, client, server)) = endpoints(analysis, &by_id, d.flow) else {
+            let Some((_, client, server)) = analysis.flow_ends(d.flow) else {
                 continue;
             };
             let (src, dst) = match d.dir {

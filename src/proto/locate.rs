@@ -541,8 +541,8 @@ mod tests {
     }
 
     fn endpoints(a: &Analysis, d: &Decoded) -> (Endpoint, Endpoint, Transport) {
-        let f = a.flows.iter().find(|f| f.id == d.flow).unwrap();
-        (f.client, f.server, f.transport)
+        let (transport, client, server) = a.flow_ends(d.flow).unwrap();
+        (client, server, transport)
     }
 
     /// Locates every STUN message of the capture and checks the highlighted

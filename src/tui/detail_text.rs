@@ -72,7 +72,7 @@ fn raw_hex(b: &[u8]) -> String {
 }
 
 fn flow_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, row: &LadderRow) {
-    let Some(f) = analysis.flows.iter().find(|f| f.id == row.flow) else {
+    let Some(f) = analysis.flow(row.flow) else {
         if let Some(p) = analysis.proto.flows.get(&row.flow) {
             out.push(line(format!(
                 "flow {}  {} {} → {}  {}",

@@ -23,7 +23,6 @@ use std::path::Path;
 use crate::capture::{FrameNo, FrameSource, OwnedFrame};
 use crate::engine::Analysis;
 use crate::ladder::{LadderRow, RowSource};
-use crate::net::{Endpoint, Transport};
 use crate::proto::locate::{self, FrameBytes};
 use crate::safe::escape;
 use crate::tui::app::Loaded;
@@ -191,22 +190,6 @@ pub fn to_lines(frames: &[FrameHex]) -> Vec<HexLine> {
     out
 }
 
-/// `(client, server, transport)` of a flow, from the flow table or the
-/// protocol layer.
-fn flow_ends(
-    analysis: &Analysis,
-    id: crate::net::FlowId,
-) -> Option<(Endpoint, Endpoint, Transport)> {
-    if let Some(f) = analysis.flows.iter().find(|f| f.id == id) {
-        return Some((f.client, f.server, f.transport));
-    }
-    analysis
-        .proto
-        .flows
-        .get(&id)
-        .map(|f| (f.client, f.server, f.transport))
-}
-
 /// Re-reads frame `no`, with an escaped error.
 fn read(source: &mut FrameSource, no: FrameNo) -> Result<OwnedFrame, String> {
     source
@@ -229,8 +212,9 @@ pub fn hex_for_row(
                 .messages
                 .get(i)
                 .ok_or("hex dump unavailable: no such message")?;
-            let (client, server, transport) =
-                flow_ends(analysis, d.flow).ok_or("hex dump unavailable: unknown flow")?;
+            let (transport, client, server) = analysis
+                .flow_ends(d.flow)
+                .ok_or("hex dump unavailable: unknown flow")?;
             let mut frames = Vec::new();
             for no in locate::message_frames(d, transport) {
                 match read(source, no) {

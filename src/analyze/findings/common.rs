@@ -98,14 +98,8 @@ impl<'a> Ctx<'a> {
 
     /// The client and server endpoints of a flow (from the flow table, else the proto layer).
     pub fn endpoints(&self, flow: FlowId) -> Option<(Endpoint, Endpoint)> {
-        if let Some(f) = self.analysis.flows.iter().find(|f| f.id == flow) {
-            return Some((f.client, f.server));
-        }
-        self.analysis
-            .proto
-            .flows
-            .get(&flow)
-            .map(|f| (f.client, f.server))
+        let (_, client, server) = self.analysis.flow_ends(flow)?;
+        Some((client, server))
     }
 
     /// Sender and receiver of a message travelling `dir` on `flow`.
@@ -490,7 +484,7 @@ mod tests {
             }
         }
         let mut all: Vec<_> = map.into_iter().collect();
-        let first = |ids: &[FlowId]| a.flows.iter().find(|f| f.id == ids[0]).unwrap().first_frame;
+        let first = |ids: &[FlowId]| a.flow(ids[0]).unwrap().first_frame;
         all.sort_by_key(|(_, ids)| first(ids));
         let rest = all.split_off(MAX_TCP_GROUPS);
         assert!(rest.len() > 50, "{} pairs beyond the cap", rest.len());

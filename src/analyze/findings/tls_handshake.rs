@@ -87,7 +87,7 @@ fn detect_inner(ctx: &Ctx<'_>) -> Vec<(FlowId, Finding)> {
         if h.complete || h.client_hello.is_none() {
             continue;
         }
-        let rec = ctx.analysis.flows.iter().find(|f| f.id == flow);
+        let rec = ctx.analysis.flow(flow);
         let reset = rec.and_then(|f| {
             let t = &f.tcp.as_ref()?.control;
             (f.tcp_outcome() == Some(TcpOutcome::Reset)).then(|| (t.reset_by, t.rst_frames.clone()))
