@@ -11,8 +11,9 @@
 //! nothing from the capture reaches the terminal unescaped. Dumps stop
 //! after [`MAX_DUMP_BYTES`] per frame.
 //!
-//! The only I/O is in [`hex_for_row`] (reads through the [`FrameSource`] it
-//! is given) and [`for_row`] (opens one): they pick the frames of a ladder
+//! The only I/O is in [`open_source`] (opens the capture) and
+//! [`hex_for_row`] / [`lines_for_row`] (read through the [`FrameSource`]
+//! they are given; the run loop keeps one open): they pick the frames of a ladder
 //! row ([`crate::proto::locate::message_frames`] for messages, the row's
 //! frame for SYN / SYN-ACK / RST), re-read them and locate the bytes with
 //! [`crate::proto::locate`].
@@ -242,7 +243,9 @@ pub fn hex_for_row(
 
 /// The hex dump lines of ladder row `row` (an index into
 /// `loaded.index.rows`) of the capture at `path` (as given on the command
-/// line; `-` cannot be re-read). Opens the file for this call only.
+/// line; `-` cannot be re-read), opening the file for this call only: the
+/// reference the run loop's kept-open source is tested against.
+#[cfg(test)]
 pub fn for_row(path: &Path, loaded: &Loaded, row: usize) -> Result<Vec<HexLine>, String> {
     lines_for_row(&mut open_source(path, loaded)?, loaded, row)
 }
