@@ -1,4 +1,4 @@
-//! The run loop's side of [`Effect`]s: the I/O that [`super::update`] asks
+//! The run loop's side of [`Effect`]s: the I/O that [`super::update::update`] asks
 //! for and must not do itself. Re-reads a ladder row's frames for the hex
 //! dump and writes the visible ladder as text and Mermaid. Each effect
 //! becomes one [`Action`] carrying its result.
