@@ -16,10 +16,10 @@
 //! Usage: `cargo run --release --example gen_bench_capture -- OUT.pcap [MEGABYTES] [--stun]`
 //! (default 1000 MB). Deterministic: the same arguments give the same bytes.
 
-use edgecap::capture::writer::{PcapOptions, PcapWriter};
-use edgecap::capture::{LinkType, Timestamp};
-use edgecap::net::Direction::{ToClient, ToServer};
-use edgecap::synth::{self, link, TcpConversation};
+use edgecap_capture::{LinkType, Timestamp};
+use edgecap_net::Direction::{ToClient, ToServer};
+use edgecap_testkit::writer::{PcapOptions, PcapWriter};
+use edgecap_testkit::{link, TcpConversation};
 use std::io::{self, BufWriter};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -178,9 +178,9 @@ fn main() -> io::Result<()> {
                 payload[..len].to_vec()
             };
             let ip = if to_server {
-                synth::ip::udp(client, server, &body)
+                edgecap_testkit::ip::udp(client, server, &body)
             } else {
-                synth::ip::udp(server, client, &body)
+                edgecap_testkit::ip::udp(server, client, &body)
             };
             written += emit(&mut w, &ip, &mut ts)?;
             packets += 1;

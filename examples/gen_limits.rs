@@ -7,10 +7,10 @@
 //! STUN messages of 4000 attributes each.
 //! Run: `cargo run --release --example gen_limits [DIR]`.
 
-use edgecap::capture::writer::{PcapOptions, PcapWriter};
-use edgecap::capture::{LinkType, Timestamp};
-use edgecap::net::Direction;
-use edgecap::synth::{self, link, IpBuilder, Tcp, TcpConversation};
+use edgecap_capture::{LinkType, Timestamp};
+use edgecap_net::Direction;
+use edgecap_testkit::writer::{PcapOptions, PcapWriter};
+use edgecap_testkit::{link, IpBuilder, Tcp, TcpConversation};
 use std::io::{self, BufWriter};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::Path;
@@ -70,7 +70,7 @@ fn main() -> io::Result<()> {
     let base = t.next_seq(Direction::ToServer);
     let ack = t.next_seq(Direction::ToClient);
     head.extend((0..100_000u32).rev().map(|i| {
-        synth::ip::tcp(
+        edgecap_testkit::ip::tcp(
             client,
             server,
             base.wrapping_add(i * 100),
@@ -87,21 +87,23 @@ fn main() -> io::Result<()> {
             let big = IpBuilder::new(Ipv4Addr::from(0x0a01_0000 | i), Ipv4Addr::new(10, 2, 0, 1))
                 .identification(i as u16)
                 .udp(5000, 5000, &[0x55; 4000]);
-            synth::frag::ipv4(&big, 1480).swap_remove(0)
+            edgecap_testkit::frag::ipv4(&big, 1480).swap_remove(0)
         }),
     )?;
 
     let attrs: Vec<(u16, Vec<u8>)> = (0..4000u32)
         .map(|i| (0x8055u16, i.to_be_bytes().to_vec()))
         .collect();
-    let bomb = synth::stun::rfc(0x0001, &synth::stun::rfc_txid(9), &attrs).bytes();
-    let plain = synth::stun::rfc(0x0001, &synth::stun::rfc_txid(8), &[]).bytes();
+    let bomb =
+        edgecap_testkit::stun::rfc(0x0001, &edgecap_testkit::stun::rfc_txid(9), &attrs).bytes();
+    let plain =
+        edgecap_testkit::stun::rfc(0x0001, &edgecap_testkit::stun::rfc_txid(8), &[]).bytes();
     let c: SocketAddr = "10.0.0.1:50000".parse().expect("addr");
     let s: SocketAddr = "10.0.0.2:3478".parse().expect("addr");
     write(
         &dir.join("limits-stun-attributes.pcap"),
-        std::iter::once(synth::ip::udp(c, s, &plain))
-            .chain((0..10_000).map(|_| synth::ip::udp(c, s, &bomb))),
+        std::iter::once(edgecap_testkit::ip::udp(c, s, &plain))
+            .chain((0..10_000).map(|_| edgecap_testkit::ip::udp(c, s, &bomb))),
     )?;
     Ok(())
 }

@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use edgecap::analyze::{diagnose, EdgeConfig};
-use edgecap::engine::{analyze_capture, AnalyzeOptions};
 use edgecap::tui::effects::{self, EffectContext};
 use edgecap::tui::{update, Action, App, Loaded, Screen};
+use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions};
+use edgecap_analyze::{diagnose, EdgeConfig};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
@@ -126,7 +126,7 @@ fn capture(name: &str) -> PathBuf {
 
 fn app(name: &str, size: (u16, u16)) -> App {
     let path = capture(name);
-    let reader = edgecap::cli::open_capture(&path).expect("capture opens");
+    let reader = edgecap_capture::open_capture(&path).expect("capture opens");
     let opts = AnalyzeOptions {
         keep_frame_index: true,
         ..AnalyzeOptions::default()

@@ -30,18 +30,11 @@
 //! Every length read from a capture is bounds-checked and every buffer is
 //! bounded by a named limit; malformed input is reported, not thrown.
 
-pub mod analyze;
-pub mod capture;
 pub mod cli;
-pub mod engine;
-pub mod error;
 pub mod ladder;
-pub mod net;
-pub mod proto;
 pub mod report;
-pub mod safe;
-pub mod synth;
 #[cfg(feature = "tui")]
 pub mod tui;
 
-pub use error::{Error, ErrorKind};
+#[cfg(test)]
+mod test_fixture;

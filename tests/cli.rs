@@ -367,13 +367,13 @@ fn colour_only_when_asked() {
 #[test]
 fn readme_lists_every_finding_id_and_role_rule() {
     let readme = std::fs::read_to_string(captures_dir().join("../README.md")).expect("README.md");
-    for (id, _) in edgecap::analyze::findings::FINDING_IDS {
+    for (id, _) in edgecap_analyze::findings::FINDING_IDS {
         assert!(
             readme.contains(&format!("| `{id}` |")),
             "README misses finding {id}"
         );
     }
-    for (rule, _) in edgecap::analyze::roles::RULES {
+    for (rule, _) in edgecap_analyze::roles::RULES {
         assert!(
             readme.contains(&format!("| `{rule}` |")),
             "README misses role rule {rule}"

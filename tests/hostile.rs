@@ -10,10 +10,10 @@
 
 mod common;
 
-use edgecap::analyze::{diagnose, EdgeConfig};
-use edgecap::capture::CaptureReader;
-use edgecap::engine::{analyze_capture, AnalyzeOptions};
 use edgecap::report::{json::Report, text};
+use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions};
+use edgecap_analyze::{diagnose, EdgeConfig};
+use edgecap_capture::CaptureReader;
 use serde_json::Value;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -495,7 +495,7 @@ fn hostile_strings_are_escaped_and_kept_in_json() {
     }
     // Each hostile value is kept whole, as `hex:` of the exact bytes.
     let hex = |prefix: &str| {
-        let bytes = edgecap::synth::samples::hostile(prefix);
+        let bytes = edgecap_testkit::samples::hostile(prefix);
         let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         format!("hex:{h}")
     };
@@ -517,7 +517,7 @@ fn hostile_strings_are_escaped_and_kept_in_json() {
         stun[5]["error"]["reason"].as_str(),
         Some(hex("unknown").as_str())
     );
-    let sni: String = edgecap::synth::samples::HOSTILE_SNI
+    let sni: String = edgecap_testkit::samples::HOSTILE_SNI
         .bytes()
         .map(|b| format!("{b:02x}"))
         .collect();

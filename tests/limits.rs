@@ -1,18 +1,18 @@
 //! Resource limits on hostile traffic (issue 6): captures built in memory
-//! with `edgecap::synth` and the capture writer, streamed from a `Vec<u8>`
+//! with `edgecap_testkit` and the capture writer, streamed from a `Vec<u8>`
 //! through the library. Each case asserts that the named cap holds and that
 //! what was dropped is counted, not silently lost. Peak memory of the big
 //! cases in release: `scripts/limits.sh` (numbers in the README "Limits").
 
-use edgecap::capture::writer::{PcapOptions, PcapWriter};
-use edgecap::capture::{CaptureReader, FrameNo, LinkType, Timestamp};
-use edgecap::engine::{analyze_capture, Analysis, AnalyzeOptions};
-use edgecap::net::reassembly::{HalfStream, ReassemblyBudget, ReassemblyLimits, StreamEvent};
-use edgecap::net::table::{FlowTable, NullSink, MAX_FLOW_RECORDS, MAX_LIVE_FLOWS};
-use edgecap::net::tcp_state::TcpOutcome;
-use edgecap::net::{Direction, NetAnomaly, NetDecoder};
-use edgecap::proto::ProtoMsg;
-use edgecap::synth::{self, link, IpBuilder, Tcp, TcpConversation};
+use edgecap_analyze::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use edgecap_capture::{CaptureReader, FrameNo, LinkType, Timestamp};
+use edgecap_net::reassembly::{HalfStream, ReassemblyBudget, ReassemblyLimits, StreamEvent};
+use edgecap_net::table::{FlowTable, NullSink, MAX_FLOW_RECORDS, MAX_LIVE_FLOWS};
+use edgecap_net::tcp_state::TcpOutcome;
+use edgecap_net::{Direction, NetAnomaly, NetDecoder};
+use edgecap_proto::ProtoMsg;
+use edgecap_testkit::writer::{PcapOptions, PcapWriter};
+use edgecap_testkit::{link, IpBuilder, Tcp, TcpConversation};
 use std::io::Cursor;
 use std::net::Ipv4Addr;
 
@@ -138,7 +138,9 @@ fn reversed_segments(n: u32) -> Vec<Vec<u8>> {
     let payload = [0x42u8; 100];
     for i in (0..n).rev() {
         let seq = base.wrapping_add(i * 100);
-        packets.push(synth::ip::tcp(client, server, seq, ack, 0x08, &payload));
+        packets.push(edgecap_testkit::ip::tcp(
+            client, server, seq, ack, 0x08, &payload,
+        ));
     }
     packets
 }
@@ -218,7 +220,7 @@ fn a_storm_of_incomplete_fragments_stays_within_the_defrag_caps() {
         let big = IpBuilder::v4([10, 1, (id >> 8) as u8, id as u8], [10, 2, 0, 1])
             .identification(id)
             .udp(5000, 5000, &[0x55; 4000]);
-        synth::frag::ipv4(&big, 1480).swap_remove(0)
+        edgecap_testkit::frag::ipv4(&big, 1480).swap_remove(0)
     });
     let a = analyze(capture(packets));
     assert_eq!(a.capture.packets, u64::from(DATAGRAMS));
@@ -239,15 +241,17 @@ fn attribute_bombs(lead: bool, n: usize) -> Analysis {
     let attrs: Vec<(u16, Vec<u8>)> = (0..4000u32)
         .map(|i| (0x8055u16, i.to_be_bytes().to_vec()))
         .collect();
-    let bomb = synth::stun::rfc(0x0001, &synth::stun::rfc_txid(9), &attrs).bytes();
-    let plain = synth::stun::rfc(0x0001, &synth::stun::rfc_txid(8), &[]).bytes();
+    let bomb =
+        edgecap_testkit::stun::rfc(0x0001, &edgecap_testkit::stun::rfc_txid(9), &attrs).bytes();
+    let plain =
+        edgecap_testkit::stun::rfc(0x0001, &edgecap_testkit::stun::rfc_txid(8), &[]).bytes();
     let client = "10.0.0.1:50000".parse().expect("addr");
     let server = "10.0.0.2:3478".parse().expect("addr");
     let mut packets = Vec::new();
     if lead {
-        packets.push(synth::ip::udp(client, server, &plain));
+        packets.push(edgecap_testkit::ip::udp(client, server, &plain));
     }
-    packets.extend((0..n).map(|_| synth::ip::udp(client, server, &bomb)));
+    packets.extend((0..n).map(|_| edgecap_testkit::ip::udp(client, server, &bomb)));
     analyze(capture(packets))
 }
 

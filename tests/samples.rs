@@ -1,5 +1,5 @@
 //! The committed synthetic captures are exactly what the generator
-//! (`edgecap::synth::samples`, run by `cargo run --example gen_captures`)
+//! (`edgecap_testkit::samples`, run by `cargo run --example gen_captures`)
 //! produces, so the files in `captures/` stay reproducible and documented.
 
 use std::path::Path;
@@ -7,7 +7,7 @@ use std::path::Path;
 #[test]
 fn committed_samples_match_the_generator() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let samples = edgecap::synth::samples::all().expect("generate");
+    let samples = edgecap_testkit::samples::all().expect("generate");
     assert_eq!(samples.len(), 13);
     for (name, bytes) in samples {
         let committed =

@@ -9,7 +9,7 @@
 //! tshark shows as something else (RTP, ChannelData, TLS, …), except the
 //! messages tshark cannot see (MS-TURN on TCP 443; RFC 4571 records after a
 //! non-STUN record), which the generator lists
-//! (`edgecap::synth::samples::tshark_blind_stun`) and edgecap must decode.
+//! (`edgecap_testkit::samples::tshark_blind_stun`) and edgecap must decode.
 //!
 //! Known disagreements, where tshark is wrong by protocols.md, are checked to
 //! be exactly that and printed, not hidden: tshark XOR-decodes MS-TURN
@@ -556,7 +556,7 @@ fn compare(
 fn edgecap_decodes_the_stun_tshark_decodes() {
     let caps = common::all_captures();
     assert!(caps.len() >= 8, "captures missing: {caps:?}");
-    let blind = edgecap::synth::samples::tshark_blind_stun().expect("generator");
+    let blind = edgecap_testkit::samples::tshark_blind_stun().expect("generator");
     let mut bad: Vec<String> = Vec::new();
     let mut known: Vec<String> = Vec::new();
     let mut summary = Vec::new();
@@ -742,7 +742,7 @@ fn stun_tsv_parses_as_protocols_md_describes() {
         tcp443.values().all(|f| f.msgs.is_empty()),
         "tshark is blind on 443"
     );
-    let blind = edgecap::synth::samples::tshark_blind_stun().expect("generator");
+    let blind = edgecap_testkit::samples::tshark_blind_stun().expect("generator");
     let frames: Vec<(u64, u16)> = blind
         .iter()
         .filter(|b| b.capture == "msturn-tcp443.pcap")

@@ -35,7 +35,7 @@ fn epoch_to_utc(epoch: &str) -> Option<String> {
     let (secs, frac) = epoch.split_once('.').unwrap_or((epoch, "0"));
     let nanos: u32 = format!("{frac:0<9}")[..9].parse().expect("fraction");
     Some(
-        edgecap::capture::Timestamp::from_secs_nanos(secs.parse().expect("seconds"), nanos)
+        edgecap_capture::Timestamp::from_secs_nanos(secs.parse().expect("seconds"), nanos)
             .to_string(),
     )
 }

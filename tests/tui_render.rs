@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use edgecap::analyze::{diagnose, EdgeConfig};
-use edgecap::engine::{analyze_capture, AnalyzeOptions, LoadProgress};
 use edgecap::tui::{update, Action, App, Loaded, Pane, Screen, TimeMode};
+use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions, LoadProgress};
+use edgecap_analyze::{diagnose, EdgeConfig};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -15,7 +15,7 @@ fn loaded(name: &str) -> Loaded {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("captures")
         .join(name);
-    let reader = edgecap::cli::open_capture(&path).expect("capture opens");
+    let reader = edgecap_capture::open_capture(&path).expect("capture opens");
     let a = analyze_capture(reader, name, &AnalyzeOptions::default());
     let d = diagnose(&a, &EdgeConfig::default());
     Loaded::new(a, d)
@@ -186,7 +186,7 @@ fn hex_dump_of_the_evidence_is_reread_from_the_file() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("captures")
             .join(file);
-        let reader = edgecap::cli::open_capture(&path).expect("capture opens");
+        let reader = edgecap_capture::open_capture(&path).expect("capture opens");
         let opts = AnalyzeOptions {
             keep_frame_index: true,
             ..AnalyzeOptions::default()

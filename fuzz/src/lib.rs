@@ -15,14 +15,14 @@
 
 use std::io::{Cursor, Read};
 
-use edgecap::capture::{CaptureReader, Frame, FrameNo, LinkType, Timestamp};
-use edgecap::net::defrag::DefragLimits;
-use edgecap::net::reassembly::{
+use edgecap_capture::{CaptureReader, Frame, FrameNo, LinkType, Timestamp};
+use edgecap_net::defrag::DefragLimits;
+use edgecap_net::reassembly::{
     HalfStream, ReassemblyBudget, ReassemblyLimits, StreamEvent, PIECE_OVERHEAD,
 };
-use edgecap::net::table::{FlowRecord, FlowSink, FlowTable};
-use edgecap::net::{Direction, NetAnomaly, NetDecoder};
-use edgecap::proto::stun;
+use edgecap_net::table::{FlowRecord, FlowSink, FlowTable};
+use edgecap_net::{Direction, NetAnomaly, NetDecoder};
+use edgecap_proto::stun;
 
 /// The body of one fuzz target.
 pub type Harness = fn(&[u8]);
@@ -160,7 +160,7 @@ pub fn capture_reader(data: &[u8]) {
 /// The input gzip-compressed, read to the end; when the input is not gzip
 /// itself, the frames and warnings must equal those of the plain input.
 pub fn capture_reader_gzip(data: &[u8]) {
-    let gz = edgecap::capture::writer::gzip(data);
+    let gz = edgecap_testkit::writer::gzip(data);
     let mut packed = read_all(Box::new(Cursor::new(gz)));
     if data.starts_with(&[0x1f, 0x8b]) {
         return;
@@ -178,7 +178,7 @@ pub fn capture_reader_gzip(data: &[u8]) {
 
 /// The link types edgecap decodes, in the order the selector byte picks them
 /// (the synthetic builder's list, so both stay in step).
-pub const LINK_TYPES: [LinkType; 10] = edgecap::synth::link::SUPPORTED;
+pub const LINK_TYPES: [LinkType; 10] = edgecap_testkit::link::SUPPORTED;
 
 /// Half a second, the unit of timestamp steps in [`net_decode`] inputs.
 const TS_STEP_NS: i64 = 500_000_000;
@@ -580,9 +580,9 @@ pub fn pipeline(data: &[u8]) {
     let Ok(reader) = CaptureReader::new(Box::new(Cursor::new(data.to_vec())), "fuzz") else {
         return;
     };
-    let opts = edgecap::engine::AnalyzeOptions::default();
-    let analysis = edgecap::engine::analyze_capture(reader, "fuzz", &opts);
-    let diagnosis = edgecap::analyze::diagnose(&analysis, &Default::default());
+    let opts = edgecap_analyze::engine::AnalyzeOptions::default();
+    let analysis = edgecap_analyze::engine::analyze_capture(reader, "fuzz", &opts);
+    let diagnosis = edgecap_analyze::diagnose(&analysis, &Default::default());
     let text = edgecap::report::text::render(&analysis, &diagnosis, Default::default());
     assert!(!text.is_empty());
     let json = edgecap::report::json::Report::new(&analysis, &diagnosis).to_json();
@@ -605,22 +605,22 @@ const PROTO_PORTS: [u16; 6] = [3478, 443, 5061, 5062, 80, 40000];
 /// input says), a stream gap, or a datagram. After `finish`, outputs must be
 /// in completing-frame order and every flow must have ended.
 pub fn proto_stream(data: &[u8]) {
-    use edgecap::proto::ProtoSink;
+    use edgecap_proto::ProtoSink;
     let Some((&head, mut rest)) = data.split_first() else {
         return;
     };
     let transport = if head & 0x80 == 0 {
-        edgecap::net::Transport::Tcp
+        edgecap_net::Transport::Tcp
     } else {
-        edgecap::net::Transport::Udp
+        edgecap_net::Transport::Udp
     };
     let server_port = PROTO_PORTS[usize::from(head & 0x7f) % PROTO_PORTS.len()];
     let ts = Timestamp::from_secs_nanos(1_700_000_000, 0);
     let record = FlowRecord {
-        id: edgecap::net::FlowId(0),
+        id: edgecap_net::FlowId(0),
         transport,
-        client: edgecap::net::Endpoint::new([10, 98, 2, 1].into(), 50_000),
-        server: edgecap::net::Endpoint::new([10, 3, 0, 34].into(), server_port),
+        client: edgecap_net::Endpoint::new([10, 98, 2, 1].into(), 50_000),
+        server: edgecap_net::Endpoint::new([10, 3, 0, 34].into(), server_port),
         first_frame: FrameNo(1),
         last_frame: FrameNo(1),
         first_ts: ts,
@@ -643,7 +643,7 @@ pub fn proto_stream(data: &[u8]) {
             Direction::ToClient
         };
         match (transport, kind >> 1 & 3) {
-            (edgecap::net::Transport::Tcp, 3) => sink.stream(
+            (edgecap_net::Transport::Tcp, 3) => sink.stream(
                 &record,
                 dir,
                 StreamEvent::Gap {
@@ -651,8 +651,8 @@ pub fn proto_stream(data: &[u8]) {
                     frame,
                 },
             ),
-            (edgecap::net::Transport::Tcp, _) => {
-                let frames = edgecap::net::reassembly::FrameSpan::single(frame);
+            (edgecap_net::Transport::Tcp, _) => {
+                let frames = edgecap_net::reassembly::FrameSpan::single(frame);
                 sink.stream(
                     &record,
                     dir,
@@ -662,7 +662,7 @@ pub fn proto_stream(data: &[u8]) {
                     },
                 );
             }
-            (edgecap::net::Transport::Udp, _) => {
+            (edgecap_net::Transport::Udp, _) => {
                 let f = Frame {
                     no: frame,
                     ts,
@@ -721,14 +721,14 @@ impl Drop for TempCapture {
 /// Re-reads every frame number of `index` (and one past the end) from the
 /// file at `path`, locating the transport layers of what comes back: any
 /// result but a panic is fine.
-fn re_read_all(path: &std::path::Path, index: &edgecap::capture::FrameIndex) {
-    let Ok(mut src) = edgecap::capture::FrameSource::open(path, index) else {
+fn re_read_all(path: &std::path::Path, index: &edgecap_capture::FrameIndex) {
+    let Ok(mut src) = edgecap_capture::FrameSource::open(path, index) else {
         return;
     };
     for n in 0..=index.frames() + 1 {
         if let Ok(f) = src.read(FrameNo(n)) {
-            assert!(f.data.len() <= edgecap::capture::frame_source::MAX_RECORD_LEN);
-            let _ = edgecap::proto::locate::locate_tcp_header(&f);
+            assert!(f.data.len() <= edgecap_capture::frame_source::MAX_RECORD_LEN);
+            let _ = edgecap::tui::locate::locate_tcp_header(&f);
         }
     }
 }
@@ -762,7 +762,7 @@ pub fn frame_source(data: &[u8]) {
     let Some(file) = TempCapture::new(data) else {
         return;
     };
-    let mut src = edgecap::capture::FrameSource::open(&file.0, &index)
+    let mut src = edgecap_capture::FrameSource::open(&file.0, &index)
         .expect("the file the index was built from opens");
     for (no, link, bytes, orig_len) in &frames {
         match src.read(*no) {
@@ -772,7 +772,7 @@ pub fn frame_source(data: &[u8]) {
                     (*no, *link, bytes, *orig_len),
                     "re-read frame differs from the sequential read"
                 );
-                let _ = edgecap::proto::locate::locate_tcp_header(&f);
+                let _ = edgecap::tui::locate::locate_tcp_header(&f);
             }
             Err(e) => assert!(gz, "frame {no} cannot be re-read: {e}"),
         }
@@ -793,7 +793,7 @@ pub fn frame_source(data: &[u8]) {
         &changed[..],
         &shifted[..],
         &inserted[..],
-        &edgecap::capture::writer::gzip(data)[..],
+        &edgecap_testkit::writer::gzip(data)[..],
     ] {
         if file.rewrite(variant) {
             re_read_all(&file.0, &index);

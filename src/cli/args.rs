@@ -1,9 +1,9 @@
 //! Command-line flags (clap derive). Validation only; no behaviour.
 
-use crate::analyze::{EdgeConfig, Role, Severity};
-use crate::engine::{AnalyzeOptions, Credential};
 use crate::ladder::TimeFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use edgecap_analyze::engine::{AnalyzeOptions, Credential};
+use edgecap_analyze::{EdgeConfig, Role, Severity};
 use std::net::IpAddr;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;

@@ -4,15 +4,14 @@
 
 pub mod args;
 
-use crate::analyze::{diagnose, Diagnosis};
-use crate::capture::CaptureReader;
-use crate::engine::{analyze_capture, Analysis, AnalyzeOptions};
 use crate::ladder::{self, Index};
 use crate::report::{json::Report, text};
-use crate::{Error, ErrorKind};
 use args::{Cli, ColorChoice, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
-use std::fs::File;
-use std::io::{self, IsTerminal, Read, Write};
+use edgecap_analyze::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use edgecap_analyze::{diagnose, Diagnosis};
+use edgecap_capture::open_capture;
+use edgecap_core::Error;
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -65,19 +64,6 @@ fn timeline(file: &Path, _args: &args::TuiArgs) -> ExitCode {
         file.display()
     );
     ExitCode::from(EXIT_ERROR)
-}
-
-/// Opens `path` (`-` is standard input) as a capture.
-pub fn open_capture(path: &Path) -> Result<CaptureReader, Error> {
-    let name = path.display().to_string();
-    let input: Box<dyn Read + Send> = if name == "-" {
-        Box::new(io::stdin())
-    } else {
-        let file = File::open(path)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("{name}: cannot open: {e}")))?;
-        Box::new(file)
-    };
-    CaptureReader::new(input, &name)
 }
 
 /// Opens and analyses a capture through every layer, protocols included.

@@ -3,7 +3,7 @@
 //! `sequenceDiagram`. Pure functions of an [`Index`] and the rows to export
 //! (all of them, a flow's, or the TUI's filtered view), in that order.
 //!
-//! Labels are already terminal-safe ([`crate::safe`] ran when the index was
+//! Labels are already terminal-safe ([`edgecap_core::safe`] ran when the index was
 //! built) and are never un-escaped here; Mermaid output additionally encodes
 //! the characters Mermaid's lexer or its entity pass would act on.
 
@@ -125,7 +125,7 @@ pub fn to_text(index: &Index, rows: &[usize], time: TimeFormat) -> String {
 /// `;` and `:` (comment, statement end, and the `style …:…#…;` rewrite),
 /// `%` (a `%%{init: …}%%` directive anywhere in the text is obeyed),
 /// `<`, `>` and `&` (HTML), control characters (none survive
-/// [`crate::safe`], but a line break would end the statement) and the
+/// [`edgecap_core::safe`], but a line break would end the statement) and the
 /// markers Mermaid uses internally for entities (`ﬂ`, `¶`) become Mermaid
 /// entity codes (`#59;`), which Mermaid shows as the character itself.
 pub fn mermaid_text(text: &str) -> String {
@@ -181,9 +181,9 @@ pub fn to_mermaid(index: &Index, rows: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{FrameNo, Timestamp};
     use crate::ladder::RowSource;
-    use crate::net::FlowId;
+    use edgecap_capture::{FrameNo, Timestamp};
+    use edgecap_net::FlowId;
 
     fn row(frame: u64, from: usize, to: usize, label: &str, outcome: Outcome) -> LadderRow {
         LadderRow {

@@ -6,9 +6,9 @@
 use std::fmt;
 
 use super::{Index, LadderRow, Outcome, RowSource};
-use crate::engine::Analysis;
-use crate::net::FlowId;
-use crate::proto::ProtoMsg;
+use edgecap_analyze::engine::Analysis;
+use edgecap_net::FlowId;
+use edgecap_proto::ProtoMsg;
 
 /// The protocol family of a ladder row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -199,7 +199,7 @@ impl fmt::Display for RowSearch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_fixture::diagnosed;
+    use crate::test_fixture::diagnosed;
 
     fn field(name: &str) -> (Analysis, Index) {
         let (a, d) = diagnosed(name);

@@ -1,14 +1,14 @@
 //! Arrow labels of the ladder: what each decoded message is called on the
 //! timeline (`Allocate ✓ relay 2.2.2.2:58138`, `401 Unauthorized`,
 //! `ClientHello (pseudo)`) and how it is coloured. Every captured string
-//! goes through [`crate::safe`] here.
+//! goes through [`edgecap_core::safe`] here.
 
 use super::Outcome;
-use crate::proto::stun::{Class, Method};
-use crate::proto::tls::TlsEvent;
-use crate::proto::{ChannelId, ProtoMsg, PseudoTlsEvent, StunRecord};
 use crate::report::story::error_name;
-use crate::safe::{escape, escape_bytes};
+use edgecap_core::safe::{escape, escape_bytes};
+use edgecap_proto::stun::{Class, Method};
+use edgecap_proto::tls::TlsEvent;
+use edgecap_proto::{ChannelId, ProtoMsg, PseudoTlsEvent, StunRecord};
 
 /// The arrow label and colour of a STUN message.
 pub fn stun_label(r: &StunRecord) -> (String, Outcome) {

@@ -4,19 +4,19 @@
 //! and [`Diagnosis`]. The TUI draws from it and `edgecap ladder` exports it.
 //!
 //! Owns every display string derived from the capture; each one goes through
-//! [`crate::safe`] here, so views never see raw capture bytes and do
+//! [`edgecap_core::safe`] here, so views never see raw capture bytes and do
 //! no decoding. Rows are sorted by (completing frame, kind order), so the
 //! ladder is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
 
-use crate::analyze::{Diagnosis, Role, RoleMap};
-use crate::capture::{FrameNo, Timestamp};
-use crate::engine::Analysis;
-use crate::net::tcp_state::TcpOutcome;
-use crate::net::{Direction, FlowId};
-use crate::proto::AllocationOutcome;
+use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::{Diagnosis, Role, RoleMap};
+use edgecap_capture::{FrameNo, Timestamp};
+use edgecap_net::tcp_state::TcpOutcome;
+use edgecap_net::{Direction, FlowId};
+use edgecap_proto::AllocationOutcome;
 
 pub mod export;
 pub mod filter;

@@ -3,7 +3,7 @@
 //! shared by the TUI and `edgecap ladder`.
 
 use super::{Index, LadderRow};
-use crate::capture::Timestamp;
+use edgecap_capture::Timestamp;
 
 /// How the ladder's time column is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,9 +85,9 @@ pub fn format_time(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::FrameNo;
     use crate::ladder::{Outcome, RowSource};
-    use crate::net::FlowId;
+    use edgecap_capture::FrameNo;
+    use edgecap_net::FlowId;
 
     fn row(ts: Option<i64>) -> LadderRow {
         LadderRow {

@@ -3,12 +3,12 @@
 //! ladder of the flows between roles. Colour only when asked for (a
 //! terminal without NO_COLOR); everything from the capture is escaped.
 
-use crate::analyze::{Diagnosis, RoleMap, Severity};
-use crate::capture::FrameNo;
-use crate::engine::Analysis;
-use crate::net::table::FlowRecord;
-use crate::net::Endpoint;
-use crate::safe::escape;
+use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::{Diagnosis, RoleMap, Severity};
+use edgecap_capture::FrameNo;
+use edgecap_core::safe::escape;
+use edgecap_net::table::FlowRecord;
+use edgecap_net::Endpoint;
 use std::fmt::Write;
 
 /// Width the explanation paragraphs wrap at.

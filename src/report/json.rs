@@ -8,11 +8,11 @@
 use super::json_diag::{FindingsJson, RolesJson};
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
 use super::json_stun::StunArrayJson;
-use crate::analyze::Diagnosis;
-use crate::engine::Analysis;
-use crate::net::table::FlowRecord;
-use crate::net::Transport;
-use crate::proto::ProtoAnalysis;
+use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Diagnosis;
+use edgecap_net::table::FlowRecord;
+use edgecap_net::Transport;
+use edgecap_proto::ProtoAnalysis;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -323,7 +323,7 @@ impl<'a> Report<'a> {
                     .map(|a| AnomalyJson {
                         id: a.id,
                         frame: a.frame.0,
-                        detail: crate::safe::escape(&a.detail).into_owned(),
+                        detail: edgecap_core::safe::escape(&a.detail).into_owned(),
                     })
                     .collect(),
             },
@@ -398,13 +398,13 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixture::coturn;
     use super::Report;
-    use crate::capture::FrameNo;
-    use crate::engine::AnalyzeOptions;
-    use crate::net::table::FlowEvictions;
+    use crate::test_fixture::coturn;
+    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_capture::FrameNo;
+    use edgecap_net::table::FlowEvictions;
 
-    fn capture_json(a: &crate::engine::Analysis) -> serde_json::Value {
+    fn capture_json(a: &edgecap_analyze::engine::Analysis) -> serde_json::Value {
         let doc: serde_json::Value =
             serde_json::from_str(&Report::new(a, &Default::default()).to_json()).expect("json");
         doc["capture"].clone()

@@ -2,7 +2,7 @@
 //! [`Diagnosis`]. Finding texts are edgecap's own words; every value that
 //! came from the capture is an address or a number.
 
-use crate::analyze::{Detail, Diagnosis, Evidence};
+use edgecap_analyze::{Detail, Diagnosis, Evidence};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 

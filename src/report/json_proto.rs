@@ -11,12 +11,12 @@ use serde::{Serialize, Serializer};
 
 use super::json_stun::direction_name;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
-use crate::engine::Analysis;
-use crate::proto::{
+use edgecap_analyze::engine::Analysis;
+use edgecap_core::safe::{escape, text_or_hex};
+use edgecap_proto::{
     AllocationOutcome, AllocationStep, AllocationStory, ChannelId, RelayTraffic, StepKind,
     StunRecord, TrafficKind,
 };
-use crate::safe::{escape, text_or_hex};
 
 /// `tls`: one object per flow with a TLS or pseudo-TLS handshake.
 pub struct TlsArrayJson<'a>(pub &'a Analysis);
@@ -407,8 +407,8 @@ impl Serialize for TurnChannelsJson<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::json::Report;
-    use super::super::test_fixture::{coturn, hostile};
-    use crate::engine::AnalyzeOptions;
+    use crate::test_fixture::{coturn, hostile};
+    use edgecap_analyze::engine::AnalyzeOptions;
     use serde_json::Value;
 
     #[test]

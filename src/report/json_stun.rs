@@ -3,7 +3,7 @@
 //! analysis (no second copy of the messages is built).
 //!
 //! Every string that comes from the capture goes through
-//! [`crate::safe::text_or_hex`]; opaque values are hex, capped at
+//! [`edgecap_core::safe::text_or_hex`]; opaque values are hex, capped at
 //! [`MAX_HEX_BYTES`] bytes so a DATA attribute cannot bloat the report.
 
 use std::borrow::Cow;
@@ -12,13 +12,13 @@ use std::net::SocketAddr;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::engine::Analysis;
-use crate::net::Direction;
-use crate::proto::stun::{
+use edgecap_analyze::engine::Analysis;
+use edgecap_core::safe::{hex, text_or_hex, HEX_PREFIX};
+use edgecap_net::Direction;
+use edgecap_proto::stun::{
     AttrKind, AttrValue, Attribute, FingerprintStatus, PasswordAlgorithm, StunMessage,
 };
-use crate::proto::{ProtoMsg, StunRecord};
-use crate::safe::{hex, text_or_hex, HEX_PREFIX};
+use edgecap_proto::{ProtoMsg, StunRecord};
 
 /// Opaque attribute values longer than this are cut in the report (the
 /// `length` field keeps the real length).
@@ -383,9 +383,9 @@ pub fn stun_entry<'a>(analysis: &'a Analysis, index: usize, r: &'a StunRecord) -
 #[cfg(test)]
 mod tests {
     use super::super::json::Report;
-    use super::super::test_fixture::{coturn, hostile};
     use super::*;
-    use crate::engine::AnalyzeOptions;
+    use crate::test_fixture::{coturn, hostile};
+    use edgecap_analyze::engine::AnalyzeOptions;
     use serde_json::Value;
 
     fn doc(a: &Analysis) -> Value {

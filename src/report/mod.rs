@@ -1,9 +1,9 @@
-//! Renders an [`crate::engine::Analysis`] for people (text) and scripts (JSON).
+//! Renders an [`edgecap_analyze::engine::Analysis`] for people (text) and scripts (JSON).
 //!
 //! Reports only read the analysis; they never see packet bytes. Everything
 //! printed iterates in a defined order (flows by id, anomalies by id), so the
 //! same capture always gives byte-identical output. Every string that comes
-//! from a capture goes through [`crate::safe`] before it is printed.
+//! from a capture goes through [`edgecap_core::safe`] before it is printed.
 
 pub mod diagnosis;
 pub mod json;
@@ -14,14 +14,11 @@ pub mod story;
 pub mod text;
 pub mod tls;
 
-#[cfg(test)]
-pub(crate) mod test_fixture;
-
-use crate::capture::FrameNo;
-use crate::engine::Analysis;
-use crate::net::tcp_state::TcpOutcome;
-use crate::net::{Direction, FlowId};
-use crate::proto::{AllocationStory, ProtoMsg, StunRecord};
+use edgecap_analyze::engine::Analysis;
+use edgecap_capture::FrameNo;
+use edgecap_net::tcp_state::TcpOutcome;
+use edgecap_net::{Direction, FlowId};
+use edgecap_proto::{AllocationStory, ProtoMsg, StunRecord};
 
 /// The allocation stories in the order their first step appears in the
 /// capture (stories without steps last, in the protocol layer's order).

@@ -8,18 +8,18 @@
 //! ```
 //!
 //! Strings are re-read from the STUN message of the step and escaped with
-//! [`crate::safe`]; nothing from the capture reaches the terminal raw.
+//! [`edgecap_core::safe`]; nothing from the capture reaches the terminal raw.
 
 use std::borrow::Cow;
 use std::fmt::Write;
 use std::net::SocketAddr;
 
-use crate::engine::Analysis;
-use crate::proto::stun::Method;
-use crate::proto::{
+use edgecap_analyze::engine::Analysis;
+use edgecap_core::safe::{escape, escape_bytes};
+use edgecap_proto::stun::Method;
+use edgecap_proto::{
     AllocationOutcome, AllocationStep, AllocationStory, StepKind, StunRecord, TrafficKind,
 };
-use crate::safe::{escape, escape_bytes};
 
 /// The outcome text of the header line.
 pub fn outcome_text(o: &AllocationOutcome) -> String {
@@ -259,10 +259,10 @@ pub fn render_story(
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixture::{coturn, hostile};
     use super::*;
-    use crate::engine::AnalyzeOptions;
-    use crate::safe::is_unsafe_char;
+    use crate::test_fixture::{coturn, hostile};
+    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_core::safe::is_unsafe_char;
 
     fn story_of(a: &Analysis, first_frame: u64, max_steps: usize) -> String {
         let s = super::super::stories_in_order(a)

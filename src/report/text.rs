@@ -2,15 +2,15 @@
 //! warnings, the findings, roles and ladder of the diagnosis, anomalies, a
 //! table of flows, the TURN allocation stories and the TLS handshakes, in plain aligned columns that paste cleanly into a
 //! ticket. Every string taken from the capture is escaped by
-//! [`crate::safe`].
+//! [`edgecap_core::safe`].
 
 use super::diagnosis::{findings_section, ladder_section, roles_section, Style};
 use super::story::render_story;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
-use crate::analyze::Diagnosis;
-use crate::engine::Analysis;
-use crate::net::table::FlowRecord;
-use crate::safe::escape;
+use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Diagnosis;
+use edgecap_core::safe::escape;
+use edgecap_net::table::FlowRecord;
 use std::fmt::Write;
 
 /// Options for the text summary.
@@ -135,7 +135,7 @@ fn capture_section(out: &mut String, analysis: &Analysis) {
             c.truncated_frames
         );
     }
-    let time = |t: Option<crate::capture::Timestamp>| t.map_or("-".to_string(), |t| t.to_string());
+    let time = |t: Option<edgecap_capture::Timestamp>| t.map_or("-".to_string(), |t| t.to_string());
     let rows = [
         ("format", format),
         ("link types", links),
@@ -183,7 +183,7 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
             "  ! {} flows ({} packets) beyond the {}-flow record cap were counted but not listed{first}",
             dropped.flows,
             dropped.packets,
-            crate::net::table::MAX_FLOW_RECORDS
+            edgecap_net::table::MAX_FLOW_RECORDS
         );
     }
     if let Some(first) = evicted.first_frame {
@@ -193,7 +193,7 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
              {} finished, {} unanswered SYNs, {} active (a later packet starts a new flow); \
              {} unlisted flows forgotten",
             evicted.flows,
-            crate::net::table::MAX_LIVE_FLOWS,
+            edgecap_net::table::MAX_LIVE_FLOWS,
             evicted.finished,
             evicted.syn_unanswered,
             evicted.active,
@@ -205,8 +205,8 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
             out,
             "  ! decoded messages beyond the caps ({} messages, {} MiB of STUN) were counted \
              but not listed, reported or diagnosed: {}",
-            crate::proto::dispatch::MAX_MESSAGES,
-            crate::proto::dispatch::MAX_MESSAGE_BYTES >> 20,
+            edgecap_proto::dispatch::MAX_MESSAGES,
+            edgecap_proto::dispatch::MAX_MESSAGE_BYTES >> 20,
             messages.join(", ")
         );
     }
@@ -297,7 +297,7 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
     if let Some(tcp) = &f.tcp {
         if let (Some(by), false) = (
             tcp.control.reset_by,
-            f.tcp_outcome() == Some(crate::net::tcp_state::TcpOutcome::Refused),
+            f.tcp_outcome() == Some(edgecap_net::tcp_state::TcpOutcome::Refused),
         ) {
             let _ = write!(outcome, " by {}", super::sender_name(by));
             if tcp.control.bytes_before_reset > 0 {
@@ -321,21 +321,21 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixture::{coturn, hostile};
     use super::*;
-    use crate::engine::AnalyzeOptions;
-    use crate::safe::is_unsafe_char;
+    use crate::test_fixture::{coturn, hostile};
+    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_core::safe::is_unsafe_char;
 
     #[test]
     fn flows_beyond_the_record_cap_are_a_warning() {
         let mut a = coturn(&AnalyzeOptions::default());
         let t = render(&a, &Default::default(), TextOptions::default());
         assert!(!t.contains("Warnings"), "{t}");
-        a.capture.flows_dropped = crate::net::table::FlowDrops {
+        a.capture.flows_dropped = edgecap_net::table::FlowDrops {
             flows: 7,
             packets: 9,
             bytes: 900,
-            first_frame: Some(crate::capture::FrameNo(42)),
+            first_frame: Some(edgecap_capture::FrameNo(42)),
             evicted: Default::default(),
         };
         let t = render(&a, &Default::default(), TextOptions::default());
@@ -363,13 +363,13 @@ mod tests {
     #[test]
     fn flows_evicted_by_the_live_cap_are_a_warning() {
         let mut a = coturn(&AnalyzeOptions::default());
-        a.capture.flows_dropped.evicted = crate::net::table::FlowEvictions {
+        a.capture.flows_dropped.evicted = edgecap_net::table::FlowEvictions {
             flows: 6,
             finished: 1,
             syn_unanswered: 3,
             active: 2,
             untracked: 4,
-            first_frame: Some(crate::capture::FrameNo(77)),
+            first_frame: Some(edgecap_capture::FrameNo(77)),
         };
         let t = render(&a, &Default::default(), TextOptions::default());
         assert!(

@@ -6,11 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::capture::FrameNo;
-use crate::engine::Analysis;
-use crate::net::{Direction, FlowId};
-use crate::proto::tls::{cipher_name, version_name, TlsAlert, TlsEvent};
-use crate::proto::{ProtoMsg, PseudoTlsEvent};
+use edgecap_analyze::engine::Analysis;
+use edgecap_capture::FrameNo;
+use edgecap_net::{Direction, FlowId};
+use edgecap_proto::tls::{cipher_name, version_name, TlsAlert, TlsEvent};
+use edgecap_proto::{ProtoMsg, PseudoTlsEvent};
 
 /// The cipher suite of the MS-TURN pseudo-TLS records ([MS-TURN] 2.1.1:
 /// TLS_DH_anon_WITH_RC4_128_MD5, 0x0018).
@@ -169,19 +169,19 @@ pub fn alert_description(a: &TlsAlert) -> String {
     if a.encrypted {
         return "encrypted".to_string();
     }
-    crate::proto::tls::alert_name(a.description)
+    edgecap_proto::tls::alert_name(a.description)
         .map_or_else(|| format!("alert {}", a.description), str::to_string)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::json::Report;
-    use super::super::test_fixture::hostile;
     use super::*;
-    use crate::capture::Timestamp;
-    use crate::net::reassembly::FrameSpan;
-    use crate::proto::tls::{ClientHelloInfo, ServerHelloInfo};
-    use crate::proto::Decoded;
+    use crate::test_fixture::hostile;
+    use edgecap_capture::Timestamp;
+    use edgecap_net::reassembly::FrameSpan;
+    use edgecap_proto::tls::{ClientHelloInfo, ServerHelloInfo};
+    use edgecap_proto::Decoded;
 
     fn ev(frame: u64, dir: Direction, msg: ProtoMsg) -> Decoded {
         Decoded {

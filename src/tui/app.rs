@@ -2,10 +2,10 @@
 //! state struct per pane. No I/O and no decoding here; only
 //! [`super::update::update`] mutates an [`App`].
 
-use crate::analyze::Diagnosis;
-use crate::engine::{Analysis, LoadProgress};
 use crate::ladder::filter::{RowFilter, RowSearch};
 use crate::ladder::Index;
+use edgecap_analyze::engine::{Analysis, LoadProgress};
+use edgecap_analyze::Diagnosis;
 
 /// The panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,20 +4,20 @@
 //! and TLS rows get their flow facts.
 //!
 //! Pure formatting of already-decoded values: no I/O, no decoding. Every
-//! capture string goes through [`crate::safe`]; attribute values
+//! capture string goes through [`edgecap_core::safe`]; attribute values
 //! reuse the JSON report's [`attr_value`].
 
 use std::fmt::Write;
 
 use super::app::Loaded;
-use crate::engine::Analysis;
 use crate::ladder::{LadderRow, RowSource};
-use crate::net::table::FlowRecord;
-use crate::proto::stun::AttrValue;
-use crate::proto::{Decoded, ProtoMsg, StunRecord};
 use crate::report::json_stun::{attr_value, is_text, ValueJson};
 use crate::report::{outcome_name, sender_name};
-use crate::safe::{escape, escape_bytes, hex};
+use edgecap_analyze::engine::Analysis;
+use edgecap_core::safe::{escape, escape_bytes, hex};
+use edgecap_net::table::FlowRecord;
+use edgecap_proto::stun::AttrValue;
+use edgecap_proto::{Decoded, ProtoMsg, StunRecord};
 
 /// Raw attribute bytes shown in hex before `…`.
 const RAW_BYTES_SHOWN: usize = 32;
@@ -107,7 +107,7 @@ fn tcp_lines(out: &mut Vec<DetailLine>, f: &FlowRecord, what: &str) {
     out.push(heading(what));
     if let Some(tcp) = &f.tcp {
         let c = &tcp.control;
-        let frames = |v: &[crate::capture::FrameNo]| {
+        let frames = |v: &[edgecap_capture::FrameNo]| {
             v.iter()
                 .map(|f| f.to_string())
                 .collect::<Vec<_>>()
@@ -199,7 +199,7 @@ fn message_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, index: usize, d
         ProtoMsg::Tls(e) => {
             out.push(heading("TLS"));
             out.push(line(format!("  {}", e.label())));
-            if let crate::proto::TlsEvent::ClientHello(h) = e {
+            if let edgecap_proto::TlsEvent::ClientHello(h) = e {
                 if let Some(sni) = &h.sni {
                     out.push(line(format!("  sni {}", escape(sni))));
                 }

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use super::action::Action;
 use super::app::{App, Effect, Loaded};
 use super::hexdump::{self, HexLine};
-use crate::capture::FrameSource;
 use crate::ladder::{to_mermaid, to_text};
-use crate::safe::escape;
+use edgecap_capture::FrameSource;
+use edgecap_core::safe::escape;
 
 /// What effects need beyond the app: where the capture is, where exports
 /// go, and the open capture file for hex dumps (kept between rows, so a
@@ -101,9 +101,9 @@ pub fn export_stem(capture: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{diagnose, EdgeConfig};
-    use crate::engine::AnalyzeOptions;
-    use crate::report::test_fixture::capture;
+    use crate::test_fixture::capture;
+    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_analyze::{diagnose, EdgeConfig};
 
     #[test]
     fn one_open_source_serves_every_row_like_a_fresh_one() {

@@ -7,26 +7,26 @@
 //! each a list of `(text, highlighted)` segments the view styles, and
 //! [`frame_hex`] / [`to_lines`] add a heading and notes per frame. Bytes
 //! other than printable ASCII show as `.` in the ASCII column, and every
-//! other string is built here or escaped with [`crate::safe::escape`], so
+//! other string is built here or escaped with [`edgecap_core::safe::escape`], so
 //! nothing from the capture reaches the terminal unescaped. Dumps stop
 //! after [`MAX_DUMP_BYTES`] per frame.
 //!
 //! The only I/O is in [`open_source`] (opens the capture) and
 //! [`hex_for_row`] / [`lines_for_row`] (read through the [`FrameSource`]
 //! they are given; the run loop keeps one open): they pick the frames of a ladder
-//! row ([`crate::proto::locate::message_frames`] for messages, the row's
+//! row ([`crate::tui::locate::message_frames`] for messages, the row's
 //! frame for SYN / SYN-ACK / RST), re-read them and locate the bytes with
-//! [`crate::proto::locate`].
+//! [`crate::tui::locate`].
 
 use std::ops::Range;
 use std::path::Path;
 
-use crate::capture::{FrameNo, FrameSource, OwnedFrame};
-use crate::engine::Analysis;
 use crate::ladder::{LadderRow, RowSource};
-use crate::proto::locate::{self, FrameBytes};
-use crate::safe::escape;
 use crate::tui::app::Loaded;
+use crate::tui::locate::{self, FrameBytes};
+use edgecap_analyze::engine::Analysis;
+use edgecap_capture::{FrameNo, FrameSource, OwnedFrame};
+use edgecap_core::safe::escape;
 
 /// Bytes per hex dump line.
 pub const BYTES_PER_LINE: usize = 16;
@@ -254,7 +254,7 @@ pub fn for_row(path: &Path, loaded: &Loaded, row: usize) -> Result<Vec<HexLine>,
 /// (standard input, no frame index, file gone or changed) is ready to show.
 pub fn open_source(path: &Path, loaded: &Loaded) -> Result<FrameSource, String> {
     if path.as_os_str() == "-" {
-        return Err(crate::capture::frame_source::STDIN_UNAVAILABLE.to_string());
+        return Err(edgecap_capture::frame_source::STDIN_UNAVAILABLE.to_string());
     }
     let index = loaded
         .analysis
@@ -282,10 +282,10 @@ pub fn lines_for_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{diagnose, EdgeConfig};
-    use crate::capture::LinkType;
-    use crate::engine::{analyze_capture, AnalyzeOptions};
-    use crate::proto::ProtoMsg;
+    use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions};
+    use edgecap_analyze::{diagnose, EdgeConfig};
+    use edgecap_capture::LinkType;
+    use edgecap_proto::ProtoMsg;
     use std::path::PathBuf;
 
     #[test]
@@ -366,7 +366,7 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("captures")
             .join(name);
-        let reader = crate::cli::open_capture(&path).unwrap();
+        let reader = edgecap_capture::open_capture(&path).unwrap();
         let opts = AnalyzeOptions {
             keep_frame_index: keep,
             ..AnalyzeOptions::default()

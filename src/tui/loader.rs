@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use super::action::Action;
 use super::app::Loaded;
-use crate::analyze::{diagnose, EdgeConfig};
-use crate::engine::{analyze_capture_with_progress, AnalyzeOptions};
-use crate::safe::escape;
+use edgecap_analyze::engine::{analyze_capture_with_progress, AnalyzeOptions};
+use edgecap_analyze::{diagnose, EdgeConfig};
+use edgecap_core::safe::escape;
 
 /// The loader thread's name (the panic hook leaves the terminal alone for it).
 pub const LOADER_THREAD: &str = "edgecap-loader";
@@ -48,7 +48,7 @@ fn load(
     tx: &Sender<Action>,
 ) -> Result<Loaded, String> {
     let name = path.display().to_string();
-    let reader = crate::cli::open_capture(path)
+    let reader = edgecap_capture::open_capture(path)
         .map_err(|e| escape(&format!("edgecap: {e}")).into_owned())?;
     let mut last = Instant::now();
     let opts = &AnalyzeOptions {

@@ -16,6 +16,7 @@ pub mod hexdump;
 pub mod keymap;
 pub mod layout;
 pub mod loader;
+pub mod locate;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -44,8 +45,8 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-use crate::analyze::EdgeConfig;
-use crate::engine::AnalyzeOptions;
+use edgecap_analyze::engine::AnalyzeOptions;
+use edgecap_analyze::EdgeConfig;
 
 /// How long one wait for a key lasts before loader messages are drained.
 const TICK: Duration = Duration::from_millis(50);

@@ -6,10 +6,10 @@ use ratatui::Terminal;
 
 use super::app::{App, Loaded, Pane, TimeMode};
 use super::{update, Action, Screen};
-use crate::analyze::{diagnose, EdgeConfig};
-use crate::engine::LoadProgress;
 use crate::ladder::RowSource;
-use crate::report::test_fixture::{diagnosed, hostile};
+use crate::test_fixture::{diagnosed, hostile};
+use edgecap_analyze::engine::LoadProgress;
+use edgecap_analyze::{diagnose, EdgeConfig};
 
 pub(super) fn field(name: &str) -> Loaded {
     let (a, d) = diagnosed(name);
@@ -142,7 +142,7 @@ fn hostile_strings_render_escaped() {
         let s = screen(&app);
         assert!(
             !s.chars()
-                .any(|c| c != '\n' && crate::safe::is_unsafe_char(c)),
+                .any(|c| c != '\n' && edgecap_core::safe::is_unsafe_char(c)),
             "{s:?}"
         );
         seen.push_str(&s);

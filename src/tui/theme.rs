@@ -3,8 +3,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::analyze::Severity;
 use crate::ladder::Outcome;
+use edgecap_analyze::Severity;
 
 /// The styles, with or without colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{pane_block, scroll_offset};
 use crate::report::diagnosis::frame_list;
-use crate::safe::escape;
 use crate::tui::app::{ListState, Loaded};
 use crate::tui::theme::Theme;
+use edgecap_core::safe::escape;
 
 /// The findings pane.
 pub struct FindingsView<'a> {

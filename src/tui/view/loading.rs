@@ -8,8 +8,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Gauge, Paragraph, Widget, Wrap};
 
 use super::pane_block;
-use crate::engine::LoadProgress;
 use crate::tui::theme::Theme;
+use edgecap_analyze::engine::LoadProgress;
 
 /// The progress view.
 pub struct LoadingView {

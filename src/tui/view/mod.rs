@@ -22,8 +22,8 @@ use ratatui::widgets::{Block, BorderType, Borders, Widget};
 use super::app::{App, LoadState, Loaded, Pane};
 use super::layout::{areas_in, tab_spans};
 use super::theme::Theme;
-use crate::analyze::Severity;
-use crate::safe::escape;
+use edgecap_analyze::Severity;
+use edgecap_core::safe::escape;
 
 /// The whole screen for one frame.
 pub struct Screen<'a> {

@@ -1,0 +1,163 @@
+//! The finding detectors: what went wrong at the edge (and what worked), as
+//! typed [`Finding`]s with evidence frames, flows and details.
+//!
+//! Detectors see the typed results of the lower layers — flow records with
+//! their TCP outcome, matched STUN transactions, TURN allocation stories and
+//! TLS / pseudo-TLS events — never packet bytes. Each lives in its own module
+//! with its own tests; [`common`] holds the naming (roles when known, else
+//! plain addresses), frame lists and the evidence builder; `errors` decides
+//! which detector owns each TURN error response so none is reported twice.
+//! Captured strings (reason phrases, SNI) appear only escaped
+//! ([`edgecap_core::safe`]). [`detect`] returns all findings unsorted; the caller sorts.
+
+pub mod common;
+mod errors;
+mod pseudo_tls;
+mod stun_unanswered;
+mod tcp_refused;
+mod tcp_reset;
+mod tcp_syn;
+mod tls_handshake;
+mod turn_alloc_failed;
+mod turn_auth;
+mod turn_request_failed;
+mod turn_stale_nonce;
+mod turn_success;
+mod turn_unknown_user;
+
+#[cfg(test)]
+mod test_util;
+
+use super::{EdgeConfig, Finding, RoleMap};
+use crate::engine::Analysis;
+use common::Ctx;
+
+/// Every finding id with a one-line description (README, `--help`).
+pub const FINDING_IDS: &[(&str, &str)] = &[
+    (
+        tcp_refused::ID,
+        "SYN answered by RST (nothing listening, or a firewall rejecting), per source, destination and port; error on relay and edge ports",
+    ),
+    (
+        tcp_syn::ID,
+        "SYNs never answered: a firewall silently dropping, or the host down",
+    ),
+    (
+        tcp_reset::ID,
+        "an established connection on an edge or relay port ended by a RST: which side, after how many bytes",
+    ),
+    (
+        pseudo_tls::ID,
+        "MS-TURN pseudo-TLS on TCP 443 (Wireshark: \"Ignored Unknown Record\"), decoded by edgecap",
+    ),
+    (
+        tls_handshake::ID,
+        "TLS handshake ended by an alert or a reset (5061 SIP MTLS, 5062 MRAS MTLS, 443): version, SNI, alert and its sender",
+    ),
+    (
+        stun_unanswered::ID,
+        "STUN/TURN request retransmitted with no response (UDP 3478 blocked, timeouts), noting a later fallback allocation",
+    ),
+    (
+        turn_unknown_user::ID,
+        "436 / \"The Username Supplied in the request is not known\": MRAS credentials of another edge pool",
+    ),
+    (
+        turn_auth::ID,
+        "authenticated Allocate answered 401, 431 or 441: wrong password, expired or foreign credentials",
+    ),
+    (
+        turn_alloc_failed::ID,
+        "Allocate rejected with another error (403, 437, 442, 486, 508, 500, …), with its meaning",
+    ),
+    (
+        turn_request_failed::ID,
+        "Refresh, CreatePermission, ChannelBind or Set Active Destination rejected with an error",
+    ),
+    (
+        turn_stale_nonce::ID,
+        "438 Stale Nonce (info when the retry succeeded)",
+    ),
+    (
+        turn_success::ID,
+        "a TURN allocation succeeded: relayed and reflexive addresses, lifetime",
+    ),
+];
+
+/// Runs every detector and returns all findings (unsorted: the caller sorts).
+pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Finding> {
+    let ctx = Ctx::new(analysis, roles, cfg);
+    let tls_failed = tls_handshake::failed_flows(&ctx);
+    let mut out = Vec::new();
+    out.extend(tcp_refused::detect(&ctx));
+    out.extend(tcp_syn::detect(&ctx));
+    out.extend(tcp_reset::detect(&ctx, &tls_failed));
+    out.extend(pseudo_tls::detect(&ctx));
+    out.extend(tls_handshake::detect(&ctx));
+    out.extend(stun_unanswered::detect(&ctx));
+    out.extend(turn_unknown_user::detect(&ctx));
+    out.extend(turn_auth::detect(&ctx));
+    out.extend(turn_alloc_failed::detect(&ctx));
+    out.extend(turn_request_failed::detect(&ctx));
+    out.extend(turn_stale_nonce::detect(&ctx));
+    out.extend(turn_success::detect(&ctx));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_util::*;
+    use super::*;
+    use crate::Severity;
+
+    #[test]
+    fn ids_are_listed_once_and_every_finding_id_is_listed() {
+        let mut ids: Vec<&str> = FINDING_IDS.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        for name in [
+            "coturn-loopback.pcap",
+            "msturn-tcp443.pcap",
+            "msturn-udp.pcap",
+            "rfc-tcp-framings.pcap",
+            "tcp-outcomes.pcap",
+        ] {
+            for f in detect_all(&capture(name), &Default::default()) {
+                assert!(ids.contains(&f.id), "{} not listed", f.id);
+                let mut sorted = f.frames.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                assert_eq!(sorted, f.frames, "{name} {}", f.id);
+                assert!(
+                    !f.frames.is_empty() && !f.flows.is_empty(),
+                    "{name} {}",
+                    f.id
+                );
+                assert!(!f.summary.contains('\n') && !f.summary.chars().any(char::is_control));
+            }
+        }
+    }
+
+    #[test]
+    fn field_case_1_capture_tells_the_whole_story() {
+        let all = detect_all(&capture("msturn-tcp443.pcap"), &Default::default());
+        let mut ids: Vec<(&str, Severity)> = all.iter().map(|f| (f.id, f.severity)).collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            vec![
+                ("tcp.connection_refused", Severity::Error),
+                ("tcp.pseudo_tls", Severity::Info),
+                ("turn.allocation_succeeded", Severity::Info),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_analysis_has_no_findings() {
+        let a = Pcap::default().analyze();
+        assert!(detect_all(&a, &Default::default()).is_empty());
+    }
+}

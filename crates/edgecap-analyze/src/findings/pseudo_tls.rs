@@ -1,0 +1,96 @@
+//! `tcp.pseudo_tls`: MS-TURN pseudo-TLS seen on TCP 443 — the fixed
+//! ClientHello / ServerHello records, then MS-TURN in the clear, which
+//! Wireshark shows as "Ignored Unknown Record" and edgecap decodes.
+//!
+//! Severity: `info`. One finding per (client address, server endpoint).
+//! Frames: the pseudo-TLS records. Details: `port`, `count` (connections),
+//! `turn_messages` (STUN/TURN messages decoded on those connections).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use super::common::{frames_phrase, Ctx, FindingBuilder};
+use crate::{Detail, Finding, Severity};
+use edgecap_net::{Endpoint, FlowId};
+use edgecap_proto::ProtoMsg;
+
+/// The finding id.
+pub const ID: &str = "tcp.pseudo_tls";
+
+/// One finding per (client address, server endpoint).
+pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
+    let mut groups: BTreeMap<(IpAddr, Endpoint), (FindingBuilder, Vec<FlowId>)> = BTreeMap::new();
+    for d in &ctx.analysis.proto.messages {
+        if !matches!(d.msg, ProtoMsg::PseudoTls(_)) {
+            continue;
+        }
+        let Some((client, server)) = ctx.endpoints(d.flow) else {
+            continue;
+        };
+        let (b, flows) = groups.entry((client.ip, server)).or_default();
+        b.flow(d.flow).frames([d.frames.last]);
+        if !flows.contains(&d.flow) {
+            flows.push(d.flow);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((client, server), (mut b, flows))| {
+            let turn = ctx
+                .analysis
+                .proto
+                .messages
+                .iter()
+                .filter(|d| flows.contains(&d.flow) && matches!(d.msg, ProtoMsg::Stun(_)))
+                .count() as u64;
+            let summary = format!(
+                "{} → {}: MS-TURN pseudo-TLS handshake ({}), then {turn} TURN message{} decoded \
+                 inside",
+                ctx.host(client),
+                ctx.endpoint(server),
+                frames_phrase(&b.sorted_frames()),
+                if turn == 1 { "" } else { "s" },
+            );
+            let explanation = "MS-TURN over TCP 443 starts with a fixed, unencrypted \
+                 \"pseudo-TLS\" handshake (ClientHello, then ServerHello + ServerHelloDone) so \
+                 that firewalls and proxies let it through as HTTPS; no encryption follows. \
+                 Wireshark shows only \"Ignored Unknown Record\" for everything after it; edgecap \
+                 decodes the MS-TURN messages inside (Allocate, 401, relayed address…). Not a \
+                 problem in itself: this is how Lync/Skype for Business clients reach the A/V \
+                 edge when UDP 3478 is not available. A TLS-inspecting proxy in the path breaks \
+                 it."
+            .to_string();
+            b.detail("port", Detail::Port(server.port))
+                .detail("count", Detail::Count(flows.len() as u64))
+                .detail("turn_messages", Detail::Count(turn));
+            b.build(ID, Severity::Info, summary, explanation)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+
+    #[test]
+    fn msturn_tcp443_pseudo_tls() {
+        let all = detect_all(&capture("msturn-tcp443.pcap"), &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1);
+        let f = f[0];
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(frames(f), vec![4, 5]);
+        assert!(f
+            .summary
+            .starts_with("10.98.2.1 → 10.3.0.34:443: MS-TURN pseudo-TLS handshake (frames 4-5)"));
+        assert!(f.explanation.contains("Ignored Unknown Record"));
+        assert_eq!(detail(f, "count"), Some(&Detail::Count(1)));
+    }
+
+    #[test]
+    fn no_pseudo_tls_on_udp() {
+        let all = detect_all(&capture("msturn-udp.pcap"), &Default::default());
+        assert!(with_id(&all, ID).is_empty());
+    }
+}

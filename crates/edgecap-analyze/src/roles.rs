@@ -1,0 +1,595 @@
+//! Role inference: which IP address is the client, the internal edge, the
+//! external edge, the remote edge or a peer, each with the rules and frames
+//! that show it.
+//!
+//! All ports of a host share its role. Every rule that fires for an address
+//! adds one [`Evidence`] entry (rule id, the first [`MAX_EVIDENCE_FRAMES`]
+//! frames, one plain line naming addresses and ports); the address takes the
+//! role of its strongest rule, and its evidence lists every rule that fired
+//! for it, strongest first — so an address that is both the TURN client and
+//! the TURN server (coturn on loopback) gets the server's role and the
+//! evidence of both.
+//!
+//! # Rules, strongest first
+//!
+//! 1. `answers_allocate` → internal edge: the address answered a TURN
+//!    Allocate request (success or error, any dialect, UDP or TCP, MS-TURN
+//!    over pseudo-TLS on 443 included), on any port.
+//! 2. `mras_target` → internal edge: the TCP server on 5062 (MRAS). Its
+//!    client (a front end) gets no role from this rule.
+//! 3. `relayed_address` → external edge: the relayed address handed out in an
+//!    Allocate success (MS-TURN MAPPED-ADDRESS, RFC XOR-RELAYED-ADDRESS); it
+//!    may be the public address of a NAT in front of the edge.
+//! 4. `allocate_from_internet` → external edge: like rules 1 and 7, but the
+//!    Allocate came from a public address to a private one — an edge interface
+//!    behind a NAT that faces the internet (remote users allocate on the
+//!    external interface).
+//! 5. `sends_allocate` → client: the sender of TURN Allocate requests.
+//! 6. `nat_relay_port` → external edge: a private address that sends (any
+//!    transport) from the port of a relayed address whose address is public
+//!    and different: the edge behind the NAT (relayed 2.2.2.2:58138, and
+//!    10.3.0.40 sends a SYN from port 58138).
+//! 7. `receives_allocate` → internal edge: the target of Allocate requests
+//!    that were never answered, when its port is an edge port
+//!    ([`EdgeConfig::edge_ports`]).
+//! 8. `relay_port_target` → remote edge: an edge (an address whose role from
+//!    rules 1–7 is internal or external edge) sends from a relay port
+//!    ([`EdgeConfig::relay_ports`]) to this address's relay port or edge port
+//!    (10.3.0.40:58138 → 1.1.1.1:50704 makes 1.1.1.1 the remote edge).
+//! 9. `relay_port_source` → remote edge: this address opens a conversation
+//!    (TCP SYN sender, first UDP talker) from a relay port to an edge's relay
+//!    port. Its target must be a relay port, not an edge port: clients often
+//!    use ephemeral ports inside 50000-59999 towards 443 and 3478.
+//! 10. `peer_address` → peer: an address named as XOR-PEER-ADDRESS, MS-TURN
+//!     DESTINATION-ADDRESS or REMOTE-ADDRESS in the TURN messages of an
+//!     allocation. The remote edge's relay address is often the peer address:
+//!     the remote edge rules win.
+//!
+//! Private versus public address space: "private" means RFC 1918, the shared
+//! space 100.64.0.0/10, link-local, loopback, IPv6 unique-local (fc00::/7),
+//! link-local and loopback (IPv4-mapped IPv6 as its IPv4 address);
+//! everything else is public, the documentation ranges included. It decides
+//! two things: an Allocate target on a private address reached from a public
+//! address is the external edge (rule 4) rather than the internal edge, and
+//! rule 6 only looks for a NAT when the relayed address is public. A public
+//! Allocate target reached from a public address stays the internal edge
+//! (the side the TURN clients talk to): the capture cannot tell whether it
+//! is a non-NAT-ed edge's external interface; `--role` can.
+//!
+//! The relay rules (8, 9) never give a known edge the remote-edge role and
+//! never pair an address with itself. Unspecified, multicast and broadcast
+//! addresses get no role. A remote client whose media port falls into the
+//! relay range is reported as a remote edge.
+//!
+//! Finally [`EdgeConfig::role_overrides`] (`--role ADDR=ROLE`) replace the
+//! role of an address with a single `user_override` evidence; an overridden
+//! address is listed even when the capture never shows it. Assignments are
+//! ordered by role ([`Role::ALL`] order), then address. Everything is
+//! deterministic.
+
+use super::{EdgeConfig, Evidence, Role, RoleAssignment, RoleMap};
+use crate::engine::Analysis;
+use edgecap_capture::FrameNo;
+use edgecap_net::table::FlowRecord;
+use edgecap_net::{Direction, Endpoint, FlowId, Transport};
+use edgecap_proto::stun::{AttrKind, AttrValue, Class, Method};
+use edgecap_proto::ProtoMsg;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+#[cfg(test)]
+mod tests;
+
+/// The MRAS port on the edge's internal interface (field guide, "Ports to know").
+pub const MRAS_PORT: u16 = 5062;
+
+/// Most frames listed per evidence entry (the first ones, ascending).
+pub const MAX_EVIDENCE_FRAMES: usize = 5;
+
+/// Rule id of a `--role` override.
+pub const USER_OVERRIDE: &str = "user_override";
+
+/// Most distinct detail lines remembered per (address, rule) to count
+/// "and N more"; beyond it the count is shown as a lower bound.
+const MAX_DISTINCT_DETAILS: usize = 64;
+
+/// Every inference rule as (id, role it gives), strongest first.
+pub const RULES: [(&str, Role); 10] = [
+    (ANSWERS_ALLOCATE, Role::InternalEdge),
+    (MRAS_TARGET, Role::InternalEdge),
+    (RELAYED_ADDRESS, Role::ExternalEdge),
+    (ALLOCATE_FROM_INTERNET, Role::ExternalEdge),
+    (SENDS_ALLOCATE, Role::Client),
+    (NAT_RELAY_PORT, Role::ExternalEdge),
+    (RECEIVES_ALLOCATE, Role::InternalEdge),
+    (RELAY_PORT_TARGET, Role::RemoteEdge),
+    (RELAY_PORT_SOURCE, Role::RemoteEdge),
+    (PEER_ADDRESS, Role::Peer),
+];
+
+const ANSWERS_ALLOCATE: &str = "answers_allocate";
+const MRAS_TARGET: &str = "mras_target";
+const RELAYED_ADDRESS: &str = "relayed_address";
+const ALLOCATE_FROM_INTERNET: &str = "allocate_from_internet";
+const SENDS_ALLOCATE: &str = "sends_allocate";
+const NAT_RELAY_PORT: &str = "nat_relay_port";
+const RECEIVES_ALLOCATE: &str = "receives_allocate";
+const RELAY_PORT_TARGET: &str = "relay_port_target";
+const RELAY_PORT_SOURCE: &str = "relay_port_source";
+const PEER_ADDRESS: &str = "peer_address";
+
+/// Index of a rule in [`RULES`] (its priority: lower is stronger).
+fn rule_index(rule: &str) -> usize {
+    RULES
+        .iter()
+        .position(|(id, _)| *id == rule)
+        .unwrap_or(RULES.len())
+}
+
+/// The role a rule id gives, `None` for unknown ids and `user_override`.
+pub fn rule_role(rule: &str) -> Option<Role> {
+    RULES.iter().find(|(id, _)| *id == rule).map(|(_, r)| *r)
+}
+
+/// True for addresses that are not routed on the internet: RFC 1918,
+/// 100.64.0.0/10, link-local and loopback, IPv6 unique-local (fc00::/7),
+/// link-local and loopback; an IPv4-mapped IPv6 address as its IPv4 form.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_private_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_private_v4(v4),
+            None => {
+                let first = v6.segments()[0];
+                v6.is_loopback() || first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80
+            }
+        },
+    }
+}
+
+fn is_private_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    ip.is_private() || ip.is_loopback() || ip.is_link_local() || (a == 100 && b & 0xc0 == 64)
+}
+
+/// True for an address that can hold a role (not unspecified, multicast or
+/// broadcast) and is not private ([`is_private`]).
+pub fn is_public(ip: IpAddr) -> bool {
+    assignable(ip) && !is_private(ip)
+}
+
+/// Unspecified, multicast and broadcast addresses never get a role.
+fn assignable(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast()),
+        IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+    }
+}
+
+/// The evidence gathered for one (address, rule).
+struct Acc {
+    frames: Vec<FrameNo>,
+    first_detail: String,
+    details: BTreeSet<String>,
+    capped: bool,
+}
+
+impl Acc {
+    fn add_frame(&mut self, frame: FrameNo) {
+        if let Err(pos) = self.frames.binary_search(&frame) {
+            if pos < MAX_EVIDENCE_FRAMES {
+                self.frames.insert(pos, frame);
+                self.frames.truncate(MAX_EVIDENCE_FRAMES);
+            }
+        }
+    }
+
+    fn into_evidence(self, rule: &'static str) -> Evidence {
+        let more = self.details.len().saturating_sub(1);
+        let detail = match (more, self.capped) {
+            (0, _) => self.first_detail,
+            (n, false) => format!("{} (and {n} more like it)", self.first_detail),
+            (n, true) => format!("{} (and over {n} more like it)", self.first_detail),
+        };
+        Evidence {
+            rule,
+            frames: self.frames,
+            detail,
+        }
+    }
+}
+
+/// Every rule hit, by address and rule priority.
+#[derive(Default)]
+struct Hits {
+    by_addr: BTreeMap<IpAddr, BTreeMap<usize, Acc>>,
+}
+
+impl Hits {
+    fn add(&mut self, ip: IpAddr, rule: &'static str, frame: Option<FrameNo>, detail: String) {
+        if !assignable(ip) {
+            return;
+        }
+        let acc = self
+            .by_addr
+            .entry(ip)
+            .or_default()
+            .entry(rule_index(rule))
+            .or_insert_with(|| Acc {
+                frames: Vec::new(),
+                first_detail: detail.clone(),
+                details: BTreeSet::new(),
+                capped: false,
+            });
+        if let Some(frame) = frame {
+            acc.add_frame(frame);
+        }
+        if acc.details.len() < MAX_DISTINCT_DETAILS {
+            acc.details.insert(detail);
+        } else if !acc.details.contains(&detail) {
+            acc.capped = true;
+        }
+    }
+
+    /// The role of the strongest rule that fired for `ip`, so far.
+    fn best_role(&self, ip: IpAddr) -> Option<Role> {
+        let (&index, _) = self.by_addr.get(&ip)?.iter().next()?;
+        RULES.get(index).map(|(_, role)| *role)
+    }
+
+    fn is_edge(&self, ip: IpAddr) -> bool {
+        matches!(
+            self.best_role(ip),
+            Some(Role::InternalEdge | Role::ExternalEdge)
+        )
+    }
+}
+
+/// "TCP" or "UDP".
+fn transport_name(t: Transport) -> String {
+    t.as_str().to_ascii_uppercase()
+}
+
+/// A relayed address handed out, with where it was seen.
+struct Relayed {
+    addr: SocketAddr,
+    frame: FrameNo,
+}
+
+/// Infers the role of every address from the traffic, then applies
+/// `cfg.role_overrides`. See the module documentation for the rules.
+pub fn infer(analysis: &Analysis, cfg: &EdgeConfig) -> RoleMap {
+    let mut hits = Hits::default();
+    let relayed = stun_rules(analysis, cfg, &mut hits);
+    let first_msg = first_message_frames(analysis);
+    for flow in &analysis.flows {
+        mras_rule(flow, &mut hits);
+        nat_rule(flow, &relayed, &first_msg, &mut hits);
+    }
+    // The relay rules need the edges found so far (rules 1–7).
+    let edges: BTreeSet<IpAddr> = hits
+        .by_addr
+        .keys()
+        .copied()
+        .filter(|ip| hits.is_edge(*ip))
+        .collect();
+    for flow in &analysis.flows {
+        relay_rules(flow, cfg, &edges, &first_msg, &mut hits);
+    }
+    resolve(hits, cfg)
+}
+
+/// The completing frame of the first decoded message per flow and direction.
+fn first_message_frames(analysis: &Analysis) -> HashMap<FlowId, [Option<FrameNo>; 2]> {
+    let mut map: HashMap<FlowId, [Option<FrameNo>; 2]> = HashMap::new();
+    for d in &analysis.proto.messages {
+        let slot = &mut map.entry(d.flow).or_default()[d.dir.index()];
+        if slot.is_none_or(|f| d.frames.last < f) {
+            *slot = Some(d.frames.last);
+        }
+    }
+    map
+}
+
+/// The first frame the sender of `dir` sent in `flow`, as far as the record
+/// tells (the flow's first frame when nothing better is known).
+fn first_sent(
+    flow: &FlowRecord,
+    dir: Direction,
+    first_msg: &HashMap<FlowId, [Option<FrameNo>; 2]>,
+) -> FrameNo {
+    let from_tcp = flow.tcp.as_ref().and_then(|t| match dir {
+        Direction::ToServer => t.control.syn_frame,
+        Direction::ToClient => t.control.syn_ack_frame.or_else(|| {
+            (t.control.reset_by == Some(Direction::ToClient))
+                .then(|| t.control.rst_frames.first().copied())
+                .flatten()
+        }),
+    });
+    let from_msg = first_msg.get(&flow.id).and_then(|f| f[dir.index()]);
+    match (from_tcp, from_msg) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => flow.first_frame,
+    }
+}
+
+/// The public relayed addresses handed out, by port (first sighting of each
+/// address, in frame order), for rule 6.
+type RelayedByPort = HashMap<u16, Vec<Relayed>>;
+
+/// Rules from the decoded STUN/TURN messages: 1, 3, 4, 5, 7 and 10. Returns
+/// the public relayed addresses handed out, for rule 6.
+fn stun_rules(analysis: &Analysis, cfg: &EdgeConfig, hits: &mut Hits) -> RelayedByPort {
+    let mut relayed = RelayedByPort::new();
+    for d in &analysis.proto.messages {
+        let ProtoMsg::Stun(r) = &d.msg else {
+            continue;
+        };
+        if r.retransmission_of.is_some() {
+            continue;
+        }
+        let Some(flow) = analysis.proto.flows.get(&r.flow) else {
+            continue;
+        };
+        let (from, to) = match r.dir {
+            Direction::ToServer => (flow.client, flow.server),
+            Direction::ToClient => (flow.server, flow.client),
+        };
+        let over = format!("over {} ({})", transport_name(flow.transport), flow.label);
+        let frame = Some(r.frame());
+        let method = r.msg.msg_type.method;
+        match (method, r.msg.msg_type.class) {
+            (Method::Allocate, Class::Request) => {
+                hits.add(
+                    from.ip,
+                    SENDS_ALLOCATE,
+                    frame,
+                    format!("{from} sent TURN Allocate requests to {to} {over}"),
+                );
+                if r.response_in.is_none() && cfg.is_edge_port(to.port) {
+                    let unanswered = format!(
+                        "{to} received TURN Allocate requests from {from} {over} on edge port {}, no answer seen",
+                        to.port
+                    );
+                    server_rule(hits, from, to, RECEIVES_ALLOCATE, frame, unanswered);
+                }
+            }
+            (Method::Allocate, Class::Success | Class::Error) => {
+                let answered = format!("{from} answered TURN Allocate requests from {to} {over}");
+                server_rule(hits, to, from, ANSWERS_ALLOCATE, frame, answered);
+                if let Some(addr) = r.msg.relayed_address() {
+                    if r.msg.msg_type.class == Class::Success {
+                        hits.add(
+                            addr.ip(),
+                            RELAYED_ADDRESS,
+                            frame,
+                            format!(
+                                "{addr} was handed out as the relayed address by {from} to {to}"
+                            ),
+                        );
+                        let same_port = relayed.entry(addr.port()).or_default();
+                        if is_public(addr.ip()) && same_port.iter().all(|x| x.addr != addr) {
+                            same_port.push(Relayed {
+                                addr,
+                                frame: r.frame(),
+                            });
+                        }
+                    }
+                }
+            }
+            (Method::Binding, _) => {}
+            _ => peer_rule(hits, &r.msg, method, from, to, frame),
+        }
+    }
+    relayed
+}
+
+/// Rule 1 / 7, or rule 4 when a public client reaches a private server.
+fn server_rule(
+    hits: &mut Hits,
+    client: Endpoint,
+    server: Endpoint,
+    rule: &'static str,
+    frame: Option<FrameNo>,
+    detail: String,
+) {
+    if is_public(client.ip) && is_private(server.ip) {
+        hits.add(
+            server.ip,
+            ALLOCATE_FROM_INTERNET,
+            frame,
+            format!(
+                "{server} (private) serves TURN Allocate requests from the public address {client}: the edge's internet-facing side"
+            ),
+        );
+    } else {
+        hits.add(server.ip, rule, frame, detail);
+    }
+}
+
+/// Rule 10: peer addresses named in a TURN message.
+fn peer_rule(
+    hits: &mut Hits,
+    msg: &edgecap_proto::stun::StunMessage,
+    method: Method,
+    from: Endpoint,
+    to: Endpoint,
+    frame: Option<FrameNo>,
+) {
+    for a in &msg.attributes {
+        if !matches!(
+            a.kind,
+            AttrKind::XorPeerAddress | AttrKind::DestinationAddress | AttrKind::RemoteAddress
+        ) {
+            continue;
+        }
+        let (AttrValue::Address(peer) | AttrValue::XorAddress(peer)) = a.value(msg) else {
+            continue;
+        };
+        hits.add(
+            peer.ip(),
+            PEER_ADDRESS,
+            frame,
+            format!(
+                "{peer} is named as {} in a TURN {} between {from} and {to}",
+                a.kind.name(),
+                method.name()
+            ),
+        );
+    }
+}
+
+/// Rule 2: the TCP server on the MRAS port.
+fn mras_rule(flow: &FlowRecord, hits: &mut Hits) {
+    if flow.transport != Transport::Tcp || flow.server.port != MRAS_PORT {
+        return;
+    }
+    let outcome = flow.tcp_outcome().map_or("unknown", |o| o.as_str());
+    let frame = flow
+        .tcp
+        .as_ref()
+        .and_then(|t| t.control.syn_frame)
+        .unwrap_or(flow.first_frame);
+    hits.add(
+        flow.server.ip,
+        MRAS_TARGET,
+        Some(frame),
+        format!(
+            "{} is the TCP server on MRAS port {MRAS_PORT} for {} ({outcome})",
+            flow.server, flow.client
+        ),
+    );
+}
+
+/// The two sides of a flow that sent something: (sender, receiver, direction).
+fn talkers(flow: &FlowRecord) -> impl Iterator<Item = (Endpoint, Endpoint, Direction)> + '_ {
+    [
+        (flow.client, flow.server, Direction::ToServer),
+        (flow.server, flow.client, Direction::ToClient),
+    ]
+    .into_iter()
+    .filter(|(_, _, dir)| flow.packets[dir.index()] > 0)
+}
+
+/// Rule 6: a private address sending from the port of a public relayed address.
+fn nat_rule(
+    flow: &FlowRecord,
+    relayed: &RelayedByPort,
+    first_msg: &HashMap<FlowId, [Option<FrameNo>; 2]>,
+    hits: &mut Hits,
+) {
+    for (sender, receiver, dir) in talkers(flow) {
+        if !is_private(sender.ip) {
+            continue;
+        }
+        let Some(r) = relayed
+            .get(&sender.port)
+            .and_then(|all| all.iter().find(|r| r.addr.ip() != sender.ip))
+        else {
+            continue;
+        };
+        let frame = first_sent(flow, dir, first_msg);
+        hits.add(
+            sender.ip,
+            NAT_RELAY_PORT,
+            Some(frame),
+            format!(
+                "{} sent from port {} ({} to {receiver}), the port of relayed address {} (frame {}): the edge behind the NAT",
+                sender.ip,
+                sender.port,
+                transport_name(flow.transport),
+                r.addr,
+                r.frame
+            ),
+        );
+    }
+}
+
+/// Rules 8 and 9: the far side of an edge's relay-port conversation.
+fn relay_rules(
+    flow: &FlowRecord,
+    cfg: &EdgeConfig,
+    edges: &BTreeSet<IpAddr>,
+    first_msg: &HashMap<FlowId, [Option<FrameNo>; 2]>,
+    hits: &mut Hits,
+) {
+    let t = transport_name(flow.transport);
+    for (sender, receiver, dir) in talkers(flow) {
+        if sender.ip == receiver.ip {
+            continue;
+        }
+        if edges.contains(&sender.ip)
+            && !edges.contains(&receiver.ip)
+            && cfg.is_relay_port(sender.port)
+            && (cfg.is_relay_port(receiver.port) || cfg.is_edge_port(receiver.port))
+        {
+            hits.add(
+                receiver.ip,
+                RELAY_PORT_TARGET,
+                Some(first_sent(flow, dir, first_msg)),
+                format!("the edge {sender} sent from its relay port to {receiver} over {t}"),
+            );
+        }
+        if edges.contains(&receiver.ip)
+            && !edges.contains(&sender.ip)
+            && dir == Direction::ToServer
+            && cfg.is_relay_port(sender.port)
+            && cfg.is_relay_port(receiver.port)
+        {
+            hits.add(
+                sender.ip,
+                RELAY_PORT_SOURCE,
+                Some(first_sent(flow, dir, first_msg)),
+                format!(
+                    "{sender} opened a {t} conversation from a relay port to the edge's relay port {receiver}"
+                ),
+            );
+        }
+    }
+}
+
+/// Picks each address's strongest rule, applies the overrides and orders.
+fn resolve(hits: Hits, cfg: &EdgeConfig) -> RoleMap {
+    let mut by_addr: BTreeMap<IpAddr, RoleAssignment> = BTreeMap::new();
+    for (ip, rules) in hits.by_addr {
+        let Some(role) = rules
+            .keys()
+            .next()
+            .and_then(|i| RULES.get(*i))
+            .map(|(_, role)| *role)
+        else {
+            continue;
+        };
+        let evidence = rules
+            .into_iter()
+            .filter_map(|(i, acc)| RULES.get(i).map(|(id, _)| acc.into_evidence(id)))
+            .collect();
+        by_addr.insert(
+            ip,
+            RoleAssignment {
+                address: ip,
+                role,
+                evidence,
+            },
+        );
+    }
+    for &(ip, role) in &cfg.role_overrides {
+        by_addr.insert(
+            ip,
+            RoleAssignment {
+                address: ip,
+                role,
+                evidence: vec![Evidence {
+                    rule: USER_OVERRIDE,
+                    frames: Vec::new(),
+                    detail: format!("set with --role {ip}={role}"),
+                }],
+            },
+        );
+    }
+    let mut assignments: Vec<RoleAssignment> = by_addr.into_values().collect();
+    let rank = |r: Role| Role::ALL.iter().position(|x| *x == r).unwrap_or(usize::MAX);
+    assignments.sort_by_key(|a| (rank(a.role), a.address));
+    RoleMap::new(assignments)
+}

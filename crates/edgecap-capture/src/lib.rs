@@ -1,0 +1,108 @@
+//! Reading captures: pcap and pcapng, plain or gzip-compressed, as a stream of
+//! [`Frame`]s.
+//!
+//! Layer 1 of the workspace: it may import `edgecap-core` only. Opening a
+//! path or standard input ([`open_capture`]), the frame index and the frame
+//! re-reader behind the hex dump ([`FrameSource`]) live here too.
+//!
+//! This module owns frame numbering (1-based over the whole file, equal to
+//! Wireshark's `frame.number`), timestamps and link types. It never decodes
+//! packet contents. Damage in the file (a record cut off, a corrupt block)
+//! becomes a [`CaptureWarning`] with the byte offset and the last good frame;
+//! only an unreadable header is a fatal [`edgecap_core::Error`].
+
+mod buffer;
+pub mod frame_index;
+pub mod frame_source;
+mod gzip;
+mod ledger;
+mod open;
+mod pcap;
+mod pcapng;
+pub mod reader;
+mod resync;
+
+pub use edgecap_core::{endian, time, tsresol, FrameNo, LinkType, Timestamp};
+pub use frame_index::FrameIndex;
+pub use frame_source::{FrameSource, OwnedFrame};
+pub use open::open_capture;
+pub use reader::CaptureReader;
+
+use std::fmt;
+
+/// The container format of a capture file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureFormat {
+    /// Classic libpcap format (either byte order, µs or ns timestamps).
+    Pcap,
+    /// pcap Next Generation.
+    PcapNg,
+}
+
+impl CaptureFormat {
+    /// `"pcap"` or `"pcapng"`, as used in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaptureFormat::Pcap => "pcap",
+            CaptureFormat::PcapNg => "pcapng",
+        }
+    }
+}
+
+/// One packet record of the capture, borrowed from the reader's buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// 1-based frame number over the whole file.
+    pub no: FrameNo,
+    /// Capture time.
+    pub ts: Timestamp,
+    /// Link type of the interface the frame was captured on.
+    pub link: LinkType,
+    /// The captured bytes (may be shorter than `orig_len`).
+    pub data: &'a [u8],
+    /// Length of the packet on the wire.
+    pub orig_len: u32,
+}
+
+impl Frame<'_> {
+    /// True when fewer bytes were captured than were on the wire (snaplen).
+    pub fn is_truncated(&self) -> bool {
+        (self.data.len() as u64) < u64::from(self.orig_len)
+    }
+}
+
+/// What kind of damage a [`CaptureWarning`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// The file ends in the middle of a record or block.
+    TruncatedFile,
+    /// A record or block is corrupt; the reader skipped ahead to resynchronise.
+    CorruptRecord,
+    /// The underlying stream returned an I/O error (e.g. a damaged gzip stream).
+    ReadError,
+    /// A block is well-formed but unusable (e.g. a packet on an undeclared interface).
+    Skipped,
+}
+
+/// Damage found while reading: where it is and what was lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureWarning {
+    /// What happened.
+    pub kind: WarningKind,
+    /// Byte offset of the damage in the (decompressed) capture stream.
+    pub offset: u64,
+    /// The last frame read before the damage, if any.
+    pub last_good_frame: Option<FrameNo>,
+    /// A one-line human description, lowercase, no trailing period.
+    pub message: String,
+}
+
+impl fmt::Display for CaptureWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte offset {}", self.message, self.offset)?;
+        match self.last_good_frame {
+            Some(no) => write!(f, " (after frame {no})"),
+            None => write!(f, " (before the first frame)"),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Opening a capture by path: a file, or standard input for `-`.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::CaptureReader;
+use edgecap_core::{Error, ErrorKind};
+
+/// Opens `path` (`-` is standard input) as a capture.
+pub fn open_capture(path: &Path) -> Result<CaptureReader, Error> {
+    let name = path.display().to_string();
+    let input: Box<dyn Read + Send> = if name == "-" {
+        Box::new(io::stdin())
+    } else {
+        let file = File::open(path)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("{name}: cannot open: {e}")))?;
+        Box::new(file)
+    };
+    CaptureReader::new(input, &name)
+}

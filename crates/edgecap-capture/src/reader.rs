@@ -1,0 +1,270 @@
+//! The streaming capture reader: opens a pcap or pcapng stream (plain or
+//! gzip-compressed), then yields [`Frame`]s one at a time.
+//!
+//! This module owns format detection, fatal header errors and the public
+//! [`CaptureReader`] API; record parsing lives in `pcap.rs` and
+//! `pcapng.rs`, buffering in `buffer.rs`. Frames borrow the
+//! reader's buffer (zero copy) and are valid until the next call to
+//! [`CaptureReader::next_frame`]. Memory stays bounded whatever the file
+//! size: one refill window of at most `MAX_BLOCK_LEN` (16 MiB) plus a 256 KiB
+//! chunk, and at most `MAX_WARNINGS` (1000) warnings.
+
+use super::buffer::RefillBuffer;
+use super::frame_index::{FrameIndex, FrameIndexBuilder};
+use super::gzip::{self, CountingReader};
+use super::ledger::Ledger;
+use super::pcap::PcapParser;
+use super::pcapng::PcapNgParser;
+use super::{CaptureFormat, CaptureWarning, Frame, FrameNo, LinkType, Timestamp};
+use edgecap_core::{Error, ErrorKind};
+use std::fs::File;
+use std::io::Read;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// File magics (as they appear in the file) that start a capture.
+const MAGICS: [[u8; 4]; 5] = [
+    [0xd4, 0xc3, 0xb2, 0xa1], // pcap, little-endian, µs
+    [0xa1, 0xb2, 0xc3, 0xd4], // pcap, big-endian, µs
+    [0x4d, 0x3c, 0xb2, 0xa1], // pcap, little-endian, ns
+    [0xa1, 0xb2, 0x3c, 0x4d], // pcap, big-endian, ns
+    [0x0a, 0x0d, 0x0d, 0x0a], // pcapng Section Header Block
+];
+
+/// A frame located by a parser, as positions in the buffer's window.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    /// Frame number.
+    pub no: FrameNo,
+    /// Capture time.
+    pub ts: Timestamp,
+    /// Link type of the frame's interface.
+    pub link: LinkType,
+    /// Captured bytes, relative to the start of the available window.
+    pub data: Range<usize>,
+    /// Original length on the wire.
+    pub orig_len: u32,
+    /// Bytes to consume once the caller is done with the frame.
+    pub consume: usize,
+}
+
+/// The format-specific half of the reader.
+#[derive(Debug)]
+enum Parser {
+    Pcap(PcapParser),
+    PcapNg(PcapNgParser),
+}
+
+/// Reads frames one at a time from a pcap or pcapng stream (optionally gzip-compressed).
+pub struct CaptureReader {
+    buf: RefillBuffer,
+    parser: Parser,
+    ledger: Ledger,
+    pending: usize,
+    compressed: bool,
+    raw_bytes: Arc<AtomicU64>,
+    index: Option<FrameIndexBuilder>,
+}
+
+impl CaptureReader {
+    /// Opens the capture file at `path`; the path appears in error messages.
+    pub fn open(path: &Path) -> Result<CaptureReader, Error> {
+        let name = path.display().to_string();
+        let file = File::open(path)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("{name}: cannot open: {e}")))?;
+        CaptureReader::new(Box::new(file), &name)
+    }
+
+    /// Opens a capture from a byte stream; `name` appears in error messages.
+    pub fn new(input: Box<dyn Read + Send>, name: &str) -> Result<CaptureReader, Error> {
+        let (counting, raw_bytes) = CountingReader::new(input);
+        let mut buf = RefillBuffer::new(Box::new(counting));
+        buf.ensure(gzip::GZIP_MAGIC.len());
+        read_error(&mut buf, name, "")?;
+        let compressed = gzip::is_gzip(buf.available());
+        if compressed {
+            let (prefix, rest) = buf.into_parts();
+            buf = RefillBuffer::new(gzip::decompress(prefix, rest));
+        }
+        let inside = if compressed { " (gzip-compressed)" } else { "" };
+        buf.ensure(4);
+        read_error(&mut buf, name, inside)?;
+        let head = buf.available();
+        let head = &head[..head.len().min(4)];
+        let parser =
+            if head.len() == 4 && MAGICS[..4].contains(&[head[0], head[1], head[2], head[3]]) {
+                PcapParser::open(&mut buf).map(Parser::Pcap)
+            } else if head == MAGICS[4] {
+                PcapNgParser::open(&mut buf).map(Parser::PcapNg)
+            } else if head.is_empty() {
+                return Err(not_a_capture(name, inside, "the input is empty".into()));
+            } else if MAGICS.iter().any(|m| m.starts_with(head)) {
+                Err(format!("file header cut off after {} bytes", head.len()))
+            } else {
+                return Err(not_a_capture(
+                    name,
+                    inside,
+                    format!("starts with {}", describe(&buf)),
+                ));
+            };
+        let parser = match parser {
+            Ok(p) => p,
+            Err(reason) => {
+                read_error(&mut buf, name, inside)?;
+                return Err(Error::new(
+                    ErrorKind::BadHeader,
+                    format!("{name}{inside}: {reason}"),
+                ));
+            }
+        };
+        let mut ledger = Ledger::default();
+        if let Parser::Pcap(p) = &parser {
+            ledger.declare_link(p.link());
+        }
+        Ok(CaptureReader {
+            buf,
+            parser,
+            ledger,
+            pending: 0,
+            compressed,
+            raw_bytes,
+            index: None,
+        })
+    }
+
+    /// Starts recording a [`FrameIndex`] (8 bytes per frame) for
+    /// [`Self::take_frame_index`]. Only possible before the first frame is
+    /// read: returns false (and records nothing) afterwards.
+    pub fn keep_frame_index(&mut self) -> bool {
+        if self.ledger.frames() > 0 || self.pending > 0 {
+            return false;
+        }
+        if self.index.is_none() {
+            self.index = Some(match &self.parser {
+                Parser::Pcap(p) => {
+                    let (endian, max_caplen) = p.record_layout();
+                    FrameIndexBuilder::pcap(endian, p.link(), max_caplen, self.compressed)
+                }
+                Parser::PcapNg(_) => FrameIndexBuilder::pcapng(self.compressed),
+            });
+        }
+        true
+    }
+
+    /// The frame index recorded so far (call it after the last frame), or
+    /// `None` when [`Self::keep_frame_index`] was not called. Stops recording.
+    pub fn take_frame_index(&mut self) -> Option<FrameIndex> {
+        let frames = self.ledger.frames();
+        self.index.take().map(|b| b.finish(frames))
+    }
+
+    /// The container format.
+    pub fn format(&self) -> CaptureFormat {
+        match self.parser {
+            Parser::Pcap(_) => CaptureFormat::Pcap,
+            Parser::PcapNg(_) => CaptureFormat::PcapNg,
+        }
+    }
+
+    /// True when the input was gzip-compressed.
+    pub fn is_compressed(&self) -> bool {
+        self.compressed
+    }
+
+    /// The next frame, or `None` at the end of the input (or after unrecoverable damage).
+    #[inline]
+    pub fn next_frame(&mut self) -> Option<Frame<'_>> {
+        self.buf.consume(std::mem::take(&mut self.pending));
+        let found = match &mut self.parser {
+            Parser::Pcap(p) => p.next(&mut self.buf, &mut self.ledger),
+            Parser::PcapNg(p) => p.next(&mut self.buf, &mut self.ledger),
+        }?;
+        self.pending = found.consume;
+        if let Some(ix) = &mut self.index {
+            // The parsers return a frame with its record at the window's
+            // front, so the buffer's stream offset is the record's.
+            if let Parser::PcapNg(p) = &self.parser {
+                let (serial, endian, interfaces) = p.section_state();
+                ix.sync_section(serial, endian, interfaces, found.no);
+            }
+            ix.push(found.no, self.buf.offset());
+        }
+        Some(Frame {
+            no: found.no,
+            ts: found.ts,
+            link: found.link,
+            data: self.buf.available().get(found.data)?,
+            orig_len: found.orig_len,
+        })
+    }
+
+    /// Damage found so far.
+    pub fn warnings(&self) -> &[CaptureWarning] {
+        self.ledger.warnings()
+    }
+
+    /// Warnings not kept because the warning list is full (it holds at most 1000).
+    pub fn warnings_dropped(&self) -> u64 {
+        self.ledger.warnings_dropped()
+    }
+
+    /// Frame numbers used so far: frames returned plus packets skipped.
+    pub fn frames_read(&self) -> u64 {
+        self.ledger.frames()
+    }
+
+    /// Bytes read so far from the underlying input (compressed bytes for gzip), for progress.
+    pub fn input_bytes_read(&self) -> u64 {
+        self.raw_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Link types of all interfaces declared so far, in order of first declaration, deduplicated.
+    pub fn link_types(&self) -> &[LinkType] {
+        self.ledger.link_types()
+    }
+}
+
+/// Fails with an I/O error if reading the file's first bytes failed.
+fn read_error(buf: &mut RefillBuffer, name: &str, inside: &str) -> Result<(), Error> {
+    match buf.take_error() {
+        Some(e) if !inside.is_empty() => Err(Error::new(
+            ErrorKind::Io,
+            format!("{name}{inside}: cannot decompress the start of the file: {e}"),
+        )),
+        Some(e) => Err(Error::new(
+            ErrorKind::Io,
+            format!("{name}: read error: {e}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn not_a_capture(name: &str, inside: &str, found: String) -> Error {
+    Error::new(
+        ErrorKind::NotACapture,
+        format!("{name}{inside}: not a pcap or pcapng capture ({found})"),
+    )
+}
+
+/// The first bytes as hex plus their printable text, e.g. `3c 68 74 6d "<htm"`.
+fn describe(buf: &RefillBuffer) -> String {
+    let head = &buf.available()[..buf.available().len().min(4)];
+    let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+    let text: String = head
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    format!("{} \"{text}\"", hex.join(" "))
+}
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;

@@ -1,0 +1,54 @@
+//! The decoded view of one IP packet: addresses and the TCP/UDP segment,
+//! borrowed from the frame (or from the defragmenter for reassembled IPv4).
+
+use std::net::IpAddr;
+
+use edgecap_core::TcpFlags;
+
+/// The transport part of a packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// A TCP segment.
+    Tcp {
+        /// Source port.
+        src_port: u16,
+        /// Destination port.
+        dst_port: u16,
+        /// Sequence number.
+        seq: u32,
+        /// Acknowledgment number (meaningful when the ACK flag is set).
+        ack: u32,
+        /// Header flags.
+        flags: TcpFlags,
+        /// Segment payload (may be shorter than on the wire if the frame was truncated).
+        payload: &'a [u8],
+    },
+    /// A UDP datagram.
+    Udp {
+        /// Source port.
+        src_port: u16,
+        /// Destination port.
+        dst_port: u16,
+        /// Datagram payload.
+        payload: &'a [u8],
+    },
+    /// Any other IP protocol (ICMP, ESP, …): counted, not decoded further.
+    Other {
+        /// IP protocol number.
+        protocol: u8,
+    },
+}
+
+/// One decoded IP packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packet<'a> {
+    /// Source address.
+    pub src: IpAddr,
+    /// Destination address.
+    pub dst: IpAddr,
+    /// The transport segment.
+    pub segment: Segment<'a>,
+    /// True when the payload is shorter than the IP/transport headers claim
+    /// (the frame was cut by the snaplen).
+    pub truncated: bool,
+}
