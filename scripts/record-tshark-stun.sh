@@ -13,7 +13,7 @@
 # * `-o stun.stunversion:Auto`: a first attribute 0x000F (MS-TURN MAGIC-COOKIE)
 #   switches the stun dissector to MS-TURN rules (no padding, REALM 0x0015
 #   shown with its quotes, NONCE 0x0014, USERNAME as opaque bytes); without it
-#   MS-TURN messages with odd attribute lengths are malformed (protocols.md §8.3).
+#   MS-TURN messages with odd attribute lengths are malformed (docs/protocols.md §8.3).
 # * `-d tcp.port==80,stun`: tshark binds STUN only to 3478 (plus a TCP
 #   heuristic that needs the cookie at offset 4 or 6 of a segment's first
 #   bytes); rfc-tcp-framings.pcap carries TURN over TCP port 80.

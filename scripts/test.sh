@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as the README gives it and .ci/run calls it.
+# The whole test suite of every crate of the workspace, as the README gives
+# it and .ci/run calls it.
 # The timeline's end-to-end test (tests/tui_tmux.rs) drives the binary in
 # tmux: install it first when missing (Debian; needs root or sudo).
 set -euo pipefail
@@ -9,4 +10,4 @@ if ! command -v tmux >/dev/null; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tmux
 fi
-cargo test "$@"
+cargo test --workspace "$@"

@@ -31,6 +31,9 @@
 //! bounded by a named limit; malformed input is reported, not thrown.
 
 pub mod cli;
+pub mod color;
+pub mod exit;
+pub mod fields;
 pub mod ladder;
 pub mod report;
 #[cfg(feature = "tui")]

@@ -279,11 +279,10 @@ fn stun_messages_with_thousands_of_attributes_keep_at_most_256() {
     check_attribute_cap(&a, 10);
 }
 
-/// A flow that *starts* with such a message is never recognised as STUN:
-/// the probe (`proto::stun::wire::walk_is_exact`) refuses a walk of more
-/// than MAX_ATTRIBUTES TLVs, so the flow is labelled `unknown` and no
-/// `stun.too_many_attributes` is reported — the messages vanish from the
-/// report without a trace.
+/// A flow that *starts* with such a message is still recognised as STUN:
+/// the probe walks every attribute, not only the first MAX_ATTRIBUTES that
+/// are kept, so each message is reported (with `stun.too_many_attributes`)
+/// instead of the flow being labelled `unknown`.
 #[test]
 fn a_flow_of_only_attribute_bombs_is_still_reported_as_stun() {
     let a = attribute_bombs(false, 10);

@@ -11,7 +11,7 @@
 //! non-STUN record), which the generator lists
 //! (`edgecap_testkit::samples::tshark_blind_stun`) and edgecap must decode.
 //!
-//! Known disagreements, where tshark is wrong by protocols.md, are checked to
+//! Known disagreements, where tshark is wrong by docs/protocols.md, are checked to
 //! be exactly that and printed, not hidden: tshark XOR-decodes MS-TURN
 //! REMOTE-ADDRESS 0x0012 when the header carries the RFC cookie (§9.1).
 
@@ -439,7 +439,7 @@ fn compare(
                 known.push(format!(
                     "frame {frame} {:#06x} attribute 0x0012: tshark XOR-decodes MS-TURN \
                      REMOTE-ADDRESS as XOR-PEER-ADDRESS ({ts}); edgecap reads it plain ({}), \
-                     as libnice and classicstun do (protocols.md §9.1)",
+                     as libnice and classicstun do (docs/protocols.md §9.1)",
                     t.typ,
                     ours.map_or("-".into(), |a| a.to_string())
                 ));
@@ -686,7 +686,7 @@ fn edgecap_decodes_the_stun_tshark_decodes() {
 }
 
 /// The TSV parser itself, on tshark's recorded view (no edgecap involved):
-/// the MS-TURN capture's key frames decode as protocols.md says.
+/// the MS-TURN capture's key frames decode as docs/protocols.md says.
 #[test]
 fn stun_tsv_parses_as_protocols_md_describes() {
     let dir = common::captures_dir();

@@ -33,7 +33,7 @@ pub struct TuiArgs {
     /// Analysis and edge flags.
     #[command(flatten)]
     pub edge: EdgeArgs,
-    /// When to colour the timeline: auto (unless NO_COLOR is set), always, never.
+    /// When to colour the timeline: auto (unless NO_COLOR is set and not empty), always, never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -110,7 +110,7 @@ pub struct SummaryArgs {
     /// Exit with 1 when a finding is at least this severe: error, warning, info or none.
     #[arg(long, default_value = "error", value_name = "SEVERITY", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
-    /// When to colour the text summary: auto (a terminal without NO_COLOR), always, never.
+    /// When to colour the text summary: auto (a terminal, unless NO_COLOR is set and not empty), always, never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -177,7 +177,7 @@ pub enum FailOn {
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when standard output is a terminal and NO_COLOR is unset.
+    /// Colour when standard output is a terminal and NO_COLOR is unset or empty.
     Auto,
     /// Always colour.
     Always,

@@ -6,7 +6,8 @@ pub mod args;
 
 use crate::ladder::{self, Index};
 use crate::report::{json::Report, text};
-use args::{Cli, ColorChoice, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
+use crate::{color, exit};
+use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
 use edgecap_analyze::engine::{analyze_capture, Analysis, AnalyzeOptions};
 use edgecap_analyze::{diagnose, Diagnosis};
 use edgecap_capture::open_capture;
@@ -14,11 +15,6 @@ use edgecap_core::Error;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-
-/// Exit code for a fatal error (unreadable input, not a capture, bad usage).
-pub const EXIT_ERROR: u8 = 2;
-/// Exit code when a finding is at or above `--fail-on`.
-pub const EXIT_FINDINGS: u8 = 1;
 
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
@@ -31,18 +27,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 eprintln!(
                     "edgecap: no capture given; try `edgecap summary FILE` or `edgecap --help`"
                 );
-                ExitCode::from(EXIT_ERROR)
+                ExitCode::from(exit::ERROR)
             }
         },
-    }
-}
-
-/// Whether colour is wanted: `auto` means unless NO_COLOR is set (to anything non-empty).
-pub fn want_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
 }
 
@@ -51,7 +38,7 @@ fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
     let opts = crate::tui::TuiOptions {
         analyze: args.edge.analyze_options(),
         edge: args.edge.edge_config(),
-        color: want_color(args.color),
+        color: color::wanted(args.color, true),
     };
     crate::tui::run(file, opts)
 }
@@ -63,7 +50,7 @@ fn timeline(file: &Path, _args: &args::TuiArgs) -> ExitCode {
          run `edgecap summary {}` for the batch summary",
         file.display()
     );
-    ExitCode::from(EXIT_ERROR)
+    ExitCode::from(exit::ERROR)
 }
 
 /// Opens and analyses a capture through every layer, protocols included.
@@ -89,14 +76,10 @@ fn load_diagnosed(file: &Path, edge: &EdgeArgs) -> Option<(Analysis, Diagnosis)>
 
 fn summary(args: &SummaryArgs) -> ExitCode {
     let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
-        return ExitCode::from(EXIT_ERROR);
+        return ExitCode::from(exit::ERROR);
     };
     let stdout = io::stdout();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = color::wanted(args.color, stdout.is_terminal());
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = if args.json {
         Report::new(&analysis, &diagnosis).write_to(&mut out)
@@ -113,7 +96,7 @@ fn summary(args: &SummaryArgs) -> ExitCode {
         _ => false,
     };
     let code = if failed {
-        ExitCode::from(EXIT_FINDINGS)
+        ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::SUCCESS
     };
@@ -128,7 +111,7 @@ fn finish(written: io::Result<()>, code: ExitCode) -> ExitCode {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
         Err(e) => {
             eprintln!("edgecap: cannot write output: {e}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(exit::ERROR)
         }
     }
 }
@@ -154,14 +137,14 @@ fn ladder_rows(index: &Index, analysis: &Analysis, flows: &[u32]) -> Result<Vec<
 
 fn ladder_command(args: &LadderArgs) -> ExitCode {
     let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
-        return ExitCode::from(EXIT_ERROR);
+        return ExitCode::from(exit::ERROR);
     };
     let index = Index::build(&analysis, &diagnosis);
     let rows = match ladder_rows(&index, &analysis, &args.flows) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("edgecap: {}: {e}", args.file.display());
-            return ExitCode::from(EXIT_ERROR);
+            return ExitCode::from(exit::ERROR);
         }
     };
     let text = match args.format {

@@ -4,8 +4,8 @@
 //! goes through [`edgecap_core::safe`] here.
 
 use super::Outcome;
-use crate::report::story::error_name;
 use edgecap_core::safe::{escape, escape_bytes};
+use edgecap_proto::stun::error_name;
 use edgecap_proto::stun::{Class, Method};
 use edgecap_proto::tls::TlsEvent;
 use edgecap_proto::{ChannelId, ProtoMsg, PseudoTlsEvent, StunRecord};

@@ -5,7 +5,6 @@
 
 use edgecap_analyze::engine::Analysis;
 use edgecap_analyze::{Diagnosis, RoleMap, Severity};
-use edgecap_capture::FrameNo;
 use edgecap_core::safe::escape;
 use edgecap_net::table::FlowRecord;
 use edgecap_net::Endpoint;
@@ -13,8 +12,6 @@ use std::fmt::Write;
 
 /// Width the explanation paragraphs wrap at.
 const WRAP: usize = 96;
-/// Frames listed per finding or evidence line; more are summarised.
-const MAX_FRAMES_LISTED: usize = 12;
 
 /// ANSI styling, off unless the output is a terminal that wants colour.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,19 +37,6 @@ impl Style {
         };
         self.paint(code, tag)
     }
-}
-
-/// `12, 13, 15 and 3 more` — ascending frame numbers, shortened.
-pub fn frame_list(frames: &[FrameNo]) -> String {
-    let mut s: Vec<String> = frames
-        .iter()
-        .take(MAX_FRAMES_LISTED)
-        .map(|f| f.to_string())
-        .collect();
-    if frames.len() > MAX_FRAMES_LISTED {
-        s.push(format!("and {} more", frames.len() - MAX_FRAMES_LISTED));
-    }
-    s.join(", ")
 }
 
 fn wrap(out: &mut String, indent: &str, text: &str) {
@@ -97,7 +81,7 @@ pub fn findings_section(out: &mut String, diagnosis: &Diagnosis, style: Style) {
         );
         let mut evidence = String::new();
         if !f.frames.is_empty() {
-            let _ = write!(evidence, "frames {}", frame_list(&f.frames));
+            let _ = write!(evidence, "frames {}", crate::fields::frame_list(&f.frames));
         }
         if !f.flows.is_empty() {
             let flows: Vec<String> = f.flows.iter().map(|id| id.to_string()).collect();
@@ -127,7 +111,13 @@ pub fn roles_section(out: &mut String, roles: &RoleMap) {
         let rules: Vec<String> = a
             .evidence
             .iter()
-            .map(|e| format!("{} (frames {})", e.rule, frame_list(&e.frames)))
+            .map(|e| {
+                format!(
+                    "{} (frames {})",
+                    e.rule,
+                    crate::fields::frame_list(&e.frames)
+                )
+            })
             .collect();
         let _ = writeln!(
             out,
@@ -182,7 +172,7 @@ pub fn ladder_section(out: &mut String, analysis: &Analysis, roles: &RoleMap) {
         if protocol != "unknown" {
             let _ = write!(arrow, " {protocol}");
         }
-        let mut outcome = super::outcome_name(first.tcp_outcome()).to_string();
+        let mut outcome = crate::fields::outcome_name(first.tcp_outcome()).to_string();
         if outcome == "-" {
             let n = first.total_packets();
             outcome = format!("{n} packet{}", if n == 1 { "" } else { "s" });

@@ -379,7 +379,7 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
                     syn_frames: c.syn_frames.iter().map(|n| n.0).collect(),
                     syn_ack_frame: c.syn_ack_frame.map(|n| n.0),
                     rst_frames: c.rst_frames.iter().map(|n| n.0).collect(),
-                    reset_by: c.reset_by.map(super::sender_name),
+                    reset_by: c.reset_by.map(crate::fields::sender_name),
                     bytes_before_reset: c.reset_by.map(|_| c.bytes_before_reset),
                     client_fin_frame: c.fin_frames[0].map(|n| n.0),
                     server_fin_frame: c.fin_frames[1].map(|n| n.0),

@@ -82,7 +82,7 @@ impl Serialize for TlsArrayJson<'_> {
                     .iter()
                     .map(|x| AlertJson {
                         frame: x.frame.0,
-                        from: super::sender_name(x.dir),
+                        from: crate::fields::sender_name(x.dir),
                         level: alert_level(&x.alert),
                         description: alert_description(&x.alert),
                     })

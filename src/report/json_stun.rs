@@ -4,25 +4,19 @@
 //!
 //! Every string that comes from the capture goes through
 //! [`edgecap_core::safe::text_or_hex`]; opaque values are hex, capped at
-//! [`MAX_HEX_BYTES`] bytes so a DATA attribute cannot bloat the report.
+//! [`crate::fields::MAX_HEX_BYTES`] bytes so a DATA attribute cannot bloat the report.
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
 
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use crate::fields::FieldValue;
 use edgecap_analyze::engine::Analysis;
-use edgecap_core::safe::{hex, text_or_hex, HEX_PREFIX};
+use edgecap_core::safe::{hex, text_or_hex};
 use edgecap_net::Direction;
-use edgecap_proto::stun::{
-    AttrKind, AttrValue, Attribute, FingerprintStatus, PasswordAlgorithm, StunMessage,
-};
+use edgecap_proto::stun::FingerprintStatus;
 use edgecap_proto::{ProtoMsg, StunRecord};
-
-/// Opaque attribute values longer than this are cut in the report (the
-/// `length` field keeps the real length).
-pub const MAX_HEX_BYTES: usize = 256;
 
 /// `stun`: serialised lazily from `analysis.proto.messages`.
 pub struct StunArrayJson<'a>(pub &'a Analysis);
@@ -134,7 +128,7 @@ pub struct AttrJson<'a> {
     /// Value length on the wire.
     pub length: usize,
     /// Decoded value.
-    pub value: ValueJson<'a>,
+    pub value: FieldValue<'a>,
 }
 
 /// ERROR-CODE.
@@ -144,174 +138,6 @@ pub struct ErrorJson<'a> {
     pub code: u16,
     /// Reason phrase, display-safe.
     pub reason: Cow<'a, str>,
-}
-
-/// A decoded attribute value.
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum ValueJson<'a> {
-    /// Flag attributes.
-    Null,
-    /// Text (display-safe) or `hex:` bytes.
-    Text(Cow<'a, str>),
-    /// A transport address.
-    Addr(SocketAddr),
-    /// A number.
-    Num(u64),
-    /// A flag.
-    Bool(bool),
-    /// A list.
-    List(Vec<ValueJson<'a>>),
-    /// Named fields, in this order.
-    Fields(Fields<'a>),
-}
-
-/// An object with fields in a fixed order.
-pub struct Fields<'a>(pub Vec<(&'static str, ValueJson<'a>)>);
-
-impl Serialize for Fields<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
-    }
-}
-
-/// Attributes whose raw value is text (RFC 5389 UTF-8 strings and the MS
-/// text attributes).
-pub fn is_text(kind: AttrKind) -> bool {
-    matches!(
-        kind,
-        AttrKind::Username
-            | AttrKind::Realm
-            | AttrKind::Nonce
-            | AttrKind::Software
-            | AttrKind::AlternateDomain
-            | AttrKind::MsAlternateHostName
-            | AttrKind::SipCallId
-            | AttrKind::SipDialogId
-    )
-}
-
-/// `hex:` + hex of `b`, cut after [`MAX_HEX_BYTES`] bytes with `…`.
-pub fn capped_hex(b: &[u8]) -> String {
-    let shown = &b[..b.len().min(MAX_HEX_BYTES)];
-    let mut s = format!("{HEX_PREFIX}{}", hex(shown));
-    if shown.len() < b.len() {
-        s.push('…');
-    }
-    s
-}
-
-fn num(n: impl Into<u64>) -> ValueJson<'static> {
-    ValueJson::Num(n.into())
-}
-
-fn pw_alg(p: &PasswordAlgorithm) -> ValueJson<'static> {
-    ValueJson::Fields(Fields(vec![
-        ("algorithm", num(p.algorithm)),
-        ("params", ValueJson::Text(Cow::Owned(capped_hex(&p.params)))),
-    ]))
-}
-
-/// The JSON value of `a`, an attribute of `m`.
-pub fn attr_value<'m>(m: &'m StunMessage, a: &Attribute) -> ValueJson<'m> {
-    let fields = |v: Vec<(&'static str, ValueJson<'static>)>| ValueJson::Fields(Fields(v));
-    let owned_text = |b: &[u8]| ValueJson::Text(Cow::Owned(text_or_hex(b).into_owned()));
-    match &a.value(m) {
-        AttrValue::Raw if is_text(a.kind) => ValueJson::Text(text_or_hex(a.raw(m))),
-        AttrValue::Raw | AttrValue::Malformed => ValueJson::Text(Cow::Owned(capped_hex(a.raw(m)))),
-        AttrValue::Empty => ValueJson::Null,
-        AttrValue::Address(x) | AttrValue::XorAddress(x) => ValueJson::Addr(*x),
-        AttrValue::U16(n) => num(*n),
-        AttrValue::U32(n) if a.kind == AttrKind::Fingerprint => {
-            ValueJson::Text(Cow::Owned(format!("0x{n:08x}")))
-        }
-        AttrValue::U32(n) => num(*n),
-        AttrValue::U64(n) => num(*n),
-        AttrValue::Family(n) | AttrValue::Transport(n) => num(*n),
-        AttrValue::EvenPort { reserve } => fields(vec![("reserve", ValueJson::Bool(*reserve))]),
-        AttrValue::ErrorCode(e) => ValueJson::Fields(Fields(vec![
-            ("code", num(e.code)),
-            ("reason", owned_text(&e.reason)),
-        ])),
-        AttrValue::AddressErrorCode { family, error } => ValueJson::Fields(Fields(vec![
-            ("family", num(*family)),
-            ("code", num(error.code)),
-            ("reason", owned_text(&error.reason)),
-        ])),
-        AttrValue::AttributeList(list) => ValueJson::List(
-            list.iter()
-                .map(|t| ValueJson::Text(Cow::Owned(format!("0x{t:04x}"))))
-                .collect(),
-        ),
-        AttrValue::PasswordAlgorithm(p) => pw_alg(p),
-        AttrValue::PasswordAlgorithms(ps) => ValueJson::List(ps.iter().map(pw_alg).collect()),
-        AttrValue::Icmp {
-            icmp_type,
-            code,
-            data,
-        } => fields(vec![
-            ("icmp_type", num(*icmp_type)),
-            ("code", num(*code)),
-            ("data", num(*data)),
-        ]),
-        AttrValue::TransmitCounter { request, response } => fields(vec![
-            ("request", num(*request)),
-            ("response", num(*response)),
-        ]),
-        AttrValue::NetworkInfo { network_id, cost } => {
-            fields(vec![("network_id", num(*network_id)), ("cost", num(*cost))])
-        }
-        AttrValue::MsSequenceNumber {
-            connection_id,
-            sequence,
-        } => fields(vec![
-            (
-                "connection_id",
-                ValueJson::Text(Cow::Owned(capped_hex(connection_id))),
-            ),
-            ("sequence", num(*sequence)),
-        ]),
-        AttrValue::MsServiceQuality {
-            stream_type,
-            quality,
-        } => fields(vec![
-            ("stream_type", num(*stream_type)),
-            ("quality", num(*quality)),
-        ]),
-        AttrValue::BandwidthAmount {
-            min_send,
-            max_send,
-            min_recv,
-            max_recv,
-        } => fields(vec![
-            ("min_send", num(*min_send)),
-            ("max_send", num(*max_send)),
-            ("min_recv", num(*min_recv)),
-            ("max_recv", num(*max_recv)),
-        ]),
-        AttrValue::SiteReservation {
-            flags,
-            max_send,
-            max_recv,
-        } => fields(vec![
-            ("flags", num(*flags)),
-            ("max_send", num(*max_send)),
-            ("max_recv", num(*max_recv)),
-        ]),
-        AttrValue::LocationProfile {
-            peer,
-            own,
-            federation,
-        } => fields(vec![
-            ("peer", num(*peer)),
-            ("own", num(*own)),
-            ("federation", num(*federation)),
-        ]),
-    }
 }
 
 /// Builds the entry for `r`, the message at `index` of `analysis.proto.messages`.
@@ -348,7 +174,7 @@ pub fn stun_entry<'a>(analysis: &'a Analysis, index: usize, r: &'a StunRecord) -
                 typ: format!("0x{:04x}", a.typ),
                 name: a.kind.name(),
                 length: a.value_len(),
-                value: attr_value(m, a),
+                value: crate::fields::attr_value(m, a),
             })
             .collect(),
         error: m.error().map(|e| ErrorJson {
@@ -449,13 +275,5 @@ mod tests {
             .is_some_and(|s| s.starts_with("0x")));
         let first = &d["stun"][0]["attributes"];
         assert_eq!(first[2]["value"]["reserve"], false);
-    }
-
-    #[test]
-    fn long_opaque_values_are_capped() {
-        let s = capped_hex(&[0xab; MAX_HEX_BYTES + 1]);
-        assert!(s.starts_with("hex:abab"));
-        assert!(s.ends_with('…'));
-        assert_eq!(s.len(), 4 + 2 * MAX_HEX_BYTES + '…'.len_utf8());
     }
 }

@@ -16,8 +16,7 @@ pub mod tls;
 
 use edgecap_analyze::engine::Analysis;
 use edgecap_capture::FrameNo;
-use edgecap_net::tcp_state::TcpOutcome;
-use edgecap_net::{Direction, FlowId};
+use edgecap_net::FlowId;
 use edgecap_proto::{AllocationStory, ProtoMsg, StunRecord};
 
 /// The allocation stories in the order their first step appears in the
@@ -40,17 +39,4 @@ pub fn stun_at(analysis: &Analysis, flow: FlowId, frame: FrameNo) -> Option<&Stu
             ProtoMsg::Stun(r) if r.flow == flow => Some(&**r),
             _ => None,
         })
-}
-
-/// `"client"` or `"server"`: the side that sent packets travelling in `dir`.
-pub fn sender_name(dir: Direction) -> &'static str {
-    match dir {
-        Direction::ToServer => "client",
-        Direction::ToClient => "server",
-    }
-}
-
-/// The outcome column text for a flow (`-` for UDP).
-pub fn outcome_name(outcome: Option<TcpOutcome>) -> &'static str {
-    outcome.map_or("-", TcpOutcome::as_str)
 }

@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 
 use edgecap_analyze::engine::Analysis;
 use edgecap_core::safe::{escape, escape_bytes};
-use edgecap_proto::stun::Method;
+use edgecap_proto::stun::{error_name, Method};
 use edgecap_proto::{
     AllocationOutcome, AllocationStep, AllocationStory, StepKind, StunRecord, TrafficKind,
 };
@@ -39,30 +39,6 @@ pub fn outcome_text(o: &AllocationOutcome) -> String {
             format!("no response to Allocate (frame {frame})")
         }
         AllocationOutcome::NoAllocate => "no Allocate seen".to_string(),
-    }
-}
-
-/// Standard reason phrase of a STUN/TURN error code (RFC 5389 §15.6,
-/// RFC 5766 §15, RFC 8656 §19, [MS-TURN] 2.2.2.6), or "" when not a known code.
-pub fn error_name(code: u16) -> &'static str {
-    match code {
-        300 => "Try Alternate",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        420 => "Unknown Attribute",
-        436 => "Unknown Username",
-        437 => "Allocation Mismatch",
-        438 => "Stale Nonce",
-        440 => "Address Family not Supported",
-        441 => "Wrong Credentials",
-        442 => "Unsupported Transport Protocol",
-        443 => "Peer Address Family Mismatch",
-        486 => "Allocation Quota Reached",
-        487 => "Role Conflict",
-        500 => "Server Error",
-        508 => "Insufficient Capacity",
-        _ => "",
     }
 }
 

@@ -100,7 +100,7 @@ fn tls_section(out: &mut String, analysis: &Analysis) {
                 "  alert {} {} from {} (frame {})",
                 alert_level(&a.alert),
                 alert_description(&a.alert),
-                super::sender_name(a.dir),
+                crate::fields::sender_name(a.dir),
                 a.frame
             );
         }
@@ -293,13 +293,13 @@ fn flows_section(out: &mut String, analysis: &Analysis, opts: TextOptions) {
 }
 
 fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
-    let mut outcome = super::outcome_name(f.tcp_outcome()).to_string();
+    let mut outcome = crate::fields::outcome_name(f.tcp_outcome()).to_string();
     if let Some(tcp) = &f.tcp {
         if let (Some(by), false) = (
             tcp.control.reset_by,
             f.tcp_outcome() == Some(edgecap_net::tcp_state::TcpOutcome::Refused),
         ) {
-            let _ = write!(outcome, " by {}", super::sender_name(by));
+            let _ = write!(outcome, " by {}", crate::fields::sender_name(by));
             if tcp.control.bytes_before_reset > 0 {
                 let _ = write!(outcome, " after {} B", tcp.control.bytes_before_reset);
             }

@@ -10,9 +10,8 @@
 use std::fmt::Write;
 
 use super::app::Loaded;
+use crate::fields::{attr_value, is_text, outcome_name, sender_name, value_text};
 use crate::ladder::{LadderRow, RowSource};
-use crate::report::json_stun::{attr_value, is_text, ValueJson};
-use crate::report::{outcome_name, sender_name};
 use edgecap_analyze::engine::Analysis;
 use edgecap_core::safe::{escape, escape_bytes, hex};
 use edgecap_net::table::FlowRecord;
@@ -42,24 +41,6 @@ fn heading(text: &str) -> DetailLine {
     DetailLine {
         text: text.to_string(),
         heading: true,
-    }
-}
-
-/// A decoded attribute value as one line of text.
-pub fn value_text(v: &ValueJson<'_>) -> String {
-    match v {
-        ValueJson::Null => "(flag)".to_string(),
-        ValueJson::Text(t) => escape(t).into_owned(),
-        ValueJson::Addr(a) => a.to_string(),
-        ValueJson::Num(n) => n.to_string(),
-        ValueJson::Bool(b) => b.to_string(),
-        ValueJson::List(l) => l.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        ValueJson::Fields(f) => {
-            f.0.iter()
-                .map(|(k, v)| format!("{k} {}", value_text(v)))
-                .collect::<Vec<_>>()
-                .join("  ")
-        }
     }
 }
 

@@ -95,7 +95,7 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
             "edgecap: the interactive timeline needs a terminal; \
              run `edgecap summary {name}` for the batch summary"
         );
-        return ExitCode::from(crate::cli::EXIT_ERROR);
+        return ExitCode::from(crate::exit::ERROR);
     }
     let total_bytes = if name == "-" {
         None
@@ -105,14 +105,14 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
             Ok(_) => None,
             Err(e) => {
                 eprintln!("edgecap: {name}: cannot open: {e}");
-                return ExitCode::from(crate::cli::EXIT_ERROR);
+                return ExitCode::from(crate::exit::ERROR);
             }
         }
     };
     let (tx, rx) = mpsc::channel();
     if let Err(e) = loader::spawn(PathBuf::from(path), opts.analyze, opts.edge, tx) {
         eprintln!("edgecap: cannot start the loader: {e}");
-        return ExitCode::from(crate::cli::EXIT_ERROR);
+        return ExitCode::from(crate::exit::ERROR);
     }
     install_panic_hook();
     let result = enable_raw_mode()
@@ -132,13 +132,13 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
         Ok(app) => match app.load {
             app::LoadState::Failed(msg) => {
                 eprintln!("{msg}");
-                ExitCode::from(crate::cli::EXIT_ERROR)
+                ExitCode::from(crate::exit::ERROR)
             }
             _ => ExitCode::SUCCESS,
         },
         Err(e) => {
             eprintln!("edgecap: terminal error: {e}");
-            ExitCode::from(crate::cli::EXIT_ERROR)
+            ExitCode::from(crate::exit::ERROR)
         }
     }
 }

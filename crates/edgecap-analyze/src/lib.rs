@@ -27,7 +27,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::ops::RangeInclusive;
 
-/// The part an address plays in a call across the edge (field guide, "The topology").
+/// The part an address plays in a call across the edge (docs/field-cases.md, "The topology").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     /// A client: sends Allocate requests to an edge (or SYNs to its TURN ports).

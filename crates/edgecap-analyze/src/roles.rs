@@ -80,7 +80,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 #[cfg(test)]
 mod tests;
 
-/// The MRAS port on the edge's internal interface (field guide, "Ports to know").
+/// The MRAS port on the edge's internal interface (docs/field-cases.md, "Ports to know").
 pub const MRAS_PORT: u16 = 5062;
 
 /// Most frames listed per evidence entry (the first ones, ascending).

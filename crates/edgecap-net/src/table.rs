@@ -31,11 +31,12 @@ use super::reassembly::{
     HalfStream, HalfStreamStats, ReassemblyBudget, ReassemblyLimits, StreamEvent,
 };
 use super::tcp_state::{TcpControl, TcpOutcome};
-use super::{Direction, Endpoint, FlowId, FlowKey, NetAnomaly, Packet, Segment, Transport};
+use super::{Direction, Endpoint, FlowId, FlowKey, NetAnomaly, Segment, Transport};
 use edgecap_capture::{Frame, FrameNo, Timestamp};
 use rustc_hash::FxHashMap;
 
 mod evict;
+mod process;
 pub use evict::FlowEvictions;
 
 /// How long a TCP flow may stay silent before it is closed, in capture time.
@@ -67,7 +68,7 @@ pub const MAX_LIVE_FLOWS: usize = 200_000;
 const SWEEP_INTERVAL_NS: i64 = 5 * 1_000_000_000;
 
 /// Ports on which the listening side is assumed to be the server when no SYN
-/// tells: TURN/STUN, SIP, MRAS, TLS and web ports (see the field guide).
+/// tells: TURN/STUN, SIP, MRAS, TLS (docs/field-cases.md, "Ports to know") and web ports.
 const SERVICE_PORTS: &[u16] = &[3478, 3479, 3480, 3481, 5060, 5061, 5062, 5349, 8080, 8443];
 
 /// True for ports that identify a server: below 1024, or a known edge service port.
@@ -338,216 +339,6 @@ impl FlowTable {
     /// IP packets that were neither TCP nor UDP.
     pub fn non_tcp_udp_packets(&self) -> u64 {
         self.non_tcp_udp_packets
-    }
-
-    /// Accounts one decoded packet to its flow and passes its payload on.
-    pub fn process(
-        &mut self,
-        frame: &Frame<'_>,
-        packet: &Packet<'_>,
-        anomalies: &mut Vec<NetAnomaly>,
-        sink: &mut dyn FlowSink,
-    ) {
-        let (transport, src_port, dst_port) = match packet.segment {
-            Segment::Tcp {
-                src_port, dst_port, ..
-            } => (Transport::Tcp, src_port, dst_port),
-            Segment::Udp {
-                src_port, dst_port, ..
-            } => (Transport::Udp, src_port, dst_port),
-            Segment::Other { .. } => {
-                self.non_tcp_udp_packets += 1;
-                return;
-            }
-        };
-        if frame.ts > self.latest_ts {
-            self.latest_ts = frame.ts;
-        }
-        if self.latest_ts.0.saturating_sub(self.last_sweep.0) >= SWEEP_INTERVAL_NS {
-            self.sweep(frame.no, anomalies, sink);
-            self.last_sweep = self.latest_ts;
-        }
-
-        let src = Endpoint::new(packet.src, src_port);
-        let dst = Endpoint::new(packet.dst, dst_port);
-        let (key, src_is_lo) = FlowKey::canonical(transport, src, dst);
-
-        if let Segment::Tcp { flags, seq, .. } = packet.segment {
-            if flags.syn() && !flags.ack() && self.is_new_connection(&key, seq) {
-                self.end_flow(&key, frame.no, anomalies, sink);
-            }
-        }
-        if self.live.len() >= self.max_live && !self.live.contains_key(&key) {
-            self.make_room(frame.no, anomalies, sink);
-        }
-        let live = match self.live.get_mut(&key) {
-            Some(live) => live,
-            None if self.records.len() >= self.max_records => {
-                self.drops.flows += 1;
-                self.drops.first_frame.get_or_insert(frame.no);
-                self.live.entry(key).or_insert(LiveFlow {
-                    id: None,
-                    client_is_lo: true,
-                    last_ts: frame.ts,
-                    streams: Streams::Done,
-                    ended: true,
-                    closing: false,
-                    syn_unanswered: false,
-                })
-            }
-            None => {
-                let client_is_src = client_is_source(&packet.segment, src_port, dst_port);
-                let id = FlowId(self.records.len() as u32);
-                let (client, server) = if client_is_src {
-                    (src, dst)
-                } else {
-                    (dst, src)
-                };
-                if self.records.len() == self.records.capacity() {
-                    // Double, but never past the cap: at 1,000,000 records
-                    // plain doubling would reserve 2^20 (20 MB more).
-                    let len = self.records.len();
-                    let want = (len * 2).max(16).min(self.max_records);
-                    self.records.reserve_exact(want.saturating_sub(len).max(1));
-                }
-                self.records.push(FlowRecord {
-                    id,
-                    transport,
-                    client,
-                    server,
-                    first_frame: frame.no,
-                    last_frame: frame.no,
-                    first_ts: frame.ts,
-                    last_ts: frame.ts,
-                    packets: [0; 2],
-                    bytes: [0; 2],
-                    tcp: (transport == Transport::Tcp).then(TcpRecord::default),
-                });
-                let streams = match transport {
-                    Transport::Tcp => Streams::Pending([None; 2]),
-                    Transport::Udp => Streams::Done,
-                };
-                self.live.entry(key).or_insert(LiveFlow {
-                    id: Some(id),
-                    client_is_lo: client_is_src == src_is_lo,
-                    last_ts: frame.ts,
-                    streams,
-                    ended: false,
-                    closing: false,
-                    syn_unanswered: false,
-                })
-            }
-        };
-        live.last_ts = live.last_ts.max(frame.ts);
-        let Some(id) = live.id else {
-            self.drops.packets += 1;
-            self.drops.bytes += u64::from(frame.orig_len);
-            return;
-        };
-        let dir = if src_is_lo == live.client_is_lo {
-            Direction::ToServer
-        } else {
-            Direction::ToClient
-        };
-        let record = &mut self.records[id.0 as usize];
-        record.last_frame = frame.no;
-        record.last_ts = record.last_ts.max(frame.ts);
-        record.packets[dir.index()] += 1;
-        record.bytes[dir.index()] += u64::from(frame.orig_len);
-
-        match packet.segment {
-            Segment::Udp { payload, .. } => sink.datagram(record, dir, frame, payload),
-            Segment::Tcp {
-                seq,
-                ack,
-                flags,
-                payload,
-                ..
-            } => {
-                if matches!(live.streams, Streams::Done) {
-                    return;
-                }
-                let Some(tcp) = record.tcp.as_mut() else {
-                    return;
-                };
-                tcp.control
-                    .observe(dir, flags, frame.no, frame.ts, payload.len());
-                if flags.syn() && !flags.ack() && dir == Direction::ToServer {
-                    tcp.control.client_isn.get_or_insert(seq);
-                }
-                live.closing = tcp.control.is_closing();
-                live.syn_unanswered = tcp.control.outcome() == TcpOutcome::SynUnanswered;
-                if flags.syn() && !flags.rst() {
-                    match &mut live.streams {
-                        Streams::Pending(isn) => isn[dir.index()] = Some(seq),
-                        Streams::Open(halves) => halves[dir.index()].syn(seq),
-                        Streams::Done => {}
-                    }
-                }
-                let data_seq = if flags.syn() {
-                    seq.wrapping_add(1)
-                } else {
-                    seq
-                };
-                let halves = if payload.is_empty() {
-                    match &mut live.streams {
-                        Streams::Open(halves) => Some(&mut **halves),
-                        _ => None,
-                    }
-                } else {
-                    live.streams.open()
-                };
-                if let Some(streams) = halves {
-                    let record: &FlowRecord = record;
-                    let budget = &mut self.budget;
-                    let mut out = |ev: StreamEvent<'_>| sink.stream(record, dir, ev);
-                    if !payload.is_empty() {
-                        streams[dir.index()]
-                            .segment(data_seq, payload, frame.no, budget, anomalies, &mut out);
-                    }
-                    if flags.ack() && !flags.rst() {
-                        let mut out_rev =
-                            |ev: StreamEvent<'_>| sink.stream(record, dir.reverse(), ev);
-                        streams[dir.reverse().index()].peer_ack(
-                            ack,
-                            frame.no,
-                            budget,
-                            anomalies,
-                            &mut out_rev,
-                        );
-                    }
-                    if flags.fin() && !flags.rst() {
-                        // Not flushed yet: retransmissions may still fill holes.
-                        streams[dir.index()].fin(data_seq.wrapping_add(payload.len() as u32));
-                    }
-                }
-                // A reset or a close from both sides ends the byte streams:
-                // deliver what is buffered and free the reassembly state now,
-                // keeping only the light flow entry for trailing packets.
-                let control = record.tcp.as_ref().map(|t| &t.control);
-                let finished = flags.rst()
-                    || control.is_some_and(|c| c.fin_frames.iter().all(Option::is_some));
-                if finished {
-                    let record = &mut self.records[id.0 as usize];
-                    if let Streams::Open(mut streams) =
-                        std::mem::replace(&mut live.streams, Streams::Done)
-                    {
-                        close_streams(
-                            &mut streams,
-                            record,
-                            frame.no,
-                            &mut self.budget,
-                            anomalies,
-                            sink,
-                        );
-                    }
-                    // No stream data follows: let the sink free its state now.
-                    sink.flow_end(record);
-                    live.ended = true;
-                }
-            }
-            Segment::Other { .. } => {}
-        }
     }
 
     /// A SYN on a known tuple starts a new connection when the old one has

@@ -1,7 +1,7 @@
 //! The decoder plugin traits and the typed values they produce.
 //!
 //! This module owns the contract between [`super::dispatch`] and each protocol
-//! decoder (architecture.md §2.3): a stateless [`Decoder`] per protocol that
+//! decoder (docs/design.md §2.3): a stateless [`Decoder`] per protocol that
 //! hints, probes and builds a per-flow [`FlowDecoder`]; the [`Progress`] a
 //! flow decoder reports for streamed bytes; and the closed [`ProtoMsg`] enum
 //! every decoder emits inside a [`Decoded`]. It holds no state and decodes

@@ -1,5 +1,5 @@
 //! [`ProtoSink`]: the `FlowSink` that chooses a decoder per flow and feeds it
-//! every UDP datagram and in-order TCP chunk (architecture.md §2.4 step 5).
+//! every UDP datagram and in-order TCP chunk (docs/design.md §2.4 step 5).
 //!
 //! This module owns decoder selection (port hint first, then the registry's
 //! probe order; after [`MAX_FAILED_PROBES`] failures or

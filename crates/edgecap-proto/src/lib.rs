@@ -15,8 +15,9 @@
 //! allocation stories ([`stun::allocation`]) — collected in a [`ProtoAnalysis`]. It never
 //! touches packet headers and never renders text for users.
 //!
-//! Each protocol folder keeps the same file roles: `wire.rs` is a pure,
-//! bounds-checked view of the bytes, `message.rs` the owned parsed value.
+//! The STUN folder keeps a pure, bounds-checked view of the bytes
+//! (`stun/wire.rs`) apart from the owned parsed value (`stun/message.rs`);
+//! the TLS folder leaves the record layer to tls-parser.
 //!
 //! Use: `let mut sink = ProtoSink::new();` hand it to the flow table of
 //! `edgecap-net` as its [`edgecap_net::table::FlowSink`] (the analysis layer's

@@ -2,7 +2,7 @@
 //! port hints they use.
 //!
 //! This module owns the one list of decoders ([`registry`]) and the named port
-//! sets (protocols.md §7). Order matters: STUN is probed before TLS so the
+//! sets (docs/protocols.md §7). Order matters: STUN is probed before TLS so the
 //! MS-TURN pseudo-TLS ClientHello (a well-formed TLS 1.0 record) is claimed
 //! by the STUN decoder. Adding a protocol means adding its static here and
 //! nothing in any other decoder.
@@ -12,9 +12,9 @@ use super::tls::TlsDecoder;
 use crate::stun::flow::StunDecoder;
 
 /// Ports where STUN/TURN/MS-TURN is expected: TURN UDP/TCP 3478, Teams 3479,
-/// MS-TURN over TCP 443, TURN over TLS 5349 (protocols.md §7).
+/// MS-TURN over TCP 443, TURN over TLS 5349 (docs/protocols.md §7).
 pub const STUN_PORTS: [u16; 4] = [3478, 3479, 443, 5349];
-/// Relayed media port range of a Lync/SfB A/V Edge (protocols.md §7).
+/// Relayed media port range of a Lync/SfB A/V Edge (docs/protocols.md §7).
 /// Fixed for now; meant to become configurable.
 pub const RELAY_PORTS: std::ops::RangeInclusive<u16> = 50000..=59999;
 /// Ports where TLS is expected: HTTPS/MS-TURN 443, SIP/MTLS 5061 and 5062,

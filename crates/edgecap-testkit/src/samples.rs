@@ -27,7 +27,7 @@
 //! * `field-desktop-sharing-refused.pcap`, `field-unknown-user.pcap`,
 //!   `field-mras-refused.pcap`, `field-udp-blocked.pcap`,
 //!   `field-healthy-call.pcap` — one small capture per field case of the
-//!   field guide, with their key frames ([`field_case_key_frames`];
+//!   field cases of docs/field-cases.md, with their key frames ([`field_case_key_frames`];
 //!   generators in [`field_captures`]).
 //!
 //! * `hostile-strings.pcap` — STUN/TURN, MS-TURN and TLS text fields

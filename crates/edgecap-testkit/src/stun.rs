@@ -1,5 +1,5 @@
 //! Hand-built STUN, TURN and MS-TURN messages and their stream framings, with
-//! the byte layouts of protocols.md §1–§5: RFC 5389 padded and MS-TURN
+//! the byte layouts of docs/protocols.md §1–§5: RFC 5389 padded and MS-TURN
 //! unpadded attribute walks, ERROR-CODE, MESSAGE-INTEGRITY in the RFC 5389
 //! form and the MS-TURN form (adjusted length, hashed text zero-padded to 64
 //! bytes), FINGERPRINT, RFC 4571 and MS-TURN TCP frames, TURN ChannelData,
@@ -30,7 +30,7 @@ use std::net::SocketAddr;
 const HEADER_LEN: usize = 20;
 /// HMAC-SHA1 output length (MESSAGE-INTEGRITY value).
 const MI_LEN: usize = 20;
-/// RFC 3489 / MS-TURN hashed-text block (protocols.md §4.5).
+/// RFC 3489 / MS-TURN hashed-text block (docs/protocols.md §4.5).
 const HMAC_BLOCK: usize = 64;
 
 /// An RFC 5389 transaction id field: the cookie then 12 bytes of `n`.
@@ -91,7 +91,7 @@ pub fn build(typ: u16, txid: &[u8; 16], attrs: &[(u16, Vec<u8>)], padding: Paddi
     m
 }
 
-/// How MESSAGE-INTEGRITY is computed (protocols.md §4.5).
+/// How MESSAGE-INTEGRITY is computed (docs/protocols.md §4.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Integrity {
     /// RFC 5389 §15.4: header length adjusted to end after MI, no padding.
@@ -185,13 +185,13 @@ pub fn u32_attr(typ: u16, v: u32) -> (u16, Vec<u8>) {
     (typ, v.to_be_bytes().to_vec())
 }
 
-/// MS-TURN MAGIC-COOKIE attribute 0x000F = 0x72C64BC6 (protocols.md §1.4).
+/// MS-TURN MAGIC-COOKIE attribute 0x000F = 0x72C64BC6 (docs/protocols.md §1.4).
 pub fn ms_magic_cookie() -> (u16, Vec<u8>) {
     u32_attr(0x000F, MS_TURN_MAGIC)
 }
 
 /// An address attribute: plain when `key` is `None`, XOR-encoded with header
-/// bytes 4..20 (`txid`) otherwise (protocols.md §3).
+/// bytes 4..20 (`txid`) otherwise (docs/protocols.md §3).
 pub fn addr_attr(typ: u16, addr: SocketAddr, xor_key: Option<&[u8; 16]>) -> (u16, Vec<u8>) {
     (typ, encode_address(addr, xor_key))
 }
@@ -203,7 +203,7 @@ pub fn error_code(code: u16, reason: &str) -> Vec<u8> {
     v
 }
 
-/// An MS-TURN TCP frame (protocols.md §5.2): `kind` 2 = control message,
+/// An MS-TURN TCP frame (docs/protocols.md §5.2): `kind` 2 = control message,
 /// 3 = end-to-end data, reserved 0, 16-bit length of what follows.
 pub fn ms_frame(kind: u8, payload: &[u8]) -> Vec<u8> {
     let mut f = vec![kind, 0];
@@ -232,7 +232,7 @@ pub fn channel_data(channel: u16, payload: &[u8], pad: bool) -> Vec<u8> {
 }
 
 /// The 50-byte pseudo-TLS ClientHello of MS-TURN on TCP 443, byte for byte
-/// libnice's `SSL_CLIENT_MSOC_HANDSHAKE` (protocols.md §5.3).
+/// libnice's `SSL_CLIENT_MSOC_HANDSHAKE` (docs/protocols.md §5.3).
 pub const PSEUDO_TLS_CLIENT_HELLO: [u8; 50] = [
     0x16, 0x03, 0x01, 0x00, 0x2d, // record: handshake, TLS 1.0, length 45
     0x01, 0x00, 0x00, 0x29, // ClientHello, length 41
@@ -247,7 +247,7 @@ pub const PSEUDO_TLS_CLIENT_HELLO: [u8; 50] = [
 ];
 
 /// The 83-byte pseudo-TLS ServerHello + ServerHelloDone record (one TLS
-/// record, protocols.md §5.3) with the given server random and session id.
+/// record, docs/protocols.md §5.3) with the given server random and session id.
 pub fn pseudo_tls_server_hello(random: &[u8; 32], session_id: &[u8; 32]) -> Vec<u8> {
     let mut r = vec![
         0x16, 0x03, 0x01, 0x00, 0x4e, 0x02, 0x00, 0x00, 0x46, 0x03, 0x01,

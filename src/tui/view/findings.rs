@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{pane_block, scroll_offset};
-use crate::report::diagnosis::frame_list;
+use crate::fields::frame_list;
 use crate::tui::app::{ListState, Loaded};
 use crate::tui::theme::Theme;
 use edgecap_core::safe::escape;

@@ -283,7 +283,7 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-/// What a well-known port is for, in the words of the field guide.
+/// What a well-known port is for, in the words of docs/field-cases.md ("Ports to know").
 pub fn port_purpose(cfg: &EdgeConfig, port: u16) -> Option<&'static str> {
     Some(match port {
         MRAS_PORT => "MRAS (Media Relay Authentication Service)",

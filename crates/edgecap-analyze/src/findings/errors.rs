@@ -1,5 +1,5 @@
 //! Shared by the TURN error detectors: the meaning of each ERROR-CODE
-//! (protocols.md §4.2) with what to check, and the one classification that
+//! (docs/protocols.md §4.2) with what to check, and the one classification that
 //! decides which detector owns an error response, so no response is reported
 //! twice.
 
@@ -10,7 +10,7 @@ use edgecap_net::{Endpoint, FlowId};
 use edgecap_proto::stun::{Class, Method};
 use edgecap_proto::StunRecord;
 
-/// The reason phrase of MS-TURN 436 seen on OCS/Lync edges (protocols.md §4.3).
+/// The reason phrase of MS-TURN 436 seen on OCS/Lync edges (docs/protocols.md §4.3).
 pub const UNKNOWN_USER_PHRASE: &str = "The Username Supplied in the request is not known";
 
 /// Which detector reports an error response.

@@ -32,7 +32,8 @@ use super::{EdgeConfig, Finding, RoleMap};
 use crate::engine::Analysis;
 use common::Ctx;
 
-/// Every finding id with a one-line description (README, `--help`).
+/// Every finding id with a one-line description: the catalogue the README
+/// documents, checked against the detectors by the tests below.
 pub const FINDING_IDS: &[(&str, &str)] = &[
     (
         tcp_refused::ID,

@@ -2,7 +2,7 @@
 //! hand-off, expiry and the record and live-flow caps.
 
 use super::*;
-use crate::TcpFlags;
+use crate::{Packet, TcpFlags};
 use edgecap_capture::LinkType;
 
 const SYN: u8 = TcpFlags::SYN;

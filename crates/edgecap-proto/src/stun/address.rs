@@ -2,7 +2,7 @@
 //!
 //! Layout (RFC 5389 §15.1/§15.2, [MS-TURN] 2.2.2.1/2.2.2.16): reserved byte,
 //! family (1 = IPv4, 2 = IPv6), 2-byte port, 4- or 16-byte address. XOR keys
-//! follow the decoder rule of protocols.md §3.2 in every dialect: header bytes
+//! follow the decoder rule of docs/protocols.md §3.2 in every dialect: header bytes
 //! 4..8 for the port and IPv4 address, header bytes 4..20 for IPv6. This module
 //! owns only that arithmetic; it returns typed errors and never panics.
 

@@ -2,8 +2,8 @@
 //!
 //! Codes come from RFC 5389/8489, RFC 5766/8656, RFC 5780, RFC 6062, RFC 8445,
 //! the IANA STUN registry, [MS-TURN] 2.2.2, [MS-ICE2] and [MS-TURNBWM]
-//! (protocols.md §2.2/§2.3). The table resolves the collisions of
-//! protocols.md §2.4: 0x0014/0x0015 are NONCE/REALM in MS-TURN and the
+//! (docs/protocols.md §2.2/§2.3). The table resolves the collisions of
+//! docs/protocols.md §2.4: 0x0014/0x0015 are NONCE/REALM in MS-TURN and the
 //! cookieless drafts, 0x0012 is the plain REMOTE-ADDRESS there and
 //! XOR-PEER-ADDRESS in RFC 5766, 0x8020 is XOR-MAPPED-ADDRESS everywhere, and
 //! 0x0001 in an MS-TURN Allocate success is the relayed address. Unknown codes
@@ -55,7 +55,7 @@ pub enum AttrKind {
     DestinationAddress,
     /// 0x0012 XOR-PEER-ADDRESS (RFC 5766 §14.3), RFC dialect.
     XorPeerAddress,
-    /// 0x0012 REMOTE-ADDRESS, plain ([MS-TURN] 2.2.2; protocols.md §9.1), MS/classic dialects.
+    /// 0x0012 REMOTE-ADDRESS, plain ([MS-TURN] 2.2.2; docs/protocols.md §9.1), MS/classic dialects.
     RemoteAddress,
     /// 0x0013 DATA (RFC 5766 §14.4, [MS-TURN] 2.2.2).
     Data,
@@ -375,7 +375,7 @@ impl AttrKind {
 /// means. The value bytes are not copied: they live once in the message
 /// ([`StunMessage::bytes`]) and [`Attribute::raw`] slices them; the typed
 /// value is decoded from them on demand by [`Attribute::value`] (strings,
-/// opaque values and the 0x0012 dialect ambiguity of protocols.md §9.1 need
+/// opaque values and the 0x0012 dialect ambiguity of docs/protocols.md §9.1 need
 /// the raw bytes, so they are always kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attribute {

@@ -1,7 +1,7 @@
 //! Which STUN dialect a message speaks, and the strict stateless probe used to
 //! find STUN on arbitrary ports.
 //!
-//! This module owns the classifier of protocols.md §1.5: MS-TURN (first
+//! This module owns the classifier of docs/protocols.md §1.5: MS-TURN (first
 //! attribute MAGIC-COOKIE 0x000F, with or without the RFC cookie, unpadded),
 //! RFC 5389/8489 (cookie, padded — or unpadded for legacy MS-ICE2 checks) and
 //! RFC 3489 classic (no cookie). [`classify`] is lenient and always answers for
@@ -34,7 +34,7 @@ impl Dialect {
 }
 
 /// Message types accepted for cookieless messages: the RFC 3489 / classic
-/// TURN list used by nDPI and Wireshark's classicstun (protocols.md §1.5 step 4).
+/// TURN list used by nDPI and Wireshark's classicstun (docs/protocols.md §1.5 step 4).
 pub const CLASSIC_TYPES: [u16; 16] = [
     0x0001, 0x0101, 0x0111, 0x0002, 0x0102, 0x0112, 0x0003, 0x0103, 0x0113, 0x0004, 0x0104, 0x0114,
     0x0115, 0x0006, 0x0106, 0x0116,
@@ -56,7 +56,7 @@ pub struct Classified {
 }
 
 /// Classify a message whose header passed `Header::new_checked`
-/// (protocols.md §1.5). Always answers: when no walk ends exactly, the
+/// (docs/protocols.md §1.5). Always answers: when no walk ends exactly, the
 /// dialect's preferred padding is returned with `exact == false`.
 pub fn classify(header: &Header<'_>) -> Classified {
     let body = header.body();

@@ -1,6 +1,6 @@
 //! The ERROR-CODE attribute value (0x0009).
 //!
-//! Layout (RFC 5389 §15.6, protocols.md §4.1): 2 reserved bytes, a byte whose
+//! Layout (RFC 5389 §15.6, docs/protocols.md §4.1): 2 reserved bytes, a byte whose
 //! low 3 bits are the class (hundreds), a number byte (0–99), then the reason
 //! phrase. The code is `class × 100 + number`. The phrase is kept as raw bytes
 //! (MS-TURN does not pad it and may not be UTF-8); presentation sanitises it.
@@ -46,6 +46,30 @@ impl ErrorCode {
         let mut v = vec![0, 0, (self.code / 100 % 8) as u8, (self.code % 100) as u8];
         v.extend_from_slice(&self.reason);
         v
+    }
+}
+
+/// Standard reason phrase of a STUN/TURN error code (RFC 5389 §15.6,
+/// RFC 5766 §15, RFC 8656 §19, [MS-TURN] 2.2.2.6), or "" when not a known code.
+pub fn error_name(code: u16) -> &'static str {
+    match code {
+        300 => "Try Alternate",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        420 => "Unknown Attribute",
+        436 => "Unknown Username",
+        437 => "Allocation Mismatch",
+        438 => "Stale Nonce",
+        440 => "Address Family not Supported",
+        441 => "Wrong Credentials",
+        442 => "Unsupported Transport Protocol",
+        443 => "Peer Address Family Mismatch",
+        486 => "Allocation Quota Reached",
+        487 => "Role Conflict",
+        500 => "Server Error",
+        508 => "Insufficient Capacity",
+        _ => "",
     }
 }
 

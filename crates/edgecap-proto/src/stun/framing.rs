@@ -7,7 +7,7 @@
 //! direction ([`detect`]) and cutting the next record off a buffer ([`cut`]).
 //! It never decodes a STUN message and never allocates; every length is read
 //! from at most the first bytes of the buffer and checked before use.
-//! protocols.md §5 is the reference.
+//! docs/protocols.md §5 is the reference.
 
 use std::ops::Range;
 

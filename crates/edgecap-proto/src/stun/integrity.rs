@@ -5,7 +5,7 @@
 //! 0x5354554E. MESSAGE-INTEGRITY (RFC 5389 §15.4): HMAC-SHA1 over the message
 //! up to the attribute with the header length adjusted to end right after it;
 //! MS-TURN and RFC 3489 append zero bytes to a 64-byte multiple, and MS-ICE2
-//! keeps the wire length (protocols.md §4.5). The MS-TURN v3+ 32-byte
+//! keeps the wire length (docs/protocols.md §4.5). The MS-TURN v3+ 32-byte
 //! (SHA-256) form has no documented key derivation and is reported as
 //! unsupported. Everything here is pure and needs the raw message bytes.
 
@@ -25,11 +25,11 @@ pub const FINGERPRINT_XOR: u32 = 0x5354_554E;
 pub const MI_SHA1_LEN: usize = 20;
 
 /// Length of the MS-TURN v3+ HMAC-SHA256 MESSAGE-INTEGRITY value
-/// ([MS-TURN] 2.2.2.17, protocols.md §4.5).
+/// ([MS-TURN] 2.2.2.17, docs/protocols.md §4.5).
 pub const MI_SHA256_LEN: usize = 32;
 
 /// The hashed text is zero-padded to a multiple of this many bytes in
-/// RFC 3489 (§11.2.8) and MS-TURN (libnice `stun_sha1`, protocols.md §4.5).
+/// RFC 3489 (§11.2.8) and MS-TURN (libnice `stun_sha1`, docs/protocols.md §4.5).
 pub const HMAC_BLOCK: usize = 64;
 
 /// Result of checking FINGERPRINT.

@@ -6,8 +6,8 @@
 //! is bounds-checked, unknown methods and attributes are values, and malformed
 //! attributes become [`StunAnomaly`] entries while the rest still decodes.
 //!
-//! MS-TURN is a *dialect* of the same decoder (architecture.md §2.1): the
-//! [`Dialect`] classifier of protocols.md §1.5 picks RFC 5389/8489, RFC 3489
+//! MS-TURN is a *dialect* of the same decoder (docs/design.md §2.1): the
+//! [`Dialect`] classifier of docs/protocols.md §1.5 picks RFC 5389/8489, RFC 3489
 //! classic or MS-TURN per message, which decides attribute padding, the
 //! meaning of colliding codes (0x0014/0x0015, 0x0012, 0x0001) and the fixed
 //! MS-TURN message codes. XOR addresses always use header bytes 4..20 as key.
@@ -58,7 +58,7 @@ pub use channel::{
     demux, turn_frame, turn_frame_len, Demux, FrameTransport, TurnFrame, CHANNEL_MAX, CHANNEL_MIN,
 };
 pub use dialect::{probe, Dialect, ProbeResult, CLASSIC_TYPES};
-pub use error_code::ErrorCode;
+pub use error_code::{error_name, ErrorCode};
 pub use integrity::{
     long_term_key, ms_turn_long_term_key, verify_integrity, FingerprintStatus, IntegrityCheck,
     IntegrityInfo, FINGERPRINT_XOR, MI_SHA1_LEN, MI_SHA256_LEN,

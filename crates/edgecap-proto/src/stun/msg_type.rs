@@ -2,7 +2,7 @@
 //!
 //! RFC 5389 interleaves a 12-bit method and a 2-bit class (§6); MS-TURN and the
 //! pre-RFC 5389 TURN drafts use fixed codes instead ([MS-TURN] 2.2.1,
-//! protocols.md §1.2), some of which collide with RFC 5766 methods. This module
+//! docs/protocols.md §1.2), some of which collide with RFC 5766 methods. This module
 //! owns that mapping and the names used in reports. Unknown methods stay
 //! values (`Method::Unknown`), never errors.
 
@@ -122,7 +122,7 @@ pub fn rfc_class_bits(t: u16) -> u16 {
     ((t & 0x0010) >> 4) | ((t & 0x0100) >> 7)
 }
 
-/// 12-bit method from a raw type (RFC 5389 §6, protocols.md §1.1).
+/// 12-bit method from a raw type (RFC 5389 §6, docs/protocols.md §1.1).
 pub fn rfc_method_bits(t: u16) -> u16 {
     (t & 0x000F) | ((t & 0x00E0) >> 1) | ((t & 0x3E00) >> 2)
 }

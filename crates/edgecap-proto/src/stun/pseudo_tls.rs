@@ -1,5 +1,5 @@
 //! The MS-TURN pseudo-TLS handshake on TCP 443 ([MS-TURN] 2.1.1,
-//! protocols.md §5.3).
+//! docs/protocols.md §5.3).
 //!
 //! This module owns recognising the two fixed records by their exact byte
 //! layout, taken from libnice `socket/pseudossl.c`: the 50-byte ClientHello

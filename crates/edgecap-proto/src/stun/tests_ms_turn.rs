@@ -1,4 +1,4 @@
-//! Hand-built MS-TURN, MS-ICE2 and RFC 3489 messages (protocols.md §1–§4),
+//! Hand-built MS-TURN, MS-ICE2 and RFC 3489 messages (docs/protocols.md §1–§4),
 //! each in both header forms where MS-TURN allows it.
 
 use super::*;
@@ -6,11 +6,11 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use std::net::SocketAddr;
 
-/// Teams header txid of protocols.md §3.4 (cookie ‖ 96-bit id).
+/// Teams header txid of docs/protocols.md §3.4 (cookie ‖ 96-bit id).
 pub(crate) const TEAMS_TXID: [u8; 16] = [
     0x21, 0x12, 0xa4, 0x42, 0x22, 0x2f, 0xef, 0xc7, 0xf3, 0x92, 0x4b, 0xd1, 0xb9, 0x97, 0x27, 0xe4,
 ];
-/// Cookieless txid of protocols.md §3.5.
+/// Cookieless txid of docs/protocols.md §3.5.
 pub(crate) const CLASSIC_TXID: [u8; 16] = [
     0x09, 0x16, 0x6f, 0x6b, 0x5a, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b,
 ];
@@ -264,7 +264,7 @@ fn data_indication_and_send_both_forms() {
     }
 }
 
-/// MS-TURN MESSAGE-INTEGRITY as protocols.md §4.5 describes it: adjusted
+/// MS-TURN MESSAGE-INTEGRITY as docs/protocols.md §4.5 describes it: adjusted
 /// length, hashed text zero-padded to 64 bytes.
 fn ms_mi(msg_without_mi: &[u8], key: &[u8]) -> Vec<u8> {
     let mut text = msg_without_mi.to_vec();

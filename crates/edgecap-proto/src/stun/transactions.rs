@@ -1,6 +1,6 @@
 //! STUN records and request/response matching (Wireshark's `stun.response-in`,
 //! `stun.response-to`, `stun.time` and `stun.reqduplicate`, kept apart from
-//! decoding as architecture.md §2.4 step 6 asks).
+//! decoding as docs/design.md §2.4 step 6 asks).
 //!
 //! This module owns [`StunRecord`], the decoded message located in the capture
 //! plus its transaction links, and [`match_transactions`], which fills those

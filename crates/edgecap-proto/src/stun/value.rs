@@ -1,7 +1,7 @@
 //! Typed attribute values and the per-kind value decoder.
 //!
 //! [`decode_value`] checks each value's length against its layout
-//! (protocols.md §2.2/§2.3) and returns a [`ValueError`] instead of guessing;
+//! (docs/protocols.md §2.2/§2.3) and returns a [`ValueError`] instead of guessing;
 //! the message decoder turns that into an anomaly and stores
 //! `AttrValue::Malformed`. Text and opaque values (USERNAME, REALM, NONCE,
 //! SOFTWARE, DATA, …) are `AttrValue::Raw`: their bytes live in
@@ -189,7 +189,7 @@ fn password_algorithm(v: &[u8]) -> Option<(PasswordAlgorithm, usize)> {
 }
 
 /// Decode the value of an attribute of `kind`; `key` is header bytes 4..20
-/// (the XOR key of protocols.md §3.2).
+/// (the XOR key of docs/protocols.md §3.2).
 pub fn decode_value(kind: AttrKind, v: &[u8], key: &[u8; 16]) -> Result<AttrValue, ValueError> {
     use AttrKind as K;
     Ok(match kind {

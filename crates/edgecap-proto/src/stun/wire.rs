@@ -27,7 +27,7 @@ pub const MS_TURN_MAGIC_TLV: [u8; 8] = [0x00, 0x0F, 0x00, 0x04, 0x72, 0xC6, 0x4B
 /// Sanity bound on attributes decoded from one message. Not from any RFC: a
 /// real message carries fewer than 20 (Teams' largest MS-TURN responses have
 /// about 12); the bound stops a 64 KiB message of empty TLVs from producing
-/// 16 383 values (architecture.md §3 rule 6).
+/// 16 383 values (docs/design.md §3 rule 6).
 pub const MAX_ATTRIBUTES: usize = 256;
 
 /// Read a big-endian u16 at `at`, or `None` when it does not fit.
@@ -213,7 +213,7 @@ impl<'a> Iterator for AttrIter<'a> {
 }
 
 /// Whether a walk of `body` with `padding` ends exactly at its end (the
-/// nDPI / protocols.md §1.5 "walk ends exactly" test). Every TLV, not only
+/// nDPI / docs/protocols.md §1.5 "walk ends exactly" test). Every TLV, not only
 /// the first [`MAX_ATTRIBUTES`], is walked: a message with more attributes is
 /// still STUN (decoding keeps the first ones and reports the rest). The walk
 /// is bounded by the body: at most one TLV per 4 bytes.

@@ -1,10 +1,10 @@
 //! The STUN/TURN/MS-TURN sample captures: what no open peer produces
 //! (MS-TURN on UDP 3478 in both header forms, MS-TURN over pseudo-TLS on
 //! TCP 443) and the RFC stream framings (messages split and coalesced over
-//! TCP, RFC 4571, ChannelData), built from protocols.md's byte layouts.
+//! TCP, RFC 4571, ChannelData), built from docs/protocols.md's byte layouts.
 //!
 //! Each generator also returns the STUN messages tshark cannot see (MS-TURN
-//! framing on TCP 443, protocols.md §5.2–§5.3 and §8.1 item 7) with the frame
+//! framing on TCP 443, docs/protocols.md §5.2–§5.3 and §8.1 item 7) with the frame
 //! at which their last byte becomes available in order, so the differential
 //! test can demand that edgecap decodes them.
 
@@ -24,7 +24,7 @@ use std::net::SocketAddr;
 pub(super) mod field_cases;
 
 /// MS-TURN credentials of the generated allocations (as MRAS would hand
-/// them out, protocols.md §6.3): a binary-ish USERNAME, the realm with its
+/// them out, docs/protocols.md §6.3): a binary-ish USERNAME, the realm with its
 /// quotes as on the wire, and this password. With them the
 /// MESSAGE-INTEGRITY of every authenticated MS-TURN message verifies.
 pub const MS_USERNAME: &[u8] = &[
@@ -53,9 +53,9 @@ const MS_NONCE: [u8; 20] = [
     0x06, 0x3f, 0xb2, 0x95,
 ];
 const RFC_NONCE: &[u8] = b"a3c2b1e0f9d8c7b6";
-/// Teams' 401 phrase (protocols.md §4.2): 57 bytes, so ERROR-CODE is 61 long.
+/// Teams' 401 phrase (docs/protocols.md §4.2): 57 bytes, so ERROR-CODE is 61 long.
 const MS_401_REASON: &str = "The request did not contain a Message-Integrity attribute";
-/// The OCS 2007 R2 field case (protocols.md §4.3).
+/// The OCS 2007 R2 field case (docs/protocols.md §4.3).
 const MS_436_REASON: &str = "The Username Supplied in the request is not known";
 
 /// A STUN message tshark cannot decode, and where edgecap must report it.
@@ -74,7 +74,7 @@ pub struct BlindStun {
 }
 
 /// tshark's TLS dissector owns TCP 443 and shows MS-TURN frames as "Ignored
-/// Unknown Record" / "Continuation Data" (protocols.md §5.3, §8.1 item 7).
+/// Unknown Record" / "Continuation Data" (docs/protocols.md §5.3, §8.1 item 7).
 const WHY_443: &str = "MS-TURN framing on TCP 443: tshark's TLS dissector shows no STUN";
 /// tshark's STUN-over-TCP PDU reassembly takes the RFC 4571 record of RTP as
 /// a STUN length and waits for bytes that never come, so every later record
@@ -145,7 +145,7 @@ fn rtp(seq: u16) -> Vec<u8> {
     p
 }
 
-/// The messages of one MS-TURN allocation (protocols.md §4.4, MS-TURN part).
+/// The messages of one MS-TURN allocation (docs/protocols.md §4.4, MS-TURN part).
 struct MsAllocation {
     cookie: bool,
     base: u8,
@@ -253,7 +253,7 @@ impl MsAllocation {
         ];
         s::ms(0x0004, &self.t(3), &attrs).bytes()
     }
-    /// Data Indication (0x0115): REMOTE-ADDRESS (plain, protocols.md §9.1) + DATA.
+    /// Data Indication (0x0115): REMOTE-ADDRESS (plain, docs/protocols.md §9.1) + DATA.
     fn data_indication(&self, data: &[u8]) -> Vec<u8> {
         let attrs = [
             ms_magic_cookie(),

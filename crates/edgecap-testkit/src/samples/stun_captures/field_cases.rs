@@ -1,5 +1,5 @@
-//! One small capture per field case of the field guide (issue 4), built from
-//! the protocol facts of protocols.md §4–§5 with the same MS-TURN, pseudo-TLS
+//! One small capture per field case of docs/field-cases.md, built from
+//! the protocol facts of docs/protocols.md §4–§5 with the same MS-TURN, pseudo-TLS
 //! and TLS builders as the other STUN captures:
 //!
 //! * `field-desktop-sharing-refused.pcap` (case 1) — MS-TURN over pseudo-TLS
@@ -53,7 +53,7 @@ pub const FIELD_ICE_REMOTE: (&str, &str) = ("Rm3K", "EdgeCapRemoteIcePwd/4567");
 /// Framing label of MS-TURN behind pseudo-TLS (edgecap's `framing` value).
 const PT: &str = "pseudo-tls+ms-turn";
 
-/// The addresses of the field guide's topology.
+/// The addresses of field case 1 in docs/field-cases.md.
 const CLIENT: &str = "10.98.2.1";
 const EDGE_INT: &str = "10.3.0.34";
 const EDGE_EXT: &str = "10.3.0.40";
