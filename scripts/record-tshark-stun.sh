@@ -28,7 +28,7 @@
 #   `classicstun.att.port`/`ipv4` hold the XOR-decoded values too.
 # * tshark does NOT decode MS-TURN inside pseudo-TLS or MS-TURN framing on
 #   TCP 443 ("Ignored Unknown Record" / "Continuation Data"): for those frames
-#   the oracle is the generator (edgecap::synth::samples::tshark_blind_stun).
+#   the oracle is the generator (edgecap_testkit::samples::tshark_blind_stun).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FIELDS=(

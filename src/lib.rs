@@ -40,4 +40,4 @@ pub mod report;
 pub mod tui;
 
 #[cfg(test)]
-mod test_fixture;
+mod test_util;

@@ -8,7 +8,7 @@
 //! * `corpus/stun_decode/`: RFC 5769 vectors and hand-built MS-TURN, MS-ICE2,
 //!   RFC 3489, ChannelData and 0xFF10 frames (seed.sh adds the STUN payloads
 //!   of the captures, extracted with tshark).
-//! * synthetic packets (`edgecap::synth`): a TCP conversation with reordering,
+//! * synthetic packets (`edgecap_testkit`): a TCP conversation with reordering,
 //!   UDP, IPv4 and IPv6 fragments, wrapped in every link type, as
 //!   net_decode seeds and as pcap / pcapng / gzip files for
 //!   `corpus/capture_reader/` and `corpus/pipeline/`.
@@ -16,12 +16,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use edgecap::capture::endian::Endianness;
-use edgecap::capture::tsresol::TsResolution;
-use edgecap::capture::writer::{gzip, PcapNgWriter, PcapOptions, PcapWriter};
-use edgecap::capture::{CaptureReader, LinkType, Timestamp};
-use edgecap::net::Direction;
-use edgecap::synth::{self, tcp::TcpConversation, IpBuilder};
+use edgecap_core::endian::Endianness;
+use edgecap_core::tsresol::TsResolution;
+use edgecap_testkit::writer::{gzip, PcapNgWriter, PcapOptions, PcapWriter};
+use edgecap_capture::{CaptureReader, LinkType, Timestamp};
+use edgecap_net::Direction;
+use edgecap_testkit::{tcp::TcpConversation, IpBuilder};
 use edgecap_fuzz::{link_index, net_decode_input, op};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
@@ -180,17 +180,17 @@ fn synth_packets() -> Vec<Vec<u8>> {
         ],
     ));
     let big = v4.clone().identification(7).udp(5060, 5060, &[0x55; 2972]);
-    let mut frags = synth::frag::ipv4(&big, 1480);
+    let mut frags = edgecap_testkit::frag::ipv4(&big, 1480);
     frags.reverse();
     out.extend(frags.iter().cloned());
-    out.push(synth::frag::ipv4_slice(&big, 8, 16));
+    out.push(edgecap_testkit::frag::ipv4_slice(&big, 8, 16));
     let v6 = IpBuilder::v6(
         [0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
         [0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
     );
     let big6 = v6.udp(5000, 5001, &[0x66; 2000]);
-    out.extend(synth::frag::ipv6(&big6, 1232, 99));
-    out.push(v6.tcp(&synth::ip::Tcp::new(1, 2).seq(5).syn(), b""));
+    out.extend(edgecap_testkit::frag::ipv6(&big6, 1232, 99));
+    out.push(v6.tcp(&edgecap_testkit::ip::Tcp::new(1, 2).seq(5).syn(), b""));
     out.push(v4.raw(1, &[8, 0, 0, 0, 0, 0, 0, 0]));
     out
 }
@@ -200,7 +200,7 @@ fn synth_seeds(corpus: &Path) {
     let dir = corpus.join("net_decode");
     for (idx, &link) in edgecap_fuzz::LINK_TYPES.iter().enumerate() {
         let idx = u8::try_from(idx).expect("few link types");
-        let frames: Vec<Vec<u8>> = packets.iter().map(|p| synth::link::wrap(link, p)).collect();
+        let frames: Vec<Vec<u8>> = packets.iter().map(|p| edgecap_testkit::link::wrap(link, p)).collect();
         let refs: Vec<(u8, &[u8])> = frames.iter().map(|d| (1, &d[..])).collect();
         write(
             &dir,
@@ -250,22 +250,22 @@ fn synth_seeds(corpus: &Path) {
             0 => w.enhanced_packet(
                 eth,
                 ts(i),
-                &synth::link::wrap(LinkType::ETHERNET, p),
+                &edgecap_testkit::link::wrap(LinkType::ETHERNET, p),
                 len + 14,
             ),
             1 => w.enhanced_packet(
                 sll2,
                 ts(i),
-                &synth::link::wrap(LinkType::LINUX_SLL2, p),
+                &edgecap_testkit::link::wrap(LinkType::LINUX_SLL2, p),
                 len + 20,
             ),
             2 => w.obsolete_packet(
                 0,
                 ts(i),
-                &synth::link::wrap(LinkType::ETHERNET, p),
+                &edgecap_testkit::link::wrap(LinkType::ETHERNET, p),
                 len + 14,
             ),
-            _ => w.simple_packet(&synth::link::wrap(LinkType::ETHERNET, p), len + 14),
+            _ => w.simple_packet(&edgecap_testkit::link::wrap(LinkType::ETHERNET, p), len + 14),
         }
         .expect("write");
     }
@@ -332,7 +332,7 @@ fn stun_msg(typ: u16, txid: &[u8; 16], attrs: &[(u16, Vec<u8>)], padded: bool) -
 }
 
 fn stun_seeds(corpus: &Path) {
-    use edgecap::proto::stun::{encode_address, MS_TURN_MAGIC};
+    use edgecap_proto::stun::{encode_address, MS_TURN_MAGIC};
     let dir = corpus.join("stun_decode");
     write(&dir, "rfc5769-request", RFC5769_REQUEST);
     write(&dir, "rfc5769-long-term", RFC5769_LONG_TERM);

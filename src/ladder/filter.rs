@@ -199,7 +199,7 @@ impl fmt::Display for RowSearch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixture::diagnosed;
+    use crate::test_util::diagnosed;
 
     fn field(name: &str) -> (Analysis, Index) {
         let (a, d) = diagnosed(name);

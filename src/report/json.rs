@@ -399,7 +399,7 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
 #[cfg(test)]
 mod tests {
     use super::Report;
-    use crate::test_fixture::coturn;
+    use crate::test_util::coturn;
     use edgecap_analyze::engine::AnalyzeOptions;
     use edgecap_capture::FrameNo;
     use edgecap_net::table::FlowEvictions;

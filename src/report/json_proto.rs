@@ -407,7 +407,7 @@ impl Serialize for TurnChannelsJson<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::json::Report;
-    use crate::test_fixture::{coturn, hostile};
+    use crate::test_util::{coturn, hostile};
     use edgecap_analyze::engine::AnalyzeOptions;
     use serde_json::Value;
 

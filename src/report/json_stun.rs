@@ -210,7 +210,7 @@ pub fn stun_entry<'a>(analysis: &'a Analysis, index: usize, r: &'a StunRecord) -
 mod tests {
     use super::super::json::Report;
     use super::*;
-    use crate::test_fixture::{coturn, hostile};
+    use crate::test_util::{coturn, hostile};
     use edgecap_analyze::engine::AnalyzeOptions;
     use serde_json::Value;
 

@@ -236,7 +236,7 @@ pub fn render_story(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixture::{coturn, hostile};
+    use crate::test_util::{coturn, hostile};
     use edgecap_analyze::engine::AnalyzeOptions;
     use edgecap_core::safe::is_unsafe_char;
 

@@ -322,7 +322,7 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixture::{coturn, hostile};
+    use crate::test_util::{coturn, hostile};
     use edgecap_analyze::engine::AnalyzeOptions;
     use edgecap_core::safe::is_unsafe_char;
 

@@ -177,7 +177,7 @@ pub fn alert_description(a: &TlsAlert) -> String {
 mod tests {
     use super::super::json::Report;
     use super::*;
-    use crate::test_fixture::hostile;
+    use crate::test_util::hostile;
     use edgecap_capture::Timestamp;
     use edgecap_net::reassembly::FrameSpan;
     use edgecap_proto::tls::{ClientHelloInfo, ServerHelloInfo};

@@ -101,7 +101,7 @@ pub fn export_stem(capture: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixture::capture;
+    use crate::test_util::capture;
     use edgecap_analyze::engine::AnalyzeOptions;
     use edgecap_analyze::{diagnose, EdgeConfig};
 

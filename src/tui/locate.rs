@@ -25,7 +25,7 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 use edgecap_capture::{FrameNo, OwnedFrame};
-use edgecap_net::ip::{self, IpLayer, IpVersion, TCP_MIN_HEADER_LEN, UDP_HEADER_LEN};
+use edgecap_net::ip::{self, IpLayer, IpVersion, UDP_HEADER_LEN};
 use edgecap_net::link::{self, LinkPayload};
 use edgecap_net::{Direction, Endpoint, Segment, TcpFlags, Transport};
 use edgecap_proto::{Decoded, ProtoMsg};
@@ -147,13 +147,16 @@ pub fn transport_view(frame: &OwnedFrame) -> Result<TransportView, String> {
                     src_port,
                     dst_port,
                     seq,
-                    ack,
                     flags,
+                    header_len,
                     payload,
+                    ..
                 } => {
                     let pr = range(payload).ok_or("tcp payload outside the frame")?;
-                    let start = tcp_header_start(data, pr.start, src_port, dst_port, seq, ack)
-                        .ok_or("tcp header not found in the frame")?;
+                    let start = pr
+                        .start
+                        .checked_sub(usize::from(header_len))
+                        .ok_or("tcp header cut")?;
                     let layer = TransportLayer::Tcp {
                         src_port,
                         dst_port,
@@ -190,32 +193,6 @@ pub fn transport_view(frame: &OwnedFrame) -> Result<TransportView, String> {
             })
         }
     }
-}
-
-/// The start of the TCP header that ends where the payload starts: the one
-/// offset whose data-offset field, ports, sequence and acknowledgment
-/// numbers agree with what [`ip::parse`] decoded.
-fn tcp_header_start(
-    data: &[u8],
-    payload_start: usize,
-    src_port: u16,
-    dst_port: u16,
-    seq: u32,
-    ack: u32,
-) -> Option<usize> {
-    (TCP_MIN_HEADER_LEN / 4..=15)
-        .map(|words| words * 4)
-        .filter_map(|len| payload_start.checked_sub(len).map(|s| (s, len)))
-        .find(|&(s, len)| {
-            data.get(s..s + TCP_MIN_HEADER_LEN).is_some_and(|h| {
-                usize::from(h[12] >> 4) * 4 == len
-                    && h[0..2] == src_port.to_be_bytes()
-                    && h[2..4] == dst_port.to_be_bytes()
-                    && h[4..8] == seq.to_be_bytes()
-                    && h[8..12] == ack.to_be_bytes()
-            })
-        })
-        .map(|(s, _)| s)
 }
 
 /// Where one frame holds (part of) a message.

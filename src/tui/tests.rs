@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use super::app::{App, Loaded, Pane, TimeMode};
 use super::{update, Action, Screen};
 use crate::ladder::RowSource;
-use crate::test_fixture::{diagnosed, hostile};
+use crate::test_util::{diagnosed, hostile};
 use edgecap_analyze::engine::LoadProgress;
 use edgecap_analyze::{diagnose, EdgeConfig};
 

@@ -327,7 +327,7 @@ fn analyze_inner(
 #[cfg(test)]
 mod tests {
     use crate::engine::AnalyzeOptions;
-    use crate::test_fixture::capture;
+    use crate::test_util::capture;
     use edgecap_net::FlowId;
 
     #[test]

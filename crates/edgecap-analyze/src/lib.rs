@@ -17,7 +17,7 @@ pub mod engine;
 pub mod findings;
 pub mod roles;
 #[cfg(test)]
-mod test_fixture;
+mod test_util;
 
 use crate::engine::Analysis;
 use edgecap_capture::FrameNo;

@@ -266,5 +266,4 @@ fn describe(buf: &RefillBuffer) -> String {
 }
 
 #[cfg(test)]
-#[path = "reader_tests.rs"]
 mod tests;

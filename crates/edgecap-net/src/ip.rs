@@ -300,6 +300,7 @@ pub fn transport(
                 seq: u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
                 ack: u32::from_be_bytes([h[8], h[9], h[10], h[11]]),
                 flags: TcpFlags(h[13]),
+                header_len: h[12] >> 4 << 2,
                 payload: data,
             }
         }
@@ -349,6 +350,29 @@ pub fn transport(
 mod tests {
     use super::*;
     use edgecap_testkit::{IpBuilder, Ipv6Ext};
+
+    #[test]
+    fn tcp_header_length_counts_the_options() {
+        // 20-byte header plus 12 bytes of options (data offset 8 words).
+        let mut p = IpBuilder::v4([10, 0, 0, 1], [10, 0, 0, 2]).tcp(
+            &edgecap_testkit::Tcp::new(40000, 443).seq(7),
+            &[0x01; 12 + 3],
+        );
+        p[20 + 12] = 8 << 4;
+        let Ok(IpLayer::Packet(packet)) = parse(&p, Some(IpVersion::V4)) else {
+            panic!("a tcp packet");
+        };
+        let Segment::Tcp {
+            header_len,
+            payload,
+            ..
+        } = packet.segment
+        else {
+            panic!("tcp");
+        };
+        assert_eq!(header_len, 32);
+        assert_eq!(payload, &[0x01; 3]);
+    }
 
     #[test]
     fn a_chain_ending_in_an_error_is_walked_safely() {

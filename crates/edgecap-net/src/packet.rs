@@ -20,6 +20,10 @@ pub enum Segment<'a> {
         ack: u32,
         /// Header flags.
         flags: TcpFlags,
+        /// Length of the TCP header, options included (the data offset
+        /// field × 4): the header ends where `payload` starts, so a re-read
+        /// frame's header is found without searching.
+        header_len: u8,
         /// Segment payload (may be shorter than on the wire if the frame was truncated).
         payload: &'a [u8],
     },

@@ -12,7 +12,7 @@ use edgecap_testkit::writer::{PcapOptions, PcapWriter};
 
 /// A committed capture from `captures/`, analysed.
 pub fn capture(name: &str) -> Analysis {
-    crate::test_fixture::capture(name, &AnalyzeOptions::default())
+    crate::test_util::capture(name, &AnalyzeOptions::default())
 }
 
 /// An in-memory pcap of IP packets, 100 ms apart (Ethernet framing).

@@ -59,7 +59,7 @@ impl Cap {
 }
 
 fn committed(name: &str) -> Analysis {
-    crate::test_fixture::capture(name, &AnalyzeOptions::default())
+    crate::test_util::capture(name, &AnalyzeOptions::default())
 }
 
 /// (address, role) of every assignment, in map order.

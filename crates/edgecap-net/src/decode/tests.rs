@@ -31,6 +31,7 @@ fn own(p: &Packet<'_>) -> Got {
             ack,
             flags,
             payload,
+            ..
         } => (
             6,
             (src_port, dst_port),

@@ -44,9 +44,9 @@ mod report;
 pub mod seq;
 
 #[cfg(test)]
-mod proptests;
-#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_prop;
 
 pub use half::{HalfStream, MAX_ACK_BEYOND_SEEN};
 pub use limits::{

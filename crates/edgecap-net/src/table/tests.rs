@@ -67,6 +67,7 @@ impl Harness {
                 seq,
                 ack,
                 flags,
+                header_len,
                 payload,
                 ..
             } => Segment::Tcp {
@@ -75,6 +76,7 @@ impl Harness {
                 seq,
                 ack,
                 flags,
+                header_len,
                 payload,
             },
             Segment::Udp { payload, .. } => Segment::Udp {
@@ -122,6 +124,7 @@ impl Harness {
                 seq,
                 ack,
                 flags: TcpFlags(flags),
+                header_len: 20,
                 payload,
             },
         );
