@@ -1,5 +1,4 @@
-//! [`ProtoAnalysis`], the immutable result of the protocol layer, and its
-//! per-flow record [`ProtoFlow`].
+//! [`ProtoAnalysis`], the immutable result of the protocol layer.
 //!
 //! This module owns the shape of what `ProtoSink::finish` hands to the
 //! analysis and report layers: every kept [`Decoded`] in frame order with
@@ -9,33 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use super::decoder::{Decoded, FlowSummary, ProtoMsg};
+use super::decoder::{Decoded, ProtoMsg};
+use crate::proto_flow::ProtoFlow;
 use crate::stun::allocation::AllocationStory;
-use crate::stun::transactions::StunRecord;
-use edgecap_net::{Endpoint, FlowId, Transport};
-
-/// What the protocol layer learned about one flow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProtoFlow {
-    /// The flow.
-    pub id: FlowId,
-    /// TCP or UDP.
-    pub transport: Transport,
-    /// Client endpoint.
-    pub client: Endpoint,
-    /// Server endpoint.
-    pub server: Endpoint,
-    /// The decoder chosen ("stun", "tls"), if any.
-    pub decoder: Option<&'static str>,
-    /// "stun", "ms-turn", "pseudo-tls+ms-turn", "tls" or "unknown".
-    pub label: &'static str,
-    /// The decoder's counters (default when no decoder was chosen).
-    pub summary: FlowSummary,
-    /// Messages emitted for this flow (kept or not).
-    pub messages: u64,
-    /// Stream bytes buffered but never completed when the flow ended.
-    pub incomplete_tail_bytes: u64,
-}
+use crate::stun::record::StunRecord;
+use edgecap_net::FlowId;
 
 /// The protocol layer's result.
 #[derive(Debug, Clone, Default, PartialEq)]

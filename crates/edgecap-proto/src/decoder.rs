@@ -13,7 +13,7 @@ use std::ops::Range;
 use super::tls::TlsEvent;
 use crate::stun::framing::Framing;
 use crate::stun::pseudo_tls::PseudoTlsEvent;
-use crate::stun::transactions::StunRecord;
+use crate::stun::record::StunRecord;
 use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::reassembly::FrameSpan;
 use edgecap_net::{Direction, Endpoint, FlowId, Transport};
@@ -52,6 +52,13 @@ pub struct FlowCtx {
     pub client: Endpoint,
     /// The other side.
     pub server: Endpoint,
+}
+
+impl FlowCtx {
+    /// Whether either endpoint of the flow uses a port in `ports`.
+    pub fn either_port(&self, ports: &[u16]) -> bool {
+        ports.contains(&self.server.port) || ports.contains(&self.client.port)
+    }
 }
 
 /// Context of one probe: the flow, the direction of the bytes and whether the

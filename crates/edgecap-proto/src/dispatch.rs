@@ -13,11 +13,12 @@
 
 use std::collections::BTreeMap;
 
-use super::analysis::{ProtoAnalysis, ProtoFlow};
+use super::analysis::ProtoAnalysis;
 use super::decoder::{
     Decoded, Decoder, FeedCtx, FlowCtx, FlowDecoder, FlowSummary, Piece, Probe, ProbeCtx, Progress,
     ProtoAnomaly, ProtoMsg,
 };
+use super::proto_flow::ProtoFlow;
 use super::registry::registry;
 use crate::stun::allocation::build_stories;
 use crate::stun::transactions::match_transactions;

@@ -26,6 +26,7 @@
 pub mod analysis;
 pub mod decoder;
 pub mod dispatch;
+pub mod proto_flow;
 pub mod registry;
 pub mod stun;
 pub mod tls;
@@ -37,17 +38,18 @@ mod tests_dispatch;
 #[cfg(test)]
 mod tests_prop;
 
-pub use analysis::{ProtoAnalysis, ProtoFlow};
+pub use analysis::ProtoAnalysis;
 pub use decoder::{
     ChannelId, ChannelStats, Decoded, Decoder, FeedCtx, FlowCtx, FlowDecoder, FlowSummary, Probe,
     ProbeCtx, Progress, ProtoAnomaly, ProtoMsg, Transports, TurnChannelEvent,
 };
 pub use dispatch::ProtoSink;
+pub use proto_flow::ProtoFlow;
 pub use registry::registry;
 pub use stun::allocation::{
     AllocationOutcome, AllocationStep, AllocationStory, RelayTraffic, StepKind, TrafficKind,
 };
 pub use stun::framing::Framing;
 pub use stun::pseudo_tls::PseudoTlsEvent;
-pub use stun::transactions::StunRecord;
+pub use stun::record::StunRecord;
 pub use tls::TlsEvent;

@@ -15,10 +15,10 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use super::transactions::StunRecord;
+use super::record::StunRecord;
 use super::{AttrKind, AttrValue, Class, Method, StunMessage};
-use crate::analysis::ProtoFlow;
 use crate::decoder::{Decoded, ProtoMsg};
+use crate::proto_flow::ProtoFlow;
 use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::{Direction, Endpoint, FlowId, Transport};
 

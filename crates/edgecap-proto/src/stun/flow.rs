@@ -16,14 +16,24 @@ use std::ops::Range;
 
 use super::framing::{cut, detect, Cut, Detect, Framing, RecordKind};
 use super::pseudo_tls::{self, Match, PseudoTlsEvent};
-use super::transactions::StunRecord;
+use super::record::StunRecord;
 use crate::decoder::{
     ChannelId, ChannelStats, Decoded, Decoder, FeedCtx, FlowCtx, FlowDecoder, FlowSummary, Probe,
     ProbeCtx, Progress, ProtoAnomaly, ProtoMsg, Transports, TurnChannelEvent,
 };
-use crate::registry::{either_port, relay_port, STUN_PORTS};
 use crate::stun::{self, Demux, Dialect, FrameTransport, ProbeResult, TurnFrame};
 use edgecap_net::{Direction, Transport};
+
+/// Ports where STUN/TURN/MS-TURN is expected: TURN UDP/TCP 3478, Teams 3479,
+/// MS-TURN over TCP 443, TURN over TLS 5349 (docs/protocols.md §7).
+pub const STUN_PORTS: [u16; 4] = [3478, 3479, 443, 5349];
+/// Relayed media port range of a Lync/SfB A/V Edge (docs/protocols.md §7).
+pub const RELAY_PORTS: std::ops::RangeInclusive<u16> = 50000..=59999;
+
+/// Whether either endpoint of the flow uses a relay port.
+fn relay_port(ctx: &FlowCtx) -> bool {
+    RELAY_PORTS.contains(&ctx.server.port) || RELAY_PORTS.contains(&ctx.client.port)
+}
 
 /// Most distinct (channel, direction) counters kept per flow; more channels
 /// are counted as other units. Not from any RFC: RFC 8656 allows 4096
@@ -43,7 +53,7 @@ impl Decoder for StunDecoder {
     }
 
     fn port_hint(&self, ctx: &FlowCtx) -> bool {
-        either_port(ctx, &STUN_PORTS) || relay_port(ctx)
+        ctx.either_port(&STUN_PORTS) || relay_port(ctx)
     }
 
     fn probe(&self, ctx: &ProbeCtx, bytes: &[u8]) -> Probe {

@@ -2,9 +2,8 @@
 //! `stun.response-to`, `stun.time` and `stun.reqduplicate`, kept apart from
 //! decoding as docs/design.md §2.4 step 6 asks).
 //!
-//! This module owns [`StunRecord`], the decoded message located in the capture
-//! plus its transaction links, and [`match_transactions`], which fills those
-//! links over a frame-ordered list. Matching key: (flow, 128-bit transaction
+//! This module owns [`match_transactions`], which fills the transaction links
+//! of the [`StunRecord`]s of a frame-ordered list. Matching key: (flow, 128-bit transaction
 //! id). The first request of a key is the original, later identical requests
 //! are retransmissions, the first success/error response answers it and later
 //! ones are duplicates. Requests that never expect an answer (MS-TURN Send,
@@ -12,74 +11,11 @@
 
 use std::collections::HashMap;
 
-use super::framing::Framing;
+use super::record::StunRecord;
 use super::{Class, Method, StunMessage};
 use crate::decoder::{Decoded, ProtoMsg};
-use edgecap_capture::{FrameNo, Timestamp};
-use edgecap_net::reassembly::FrameSpan;
-use edgecap_net::{Direction, FlowId};
-
-/// One STUN / TURN / MS-TURN message located in the capture, with its
-/// transaction links once [`match_transactions`] has run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StunRecord {
-    /// The decoded message.
-    pub msg: StunMessage,
-    /// How it was framed on its transport.
-    pub framing: Framing,
-    /// The flow.
-    pub flow: FlowId,
-    /// Direction.
-    pub dir: Direction,
-    /// First frame and completing frame.
-    pub frames: FrameSpan,
-    /// Time of the completing frame.
-    pub ts: Timestamp,
-    /// For a response: the completing frame of the request it answers.
-    pub response_to: Option<FrameNo>,
-    /// For a request: the completing frame of its first response.
-    pub response_in: Option<FrameNo>,
-    /// For a response: time since the original request, in nanoseconds.
-    pub rtt_ns: Option<i64>,
-    /// For a repeated request or response: the frame of the first copy.
-    pub retransmission_of: Option<FrameNo>,
-    /// For an original request or response: how many copies followed.
-    pub retransmissions: u32,
-    /// For an original request that expects an answer: none was seen.
-    pub unanswered: bool,
-}
-
-impl StunRecord {
-    /// A record without transaction links.
-    pub fn new(
-        msg: StunMessage,
-        framing: Framing,
-        flow: FlowId,
-        dir: Direction,
-        frames: FrameSpan,
-        ts: Timestamp,
-    ) -> Self {
-        StunRecord {
-            msg,
-            framing,
-            flow,
-            dir,
-            frames,
-            ts,
-            response_to: None,
-            response_in: None,
-            rtt_ns: None,
-            retransmission_of: None,
-            retransmissions: 0,
-            unanswered: false,
-        }
-    }
-
-    /// The completing frame (the frame a report shows for the message).
-    pub fn frame(&self) -> FrameNo {
-        self.frames.last
-    }
-}
+use edgecap_capture::FrameNo;
+use edgecap_net::FlowId;
 
 /// Whether a request of this method expects a response. MS-TURN Send
 /// requests do not ([MS-TURN] 2.2.1: 0x0104/0x0114 MUST NOT be sent).

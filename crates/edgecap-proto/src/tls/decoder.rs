@@ -17,11 +17,14 @@ use crate::decoder::{
     Decoded, Decoder, FeedCtx, FlowCtx, FlowDecoder, FlowSummary, Probe, ProbeCtx, Progress,
     ProtoAnomaly, ProtoMsg, Transports,
 };
-use crate::registry::{either_port, TLS_PORTS};
 use crate::stun::pseudo_tls::{self, Match};
 use edgecap_capture::FrameNo;
 use edgecap_net::reassembly::FrameSpan;
 use edgecap_net::{Direction, Transport};
+
+/// Ports where TLS is expected: HTTPS/MS-TURN 443, SIP/MTLS 5061 and 5062,
+/// TURN over TLS 5349.
+pub const TLS_PORTS: [u16; 4] = [443, 5061, 5062, 5349];
 
 /// Largest TLS record accepted: TLSCiphertext may carry 2^14 + 2048 bytes
 /// (RFC 5246 §6.2.3); anything longer is a desync.
@@ -64,7 +67,7 @@ impl Decoder for TlsDecoder {
     }
 
     fn port_hint(&self, ctx: &FlowCtx) -> bool {
-        either_port(ctx, &TLS_PORTS)
+        ctx.either_port(&TLS_PORTS)
     }
 
     fn probe(&self, ctx: &ProbeCtx, bytes: &[u8]) -> Probe {
