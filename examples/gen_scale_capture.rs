@@ -160,9 +160,13 @@ impl Turn {
             .bytes()
     }
     fn binding(&self, k: u8) -> Vec<u8> {
-        s::rfc(0x0001, &txid(self.unit, k), &[(0x8022, b"edgecap".to_vec())])
-            .fingerprint(false)
-            .bytes()
+        s::rfc(
+            0x0001,
+            &txid(self.unit, k),
+            &[(0x8022, b"edgecap".to_vec())],
+        )
+        .fingerprint(false)
+        .bytes()
     }
     fn binding_success(&self, k: u8, mapped: SocketAddr) -> Vec<u8> {
         let t = txid(self.unit, k);
@@ -238,10 +242,19 @@ fn relay(o: &mut Out, n: u64) -> io::Result<()> {
         let mut t = TcpConversation::new(tcp_cl, ep(IpAddr::from(EDGE), 443))
             .with_isn((i as u32).wrapping_mul(2_654_435_761), i as u32);
         o.handshake(&mut t)?;
-        let turn_tcp = Turn { unit: i + (1 << 40) };
-        let relayed_tcp = ep(IpAddr::from(EDGE_EXT), 50_000 + ((i + 5_000) % 10_000) as u16);
+        let turn_tcp = Turn {
+            unit: i + (1 << 40),
+        };
+        let relayed_tcp = ep(
+            IpAddr::from(EDGE_EXT),
+            50_000 + ((i + 5_000) % 10_000) as u16,
+        );
         o.tcp(&mut t, ToServer, &s::rfc4571(&turn_tcp.allocate(0)))?;
-        o.tcp(&mut t, ToClient, &s::rfc4571(&turn_tcp.error(0, 401, "Unauthorized")))?;
+        o.tcp(
+            &mut t,
+            ToClient,
+            &s::rfc4571(&turn_tcp.error(0, 401, "Unauthorized")),
+        )?;
         o.tcp(&mut t, ToServer, &s::rfc4571(&turn_tcp.allocate_auth(1)))?;
         o.tcp(
             &mut t,
@@ -313,7 +326,11 @@ fn resets(o: &mut Out, n: u64) -> io::Result<()> {
         if i % 2 == 0 {
             let relayed = ep(IpAddr::from(EDGE_EXT), 50_000 + (i % 10_000) as u16);
             o.tcp(&mut t, ToServer, &s::rfc4571(&turn.allocate(0)))?;
-            o.tcp(&mut t, ToClient, &s::rfc4571(&turn.error(0, 401, "Unauthorized")))?;
+            o.tcp(
+                &mut t,
+                ToClient,
+                &s::rfc4571(&turn.error(0, 401, "Unauthorized")),
+            )?;
             o.tcp(&mut t, ToServer, &s::rfc4571(&turn.allocate_auth(1)))?;
             o.tcp(&mut t, ToClient, &s::rfc4571(&turn.success(1, relayed, cl)))?;
         } else {
@@ -369,7 +386,9 @@ fn allocations(o: &mut Out, n: u64) -> io::Result<()> {
         let turn = Turn { unit: i };
         let cl = ep(cl_ip, 1_024 + (i % 64_000) as u16);
         if i % 16 == 0 {
-            let lost = Turn { unit: i + (1 << 40) };
+            let lost = Turn {
+                unit: i + (1 << 40),
+            };
             for _ in 0..3 {
                 o.udp(cl, other, &lost.allocate(0))?;
             }
