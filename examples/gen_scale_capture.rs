@@ -10,12 +10,12 @@
 //!   on TCP 443 (same dance), relayed media between the relayed address and a
 //!   peer, a Refresh with lifetime 0 on every 8th call, and a RST by the edge
 //!   on every 4th TCP connection.
-//! * `errors` — 2,500 error groups: an authenticated Allocate answered 401,
-//!   436 or 438 (in turn) between distinct clients and servers; every 438
-//!   is retried and succeeds.
+//! * `errors` — 2,500 error groups: three authenticated Allocates answered
+//!   401, 436 or 438 (in turn) between distinct clients and servers; every
+//!   438 group is then retried and succeeds.
 //! * `resets` — 2,500 TCP connections to an edge on 443, reset by the edge
-//!   after TURN bytes: an allocation in RFC 4571 framing, or (every other
-//!   one) MS-TURN Allocate / 401 behind pseudo-TLS.
+//!   after TURN bytes: an allocation and four Bindings in RFC 4571 framing,
+//!   or (every other one) five MS-TURN Allocate / 401 behind pseudo-TLS.
 //! * `clients` — 12,500 distinct clients, each with one Allocate → 401
 //!   exchange with the same edge.
 //! * `allocations` — 12,500 allocations (Allocate → 401 → authenticated
@@ -296,20 +296,23 @@ fn errors(o: &mut Out, n: u64) -> io::Result<()> {
         let sv = ep(server(i), 3478);
         o.udp(cl, sv, &turn.allocate(0))?;
         o.udp(sv, cl, &turn.error(0, 401, "Unauthorized"))?;
-        o.udp(cl, sv, &turn.allocate_auth(1))?;
-        match i % 3 {
-            0 => o.udp(sv, cl, &turn.error(1, 401, "Unauthorized"))?,
-            1 => o.udp(
-                sv,
-                cl,
-                &turn.error(1, 436, "The Username Supplied in the request is not known"),
-            )?,
-            _ => {
-                o.udp(sv, cl, &turn.error(1, 438, "Stale Nonce"))?;
-                o.udp(cl, sv, &turn.allocate_auth(2))?;
-                let relayed = ep(sv.ip(), 50_000 + (i % 10_000) as u16);
-                o.udp(sv, cl, &turn.success(2, relayed, cl))?;
+        // Three authenticated attempts, each rejected with the group's error.
+        for k in [1, 3, 4] {
+            o.udp(cl, sv, &turn.allocate_auth(k))?;
+            match i % 3 {
+                0 => o.udp(sv, cl, &turn.error(k, 401, "Unauthorized"))?,
+                1 => o.udp(
+                    sv,
+                    cl,
+                    &turn.error(k, 436, "The Username Supplied in the request is not known"),
+                )?,
+                _ => o.udp(sv, cl, &turn.error(k, 438, "Stale Nonce"))?,
             }
+        }
+        if i % 3 == 2 {
+            o.udp(cl, sv, &turn.allocate_auth(2))?;
+            let relayed = ep(sv.ip(), 50_000 + (i % 10_000) as u16);
+            o.udp(sv, cl, &turn.success(2, relayed, cl))?;
         }
     }
     Ok(())
@@ -333,6 +336,10 @@ fn resets(o: &mut Out, n: u64) -> io::Result<()> {
             )?;
             o.tcp(&mut t, ToServer, &s::rfc4571(&turn.allocate_auth(1)))?;
             o.tcp(&mut t, ToClient, &s::rfc4571(&turn.success(1, relayed, cl)))?;
+            for k in 2..6 {
+                o.tcp(&mut t, ToServer, &s::rfc4571(&turn.binding(k)))?;
+                o.tcp(&mut t, ToClient, &s::rfc4571(&turn.binding_success(k, cl)))?;
+            }
         } else {
             o.tcp(&mut t, ToServer, &s::PSEUDO_TLS_CLIENT_HELLO)?;
             let random: [u8; 32] = core::array::from_fn(|k| (k as u8) ^ (i as u8));
@@ -342,24 +349,27 @@ fn resets(o: &mut Out, n: u64) -> io::Result<()> {
                 ToClient,
                 &s::pseudo_tls_server_hello(&random, &session),
             )?;
-            let ms = |typ: u16, attrs: &[(u16, Vec<u8>)]| {
+            let ms = |typ: u16, k: u8, attrs: &[(u16, Vec<u8>)]| {
                 let mut a = vec![s::ms_magic_cookie()];
                 a.extend_from_slice(attrs);
-                s::ms_frame(2, &s::ms(typ, &txid(i, 0), &a).bytes())
+                s::ms_frame(2, &s::ms(typ, &txid(i, k), &a).bytes())
             };
-            o.tcp(&mut t, ToServer, &ms(0x0003, &[u32_attr(0x8008, 2)]))?;
-            o.tcp(
-                &mut t,
-                ToClient,
-                &ms(
-                    0x0113,
-                    &[
-                        (0x0009, error_code(401, "Unauthorized")),
-                        (0x0015, REALM.to_vec()),
-                        (0x0014, NONCE.to_vec()),
-                    ],
-                ),
-            )?;
+            for k in 0..5 {
+                o.tcp(&mut t, ToServer, &ms(0x0003, k, &[u32_attr(0x8008, 2)]))?;
+                o.tcp(
+                    &mut t,
+                    ToClient,
+                    &ms(
+                        0x0113,
+                        k,
+                        &[
+                            (0x0009, error_code(401, "Unauthorized")),
+                            (0x0015, REALM.to_vec()),
+                            (0x0014, NONCE.to_vec()),
+                        ],
+                    ),
+                )?;
+            }
         }
         let rst = t.rst(ToClient);
         o.put(&rst)?;
