@@ -74,7 +74,7 @@ use edgecap_net::table::FlowRecord;
 use edgecap_net::{Direction, Endpoint, FlowId, Transport};
 use edgecap_proto::stun::{AttrKind, AttrValue, Class, Method};
 use edgecap_proto::ProtoMsg;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 #[cfg(test)]
@@ -322,6 +322,8 @@ type RelayedByPort = HashMap<u16, Vec<Relayed>>;
 /// the public relayed addresses handed out, for rule 6.
 fn stun_rules(analysis: &Analysis, cfg: &EdgeConfig, hits: &mut Hits) -> RelayedByPort {
     let mut relayed = RelayedByPort::new();
+    // Every address already in `relayed`, so each is listed once without a scan.
+    let mut listed: HashSet<SocketAddr> = HashSet::new();
     for d in &analysis.proto.messages {
         let ProtoMsg::Stun(r) = &d.msg else {
             continue;
@@ -368,9 +370,8 @@ fn stun_rules(analysis: &Analysis, cfg: &EdgeConfig, hits: &mut Hits) -> Relayed
                                 "{addr} was handed out as the relayed address by {from} to {to}"
                             ),
                         );
-                        let same_port = relayed.entry(addr.port()).or_default();
-                        if is_public(addr.ip()) && same_port.iter().all(|x| x.addr != addr) {
-                            same_port.push(Relayed {
+                        if is_public(addr.ip()) && listed.insert(addr) {
+                            relayed.entry(addr.port()).or_default().push(Relayed {
                                 addr,
                                 frame: r.frame(),
                             });

@@ -13,6 +13,7 @@ use edgecap_capture::FrameNo;
 use edgecap_net::table::FlowRecord;
 use edgecap_net::tcp_state::TcpOutcome;
 use edgecap_net::{Direction, Endpoint, FlowId};
+use edgecap_proto::stun::{Class, Method};
 use edgecap_proto::{AllocationStory, ProtoMsg, StepKind, StunRecord};
 
 /// Most evidence frames one finding lists (counts stay in `details`).
@@ -36,6 +37,14 @@ pub struct Ctx<'a> {
     by_frame: HashMap<(FlowId, FrameNo), usize>,
     /// (flow, original frame) → frames of the copies that retransmitted it.
     copies: HashMap<(FlowId, FrameNo), Vec<FrameNo>>,
+    /// flow → index of the first allocation story that carried it.
+    story_of_flow: HashMap<FlowId, usize>,
+    /// (flow, method) → original success responses as (message index,
+    /// frame), in message order (so frames never decrease).
+    successes: HashMap<(FlowId, Method), Vec<(usize, FrameNo)>>,
+    /// Relayed port → successful Allocates with that relayed port, as
+    /// (story index, success frame, relayed address) in story and step order.
+    relayed: HashMap<u16, Vec<(usize, FrameNo, SocketAddr)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -43,13 +52,39 @@ impl<'a> Ctx<'a> {
     pub fn new(analysis: &'a Analysis, roles: &'a RoleMap, cfg: &'a EdgeConfig) -> Self {
         let mut by_frame = HashMap::new();
         let mut copies: HashMap<(FlowId, FrameNo), Vec<FrameNo>> = HashMap::new();
+        let mut successes: HashMap<(FlowId, Method), Vec<(usize, FrameNo)>> = HashMap::new();
         for (i, d) in analysis.proto.messages.iter().enumerate() {
             if let ProtoMsg::Stun(r) = &d.msg {
                 match r.retransmission_of {
                     Some(orig) => copies.entry((r.flow, orig)).or_default().push(r.frame()),
                     None => {
                         by_frame.entry((r.flow, r.frame())).or_insert(i);
+                        if r.msg.msg_type.class == Class::Success {
+                            successes
+                                .entry((r.flow, r.msg.msg_type.method))
+                                .or_default()
+                                .push((i, r.frame()));
+                        }
                     }
+                }
+            }
+        }
+        let mut story_of_flow = HashMap::new();
+        let mut relayed: HashMap<u16, Vec<(usize, FrameNo, SocketAddr)>> = HashMap::new();
+        for (i, story) in analysis.proto.allocations.iter().enumerate() {
+            for &flow in &story.flows {
+                story_of_flow.entry(flow).or_insert(i);
+            }
+            for step in &story.steps {
+                if let StepKind::AllocateSuccess {
+                    relayed: Some(addr),
+                    ..
+                } = step.kind
+                {
+                    relayed
+                        .entry(addr.port())
+                        .or_default()
+                        .push((i, step.frame, addr));
                 }
             }
         }
@@ -59,7 +94,30 @@ impl<'a> Ctx<'a> {
             cfg,
             by_frame,
             copies,
+            story_of_flow,
+            successes,
+            relayed,
         }
+    }
+
+    /// The first allocation story whose flows include `flow`.
+    pub fn story_with_flow(&self, flow: FlowId) -> Option<&'a AllocationStory> {
+        let i = *self.story_of_flow.get(&flow)?;
+        self.analysis.proto.allocations.get(i)
+    }
+
+    /// The first original success response of `method` on `flow` completed
+    /// after `after`: (message index, frame).
+    pub fn first_success_after(
+        &self,
+        flow: FlowId,
+        method: Method,
+        after: FrameNo,
+    ) -> Option<(usize, FrameNo)> {
+        let list = self.successes.get(&(flow, method))?;
+        // Messages are in frame order, so the list is sorted by frame.
+        let p = list.partition_point(|&(_, frame)| frame <= after);
+        list.get(p).copied()
     }
 
     /// Every STUN record that is not a retransmission, with its message index.
@@ -146,21 +204,12 @@ impl<'a> Ctx<'a> {
         &self,
         port: u16,
     ) -> Vec<(&'a AllocationStory, FrameNo, SocketAddr)> {
-        let mut out = Vec::new();
-        for story in &self.analysis.proto.allocations {
-            for step in &story.steps {
-                if let StepKind::AllocateSuccess {
-                    relayed: Some(relayed),
-                    ..
-                } = step.kind
-                {
-                    if relayed.port() == port {
-                        out.push((story, step.frame, relayed));
-                    }
-                }
-            }
-        }
-        out
+        let stories = &self.analysis.proto.allocations;
+        self.relayed.get(&port).map_or_else(Vec::new, |v| {
+            v.iter()
+                .map(|&(i, frame, addr)| (&stories[i], frame, addr))
+                .collect()
+        })
     }
 }
 

@@ -114,22 +114,16 @@ impl ErrorGroup<'_> {
     /// (the flow, or every flow of its allocation story) after the last error.
     pub fn later_success(&self, ctx: &Ctx<'_>) -> Option<edgecap_capture::FrameNo> {
         let last = self.responses.last()?.frame();
-        let flows: Vec<FlowId> = ctx
-            .analysis
-            .proto
-            .allocations
+        let flows = match ctx.story_with_flow(self.flow) {
+            Some(story) => story.flows.as_slice(),
+            None => std::slice::from_ref(&self.flow),
+        };
+        // The first such success in message order: the smallest message index.
+        flows
             .iter()
-            .find(|s| s.flows.contains(&self.flow))
-            .map_or_else(|| vec![self.flow], |s| s.flows.clone());
-        ctx.originals()
-            .map(|(_, r)| r)
-            .find(|r| {
-                flows.contains(&r.flow)
-                    && r.frame() > last
-                    && r.msg.msg_type.class == Class::Success
-                    && r.msg.msg_type.method == self.method
-            })
-            .map(|r| r.frame())
+            .filter_map(|&flow| ctx.first_success_after(flow, self.method, last))
+            .min_by_key(|&(i, _)| i)
+            .map(|(_, frame)| frame)
     }
 
     /// The wire reason phrase of the first response, made safe (printable ASCII).

@@ -6,7 +6,7 @@
 //! Frames: the pseudo-TLS records. Details: `port`, `count` (connections),
 //! `turn_messages` (STUN/TURN messages decoded on those connections).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use super::common::{frames_phrase, Ctx, FindingBuilder};
@@ -19,8 +19,14 @@ pub const ID: &str = "tcp.pseudo_tls";
 
 /// One finding per (client address, server endpoint).
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
-    let mut groups: BTreeMap<(IpAddr, Endpoint), (FindingBuilder, Vec<FlowId>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(IpAddr, Endpoint), (FindingBuilder, BTreeSet<FlowId>)> =
+        BTreeMap::new();
+    // STUN messages per flow, counted once for every group.
+    let mut stun_on: HashMap<FlowId, u64> = HashMap::new();
     for d in &ctx.analysis.proto.messages {
+        if matches!(d.msg, ProtoMsg::Stun(_)) {
+            *stun_on.entry(d.flow).or_default() += 1;
+        }
         if !matches!(d.msg, ProtoMsg::PseudoTls(_)) {
             continue;
         }
@@ -29,20 +35,15 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
         };
         let (b, flows) = groups.entry((client.ip, server)).or_default();
         b.flow(d.flow).frames([d.frames.last]);
-        if !flows.contains(&d.flow) {
-            flows.push(d.flow);
-        }
+        flows.insert(d.flow);
     }
     groups
         .into_iter()
         .map(|((client, server), (mut b, flows))| {
-            let turn = ctx
-                .analysis
-                .proto
-                .messages
+            let turn: u64 = flows
                 .iter()
-                .filter(|d| flows.contains(&d.flow) && matches!(d.msg, ProtoMsg::Stun(_)))
-                .count() as u64;
+                .map(|f| stun_on.get(f).copied().unwrap_or(0))
+                .sum();
             let summary = format!(
                 "{} → {}: MS-TURN pseudo-TLS handshake ({}), then {turn} TURN message{} decoded \
                  inside",

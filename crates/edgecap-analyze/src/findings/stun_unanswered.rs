@@ -10,8 +10,8 @@
 //! request, plus the fallback's success. Details: `method`, `transport`,
 //! `port`, `count` (transactions), `sends` (copies), `fallback`.
 
-use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, SocketAddr};
 
 use super::common::{frames_phrase, times, Ctx, FindingBuilder};
 use crate::{Detail, Finding, Severity};
@@ -34,9 +34,10 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
                 .push(r);
         }
     }
+    let fallbacks = Fallbacks::new(ctx);
     groups
         .into_iter()
-        .filter_map(|((flow, method), reqs)| finding(ctx, flow, method, &reqs))
+        .filter_map(|((flow, method), reqs)| finding(ctx, &fallbacks, flow, method, &reqs))
         .collect()
 }
 
@@ -46,33 +47,88 @@ struct Fallback<'a> {
     relayed: Option<SocketAddr>,
 }
 
-/// A later successful allocation of the same client host on another path.
-fn fallback<'a>(
-    ctx: &Ctx<'a>,
-    client: Endpoint,
-    transport: Transport,
-    server: Endpoint,
-    after: FrameNo,
-) -> Option<Fallback<'a>> {
-    ctx.analysis
-        .proto
-        .allocations
-        .iter()
-        .filter(|s| s.client.ip == client.ip && (s.transport, s.server) != (transport, server))
-        .flat_map(|s| {
-            s.steps.iter().filter_map(move |st| match st.kind {
-                StepKind::AllocateSuccess { relayed, .. } if st.frame > after => Some(Fallback {
-                    story: s,
-                    frame: st.frame,
-                    relayed,
-                }),
-                _ => None,
-            })
-        })
-        .min_by_key(|f| f.frame)
+/// One successful Allocate of a client host.
+struct Success<'a> {
+    frame: FrameNo,
+    story: &'a AllocationStory,
+    relayed: Option<SocketAddr>,
+    /// The first position from this one on whose path (transport, server)
+    /// differs from this one's (the list's length when none).
+    next_other_path: usize,
 }
 
-fn finding(ctx: &Ctx<'_>, flow: FlowId, method: Method, reqs: &[&StunRecord]) -> Option<Finding> {
+/// Every successful Allocate per client host, in frame order (ties in story
+/// and step order), to find fallbacks without scanning every story.
+struct Fallbacks<'a> {
+    by_host: HashMap<IpAddr, Vec<Success<'a>>>,
+}
+
+impl<'a> Fallbacks<'a> {
+    fn new(ctx: &Ctx<'a>) -> Self {
+        let mut by_host: HashMap<IpAddr, Vec<Success<'a>>> = HashMap::new();
+        for s in &ctx.analysis.proto.allocations {
+            for st in &s.steps {
+                if let StepKind::AllocateSuccess { relayed, .. } = st.kind {
+                    by_host.entry(s.client.ip).or_default().push(Success {
+                        frame: st.frame,
+                        story: s,
+                        relayed,
+                        next_other_path: 0,
+                    });
+                }
+            }
+        }
+        for list in by_host.values_mut() {
+            list.sort_by_key(|e| e.frame); // stable: ties keep story and step order
+            let n = list.len();
+            for i in (0..n).rev() {
+                list[i].next_other_path = if i + 1 == n {
+                    n
+                } else if path(list[i + 1].story) != path(list[i].story) {
+                    i + 1
+                } else {
+                    list[i + 1].next_other_path
+                };
+            }
+        }
+        Fallbacks { by_host }
+    }
+
+    /// A later successful allocation of the same client host on another
+    /// path: the earliest success after `after` of a story whose (transport,
+    /// server) is not (`transport`, `server`).
+    fn find(
+        &self,
+        client: Endpoint,
+        transport: Transport,
+        server: Endpoint,
+        after: FrameNo,
+    ) -> Option<Fallback<'a>> {
+        let list = self.by_host.get(&client.ip)?;
+        let mut i = list.partition_point(|e| e.frame <= after);
+        if path(list.get(i)?.story) == (transport, server) {
+            i = list[i].next_other_path;
+        }
+        let e = list.get(i)?;
+        Some(Fallback {
+            story: e.story,
+            frame: e.frame,
+            relayed: e.relayed,
+        })
+    }
+}
+
+fn path(s: &AllocationStory) -> (Transport, Endpoint) {
+    (s.transport, s.server)
+}
+
+fn finding(
+    ctx: &Ctx<'_>,
+    fallbacks: &Fallbacks<'_>,
+    flow: FlowId,
+    method: Method,
+    reqs: &[&StunRecord],
+) -> Option<Finding> {
     let (client, server) = ctx.sender_receiver(flow, reqs[0].dir)?;
     let transport = ctx
         .analysis
@@ -91,7 +147,7 @@ fn finding(ctx: &Ctx<'_>, flow: FlowId, method: Method, reqs: &[&StunRecord]) ->
     let request_frames = b.sorted_frames();
     let last = *request_frames.last()?;
     let fb = if method == Method::Allocate {
-        fallback(ctx, client, transport, server, last)
+        fallbacks.find(client, transport, server, last)
     } else {
         None
     };

@@ -42,11 +42,10 @@ fn finding(ctx: &Ctx<'_>, src: IpAddr, dst: Endpoint, flows: &[&FlowRecord]) -> 
             b.frames(t.control.rst_frames.iter().copied());
             syns += u64::from(t.control.syn_count);
         }
-        if !src_ports.contains(&f.client.port) {
-            src_ports.push(f.client.port);
-        }
+        src_ports.push(f.client.port);
     }
     src_ports.sort_unstable();
+    src_ports.dedup();
     let attempts = flows.len() as u64;
     let relay_dst = ctx.cfg.is_relay_port(dst.port);
     // An ephemeral source port in 50000-59999 towards 443/5062 is no relay port.

@@ -7,10 +7,11 @@
 //! `tls.handshake_failed`. Frames: the SYN (when seen) and the RST frames.
 //! Details: `port`, `reset_by` (`client`/`server`), `bytes`, `rsts`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::common::{bytes, frames_phrase, Ctx, FindingBuilder, MRAS_PORT};
 use crate::{Detail, Finding, Severity};
+use edgecap_capture::FrameNo;
 use edgecap_net::table::FlowRecord;
 use edgecap_net::tcp_state::TcpOutcome;
 use edgecap_net::{Direction, FlowId};
@@ -22,17 +23,18 @@ pub const ID: &str = "tcp.reset";
 
 /// One finding per reset connection on an edge or relay port.
 pub fn detect(ctx: &Ctx<'_>, skip: &BTreeSet<FlowId>) -> Vec<Finding> {
+    let deleted = deletions(ctx);
     ctx.analysis
         .flows
         .iter()
         .filter(|f| f.tcp_outcome() == Some(TcpOutcome::Reset))
         .filter(|f| !skip.contains(&f.id))
         .filter(|f| ctx.is_edge_or_relay(f.server.port) || relay_media(ctx, f))
-        .filter_map(|f| finding(ctx, f))
+        .filter_map(|f| finding(ctx, f, &deleted))
         .collect()
 }
 
-fn finding(ctx: &Ctx<'_>, f: &FlowRecord) -> Option<Finding> {
+fn finding(ctx: &Ctx<'_>, f: &FlowRecord, deletions: &HashMap<FlowId, FrameNo>) -> Option<Finding> {
     let t = &f.tcp.as_ref()?.control;
     let first_rst = *t.rst_frames.first()?;
     let by = t.reset_by.unwrap_or(Direction::ToServer);
@@ -40,7 +42,8 @@ fn finding(ctx: &Ctx<'_>, f: &FlowRecord) -> Option<Finding> {
         Direction::ToServer => ("client", f.client),
         Direction::ToClient => ("server", f.server),
     };
-    let deleted = allocation_deleted_before(ctx, f.id, first_rst);
+    // True when a Refresh with lifetime 0 succeeded on the flow before the RST.
+    let deleted = deletions.get(&f.id).is_some_and(|&frame| frame < first_rst);
     let fin_first = t.fin_frames.iter().flatten().any(|&fin| fin < first_rst);
     let severity = if deleted || fin_first {
         Severity::Info
@@ -121,21 +124,25 @@ fn relay_media(ctx: &Ctx<'_>, f: &FlowRecord) -> bool {
         || (ctx.cfg.is_relay_port(f.client.port) && !ctx.cfg.is_edge_port(f.server.port))
 }
 
-/// True when a Refresh with lifetime 0 succeeded on `flow` before `frame`.
-fn allocation_deleted_before(ctx: &Ctx<'_>, flow: FlowId, frame: edgecap_capture::FrameNo) -> bool {
-    ctx.analysis.proto.allocations.iter().any(|s| {
-        s.steps.iter().any(|st| {
-            st.flow == flow
-                && st.frame < frame
-                && matches!(
-                    st.kind,
-                    StepKind::Success {
-                        method: Method::Refresh,
-                        lifetime: Some(0)
-                    }
-                )
-        })
-    })
+/// Flow → first frame of a successful Refresh with lifetime 0 (the
+/// allocation deleted) on it, over every allocation story.
+fn deletions(ctx: &Ctx<'_>) -> HashMap<FlowId, FrameNo> {
+    let mut first: HashMap<FlowId, FrameNo> = HashMap::new();
+    for st in ctx.analysis.proto.allocations.iter().flat_map(|s| &s.steps) {
+        if matches!(
+            st.kind,
+            StepKind::Success {
+                method: Method::Refresh,
+                lifetime: Some(0)
+            }
+        ) {
+            first
+                .entry(st.flow)
+                .and_modify(|f| *f = (*f).min(st.frame))
+                .or_insert(st.frame);
+        }
+    }
+    first
 }
 
 #[cfg(test)]

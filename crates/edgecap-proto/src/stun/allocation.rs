@@ -12,7 +12,7 @@
 //! peer and is otherwise counted, so a story stays small however long the
 //! call. Binding (ICE) messages are not part of a story.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
 
 use super::record::StunRecord;
@@ -364,6 +364,9 @@ pub fn build_stories(
     flows: &BTreeMap<FlowId, ProtoFlow>,
 ) -> Vec<AllocationStory> {
     let mut stories: BTreeMap<StoryKey, AllocationStory> = BTreeMap::new();
+    // Flows already listed in their story (a flow's key never changes, so a
+    // flow belongs to one story): no scan of the story's flows per message.
+    let mut listed: HashSet<FlowId> = HashSet::new();
     let mut traffic: BTreeMap<StoryKey, BTreeMap<(TrafficKind, Option<SocketAddr>), RelayTraffic>> =
         BTreeMap::new();
     for d in messages {
@@ -387,7 +390,7 @@ pub fn build_stories(
             dropped_steps: 0,
             outcome: AllocationOutcome::NoAllocate,
         });
-        if !story.flows.contains(&r.flow) {
+        if listed.insert(r.flow) {
             story.flows.push(r.flow);
         }
         let (step, count) = classify(r);
