@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use edgecap::tui::effects::{self, EffectContext};
 use edgecap::tui::{update, Action, App, Loaded, Screen};
-use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions};
+use edgecap_analyze::{analyze_capture, AnalyzeOptions};
 use edgecap_analyze::{diagnose, EdgeConfig};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

@@ -1,34 +1,24 @@
-//! edgecap turns a packet capture of a failing real-time call into the story of
-//! what went wrong at the network edge.
+//! The edgecap app: turns a packet capture of a failing real-time call into
+//! the story of what went wrong at the network edge, as a text or JSON
+//! summary, a ladder export or the interactive timeline.
 //!
-//! The library is a pipeline with one dependency direction:
+//! The top of a workspace whose crates follow the pipeline, each importing
+//! only the crates before it (checked by `tests/layers.rs`):
 //!
 //! ```text
-//! capture ──► net ──────────────► proto ──────────► engine ──► analyze ──► report / cli
-//! reader      link/IP decode,     STUN/TURN/MS-TURN   drives     roles,      text and JSON
-//! (pcap,      defragmentation,    (UDP, TCP framings, the whole  findings    summaries
-//!  pcapng,    flow table, TCP     pseudo-TLS), TLS,   capture
-//!  gzip)      reassembly          transactions
+//! edgecap-core ─► edgecap-capture ─► edgecap-net ─► edgecap-proto ─► edgecap-analyze ─► edgecap
+//! shared types    pcap/pcapng/gzip   link/IP, flows,  STUN/TURN/MS-TURN, model, driver,    reports,
+//!                 reader             TCP reassembly   TLS, transactions  roles, findings   CLI, TUI
 //! ```
 //!
-//! * [`capture`] reads pcap/pcapng (optionally gzip-compressed) as a stream of
-//!   [`capture::Frame`]s with 1-based frame numbers equal to Wireshark's
-//!   `frame.number`. Damage becomes warnings, never a panic.
-//! * [`net`] decodes link, IP and TCP/UDP headers, reassembles IP fragments,
-//!   keeps the flow table and reassembles TCP byte streams.
-//! * [`proto`] holds the protocol decoders behind one plugin trait and the
-//!   per-flow dispatch that feeds them datagrams and in-order stream bytes.
-//! * [`engine`] drives a whole capture through those layers into an
-//!   immutable [`engine::Analysis`].
-//! * [`analyze`] turns the analysis into roles and findings with evidence.
-//! * [`report`] renders both as text or JSON; [`cli`] is the command line.
-//! * [`ladder`] is the timeline index (columns, arrows, flow groups) the TUI
-//!   draws and `edgecap ladder` exports.
-//! * [`synth`] builds packets and the sample captures for tests.
-//! * `tui` (cargo feature `tui`, on by default) is the interactive timeline.
-//!
-//! Every length read from a capture is bounds-checked and every buffer is
-//! bounded by a named limit; malformed input is reported, not thrown.
+//! This crate only presents: [`fields`] is the one neutral model of a
+//! message's fields that every output renders; [`report`] writes the text and
+//! JSON summaries; [`ladder`] is the timeline index (columns, arrows, flow
+//! groups) the TUI draws and `edgecap ladder` exports; [`cli`] is the command
+//! line, with [`exit`] codes and one [`color`] policy; `tui` (cargo feature
+//! `tui`, on by default) is the interactive timeline, the one place that
+//! re-reads frames from the file (for its hex dump). Every string taken from a
+//! capture is made terminal-safe by `edgecap_core::safe` before it is shown.
 
 pub mod cli;
 pub mod color;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
-use edgecap_analyze::engine::{analyze_capture, Analysis, AnalyzeOptions, CaptureInfo};
+use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions, CaptureInfo};
 use edgecap_capture::{CaptureFormat, FrameNo, Timestamp};
 use edgecap_net::reassembly::FrameSpan;
 use edgecap_net::{Direction, Endpoint, FlowId, Transport};

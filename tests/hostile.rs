@@ -11,7 +11,7 @@
 mod common;
 
 use edgecap::report::{json::Report, text};
-use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions};
+use edgecap_analyze::{analyze_capture, AnalyzeOptions};
 use edgecap_analyze::{diagnose, EdgeConfig};
 use edgecap_capture::CaptureReader;
 use serde_json::Value;

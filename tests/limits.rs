@@ -4,7 +4,7 @@
 //! what was dropped is counted, not silently lost. Peak memory of the big
 //! cases in release: `scripts/limits.sh` (numbers in the README "Limits").
 
-use edgecap_analyze::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
 use edgecap_capture::{CaptureReader, FrameNo, LinkType, Timestamp};
 use edgecap_net::reassembly::{HalfStream, ReassemblyBudget, ReassemblyLimits, StreamEvent};
 use edgecap_net::table::{FlowTable, NullSink, MAX_FLOW_RECORDS, MAX_LIVE_FLOWS};

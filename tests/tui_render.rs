@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use edgecap::tui::{update, Action, App, Loaded, Pane, Screen, TimeMode};
-use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions, LoadProgress};
+use edgecap_analyze::{analyze_capture, AnalyzeOptions, LoadProgress};
 use edgecap_analyze::{diagnose, EdgeConfig};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

@@ -580,8 +580,8 @@ pub fn pipeline(data: &[u8]) {
     let Ok(reader) = CaptureReader::new(Box::new(Cursor::new(data.to_vec())), "fuzz") else {
         return;
     };
-    let opts = edgecap_analyze::engine::AnalyzeOptions::default();
-    let analysis = edgecap_analyze::engine::analyze_capture(reader, "fuzz", &opts);
+    let opts = edgecap_analyze::AnalyzeOptions::default();
+    let analysis = edgecap_analyze::analyze_capture(reader, "fuzz", &opts);
     let diagnosis = edgecap_analyze::diagnose(&analysis, &Default::default());
     let text = edgecap::report::text::render(&analysis, &diagnosis, Default::default());
     assert!(!text.is_empty());

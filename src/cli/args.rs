@@ -2,7 +2,7 @@
 
 use crate::ladder::TimeFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use edgecap_analyze::engine::{AnalyzeOptions, Credential};
+use edgecap_analyze::{AnalyzeOptions, Credential};
 use edgecap_analyze::{EdgeConfig, Role, Severity};
 use std::net::IpAddr;
 use std::ops::RangeInclusive;

@@ -8,7 +8,7 @@ use crate::ladder::{self, Index};
 use crate::report::{json::Report, text};
 use crate::{color, exit};
 use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
-use edgecap_analyze::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
 use edgecap_analyze::{diagnose, Diagnosis};
 use edgecap_capture::open_capture;
 use edgecap_core::Error;

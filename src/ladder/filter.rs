@@ -6,7 +6,7 @@
 use std::fmt;
 
 use super::{Index, LadderRow, Outcome, RowSource};
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_net::FlowId;
 use edgecap_proto::ProtoMsg;
 

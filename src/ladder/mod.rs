@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
 
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_analyze::{Diagnosis, Role, RoleMap};
 use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::tcp_state::TcpOutcome;

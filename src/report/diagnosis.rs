@@ -3,7 +3,7 @@
 //! ladder of the flows between roles. Colour only when asked for (a
 //! terminal without NO_COLOR); everything from the capture is escaped.
 
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_analyze::{Diagnosis, RoleMap, Severity};
 use edgecap_core::safe::escape;
 use edgecap_net::table::FlowRecord;

@@ -8,7 +8,7 @@
 use super::json_diag::{FindingsJson, RolesJson};
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
 use super::json_stun::StunArrayJson;
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_analyze::Diagnosis;
 use edgecap_net::table::FlowRecord;
 use edgecap_net::Transport;
@@ -400,11 +400,11 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
 mod tests {
     use super::Report;
     use crate::test_util::coturn;
-    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_analyze::AnalyzeOptions;
     use edgecap_capture::FrameNo;
     use edgecap_net::table::FlowEvictions;
 
-    fn capture_json(a: &edgecap_analyze::engine::Analysis) -> serde_json::Value {
+    fn capture_json(a: &edgecap_analyze::Analysis) -> serde_json::Value {
         let doc: serde_json::Value =
             serde_json::from_str(&Report::new(a, &Default::default()).to_json()).expect("json");
         doc["capture"].clone()

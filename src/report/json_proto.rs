@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 
 use super::json_stun::direction_name;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_core::safe::{escape, text_or_hex};
 use edgecap_proto::{
     AllocationOutcome, AllocationStep, AllocationStory, ChannelId, RelayTraffic, StepKind,
@@ -408,7 +408,7 @@ impl Serialize for TurnChannelsJson<'_> {
 mod tests {
     use super::super::json::Report;
     use crate::test_util::{coturn, hostile};
-    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_analyze::AnalyzeOptions;
     use serde_json::Value;
 
     #[test]

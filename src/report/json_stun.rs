@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use serde::{Serialize, Serializer};
 
 use crate::fields::FieldValue;
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_core::safe::{hex, text_or_hex};
 use edgecap_net::Direction;
 use edgecap_proto::stun::FingerprintStatus;
@@ -211,7 +211,7 @@ mod tests {
     use super::super::json::Report;
     use super::*;
     use crate::test_util::{coturn, hostile};
-    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_analyze::AnalyzeOptions;
     use serde_json::Value;
 
     fn doc(a: &Analysis) -> Value {

@@ -1,4 +1,4 @@
-//! Renders an [`edgecap_analyze::engine::Analysis`] for people (text) and scripts (JSON).
+//! Renders an [`edgecap_analyze::Analysis`] for people (text) and scripts (JSON).
 //!
 //! Reports only read the analysis; they never see packet bytes. Everything
 //! printed iterates in a defined order (flows by id, anomalies by id), so the
@@ -14,7 +14,7 @@ pub mod story;
 pub mod text;
 pub mod tls;
 
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_capture::FrameNo;
 use edgecap_net::FlowId;
 use edgecap_proto::{AllocationStory, ProtoMsg, StunRecord};

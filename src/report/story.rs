@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 use std::net::SocketAddr;
 
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_core::safe::{escape, escape_bytes};
 use edgecap_proto::stun::{error_name, Method};
 use edgecap_proto::{
@@ -237,7 +237,7 @@ pub fn render_story(
 mod tests {
     use super::*;
     use crate::test_util::{coturn, hostile};
-    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_analyze::AnalyzeOptions;
     use edgecap_core::safe::is_unsafe_char;
 
     fn story_of(a: &Analysis, first_frame: u64, max_steps: usize) -> String {

@@ -7,7 +7,7 @@
 use super::diagnosis::{findings_section, ladder_section, roles_section, Style};
 use super::story::render_story;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_analyze::Diagnosis;
 use edgecap_core::safe::escape;
 use edgecap_net::table::FlowRecord;
@@ -323,7 +323,7 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
 mod tests {
     use super::*;
     use crate::test_util::{coturn, hostile};
-    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_analyze::AnalyzeOptions;
     use edgecap_core::safe::is_unsafe_char;
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_capture::FrameNo;
 use edgecap_net::{Direction, FlowId};
 use edgecap_proto::tls::{cipher_name, version_name, TlsAlert, TlsEvent};

@@ -3,7 +3,7 @@
 //! [`super::update::update`] is the only code that applies them.
 
 use super::app::Loaded;
-use edgecap_analyze::engine::LoadProgress;
+use edgecap_analyze::LoadProgress;
 
 /// One state change request.
 #[derive(Debug)]

@@ -4,8 +4,8 @@
 
 use crate::ladder::filter::{RowFilter, RowSearch};
 use crate::ladder::Index;
-use edgecap_analyze::engine::{Analysis, LoadProgress};
 use edgecap_analyze::Diagnosis;
+use edgecap_analyze::{Analysis, LoadProgress};
 
 /// The panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

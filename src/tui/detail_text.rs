@@ -12,7 +12,7 @@ use std::fmt::Write;
 use super::app::Loaded;
 use crate::fields::{attr_value, is_text, outcome_name, sender_name, value_text};
 use crate::ladder::{LadderRow, RowSource};
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_core::safe::{escape, escape_bytes, hex};
 use edgecap_net::table::FlowRecord;
 use edgecap_proto::stun::AttrValue;

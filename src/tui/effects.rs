@@ -102,7 +102,7 @@ pub fn export_stem(capture: &Path) -> String {
 mod tests {
     use super::*;
     use crate::test_util::capture;
-    use edgecap_analyze::engine::AnalyzeOptions;
+    use edgecap_analyze::AnalyzeOptions;
     use edgecap_analyze::{diagnose, EdgeConfig};
 
     #[test]

@@ -24,7 +24,7 @@ use std::path::Path;
 use crate::ladder::{LadderRow, RowSource};
 use crate::tui::app::Loaded;
 use crate::tui::locate::{self, FrameBytes};
-use edgecap_analyze::engine::Analysis;
+use edgecap_analyze::Analysis;
 use edgecap_capture::{FrameNo, FrameSource, OwnedFrame};
 use edgecap_core::safe::escape;
 
@@ -282,7 +282,7 @@ pub fn lines_for_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edgecap_analyze::engine::{analyze_capture, AnalyzeOptions};
+    use edgecap_analyze::{analyze_capture, AnalyzeOptions};
     use edgecap_analyze::{diagnose, EdgeConfig};
     use edgecap_capture::LinkType;
     use edgecap_proto::ProtoMsg;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::action::Action;
 use super::app::Loaded;
-use edgecap_analyze::engine::{analyze_capture_with_progress, AnalyzeOptions};
+use edgecap_analyze::{analyze_capture_with_progress, AnalyzeOptions};
 use edgecap_analyze::{diagnose, EdgeConfig};
 use edgecap_core::safe::escape;
 

@@ -495,7 +495,7 @@ pub fn locate_tcp_header(frame: &OwnedFrame) -> FrameBytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edgecap_analyze::engine::{analyze_capture, Analysis, AnalyzeOptions};
+    use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
     use edgecap_capture::{CaptureReader, FrameSource};
     use std::path::{Path, PathBuf};
 

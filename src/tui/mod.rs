@@ -45,7 +45,7 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-use edgecap_analyze::engine::AnalyzeOptions;
+use edgecap_analyze::AnalyzeOptions;
 use edgecap_analyze::EdgeConfig;
 
 /// How long one wait for a key lasts before loader messages are drained.

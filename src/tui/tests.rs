@@ -8,7 +8,7 @@ use super::app::{App, Loaded, Pane, TimeMode};
 use super::{update, Action, Screen};
 use crate::ladder::RowSource;
 use crate::test_util::{diagnosed, hostile};
-use edgecap_analyze::engine::LoadProgress;
+use edgecap_analyze::LoadProgress;
 use edgecap_analyze::{diagnose, EdgeConfig};
 
 pub(super) fn field(name: &str) -> Loaded {

@@ -13,13 +13,23 @@
 //! prove it), so a user can check it in Wireshark and override it
 //! (`--role ADDR=ROLE`). Output order is deterministic.
 
+pub mod credentials;
 pub mod engine;
 pub mod findings;
+pub mod integrity;
+pub mod model;
 pub mod roles;
 #[cfg(test)]
 mod test_util;
 
-use crate::engine::Analysis;
+pub use credentials::{Credential, CredentialError};
+pub use engine::{
+    analyze, analyze_capture, analyze_capture_with_progress, AnalyzeOptions, LoadProgress,
+    PROGRESS_EVERY_FRAMES,
+};
+pub use integrity::{Integrity, IntegrityResults};
+pub use model::{Analysis, AnomalyExample, AnomalyLog, CaptureInfo, MAX_ANOMALY_EXAMPLES};
+
 use edgecap_capture::FrameNo;
 use edgecap_net::FlowId;
 use std::collections::HashMap;

@@ -68,7 +68,7 @@
 //! deterministic.
 
 use super::{EdgeConfig, Evidence, Role, RoleAssignment, RoleMap};
-use crate::engine::Analysis;
+use crate::Analysis;
 use edgecap_capture::FrameNo;
 use edgecap_net::table::FlowRecord;
 use edgecap_net::{Direction, Endpoint, FlowId, Transport};

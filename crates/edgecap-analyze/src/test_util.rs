@@ -1,7 +1,7 @@
 //! Test fixture of the analysis layer: a sample capture from `captures/`
 //! through the whole pipeline.
 
-use crate::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use crate::{analyze_capture, Analysis, AnalyzeOptions};
 
 /// `captures/NAME` through the whole pipeline.
 pub fn capture(name: &str, opts: &AnalyzeOptions) -> Analysis {

@@ -1,7 +1,7 @@
 //! Full-pipeline tests: synthetic pcap → `engine::analyze` → `ProtoSink`,
 //! checking decoders, labels and frame numbers as a user would see them.
 
-use edgecap_analyze::engine::analyze;
+use edgecap_analyze::analyze;
 use edgecap_capture::FrameNo;
 use edgecap_net::{Direction, FlowId};
 use edgecap_proto::stun::allocation::AllocationOutcome;

@@ -1,10 +1,10 @@
 //! The vocabulary every layer of edgecap shares: frame numbers and frame
-//! spans, capture timestamps, link types, flow identity (endpoints, the
-//! canonical 5-tuple, flow ids and directions), TCP flags, terminal-safe text
-//! and the fatal [`Error`].
+//! spans, capture timestamps and their resolutions, link types, byte order,
+//! flow identity (endpoints, the canonical 5-tuple, flow ids and
+//! directions), TCP flags, terminal-safe text and the fatal [`Error`].
 //!
-//! This crate sits at the bottom of the pipeline and imports no other edgecap
-//! crate. Anything here is a plain value type with no I/O; the layers above
+//! Layer 0 of the workspace: it imports no other edgecap crate (and no
+//! crate outside the standard library). Anything here is a plain value type with no I/O; the layers above
 //! (`edgecap-capture`, `edgecap-net`, `edgecap-proto`, `edgecap-analyze`, the
 //! `edgecap` app) re-export what their own API hands out.
 

@@ -9,7 +9,7 @@ use ratatui::widgets::{Gauge, Paragraph, Widget, Wrap};
 
 use super::pane_block;
 use crate::tui::theme::Theme;
-use edgecap_analyze::engine::LoadProgress;
+use edgecap_analyze::LoadProgress;
 
 /// The progress view.
 pub struct LoadingView {

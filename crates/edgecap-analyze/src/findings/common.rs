@@ -7,7 +7,7 @@
 use std::collections::{BinaryHeap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
-use crate::engine::Analysis;
+use crate::Analysis;
 use crate::{Detail, EdgeConfig, Finding, RoleMap, Severity};
 use edgecap_capture::FrameNo;
 use edgecap_net::table::FlowRecord;

@@ -29,7 +29,7 @@ mod turn_unknown_user;
 mod test_util;
 
 use super::{EdgeConfig, Finding, RoleMap};
-use crate::engine::Analysis;
+use crate::Analysis;
 use common::Ctx;
 
 /// Every finding id with a one-line description: the catalogue the README

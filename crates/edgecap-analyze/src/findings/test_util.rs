@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::net::{IpAddr, SocketAddr};
 
-use crate::engine::{analyze_capture, Analysis, AnalyzeOptions};
+use crate::{analyze_capture, Analysis, AnalyzeOptions};
 use crate::{EdgeConfig, Finding, Role, RoleAssignment, RoleMap};
 use edgecap_capture::{CaptureReader, LinkType, Timestamp};
 use edgecap_testkit::link;

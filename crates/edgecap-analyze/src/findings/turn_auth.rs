@@ -11,7 +11,7 @@
 
 use super::common::{frames_phrase, Ctx};
 use super::errors::{groups, meaning, ErrorGroup, ErrorKind};
-use crate::engine::Integrity;
+use crate::Integrity;
 use crate::{Detail, Finding, Severity};
 use edgecap_proto::stun::Dialect;
 

@@ -3,7 +3,7 @@
 //! pipeline.
 
 use super::*;
-use crate::engine::{analyze_capture, AnalyzeOptions};
+use crate::{analyze_capture, AnalyzeOptions};
 use edgecap_capture::{CaptureReader, LinkType, Timestamp};
 use edgecap_net::Direction::{ToClient, ToServer};
 use edgecap_net::TcpFlags;
