@@ -153,7 +153,6 @@ pub fn hostile() -> Analysis {
             anomaly_counts: BTreeMap::new(),
             allocations,
         },
-        integrity: BTreeMap::new(),
         frame_index: None,
     }
 }

@@ -231,7 +231,7 @@ fn story_text<'a>(
 }
 
 fn step_json<'a>(a: &'a Analysis, s: &'a AllocationStep) -> StepJson<'a> {
-    let record = super::stun_at(a, s.flow, s.frame);
+    let record = super::step_record(a, s);
     let kind = match &s.kind {
         StepKind::AllocateRequest {
             authenticated,

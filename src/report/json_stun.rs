@@ -24,12 +24,10 @@ pub struct StunArrayJson<'a>(pub &'a Analysis);
 impl Serialize for StunArrayJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let a = self.0;
-        serializer.collect_seq(a.proto.messages.iter().enumerate().filter_map(
-            |(i, d)| match &d.msg {
-                ProtoMsg::Stun(r) => Some(stun_entry(a, i, r)),
-                _ => None,
-            },
-        ))
+        serializer.collect_seq(a.proto.messages.iter().filter_map(|d| match &d.msg {
+            ProtoMsg::Stun(r) => Some(stun_entry(a, r)),
+            _ => None,
+        }))
     }
 }
 
@@ -141,7 +139,7 @@ pub struct ErrorJson<'a> {
 }
 
 /// Builds the entry for `r`, the message at `index` of `analysis.proto.messages`.
-pub fn stun_entry<'a>(analysis: &'a Analysis, index: usize, r: &'a StunRecord) -> StunEntry<'a> {
+pub fn stun_entry<'a>(analysis: &'a Analysis, r: &'a StunRecord) -> StunEntry<'a> {
     let m = &r.msg;
     let flow = analysis.proto.flows.get(&r.flow);
     let (client, server) = flow.map_or((String::new(), String::new()), |f| {
@@ -195,7 +193,7 @@ pub fn stun_entry<'a>(analysis: &'a Analysis, index: usize, r: &'a StunRecord) -
             FingerprintStatus::Good => "good",
             FingerprintStatus::Bad => "bad",
         }),
-        integrity: analysis.integrity_of(index, r).as_str(),
+        integrity: r.integrity.as_str(),
         response_to: r.response_to.map(|f| f.0),
         response_in: r.response_in.map(|f| f.0),
         rtt_ms: r.rtt_ns.map(|ns| ns as f64 / 1e6),

@@ -15,9 +15,7 @@ pub mod text;
 pub mod tls;
 
 use edgecap_analyze::Analysis;
-use edgecap_capture::FrameNo;
-use edgecap_net::FlowId;
-use edgecap_proto::{AllocationStory, ProtoMsg, StunRecord};
+use edgecap_proto::{AllocationStep, AllocationStory, ProtoMsg, StunRecord};
 
 /// The allocation stories in the order their first step appears in the
 /// capture (stories without steps last, in the protocol layer's order).
@@ -27,16 +25,10 @@ pub fn stories_in_order(analysis: &Analysis) -> Vec<&AllocationStory> {
     v
 }
 
-/// The STUN message of `flow` completed at `frame` (binary search over the
-/// frame-ordered protocol messages).
-pub fn stun_at(analysis: &Analysis, flow: FlowId, frame: FrameNo) -> Option<&StunRecord> {
-    let msgs = &analysis.proto.messages;
-    let start = msgs.partition_point(|d| d.frames.last < frame);
-    msgs[start..]
-        .iter()
-        .take_while(|d| d.frames.last == frame)
-        .find_map(|d| match &d.msg {
-            ProtoMsg::Stun(r) if r.flow == flow => Some(&**r),
-            _ => None,
-        })
+/// The STUN record of an allocation step.
+pub fn step_record<'a>(analysis: &'a Analysis, step: &AllocationStep) -> Option<&'a StunRecord> {
+    match &analysis.proto.messages.get(step.message)?.msg {
+        ProtoMsg::Stun(r) => Some(&**r),
+        _ => None,
+    }
 }

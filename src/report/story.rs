@@ -81,7 +81,7 @@ fn traffic_total(story: &AllocationStory, kind: TrafficKind, peer: Option<Socket
 
 /// The text of one step (without the frame column).
 pub fn step_text(analysis: &Analysis, story: &AllocationStory, s: &AllocationStep) -> String {
-    let record = super::stun_at(analysis, s.flow, s.frame);
+    let record = super::step_record(analysis, s);
     let mut line = match &s.kind {
         StepKind::AllocateRequest {
             authenticated,

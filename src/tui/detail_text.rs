@@ -113,7 +113,7 @@ fn tcp_lines(out: &mut Vec<DetailLine>, f: &FlowRecord, what: &str) {
     }
 }
 
-fn stun_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, index: usize, r: &StunRecord) {
+fn stun_lines(out: &mut Vec<DetailLine>, r: &StunRecord) {
     let m = &r.msg;
     out.push(heading("STUN message"));
     out.push(line(format!("  dialect      {}", m.dialect.name())));
@@ -124,10 +124,7 @@ fn stun_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, index: usize, r: &
     )));
     out.push(line(format!("  transaction  {}", hex(&m.txid()))));
     out.push(line(format!("  framing      {}", r.framing.name())));
-    out.push(line(format!(
-        "  integrity    {}",
-        analysis.integrity_of(index, r).as_str()
-    )));
+    out.push(line(format!("  integrity    {}", r.integrity.as_str())));
     let mut links = String::new();
     if let Some(f) = r.response_to {
         let _ = write!(links, "  response to frame {f}");
@@ -174,9 +171,9 @@ fn stun_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, index: usize, r: &
     }
 }
 
-fn message_lines(out: &mut Vec<DetailLine>, analysis: &Analysis, index: usize, d: &Decoded) {
+fn message_lines(out: &mut Vec<DetailLine>, d: &Decoded) {
     match &d.msg {
-        ProtoMsg::Stun(r) => stun_lines(out, analysis, index, r),
+        ProtoMsg::Stun(r) => stun_lines(out, r),
         ProtoMsg::Tls(e) => {
             out.push(heading("TLS"));
             out.push(line(format!("  {}", e.label())));
@@ -226,7 +223,7 @@ pub fn detail_lines(loaded: &Loaded, row: &LadderRow) -> Vec<DetailLine> {
     flow_lines(&mut out, a, row);
     let flow = |i: usize| &a.flows[i];
     match row.source {
-        RowSource::Message(i) => message_lines(&mut out, a, i, &a.proto.messages[i]),
+        RowSource::Message(i) => message_lines(&mut out, &a.proto.messages[i]),
         RowSource::Syn(i) => tcp_lines(&mut out, flow(i), "TCP SYN"),
         RowSource::SynAck(i) => tcp_lines(&mut out, flow(i), "TCP SYN-ACK"),
         RowSource::Rst(i) => tcp_lines(&mut out, flow(i), "TCP RST"),

@@ -11,13 +11,13 @@
 //! verifies MESSAGE-INTEGRITY with the [`AnalyzeOptions`] credentials.
 
 use crate::credentials::Credential;
-use crate::integrity::{self, IntegrityResults};
+use crate::integrity;
 use crate::model::{AnomalyLog, CaptureInfo};
 use crate::Analysis;
 use edgecap_capture::{CaptureReader, FrameNo};
 use edgecap_net::table::{FlowDrops, FlowSink, FlowTable};
 use edgecap_net::{NetAnomaly, NetDecoder, NetStats};
-use edgecap_proto::{ProtoAnalysis, ProtoSink};
+use edgecap_proto::{ProtoAnalysis, ProtoMsg, ProtoSink};
 
 /// Options of [`analyze_capture`].
 #[derive(Debug, Clone, Default)]
@@ -65,7 +65,12 @@ pub fn analyze_capture_with_progress(
     let mut analysis = analyze_inner(reader, name, &mut sink, progress);
     let proto = sink.finish();
     analysis.anomalies.merge_proto(&proto);
-    analysis.integrity = integrity::verify_all(&proto, &opts.credentials);
+    let mut proto = proto;
+    for (i, verdict) in integrity::verify_all(&proto, &opts.credentials) {
+        if let ProtoMsg::Stun(r) = &mut proto.messages[i].msg {
+            r.integrity = verdict;
+        }
+    }
     analysis.proto = proto;
     analysis
 }
@@ -138,7 +143,6 @@ fn analyze_inner(
         flows,
         anomalies: log,
         proto: ProtoAnalysis::default(),
-        integrity: IntegrityResults::new(),
         frame_index: reader.take_frame_index(),
     }
 }

@@ -11,7 +11,8 @@
 //! response carrying MESSAGE-INTEGRITY is checked with the key of the request
 //! it answers (same flow and transaction id). Keys are RFC 5389 §15.4
 //! `MD5(user:realm:password)`, or the MS-TURN variant for MS-TURN messages.
-//! Pure: results are keyed by the index in `ProtoAnalysis::messages`.
+//! Pure: results are keyed by the index in `ProtoAnalysis::messages`; the
+//! driver writes each verdict onto its [`edgecap_proto::StunRecord`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,31 +24,7 @@ use edgecap_proto::stun::{
 };
 use edgecap_proto::{ProtoAnalysis, ProtoMsg, StunRecord};
 
-/// The integrity state a report shows for one message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Integrity {
-    /// No MESSAGE-INTEGRITY.
-    Absent,
-    /// MESSAGE-INTEGRITY present but not checked (no matching credential,
-    /// or a form that cannot be verified).
-    Present,
-    /// Checked with a credential: the HMAC matches.
-    Valid,
-    /// Checked with a credential: the HMAC does not match.
-    Invalid,
-}
-
-impl Integrity {
-    /// Stable name: "absent", "present", "valid", "invalid".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Integrity::Absent => "absent",
-            Integrity::Present => "present",
-            Integrity::Valid => "valid",
-            Integrity::Invalid => "invalid",
-        }
-    }
-}
+pub use edgecap_proto::stun::record::Integrity;
 
 /// Verification results by message index (only messages that were checked).
 pub type IntegrityResults = BTreeMap<usize, Integrity>;

@@ -7,11 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::integrity::{Integrity, IntegrityResults};
 use edgecap_capture::{CaptureFormat, CaptureWarning, FrameIndex, FrameNo, LinkType, Timestamp};
 use edgecap_net::table::{FlowDrops, FlowRecord};
 use edgecap_net::{Endpoint, FlowId, NetAnomaly, NetStats, Transport};
-use edgecap_proto::{ProtoAnalysis, ProtoMsg, StunRecord};
+use edgecap_proto::{ProtoAnalysis, ProtoMsg};
 
 /// How many anomalies are kept as examples; the rest are only counted.
 pub const MAX_ANOMALY_EXAMPLES: usize = 200;
@@ -147,9 +146,6 @@ pub struct Analysis {
     /// What the protocol decoders found (empty when [`crate::analyze`] ran with
     /// another sink).
     pub proto: ProtoAnalysis,
-    /// MESSAGE-INTEGRITY checks by index in `proto.messages` (only messages
-    /// a credential applied to).
-    pub integrity: IntegrityResults,
     /// Where each frame's record is in the file, for re-reading frames on
     /// demand ([`edgecap_capture::FrameSource`]); only with
     /// [`crate::AnalyzeOptions::keep_frame_index`].
@@ -177,15 +173,6 @@ impl Analysis {
                 .flows
                 .get(&id)
                 .map(|f| (f.transport, f.client, f.server)),
-        }
-    }
-
-    /// The integrity state of `proto.messages[index]`, the STUN record `r`.
-    pub fn integrity_of(&self, index: usize, r: &StunRecord) -> Integrity {
-        match self.integrity.get(&index) {
-            Some(v) => *v,
-            None if r.msg.integrity().is_some() => Integrity::Present,
-            None => Integrity::Absent,
         }
     }
 }

@@ -81,11 +81,7 @@ fn finding(ctx: &Ctx<'_>, g: &ErrorGroup<'_>) -> Finding {
              credentials, not the network.",
         );
     }
-    let integrity: Vec<Integrity> = g
-        .requests
-        .iter()
-        .map(|(i, q)| ctx.analysis.integrity_of(*i, q))
-        .collect();
+    let integrity: Vec<Integrity> = g.requests.iter().map(|(_, q)| q.integrity).collect();
     let verdict = if integrity.contains(&Integrity::Invalid) {
         explanation.push_str(
             " MESSAGE-INTEGRITY does NOT verify with the credential you supplied: the client \

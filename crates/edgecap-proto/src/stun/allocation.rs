@@ -123,6 +123,9 @@ pub enum StepKind {
 /// One step, located in the capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllocationStep {
+    /// Where its message is in the list the stories were built from
+    /// (`ProtoAnalysis::messages`), so renderers take the record directly.
+    pub message: usize,
     /// The completing frame of the message.
     pub frame: FrameNo,
     /// Its time.
@@ -369,7 +372,7 @@ pub fn build_stories(
     let mut listed: HashSet<FlowId> = HashSet::new();
     let mut traffic: BTreeMap<StoryKey, BTreeMap<(TrafficKind, Option<SocketAddr>), RelayTraffic>> =
         BTreeMap::new();
-    for d in messages {
+    for (index, d) in messages.iter().enumerate() {
         let ProtoMsg::Stun(r) = &d.msg else {
             continue;
         };
@@ -424,6 +427,7 @@ pub fn build_stories(
             continue;
         }
         story.steps.push(AllocationStep {
+            message: index,
             frame: r.frame(),
             ts: r.ts,
             dir: r.dir,

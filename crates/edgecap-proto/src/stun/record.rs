@@ -1,6 +1,8 @@
 //! [`StunRecord`]: one decoded STUN / TURN / MS-TURN message located in the
 //! capture (flow, direction, frames, time, framing), with the transaction
-//! links that [`super::transactions::match_transactions`] fills in. A plain
+//! links that [`super::transactions::match_transactions`] fills in and the
+//! [`Integrity`] verdict the analysis layer writes once it has checked
+//! MESSAGE-INTEGRITY with the user's credentials. A plain
 //! value: it imports no other part of the protocol layer but the STUN types.
 
 use super::framing::Framing;
@@ -37,6 +39,9 @@ pub struct StunRecord {
     pub retransmissions: u32,
     /// For an original request that expects an answer: none was seen.
     pub unanswered: bool,
+    /// MESSAGE-INTEGRITY: absent, present (not checked), or checked valid
+    /// or invalid with a credential.
+    pub integrity: Integrity,
 }
 
 impl StunRecord {
@@ -49,6 +54,7 @@ impl StunRecord {
         frames: FrameSpan,
         ts: Timestamp,
     ) -> Self {
+        let msg_has_integrity = msg.integrity().is_some();
         StunRecord {
             msg,
             framing,
@@ -62,11 +68,42 @@ impl StunRecord {
             retransmission_of: None,
             retransmissions: 0,
             unanswered: false,
+            integrity: if msg_has_integrity {
+                Integrity::Present
+            } else {
+                Integrity::Absent
+            },
         }
     }
 
     /// The completing frame (the frame a report shows for the message).
     pub fn frame(&self) -> FrameNo {
         self.frames.last
+    }
+}
+
+/// The integrity state a report shows for one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Integrity {
+    /// No MESSAGE-INTEGRITY.
+    Absent,
+    /// MESSAGE-INTEGRITY present but not checked (no matching credential,
+    /// or a form that cannot be verified).
+    Present,
+    /// Checked with a credential: the HMAC matches.
+    Valid,
+    /// Checked with a credential: the HMAC does not match.
+    Invalid,
+}
+
+impl Integrity {
+    /// Stable name: "absent", "present", "valid", "invalid".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Integrity::Absent => "absent",
+            Integrity::Present => "present",
+            Integrity::Valid => "valid",
+            Integrity::Invalid => "invalid",
+        }
     }
 }
