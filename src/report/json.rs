@@ -333,7 +333,10 @@ impl<'a> Report<'a> {
     }
 
     /// Writes the document as pretty-printed JSON followed by a newline.
-    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+    /// Generic over the writer: serde_json writes many pieces of a few
+    /// bytes, and a concrete `BufWriter` takes them on its inlined fast path
+    /// where a `dyn Write` would make each one a call.
+    pub fn write_to<W: Write>(&self, out: &mut W) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, self).map_err(io::Error::from)?;
         out.write_all(b"\n")
     }
