@@ -738,7 +738,8 @@ fn re_read_all(path: &std::path::Path, index: &edgecap_capture::FrameIndex) {
 /// byte-identical to the sequential read (for gzip input, a re-read may fail
 /// where the deflate stream is corrupt, but what it returns must match).
 /// Then the file is changed under the index — cut in half, a byte changed,
-/// shifted by a few bytes, gzip-wrapped — and every frame re-read again:
+/// shifted by a few bytes, gzip-wrapped: a change the index can see must be
+/// refused when the file is opened, and every frame is re-read again —
 /// errors are expected, panics are not.
 pub fn frame_source(data: &[u8]) {
     let Ok(mut reader) = CaptureReader::new(Box::new(Cursor::new(data.to_vec())), "fuzz") else {
@@ -788,6 +789,8 @@ pub fn frame_source(data: &[u8]) {
     let mut inserted = data[..k.min(data.len())].to_vec();
     inserted.extend_from_slice(&[0xff; 5]);
     inserted.extend_from_slice(&data[k.min(data.len())..]);
+    let source = index.source();
+    let head = source.head_len;
     for variant in [
         &data[..data.len() / 2],
         &changed[..],
@@ -796,6 +799,18 @@ pub fn frame_source(data: &[u8]) {
         &edgecap_testkit::writer::gzip(data)[..],
     ] {
         if file.rewrite(variant) {
+            // A change the index can see (shorter than what was read, a
+            // different length after a read to the end, or other first
+            // bytes) must be refused when the file is opened again.
+            let visible = (variant.len() as u64) < source.len
+                || (source.read_to_end && variant.len() != data.len())
+                || variant.get(..head) != data.get(..head);
+            if visible {
+                assert!(
+                    edgecap_capture::FrameSource::open(&file.0, &index).is_err(),
+                    "a changed capture file is not detected"
+                );
+            }
             re_read_all(&file.0, &index);
         }
     }

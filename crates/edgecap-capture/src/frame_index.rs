@@ -104,6 +104,23 @@ pub enum NoRecord {
     Skipped,
 }
 
+/// What the index knows of the file it was taken from, so that a re-reader
+/// can tell the file changed since: the raw bytes read (compressed bytes for
+/// gzip), whether reading ended at a clean end of the file, and a CRC-32 of
+/// the file's first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SourceCheck {
+    /// Raw bytes read from the input.
+    pub len: u64,
+    /// Reading stopped at the end of a plain (not gzip) input, not at damage:
+    /// the file's length is then known exactly.
+    pub read_to_end: bool,
+    /// CRC-32 of the first `head_len` raw bytes.
+    pub head_crc: u32,
+    /// How many bytes the CRC covers (at most 64 KiB).
+    pub head_len: usize,
+}
+
 #[derive(PartialEq, Eq)]
 struct Inner {
     /// Offsets by frame number - 1; every chunk but the last is full.
@@ -111,6 +128,7 @@ struct Inner {
     frames: u64,
     layout: Layout,
     compressed: bool,
+    source: SourceCheck,
 }
 
 /// Where each frame's record starts in the capture stream, and how to re-parse it.
@@ -153,6 +171,27 @@ impl FrameIndex {
         match self.inner.layout {
             Layout::Pcap { .. } => CaptureFormat::Pcap,
             Layout::PcapNg { .. } => CaptureFormat::PcapNg,
+        }
+    }
+
+    /// What the index knows of the file it was taken from.
+    pub fn source(&self) -> SourceCheck {
+        self.inner.source
+    }
+
+    /// The same index, claiming to come from a file described by `source`
+    /// (tests of the record-level checks behind the file-level ones).
+    #[cfg(test)]
+    pub(crate) fn with_source(&self, source: SourceCheck) -> FrameIndex {
+        let inner = Inner {
+            chunks: self.inner.chunks.clone(),
+            frames: self.inner.frames,
+            layout: self.inner.layout.clone(),
+            compressed: self.inner.compressed,
+            source,
+        };
+        FrameIndex {
+            inner: Arc::new(inner),
         }
     }
 
@@ -330,7 +369,7 @@ impl FrameIndexBuilder {
 
     /// The finished index, covering `frames_read` numbers (trailing skipped
     /// packets included).
-    pub(crate) fn finish(mut self, frames_read: u64) -> FrameIndex {
+    pub(crate) fn finish(mut self, frames_read: u64, source: SourceCheck) -> FrameIndex {
         while self.frames < frames_read {
             self.push_raw(NO_RECORD);
         }
@@ -344,6 +383,7 @@ impl FrameIndexBuilder {
                 frames: self.frames,
                 layout: self.layout,
                 compressed: self.compressed,
+                source,
             }),
         }
     }

@@ -8,7 +8,11 @@
 //! code as the streaming reader (pcap-parser's `parse_pcap_frame` /
 //! `parse_pcap_frame_be` for pcap records, the reader's packet-block layout
 //! for pcapng). The file may have changed since it was indexed, or be
-//! hostile: every length is checked against [`MAX_RECORD_LEN`] and against
+//! hostile. A change the index can see is refused, at [`FrameSource::open`]
+//! and again before every read of a plain file: a file shorter than what was
+//! read, one whose length differs after a read to its end, or one whose first
+//! 64 KiB no longer have the CRC-32 the reader recorded ([`SourceCheck`]).
+//! Behind that, every length is checked against [`MAX_RECORD_LEN`] and against
 //! what the file really holds (nothing is allocated before the bytes
 //! arrive), the block framing and interface id are checked again, and any
 //! mismatch is an [`Error`], never a panic.
@@ -29,7 +33,7 @@ use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be};
 
 use super::buffer::MAX_BLOCK_LEN;
 use super::endian::Endianness;
-use super::frame_index::{FrameIndex, NoRecord, RecordAt};
+use super::frame_index::{FrameIndex, NoRecord, RecordAt, SourceCheck};
 use super::gzip;
 use super::pcap::RECORD_HEADER_LEN;
 use super::pcapng::{min_len, PacketLayout, EPB_TYPE, PB_TYPE, SHB_TYPE, SPB_TYPE};
@@ -116,13 +120,16 @@ impl FrameSource {
                 "it is no longer gzip-compressed"
             }));
         }
-        let input = if compressed {
-            Input::Gzip(None)
-        } else {
+        if !compressed {
             let pcapng = head == SHB_TYPE.to_le_bytes();
             if pcapng != (index.format() == CaptureFormat::PcapNg) {
                 return Err(changed("its file header is different"));
             }
+        }
+        check_unchanged(&mut file, index.source()).map_err(|what| changed(&what))?;
+        let input = if compressed {
+            Input::Gzip(None)
+        } else {
             Input::Plain(file)
         };
         Ok(FrameSource {
@@ -174,6 +181,15 @@ impl FrameSource {
         };
         let record = match &mut self.input {
             Input::Plain(file) => {
+                let len = file
+                    .metadata()
+                    .map_err(|e| fail(format!("cannot stat the file: {e}")))?
+                    .len();
+                check_len(len, index.source()).map_err(|what| {
+                    fail(format!(
+                        "the capture file changed since it was loaded ({what})"
+                    ))
+                })?;
                 file.seek(SeekFrom::Start(offset))
                     .map_err(|e| fail(format!("seek failed: {e}")))?;
                 read_record(file, &at)
@@ -211,6 +227,43 @@ impl FrameSource {
             orig_len: r.orig_len,
         })
     }
+}
+
+/// Whether a file of `len` bytes can still be the one read: never shorter
+/// than what was read, and no longer when reading had reached its end.
+fn check_len(len: u64, source: SourceCheck) -> Result<(), String> {
+    if len < source.len {
+        return Err(format!(
+            "it is {len} bytes long, {} bytes were read from it",
+            source.len
+        ));
+    }
+    if source.read_to_end && len != source.len {
+        return Err(format!("it grew from {} to {len} bytes", source.len));
+    }
+    Ok(())
+}
+
+/// Whether `file` is still the one `source` describes: its length
+/// ([`check_len`]) and a CRC-32 of its first bytes. Leaves the file's
+/// position anywhere; callers seek.
+fn check_unchanged(file: &mut File, source: SourceCheck) -> Result<(), String> {
+    let len = file
+        .metadata()
+        .map_err(|e| format!("cannot stat the file: {e}"))?
+        .len();
+    check_len(len, source)?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| format!("seek failed: {e}"))?;
+    let mut head = Vec::with_capacity(source.head_len);
+    (&mut *file)
+        .take(source.head_len as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| format!("read error: {e}"))?;
+    if head.len() != source.head_len || crc32fast::hash(&head) != source.head_crc {
+        return Err(format!("its first {} bytes are different", source.head_len));
+    }
+    Ok(())
 }
 
 /// One record parsed by [`read_record`].
@@ -504,10 +557,25 @@ mod tests {
 
     /// Every frame of `bytes` read through `index` after the file became
     /// `changed`: an error or some frame, never a panic.
+    /// A description of `data` as the reader would record it.
+    fn source_of(data: &[u8]) -> SourceCheck {
+        let head = &data[..data.len().min(crate::gzip::HEAD_FINGERPRINT_LEN)];
+        SourceCheck {
+            len: data.len() as u64,
+            read_to_end: true,
+            head_crc: crc32fast::hash(head),
+            head_len: head.len(),
+        }
+    }
+
+    /// Frames whose re-read fails after the file became `changed`, past the
+    /// file-level check (the index is told the changed file's size and first
+    /// bytes), so the record-level checks are what is tested.
     fn read_all_changed(index: &FrameIndex, changed: &[u8], gz: bool) -> usize {
         let data = if gz { gzip(changed) } else { changed.to_vec() };
         let file = TempFile::new("chg", &data);
-        let Ok(mut src) = FrameSource::open(&file.0, index) else {
+        let index = index.with_source(source_of(&data));
+        let Ok(mut src) = FrameSource::open(&file.0, &index) else {
             return 0;
         };
         (0..=index.frames() + 1)
@@ -559,5 +627,32 @@ mod tests {
                 read_all_changed(if gz { &gz_index } else { &index }, &m, gz);
             }
         }
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_indexed_is_refused() {
+        let bytes = std::fs::read(edgecap_testkit::capture_path("msturn-tcp443.pcap")).unwrap();
+        let (_, index) = sequential(&bytes);
+        assert_eq!(index.source(), source_of(&bytes));
+        let refused = |data: &[u8]| {
+            let file = TempFile::new("src", data);
+            let e = FrameSource::open(&file.0, &index).unwrap_err();
+            assert!(e.to_string().contains("changed since it was loaded"), "{e}");
+            e.to_string()
+        };
+        let mut grown = bytes.clone();
+        grown.extend_from_slice(&[0; 16]);
+        assert!(refused(&grown).contains("grew from"));
+        assert!(refused(&bytes[..bytes.len() - 1]).contains("were read from it"));
+        let mut flipped = bytes.clone();
+        flipped[100] ^= 0x40;
+        assert!(refused(&flipped).contains("first"));
+        // Unchanged: opens, and a change after opening is caught at the read.
+        let file = TempFile::new("src", &bytes);
+        let mut src = FrameSource::open(&file.0, &index).unwrap();
+        assert!(src.read(FrameNo(1)).is_ok());
+        std::fs::write(&file.0, &bytes[..bytes.len() / 2]).unwrap();
+        let e = src.read(FrameNo(1)).unwrap_err();
+        assert!(e.to_string().contains("changed since it was loaded"), "{e}");
     }
 }

@@ -23,7 +23,7 @@ pub mod reader;
 mod resync;
 
 pub use edgecap_core::{endian, time, tsresol, FrameNo, LinkType, Timestamp};
-pub use frame_index::FrameIndex;
+pub use frame_index::{FrameIndex, SourceCheck};
 pub use frame_source::{FrameSource, OwnedFrame};
 pub use open::open_capture;
 pub use reader::CaptureReader;

@@ -10,8 +10,8 @@
 //! chunk, and at most `MAX_WARNINGS` (1000) warnings.
 
 use super::buffer::RefillBuffer;
-use super::frame_index::{FrameIndex, FrameIndexBuilder};
-use super::gzip::{self, CountingReader};
+use super::frame_index::{FrameIndex, FrameIndexBuilder, SourceCheck};
+use super::gzip::{self, CountingReader, RawStats};
 use super::ledger::Ledger;
 use super::pcap::PcapParser;
 use super::pcapng::PcapNgParser;
@@ -21,7 +21,6 @@ use std::fs::File;
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// File magics (as they appear in the file) that start a capture.
@@ -64,7 +63,7 @@ pub struct CaptureReader {
     ledger: Ledger,
     pending: usize,
     compressed: bool,
-    raw_bytes: Arc<AtomicU64>,
+    raw: Arc<RawStats>,
     index: Option<FrameIndexBuilder>,
 }
 
@@ -79,7 +78,7 @@ impl CaptureReader {
 
     /// Opens a capture from a byte stream; `name` appears in error messages.
     pub fn new(input: Box<dyn Read + Send>, name: &str) -> Result<CaptureReader, Error> {
-        let (counting, raw_bytes) = CountingReader::new(input);
+        let (counting, raw) = CountingReader::new(input);
         let mut buf = RefillBuffer::new(Box::new(counting));
         buf.ensure(gzip::GZIP_MAGIC.len());
         read_error(&mut buf, name, "")?;
@@ -129,7 +128,7 @@ impl CaptureReader {
             ledger,
             pending: 0,
             compressed,
-            raw_bytes,
+            raw,
             index: None,
         })
     }
@@ -157,7 +156,16 @@ impl CaptureReader {
     /// `None` when [`Self::keep_frame_index`] was not called. Stops recording.
     pub fn take_frame_index(&mut self) -> Option<FrameIndex> {
         let frames = self.ledger.frames();
-        self.index.take().map(|b| b.finish(frames))
+        let (head_crc, head_len) = self.raw.head();
+        let source = SourceCheck {
+            len: self.raw.count(),
+            // For gzip the raw count need not reach the file's end when the
+            // decompressed stream does, so only a plain file's length is pinned.
+            read_to_end: self.buf.at_clean_eof() && !self.compressed,
+            head_crc,
+            head_len,
+        };
+        self.index.take().map(|b| b.finish(frames, source))
     }
 
     /// The container format.
@@ -217,7 +225,7 @@ impl CaptureReader {
 
     /// Bytes read so far from the underlying input (compressed bytes for gzip), for progress.
     pub fn input_bytes_read(&self) -> u64 {
-        self.raw_bytes.load(Ordering::Relaxed)
+        self.raw.count()
     }
 
     /// Link types of all interfaces declared so far, in order of first declaration, deduplicated.
