@@ -89,7 +89,7 @@ fn summary(args: &SummaryArgs) -> ExitCode {
             max_steps: args.max_steps,
             color,
         };
-        out.write_all(text::render(&analysis, &diagnosis, opts).as_bytes())
+        text::write_to(&mut out, &analysis, &diagnosis, opts)
     };
     let failed = match (args.fail_on, diagnosis.worst()) {
         (FailOn::AtLeast(threshold), Some(worst)) => worst <= threshold,

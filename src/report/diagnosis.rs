@@ -3,6 +3,7 @@
 //! ladder of the flows between roles. Colour only when asked for (a
 //! terminal without NO_COLOR); everything from the capture is escaped.
 
+use super::sink::TextSink;
 use edgecap_analyze::Analysis;
 use edgecap_analyze::{Diagnosis, RoleMap, Severity};
 use edgecap_core::safe::escape;
@@ -39,7 +40,7 @@ impl Style {
     }
 }
 
-fn wrap(out: &mut String, indent: &str, text: &str) {
+fn wrap<S: TextSink>(out: &mut S, indent: &str, text: &str) {
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > WRAP {
@@ -57,7 +58,7 @@ fn wrap(out: &mut String, indent: &str, text: &str) {
 }
 
 /// The `Findings` section.
-pub fn findings_section(out: &mut String, diagnosis: &Diagnosis, style: Style) {
+pub fn findings_section<S: TextSink>(out: &mut S, diagnosis: &Diagnosis, style: Style) {
     let findings = &diagnosis.findings;
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let _ = writeln!(
@@ -92,11 +93,12 @@ pub fn findings_section(out: &mut String, diagnosis: &Diagnosis, style: Style) {
             let _ = writeln!(out, "           {evidence}");
         }
         wrap(out, "           ", &escape(&f.explanation));
+        out.spill();
     }
 }
 
 /// The `Roles` section: one line per address, with the rules that gave it.
-pub fn roles_section(out: &mut String, roles: &RoleMap) {
+pub fn roles_section<S: TextSink>(out: &mut S, roles: &RoleMap) {
     if roles.assignments.is_empty() {
         return;
     }
@@ -149,7 +151,7 @@ fn same_step(a: &FlowRecord, b: &FlowRecord, analysis: &Analysis) -> bool {
 
 /// The `Ladder` section: the flows that involve at least one host with a
 /// role, in order of first frame, consecutive repeats folded into `×N`.
-pub fn ladder_section(out: &mut String, analysis: &Analysis, roles: &RoleMap) {
+pub fn ladder_section<S: TextSink>(out: &mut S, analysis: &Analysis, roles: &RoleMap) {
     let involved = |f: &FlowRecord| {
         roles.role_of(f.client.ip).is_some() || roles.role_of(f.server.ip).is_some()
     };
@@ -191,6 +193,7 @@ pub fn ladder_section(out: &mut String, analysis: &Analysis, roles: &RoleMap) {
             first.first_frame,
             last.last_frame.max(first.last_frame),
         );
+        out.spill();
         i = j;
     }
     let unassigned: usize = analysis.flows.len() - flows.len();

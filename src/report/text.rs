@@ -5,6 +5,7 @@
 //! [`edgecap_core::safe`].
 
 use super::diagnosis::{findings_section, ladder_section, roles_section, Style};
+use super::sink::{Spill, TextSink};
 use super::story::render_story;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
 use edgecap_analyze::Analysis;
@@ -12,6 +13,7 @@ use edgecap_analyze::Diagnosis;
 use edgecap_core::safe::escape;
 use edgecap_net::table::FlowRecord;
 use std::fmt::Write;
+use std::io;
 
 /// Options for the text summary.
 #[derive(Debug, Clone, Copy)]
@@ -38,20 +40,42 @@ impl Default for TextOptions {
 /// the story, then the details.
 pub fn render(analysis: &Analysis, diagnosis: &Diagnosis, opts: TextOptions) -> String {
     let mut out = String::new();
-    capture_section(&mut out, analysis);
-    warnings_section(&mut out, analysis);
-    let style = Style { color: opts.color };
-    findings_section(&mut out, diagnosis, style);
-    roles_section(&mut out, &diagnosis.roles);
-    ladder_section(&mut out, analysis, &diagnosis.roles);
-    anomalies_section(&mut out, analysis);
-    flows_section(&mut out, analysis, opts);
-    allocations_section(&mut out, analysis, opts);
-    tls_section(&mut out, analysis);
+    render_into(&mut out, analysis, diagnosis, opts);
     out
 }
 
-fn allocations_section(out: &mut String, analysis: &Analysis, opts: TextOptions) {
+/// Writes the summary to `out` as it is produced (never whole in memory).
+pub fn write_to<W: io::Write>(
+    out: &mut W,
+    analysis: &Analysis,
+    diagnosis: &Diagnosis,
+    opts: TextOptions,
+) -> io::Result<()> {
+    let mut sink = Spill::new(out);
+    render_into(&mut sink, analysis, diagnosis, opts);
+    sink.finish()
+}
+
+/// Every section, in order, into `out`.
+fn render_into<S: TextSink>(
+    out: &mut S,
+    analysis: &Analysis,
+    diagnosis: &Diagnosis,
+    opts: TextOptions,
+) {
+    capture_section(out, analysis);
+    warnings_section(out, analysis);
+    let style = Style { color: opts.color };
+    findings_section(out, diagnosis, style);
+    roles_section(out, &diagnosis.roles);
+    ladder_section(out, analysis, &diagnosis.roles);
+    anomalies_section(out, analysis);
+    flows_section(out, analysis, opts);
+    allocations_section(out, analysis, opts);
+    tls_section(out, analysis);
+}
+
+fn allocations_section<S: TextSink>(out: &mut S, analysis: &Analysis, opts: TextOptions) {
     let stories = &analysis.proto.allocations;
     if stories.is_empty() {
         return;
@@ -63,10 +87,11 @@ fn allocations_section(out: &mut String, analysis: &Analysis, opts: TextOptions)
         for line in block.lines() {
             let _ = writeln!(out, "  {line}");
         }
+        out.spill();
     }
 }
 
-fn tls_section(out: &mut String, analysis: &Analysis) {
+fn tls_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
     let list = handshakes(analysis);
     if list.is_empty() {
         return;
@@ -110,10 +135,11 @@ fn tls_section(out: &mut String, analysis: &Analysis) {
             (false, _, _) => "not completed".to_string(),
         };
         let _ = writeln!(out, "  {line}  {state}");
+        out.spill();
     }
 }
 
-fn capture_section(out: &mut String, analysis: &Analysis) {
+fn capture_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
     let c = &analysis.capture;
     let _ = writeln!(out, "Capture {}", escape(&c.name));
     let format = if c.compressed {
@@ -150,7 +176,7 @@ fn capture_section(out: &mut String, analysis: &Analysis) {
     }
 }
 
-fn warnings_section(out: &mut String, analysis: &Analysis) {
+fn warnings_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
     let warnings = &analysis.capture.warnings;
     let dropped = &analysis.capture.flows_dropped;
     let evicted = &dropped.evicted;
@@ -212,7 +238,7 @@ fn warnings_section(out: &mut String, analysis: &Analysis) {
     }
 }
 
-fn anomalies_section(out: &mut String, analysis: &Analysis) {
+fn anomalies_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
     let log = &analysis.anomalies;
     if log.counts.is_empty() {
         return;
@@ -231,7 +257,7 @@ fn anomalies_section(out: &mut String, analysis: &Analysis) {
     }
 }
 
-fn flows_section(out: &mut String, analysis: &Analysis, opts: TextOptions) {
+fn flows_section<S: TextSink>(out: &mut S, analysis: &Analysis, opts: TextOptions) {
     let flows = &analysis.flows;
     let _ = writeln!(out, "\nFlows ({})", flows.len());
     if flows.is_empty() {
@@ -325,6 +351,20 @@ mod tests {
     use crate::test_util::{coturn, hostile};
     use edgecap_analyze::AnalyzeOptions;
     use edgecap_core::safe::is_unsafe_char;
+
+    #[test]
+    fn the_written_summary_equals_the_rendered_one() {
+        let a = coturn(&AnalyzeOptions::default());
+        let d = edgecap_analyze::diagnose(&a, &Default::default());
+        let opts = TextOptions {
+            max_steps: 0,
+            max_flows: 0,
+            color: true,
+        };
+        let mut written = Vec::new();
+        write_to(&mut written, &a, &d, opts).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), render(&a, &d, opts));
+    }
 
     #[test]
     fn flows_beyond_the_record_cap_are_a_warning() {
