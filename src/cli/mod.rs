@@ -100,7 +100,11 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    finish(written.and_then(|()| out.flush()), code)
+    let result = finish(written.and_then(|()| out.flush()), code);
+    // The process ends here: returning the analysis' memory piece by piece
+    // (a busy edge's millions of records) would only cost time.
+    std::mem::forget((analysis, diagnosis));
+    result
 }
 
 /// `code` once the output is written; a closed pipe (`edgecap … | head`) is
