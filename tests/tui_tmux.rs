@@ -107,7 +107,7 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     // `e` exports the filtered ladder to the current directory.
     tmux(&["send-keys", "-t", &session, "e"]);
     wait_for(&session, "exported");
-    let stem = "field-desktop-sharing-refused";
+    let stem = "field-desktop-sharing-refused.pcap";
     let text = std::fs::read_to_string(export_dir.join(format!("{stem}.ladder.txt")))
         .expect("text export written");
     let mermaid = std::fs::read_to_string(export_dir.join(format!("{stem}.ladder.mmd")))
