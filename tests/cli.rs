@@ -233,6 +233,49 @@ fn missing_file_is_an_error() {
     );
 }
 
+/// A file name carrying terminal escape sequences, BEL, a newline and a
+/// byte that is not UTF-8 is shown escaped in every error message of every
+/// command (missing file, not a capture, no terminal for the timeline).
+#[cfg(unix)]
+#[test]
+fn hostile_file_names_are_escaped_in_messages() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::env::temp_dir().join(format!("edgecap-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let name = std::ffi::OsStr::from_bytes(b"evil\x1b]0;PWNED\x07\x1b[2J\n\xff.pcap");
+    let missing = dir.join(name);
+    let junk = dir.join(std::ffi::OsStr::from_bytes(b"junk\x1b[31m\xfe.pcap"));
+    std::fs::write(&junk, b"not a capture at all").expect("junk");
+    let runs = [
+        vec!["summary".into(), missing.clone().into_os_string()],
+        vec![
+            "summary".into(),
+            "--json".into(),
+            junk.clone().into_os_string(),
+        ],
+        vec!["ladder".into(), missing.clone().into_os_string()],
+        vec![missing.clone().into_os_string()],
+    ];
+    for args in runs {
+        let out = Command::new(env!("CARGO_BIN_EXE_edgecap"))
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = &out.stderr;
+        assert!(
+            !err.iter().any(|&b| b < 0x20 && b != b'\n'),
+            "{args:?}: raw control bytes in {:?}",
+            String::from_utf8_lossy(err)
+        );
+        assert_eq!(err.iter().filter(|&&b| b == b'\n').count(), 1, "one line");
+        let text = std::str::from_utf8(err).expect("stderr is UTF-8");
+        assert!(text.contains("\\x1b"), "{text}");
+        assert!(text.contains("\\xff") || text.contains("\\xfe"), "{text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn reads_standard_input() {
     let bytes = std::fs::read(cap("link-types.pcapng.gz")).expect("capture");

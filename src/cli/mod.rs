@@ -48,7 +48,7 @@ fn timeline(file: &Path, _args: &args::TuiArgs) -> ExitCode {
     eprintln!(
         "edgecap: this build has no interactive timeline (cargo feature `tui`); \
          run `edgecap summary {}` for the batch summary",
-        file.display()
+        edgecap_core::safe::escape_path(file)
     );
     ExitCode::from(exit::ERROR)
 }
@@ -147,7 +147,10 @@ fn ladder_command(args: &LadderArgs) -> ExitCode {
     let rows = match ladder_rows(&index, &analysis, &args.flows) {
         Ok(rows) => rows,
         Err(e) => {
-            eprintln!("edgecap: {}: {e}", args.file.display());
+            eprintln!(
+                "edgecap: {}: {e}",
+                edgecap_core::safe::escape_path(&args.file)
+            );
             return ExitCode::from(exit::ERROR);
         }
     };

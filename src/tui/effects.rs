@@ -12,7 +12,7 @@ use super::app::{App, Effect, Loaded};
 use super::hexdump::{self, HexLine};
 use crate::ladder::{to_mermaid, to_text};
 use edgecap_capture::FrameSource;
-use edgecap_core::safe::escape;
+use edgecap_core::safe::{escape, escape_path};
 
 /// What effects need beyond the app: where the capture is, where exports
 /// go, and the open capture file for hex dumps (kept between rows, so a
@@ -68,8 +68,8 @@ pub fn run(effect: &Effect, app: &App, ctx: &mut EffectContext) -> Option<Action
                 Ok((text, mermaid)) => Ok(format!(
                     "{} rows to {} and {}",
                     rows.len(),
-                    escape(&text.display().to_string()),
-                    escape(&mermaid.display().to_string())
+                    escape_path(&text),
+                    escape_path(&mermaid)
                 )),
                 Err(e) => Err(escape(&format!("export failed: {e}")).into_owned()),
             }))

@@ -13,7 +13,6 @@ use super::action::Action;
 use super::app::Loaded;
 use edgecap_analyze::{analyze_capture_with_progress, AnalyzeOptions};
 use edgecap_analyze::{diagnose, EdgeConfig};
-use edgecap_core::safe::escape;
 
 /// The loader thread's name (the panic hook leaves the terminal alone for it).
 pub const LOADER_THREAD: &str = "edgecap-loader";
@@ -49,7 +48,8 @@ fn load(
 ) -> Result<Loaded, String> {
     let name = path.display().to_string();
     let reader = edgecap_capture::open_capture(path)
-        .map_err(|e| escape(&format!("edgecap: {e}")).into_owned())?;
+        // The message names the file through `escape_path` already.
+        .map_err(|e| format!("edgecap: {e}"))?;
     let mut last = Instant::now();
     let opts = &AnalyzeOptions {
         keep_frame_index: true,

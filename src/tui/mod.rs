@@ -90,10 +90,11 @@ fn install_panic_hook() {
 /// not be opened or the terminal could not be set up.
 pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
     let name = path.display().to_string();
+    let shown = edgecap_core::safe::escape_path(path);
     if !io::stdout().is_terminal() {
         eprintln!(
             "edgecap: the interactive timeline needs a terminal; \
-             run `edgecap summary {name}` for the batch summary"
+             run `edgecap summary {shown}` for the batch summary"
         );
         return ExitCode::from(crate::exit::ERROR);
     }
@@ -104,7 +105,7 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
             Ok(m) if m.is_file() => Some(m.len()),
             Ok(_) => None,
             Err(e) => {
-                eprintln!("edgecap: {name}: cannot open: {e}");
+                eprintln!("edgecap: {shown}: cannot open: {e}");
                 return ExitCode::from(crate::exit::ERROR);
             }
         }

@@ -95,7 +95,7 @@ impl FrameSource {
     /// cannot be opened, and for one that visibly changed (compression or
     /// format no longer what was indexed).
     pub fn open(path: &Path, index: &FrameIndex) -> Result<FrameSource, Error> {
-        let name = path.display().to_string();
+        let name = edgecap_core::safe::escape_path(path);
         if name == "-" {
             return Err(Error::new(ErrorKind::Io, STDIN_UNAVAILABLE));
         }

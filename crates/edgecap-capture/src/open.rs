@@ -9,7 +9,7 @@ use edgecap_core::{Error, ErrorKind};
 
 /// Opens `path` (`-` is standard input) as a capture.
 pub fn open_capture(path: &Path) -> Result<CaptureReader, Error> {
-    let name = path.display().to_string();
+    let name = edgecap_core::safe::escape_path(path);
     let input: Box<dyn Read + Send> = if name == "-" {
         Box::new(io::stdin())
     } else {

@@ -70,7 +70,7 @@ pub struct CaptureReader {
 impl CaptureReader {
     /// Opens the capture file at `path`; the path appears in error messages.
     pub fn open(path: &Path) -> Result<CaptureReader, Error> {
-        let name = path.display().to_string();
+        let name = edgecap_core::safe::escape_path(path);
         let file = File::open(path)
             .map_err(|e| Error::new(ErrorKind::Io, format!("{name}: cannot open: {e}")))?;
         CaptureReader::new(Box::new(file), &name)

@@ -65,6 +65,21 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A file path as terminal-safe text: like [`escape_bytes`] over the path's
+/// bytes on Unix (so a name that is not UTF-8 keeps its bytes as `\xNN`),
+/// over its lossy text elsewhere. For every message that names a file.
+pub fn escape_path(p: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        escape_bytes(p.as_os_str().as_bytes()).into_owned()
+    }
+    #[cfg(not(unix))]
+    {
+        escape(&p.to_string_lossy()).into_owned()
+    }
+}
+
 /// `b` as text with unsafe characters and backslashes escaped and each
 /// invalid UTF-8 byte written as `\xNN`.
 pub fn escape_bytes(b: &[u8]) -> Cow<'_, str> {
