@@ -62,19 +62,27 @@ fn evidence_json(e: &Evidence) -> EvidenceJson<'_> {
     }
 }
 
-impl Serialize for RolesJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.roles.assignments.iter().map(|a| RoleJson {
+impl<'a> RolesJson<'a> {
+    /// The entries, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = impl Serialize + 'a> {
+        self.0.roles.assignments.iter().map(|a| RoleJson {
             address: a.address.to_string(),
             role: a.role.as_str(),
             evidence: a.evidence.iter().map(evidence_json).collect(),
-        }))
+        })
     }
 }
 
-impl Serialize for FindingsJson<'_> {
+impl Serialize for RolesJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.findings.iter().map(|f| FindingJson {
+        serializer.collect_seq(self.entries())
+    }
+}
+
+impl<'a> FindingsJson<'a> {
+    /// The entries, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = impl Serialize + 'a> {
+        self.0.findings.iter().map(|f| FindingJson {
             id: f.id,
             severity: f.severity.as_str(),
             summary: &f.summary,
@@ -82,6 +90,12 @@ impl Serialize for FindingsJson<'_> {
             frames: f.frames.iter().map(|n| n.0).collect(),
             flows: f.flows.iter().map(|id| id.0).collect(),
             details: DetailsJson(&f.details),
-        }))
+        })
+    }
+}
+
+impl Serialize for FindingsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.entries())
     }
 }
