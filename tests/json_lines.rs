@@ -1,11 +1,11 @@
 //! `edgecap summary --json-lines` against `--json` on the same capture, and
-//! the `--json` caps (`MAX_JSON_FLOWS`, `MAX_JSON_MESSAGES`) on a capture
-//! built above them.
+//! the `--json` caps (`MAX_JSON_FLOWS`, `MAX_JSON_MESSAGES`,
+//! `MAX_JSON_FINDINGS`) on a capture built above them.
 
 mod common;
 
 use common::{all_captures, captures_dir, edgecap, summary_json};
-use edgecap::report::json::{MAX_JSON_FLOWS, MAX_JSON_MESSAGES};
+use edgecap::report::json::{MAX_JSON_FINDINGS, MAX_JSON_FLOWS, MAX_JSON_MESSAGES};
 use edgecap::report::jsonl::KINDS;
 use edgecap_capture::{LinkType, Timestamp};
 use edgecap_testkit::link;
@@ -231,9 +231,16 @@ fn json_caps_flows_and_messages_and_json_lines_list_everything() {
     assert_eq!(flows[0]["id"], 0);
     assert_eq!(flows[MAX_JSON_FLOWS - 1]["id"], MAX_JSON_FLOWS - 1);
     assert_eq!(stun[MAX_JSON_MESSAGES - 1]["frame"], MAX_JSON_MESSAGES);
+    // Each unanswered Binding request is a finding: more than the cap too.
+    assert_eq!(array(&doc, "findings").len(), MAX_JSON_FINDINGS);
+    let findings_omitted = doc["omitted"]["findings"]
+        .as_u64()
+        .expect("findings omitted");
+    assert!(findings_omitted > 0);
     assert_eq!(
         doc["omitted"],
-        json!({ "flows": 3, "stun": 3, "tls": 0, "allocations": 0, "turn_channels": 0 })
+        json!({ "flows": 3, "stun": 3, "tls": 0, "allocations": 0, "turn_channels": 0,
+                "roles": 0, "findings": findings_omitted })
     );
 
     // Every line is tagged; parsing all 20,000 in a debug build costs
@@ -258,6 +265,14 @@ fn json_caps_flows_and_messages_and_json_lines_list_everything() {
     let end: Value = serde_json::from_str(text.lines().last().expect("end")).expect("end");
     assert_eq!(end["end"]["flow"], n);
     assert_eq!(end["end"]["stun"], n);
+    assert_eq!(
+        end["end"]["finding"],
+        MAX_JSON_FINDINGS as u64 + findings_omitted
+    );
+    assert_eq!(
+        of_kind("finding").len() as u64,
+        MAX_JSON_FINDINGS as u64 + findings_omitted
+    );
     let parse = |l: &str, k: &str| -> Value {
         serde_json::from_str::<Value>(l).expect("a JSON line")[k].clone()
     };

@@ -38,6 +38,18 @@ pub const MAX_JSON_MESSAGES: usize = 10_000;
 /// steps would exceed [`MAX_JSON_MESSAGES`]).
 pub const MAX_JSON_ALLOCATIONS: usize = 1_000;
 
+/// Addresses listed in `roles` at most per role (the first ones by
+/// address). Every client address has a role, so a busy edge has tens of
+/// thousands; the edges and the few addresses a call involves come first
+/// in their roles. An entry is about 0.4 KB of pretty JSON: at most ~2 MB.
+pub const MAX_JSON_ROLES_PER_ROLE: usize = 1_000;
+
+/// Findings listed in `findings` at most (the most severe first). Findings
+/// are per group (source/target pair, error code, …): a busy edge with
+/// thousands of failing clients has thousands; an entry is up to ~1.5 KB of
+/// pretty JSON (64 evidence frames at most): at most ~1.5 MB.
+pub const MAX_JSON_FINDINGS: usize = 1_000;
+
 /// The whole document. Flows are serialised one at a time straight from the
 /// analysis, so writing a report of a million flows needs no second copy.
 #[derive(Serialize)]
@@ -59,11 +71,12 @@ pub struct Report<'a> {
     pub allocations: AllocationsJson<'a>,
     /// TURN data channel counters per flow, channel and direction.
     pub turn_channels: TurnChannelsJson<'a>,
-    /// Malformed or suspicious traffic.
+    /// Malformed or suspicious traffic (counts; the first examples).
     pub anomalies: AnomaliesJson,
-    /// Who is who: each address's role with its evidence.
+    /// Who is who: each address's role with its evidence (the first
+    /// addresses of each role).
     pub roles: RolesJson<'a>,
-    /// What went wrong (and what worked), most severe first.
+    /// What went wrong (and what worked), most severe first (the first ones).
     pub findings: FindingsJson<'a>,
 }
 
@@ -80,6 +93,10 @@ pub struct OmittedJson {
     pub allocations: u64,
     /// Channel counters beyond [`MAX_JSON_MESSAGES`].
     pub turn_channels: u64,
+    /// Role assignments beyond [`MAX_JSON_ROLES_PER_ROLE`] of their role.
+    pub roles: u64,
+    /// Findings beyond [`MAX_JSON_FINDINGS`].
+    pub findings: u64,
 }
 
 /// `flows`: serialised lazily from the flow records, with each flow's
@@ -312,6 +329,10 @@ pub struct JsonLimits {
     pub messages: usize,
     /// `allocations` stories.
     pub allocations: usize,
+    /// `roles` entries per role.
+    pub roles_per_role: usize,
+    /// `findings` entries.
+    pub findings: usize,
 }
 
 impl Default for JsonLimits {
@@ -320,6 +341,8 @@ impl Default for JsonLimits {
             flows: MAX_JSON_FLOWS,
             messages: MAX_JSON_MESSAGES,
             allocations: MAX_JSON_ALLOCATIONS,
+            roles_per_role: MAX_JSON_ROLES_PER_ROLE,
+            findings: MAX_JSON_FINDINGS,
         }
     }
 }
@@ -423,6 +446,14 @@ impl<'a> Report<'a> {
             analysis,
             limit: limits.messages,
         };
+        let roles = RolesJson {
+            diagnosis,
+            per_role: limits.roles_per_role,
+        };
+        let findings = FindingsJson {
+            diagnosis,
+            limit: limits.findings,
+        };
         let beyond = |total: usize, listed: usize| total.saturating_sub(listed) as u64;
         let omitted = OmittedJson {
             flows: beyond(analysis.flows.len(), limits.flows),
@@ -436,6 +467,8 @@ impl<'a> Report<'a> {
             tls: beyond(tls.total(), limits.flows),
             allocations: beyond(allocations.total(), allocations.listed()),
             turn_channels: beyond(turn_channels.total(), limits.messages),
+            roles: roles.omitted() as u64,
+            findings: findings.omitted() as u64,
         };
         Report {
             edgecap_version: env!("CARGO_PKG_VERSION"),
@@ -447,8 +480,8 @@ impl<'a> Report<'a> {
             allocations,
             turn_channels,
             anomalies: AnomaliesJson::new(analysis),
-            roles: RolesJson(diagnosis),
-            findings: FindingsJson(diagnosis),
+            roles,
+            findings,
         }
     }
 
@@ -569,6 +602,8 @@ mod tests {
             flows: 3,
             messages: 5,
             allocations: 4,
+            roles_per_role: 0,
+            findings: 2,
         };
         let capped: serde_json::Value =
             serde_json::from_str(&Report::with_limits(&a, &d, limits).to_json()).expect("json");

@@ -92,6 +92,8 @@ pub fn write_lines<W: Write>(
         flows: usize::MAX,
         messages: usize::MAX,
         allocations: usize::MAX,
+        roles_per_role: usize::MAX,
+        findings: usize::MAX,
     };
     let r = Report::with_limits(analysis, diagnosis, unlimited);
     write_line(
