@@ -28,8 +28,8 @@ use std::io::{self, Write};
 pub const MAX_JSON_FLOWS: usize = 10_000;
 
 /// STUN messages listed in `stun` at most (the first ones, in frame order).
-/// An entry with its attributes is about 2-3 KB of pretty JSON, so at most
-/// ~25 MB; a call's signalling is tens to hundreds of messages. The same cap
+/// An entry with its attributes is typically about 2 KB of pretty JSON, so
+/// ~20 MB; a call's signalling is tens to hundreds of messages. The same cap
 /// bounds the steps of the listed `allocations` stories (a step is a
 /// message) and the `turn_channels` entries.
 pub const MAX_JSON_MESSAGES: usize = 10_000;
@@ -40,8 +40,9 @@ pub const MAX_JSON_ALLOCATIONS: usize = 1_000;
 
 /// Addresses listed in `roles` at most per role (the first ones by
 /// address). Every client address has a role, so a busy edge has tens of
-/// thousands; the edges and the few addresses a call involves come first
-/// in their roles. An entry is about 0.4 KB of pretty JSON: at most ~2 MB.
+/// thousands; the cap is per role so that the few edge addresses are listed
+/// however many clients there are. An entry is about 0.4 KB of pretty JSON:
+/// at most ~2 MB for the five roles.
 pub const MAX_JSON_ROLES_PER_ROLE: usize = 1_000;
 
 /// Findings listed in `findings` at most (the most severe first). Findings
