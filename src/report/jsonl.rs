@@ -11,7 +11,7 @@
 //! `allocation`, `turn_channel`, `anomaly` (id and count), `role` and
 //! `finding`, then one `end` with the number of lines of each kind.
 
-use super::json::{AnomaliesJson, CaptureJson, FlowsJson, JsonLimits, Report};
+use super::json::{CaptureJson, JsonLimits, Report};
 use edgecap_analyze::{Analysis, Diagnosis};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -104,10 +104,8 @@ pub fn write_lines<W: Write>(
             capture: &r.capture,
         },
     )?;
-    let flows: &FlowsJson<'_> = &r.flows;
-    let anomalies: &AnomaliesJson = &r.anomalies;
     let counts = [
-        write_all(out, KINDS[0], flows.entries())?,
+        write_all(out, KINDS[0], r.flows.entries())?,
         write_all(out, KINDS[1], super::json_stun::stun_entries(analysis))?,
         write_all(out, KINDS[2], r.tls.entries())?,
         write_all(out, KINDS[3], r.allocations.entries())?,
@@ -115,7 +113,7 @@ pub fn write_lines<W: Write>(
         write_all(
             out,
             KINDS[5],
-            anomalies
+            r.anomalies
                 .counts
                 .iter()
                 .map(|(&id, &count)| AnomalyCount { id, count }),
