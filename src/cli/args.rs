@@ -95,9 +95,14 @@ pub enum Command {
 pub struct SummaryArgs {
     /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
     pub file: PathBuf,
-    /// Print one JSON document instead of text (schema in the README).
+    /// Print one JSON document instead of text (schema in the README); its `flows`, `stun`,
+    /// `tls`, `allocations` and `turn_channels` lists are capped (`omitted` counts the rest).
     #[arg(long)]
     pub json: bool,
+    /// Print JSON lines instead of text: one compact object per line, tagged by `type`,
+    /// listing every flow, STUN message, handshake, allocation, channel, role and finding.
+    #[arg(long, conflicts_with = "json")]
+    pub json_lines: bool,
     /// Print at most this many flows in the text summary (0 = all).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_flows: usize,

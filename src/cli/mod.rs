@@ -5,7 +5,7 @@
 pub mod args;
 
 use crate::ladder::{self, Index};
-use crate::report::{json::Report, text};
+use crate::report::{json::Report, jsonl, text};
 use crate::{color, exit};
 use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
 use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
@@ -83,6 +83,8 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = if args.json {
         Report::new(&analysis, &diagnosis).write_to(&mut out)
+    } else if args.json_lines {
+        jsonl::write_lines(&analysis, &diagnosis, &mut out)
     } else {
         let opts = text::TextOptions {
             max_flows: args.max_flows,

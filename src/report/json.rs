@@ -1,13 +1,16 @@
 //! The JSON document printed by `edgecap summary --json`: one object whose
 //! schema is documented in the README. Keys are added, never renamed.
 //!
-//! Large arrays (`flows`, `stun`, `allocations`, `turn_channels`) are
-//! serialised lazily from the analysis, one element at a time; the protocol
-//! keys live in [`super::json_stun`] and [`super::json_proto`].
+//! Large arrays (`flows`, `stun`, `tls`, `allocations`, `turn_channels`) are
+//! serialised lazily from the analysis, one element at a time, and capped
+//! (`MAX_JSON_*` below): what a cap left out is counted in `omitted`, which is
+//! absent when nothing was. `--json-lines` ([`super::jsonl`]) lists
+//! everything. The protocol keys live in [`super::json_stun`] and
+//! [`super::json_proto`].
 
 use super::json_diag::{FindingsJson, RolesJson};
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
-use super::json_stun::StunArrayJson;
+use super::json_stun::{stun_records, StunArrayJson};
 use edgecap_analyze::Analysis;
 use edgecap_analyze::Diagnosis;
 use edgecap_net::table::FlowRecord;
@@ -17,6 +20,37 @@ use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+/// Flows listed in `flows` at most (the first ones, by id). A flow entry is
+/// about 0.8 KB of pretty JSON, so at most ~8 MB of flows: a summary a
+/// script or a person can load in one piece, and far above any single
+/// call's capture (tens of flows). The same cap applies to `tls` (at most
+/// one entry per flow).
+pub const MAX_JSON_FLOWS: usize = 10_000;
+
+/// STUN messages listed in `stun` at most (the first ones, in frame order).
+/// An entry with its attributes is typically about 2 KB of pretty JSON, so
+/// ~20 MB; a call's signalling is tens to hundreds of messages. The same cap
+/// bounds the steps of the listed `allocations` stories (a step is a
+/// message) and the `turn_channels` entries.
+pub const MAX_JSON_MESSAGES: usize = 10_000;
+
+/// Allocation stories listed in `allocations` at most (fewer when their
+/// steps would exceed [`MAX_JSON_MESSAGES`]).
+pub const MAX_JSON_ALLOCATIONS: usize = 1_000;
+
+/// Addresses listed in `roles` at most per role (the first ones by
+/// address). Every client address has a role, so a busy edge has tens of
+/// thousands; the cap is per role so that the few edge addresses are listed
+/// however many clients there are. An entry is about 0.4 KB of pretty JSON:
+/// at most ~2 MB for the five roles.
+pub const MAX_JSON_ROLES_PER_ROLE: usize = 1_000;
+
+/// Findings listed in `findings` at most (the most severe first). Findings
+/// are per group (source/target pair, error code, …): a busy edge with
+/// thousands of failing clients has thousands; an entry is up to ~1.5 KB of
+/// pretty JSON (64 evidence frames at most): at most ~1.5 MB.
+pub const MAX_JSON_FINDINGS: usize = 1_000;
+
 /// The whole document. Flows are serialised one at a time straight from the
 /// analysis, so writing a report of a million flows needs no second copy.
 #[derive(Serialize)]
@@ -25,9 +59,12 @@ pub struct Report<'a> {
     pub edgecap_version: &'static str,
     /// Facts about the capture file.
     pub capture: CaptureJson,
-    /// Every flow, in order of first appearance.
+    /// Entries the caps left out of the arrays below; absent when none was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<OmittedJson>,
+    /// The first flows, in order of first appearance.
     pub flows: FlowsJson<'a>,
-    /// Every decoded STUN / TURN / MS-TURN message, in frame order.
+    /// The first decoded STUN / TURN / MS-TURN messages, in frame order.
     pub stun: StunArrayJson<'a>,
     /// One entry per TLS or pseudo-TLS handshake, by flow.
     pub tls: TlsArrayJson<'a>,
@@ -35,30 +72,58 @@ pub struct Report<'a> {
     pub allocations: AllocationsJson<'a>,
     /// TURN data channel counters per flow, channel and direction.
     pub turn_channels: TurnChannelsJson<'a>,
-    /// Malformed or suspicious traffic.
+    /// Malformed or suspicious traffic (counts; the first examples).
     pub anomalies: AnomaliesJson,
-    /// Who is who: each address's role with its evidence.
+    /// Who is who: each address's role with its evidence (the first
+    /// addresses of each role).
     pub roles: RolesJson<'a>,
-    /// What went wrong (and what worked), most severe first.
+    /// What went wrong (and what worked), most severe first (the first ones).
     pub findings: FindingsJson<'a>,
 }
 
+/// `omitted`: how many entries of each capped array were not listed.
+#[derive(Serialize, Debug, Default, PartialEq, Eq)]
+pub struct OmittedJson {
+    /// Flows beyond [`MAX_JSON_FLOWS`].
+    pub flows: u64,
+    /// STUN messages beyond [`MAX_JSON_MESSAGES`].
+    pub stun: u64,
+    /// Handshakes beyond [`MAX_JSON_FLOWS`].
+    pub tls: u64,
+    /// Allocation stories beyond [`MAX_JSON_ALLOCATIONS`] or the step budget.
+    pub allocations: u64,
+    /// Channel counters beyond [`MAX_JSON_MESSAGES`].
+    pub turn_channels: u64,
+    /// Role assignments beyond [`MAX_JSON_ROLES_PER_ROLE`] of their role.
+    pub roles: u64,
+    /// Findings beyond [`MAX_JSON_FINDINGS`].
+    pub findings: u64,
+}
+
 /// `flows`: serialised lazily from the flow records, with each flow's
-/// protocol label from the protocol layer.
+/// protocol label from the protocol layer, at most `limit` of them.
 pub struct FlowsJson<'a> {
     /// The flow records.
     pub flows: &'a [FlowRecord],
     /// The protocol results (labels).
     pub proto: &'a ProtoAnalysis,
+    /// Entries listed at most.
+    pub limit: usize,
+}
+
+impl<'a> FlowsJson<'a> {
+    /// Every entry, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = FlowJson> + 'a {
+        let proto = self.proto;
+        self.flows
+            .iter()
+            .map(move |f| flow_json(f, proto.flow_label(f.id)))
+    }
 }
 
 impl Serialize for FlowsJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.flows
-                .iter()
-                .map(|f| flow_json(f, self.proto.flow_label(f.id))),
-        )
+        serializer.collect_seq(self.entries().take(self.limit))
     }
 }
 
@@ -255,80 +320,169 @@ pub struct AnomalyJson {
     pub detail: String,
 }
 
-impl<'a> Report<'a> {
-    /// Builds the document from an analysis and its diagnosis.
-    pub fn new(analysis: &'a Analysis, diagnosis: &'a Diagnosis) -> Report<'a> {
+/// The caps of the `--json` arrays (the `MAX_JSON_*` constants by default;
+/// tests lower them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonLimits {
+    /// `flows` and `tls` entries.
+    pub flows: usize,
+    /// `stun` entries, `turn_channels` entries, steps of the listed `allocations`.
+    pub messages: usize,
+    /// `allocations` stories.
+    pub allocations: usize,
+    /// `roles` entries per role.
+    pub roles_per_role: usize,
+    /// `findings` entries.
+    pub findings: usize,
+}
+
+impl Default for JsonLimits {
+    fn default() -> Self {
+        JsonLimits {
+            flows: MAX_JSON_FLOWS,
+            messages: MAX_JSON_MESSAGES,
+            allocations: MAX_JSON_ALLOCATIONS,
+            roles_per_role: MAX_JSON_ROLES_PER_ROLE,
+            findings: MAX_JSON_FINDINGS,
+        }
+    }
+}
+
+impl CaptureJson {
+    /// The capture facts of `analysis`.
+    pub fn new(analysis: &Analysis) -> CaptureJson {
         let c = &analysis.capture;
+        CaptureJson {
+            file: c.name.clone(),
+            format: c.format.as_str(),
+            compressed: c.compressed,
+            packets: c.packets,
+            bytes: c.bytes,
+            truncated_frames: c.truncated_frames,
+            first_time: c.first_ts.map(|t| t.to_string()),
+            last_time: c.last_ts.map(|t| t.to_string()),
+            duration: c.duration_secs(),
+            link_types: c
+                .link_types
+                .iter()
+                .map(|l| LinkTypeJson {
+                    linktype: l.0,
+                    name: l.name().unwrap_or("unsupported"),
+                    frames: c.net.frames_of(*l),
+                })
+                .collect(),
+            warnings: c.warnings.iter().map(|w| w.to_string()).collect(),
+            non_ip_frames: c.net.non_ip,
+            malformed_frames: c.net.malformed,
+            other_ip_packets: c.net.other_protocol,
+            ipv4_fragments: c.net.defrag.ipv4_fragments,
+            ipv6_fragments: c.net.defrag.ipv6_fragments,
+            reassembled_datagrams: c.net.defrag.reassembled,
+            flows_dropped: FlowsDroppedJson {
+                flows: c.flows_dropped.flows,
+                packets: c.flows_dropped.packets,
+                bytes: c.flows_dropped.bytes,
+                first_frame: c.flows_dropped.first_frame.map(|f| f.0),
+            },
+            flows_evicted: {
+                let e = &c.flows_dropped.evicted;
+                (!e.is_empty()).then(|| FlowsEvictedJson {
+                    flows: e.flows,
+                    finished: e.finished,
+                    syn_unanswered: e.syn_unanswered,
+                    active: e.active,
+                    untracked: e.untracked,
+                    first_frame: e.first_frame.map(|f| f.0),
+                })
+            },
+            messages_dropped: analysis.proto.dropped.clone(),
+        }
+    }
+}
+
+impl AnomaliesJson {
+    /// The anomaly counts and examples of `analysis`.
+    pub fn new(analysis: &Analysis) -> AnomaliesJson {
+        AnomaliesJson {
+            counts: analysis.anomalies.counts.clone(),
+            examples: analysis
+                .anomalies
+                .examples
+                .iter()
+                .map(|a| AnomalyJson {
+                    id: a.id,
+                    frame: a.frame.0,
+                    detail: edgecap_core::safe::escape(&a.detail).into_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<'a> Report<'a> {
+    /// Builds the document from an analysis and its diagnosis, with the
+    /// `MAX_JSON_*` caps.
+    pub fn new(analysis: &'a Analysis, diagnosis: &'a Diagnosis) -> Report<'a> {
+        Report::with_limits(analysis, diagnosis, JsonLimits::default())
+    }
+
+    /// Builds the document with the given caps.
+    pub fn with_limits(
+        analysis: &'a Analysis,
+        diagnosis: &'a Diagnosis,
+        limits: JsonLimits,
+    ) -> Report<'a> {
+        let flows = FlowsJson {
+            flows: &analysis.flows,
+            proto: &analysis.proto,
+            limit: limits.flows,
+        };
+        let stun = StunArrayJson {
+            analysis,
+            limit: limits.messages,
+        };
+        let tls = TlsArrayJson::new(analysis, limits.flows);
+        let allocations = AllocationsJson::new(analysis, limits.allocations, limits.messages);
+        let turn_channels = TurnChannelsJson {
+            analysis,
+            limit: limits.messages,
+        };
+        let roles = RolesJson {
+            diagnosis,
+            per_role: limits.roles_per_role,
+        };
+        let findings = FindingsJson {
+            diagnosis,
+            limit: limits.findings,
+        };
+        let beyond = |total: usize, listed: usize| total.saturating_sub(listed) as u64;
+        let omitted = OmittedJson {
+            flows: beyond(analysis.flows.len(), limits.flows),
+            // Counting costs a pass over the message list only when the
+            // list could be longer than the cap.
+            stun: if analysis.proto.messages.len() > limits.messages {
+                beyond(stun_records(analysis).count(), limits.messages)
+            } else {
+                0
+            },
+            tls: beyond(tls.total(), limits.flows),
+            allocations: beyond(allocations.total(), allocations.listed()),
+            turn_channels: beyond(turn_channels.total(), limits.messages),
+            roles: roles.omitted() as u64,
+            findings: findings.omitted() as u64,
+        };
         Report {
             edgecap_version: env!("CARGO_PKG_VERSION"),
-            capture: CaptureJson {
-                file: c.name.clone(),
-                format: c.format.as_str(),
-                compressed: c.compressed,
-                packets: c.packets,
-                bytes: c.bytes,
-                truncated_frames: c.truncated_frames,
-                first_time: c.first_ts.map(|t| t.to_string()),
-                last_time: c.last_ts.map(|t| t.to_string()),
-                duration: c.duration_secs(),
-                link_types: c
-                    .link_types
-                    .iter()
-                    .map(|l| LinkTypeJson {
-                        linktype: l.0,
-                        name: l.name().unwrap_or("unsupported"),
-                        frames: c.net.frames_of(*l),
-                    })
-                    .collect(),
-                warnings: c.warnings.iter().map(|w| w.to_string()).collect(),
-                non_ip_frames: c.net.non_ip,
-                malformed_frames: c.net.malformed,
-                other_ip_packets: c.net.other_protocol,
-                ipv4_fragments: c.net.defrag.ipv4_fragments,
-                ipv6_fragments: c.net.defrag.ipv6_fragments,
-                reassembled_datagrams: c.net.defrag.reassembled,
-                flows_dropped: FlowsDroppedJson {
-                    flows: c.flows_dropped.flows,
-                    packets: c.flows_dropped.packets,
-                    bytes: c.flows_dropped.bytes,
-                    first_frame: c.flows_dropped.first_frame.map(|f| f.0),
-                },
-                flows_evicted: {
-                    let e = &c.flows_dropped.evicted;
-                    (!e.is_empty()).then(|| FlowsEvictedJson {
-                        flows: e.flows,
-                        finished: e.finished,
-                        syn_unanswered: e.syn_unanswered,
-                        active: e.active,
-                        untracked: e.untracked,
-                        first_frame: e.first_frame.map(|f| f.0),
-                    })
-                },
-                messages_dropped: analysis.proto.dropped.clone(),
-            },
-            flows: FlowsJson {
-                flows: &analysis.flows,
-                proto: &analysis.proto,
-            },
-            stun: StunArrayJson(analysis),
-            tls: TlsArrayJson(analysis),
-            allocations: AllocationsJson(analysis),
-            turn_channels: TurnChannelsJson(analysis),
-            anomalies: AnomaliesJson {
-                counts: analysis.anomalies.counts.clone(),
-                examples: analysis
-                    .anomalies
-                    .examples
-                    .iter()
-                    .map(|a| AnomalyJson {
-                        id: a.id,
-                        frame: a.frame.0,
-                        detail: edgecap_core::safe::escape(&a.detail).into_owned(),
-                    })
-                    .collect(),
-            },
-            roles: RolesJson(diagnosis),
-            findings: FindingsJson(diagnosis),
+            capture: CaptureJson::new(analysis),
+            omitted: (omitted != OmittedJson::default()).then_some(omitted),
+            flows,
+            stun,
+            tls,
+            allocations,
+            turn_channels,
+            anomalies: AnomaliesJson::new(analysis),
+            roles,
+            findings,
         }
     }
 
@@ -432,6 +586,59 @@ mod tests {
             c["flows_evicted"],
             serde_json::json!({ "flows": 6, "finished": 1, "syn_unanswered": 3, "active": 2,
                                 "untracked": 4, "first_frame": 77 })
+        );
+    }
+
+    #[test]
+    fn capped_arrays_list_the_first_entries_and_count_the_rest() {
+        use super::JsonLimits;
+        let a = coturn(&AnalyzeOptions::default());
+        let d = Default::default();
+        let full: serde_json::Value =
+            serde_json::from_str(&Report::new(&a, &d).to_json()).expect("json");
+        assert!(full.get("omitted").is_none());
+        let len = |v: &serde_json::Value, k: &str| v[k].as_array().expect(k).len();
+        // coturn: 8 flows, 6 allocation stories (steps 4, …), 2 channel counters.
+        let limits = JsonLimits {
+            flows: 3,
+            messages: 5,
+            allocations: 4,
+            roles_per_role: 0,
+            findings: 2,
+        };
+        let capped: serde_json::Value =
+            serde_json::from_str(&Report::with_limits(&a, &d, limits).to_json()).expect("json");
+        assert_eq!(len(&capped, "flows"), 3);
+        assert_eq!(len(&capped, "stun"), 5);
+        let arr = |v: &serde_json::Value, k: &str| v[k].as_array().expect(k).clone();
+        assert_eq!(arr(&capped, "flows")[..], arr(&full, "flows")[..3]);
+        assert_eq!(arr(&capped, "stun")[..], arr(&full, "stun")[..5]);
+        // Stories are listed while their steps fit the message budget, the
+        // first one always.
+        let steps: Vec<usize> = full["allocations"]
+            .as_array()
+            .expect("allocations")
+            .iter()
+            .map(|s| s["steps"].as_array().expect("steps").len())
+            .collect();
+        let mut sum = 0;
+        let fit = steps
+            .iter()
+            .take_while(|n| {
+                sum += **n;
+                sum <= 5 || sum == **n
+            })
+            .count()
+            .max(1);
+        assert_eq!(len(&capped, "allocations"), fit);
+        let o = &capped["omitted"];
+        assert_eq!(o["flows"], len(&full, "flows") - 3);
+        assert_eq!(o["stun"], len(&full, "stun") - 5);
+        assert_eq!(o["allocations"], steps.len() - fit);
+        assert_eq!(o["tls"], len(&full, "tls").saturating_sub(3));
+        assert_eq!(
+            o["turn_channels"],
+            len(&full, "turn_channels").saturating_sub(5)
         );
     }
 

@@ -2,15 +2,28 @@
 //! [`Diagnosis`]. Finding texts are edgecap's own words; every value that
 //! came from the capture is an address or a number.
 
-use edgecap_analyze::{Detail, Diagnosis, Evidence};
+use edgecap_analyze::{Detail, Diagnosis, Evidence, RoleAssignment};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 
-/// `roles`: one entry per address with a role.
-pub struct RolesJson<'a>(pub &'a Diagnosis);
+/// `roles`: one entry per address with a role, at most `per_role` entries
+/// of each role (the first addresses).
+pub struct RolesJson<'a> {
+    /// The diagnosis.
+    pub diagnosis: &'a Diagnosis,
+    /// Entries listed at most per role.
+    pub per_role: usize,
+}
 
-/// `findings`: sorted by severity, then first frame.
-pub struct FindingsJson<'a>(pub &'a Diagnosis);
+/// `findings`: sorted by severity, then first frame; at most `limit` (the
+/// most severe).
+pub struct FindingsJson<'a> {
+    /// The diagnosis.
+    pub diagnosis: &'a Diagnosis,
+    /// Entries listed at most.
+    pub limit: usize,
+}
 
 #[derive(Serialize)]
 struct RoleJson<'a> {
@@ -62,19 +75,47 @@ fn evidence_json(e: &Evidence) -> EvidenceJson<'_> {
     }
 }
 
-impl Serialize for RolesJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.roles.assignments.iter().map(|a| RoleJson {
-            address: a.address.to_string(),
-            role: a.role.as_str(),
-            evidence: a.evidence.iter().map(evidence_json).collect(),
-        }))
+impl<'a> RolesJson<'a> {
+    /// Every entry, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = impl Serialize + 'a> {
+        self.diagnosis.roles.assignments.iter().map(role_json)
+    }
+
+    /// The assignments listed by `--json`: the first `per_role` of each role.
+    fn listed(&self) -> impl Iterator<Item = &'a RoleAssignment> {
+        let per_role = self.per_role;
+        let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+        self.diagnosis.roles.assignments.iter().filter(move |a| {
+            let n = seen.entry(a.role.as_str()).or_default();
+            *n += 1;
+            *n <= per_role
+        })
+    }
+
+    /// Assignments beyond the per-role cap.
+    pub fn omitted(&self) -> usize {
+        self.diagnosis.roles.assignments.len() - self.listed().count()
     }
 }
 
-impl Serialize for FindingsJson<'_> {
+fn role_json(a: &RoleAssignment) -> RoleJson<'_> {
+    RoleJson {
+        address: a.address.to_string(),
+        role: a.role.as_str(),
+        evidence: a.evidence.iter().map(evidence_json).collect(),
+    }
+}
+
+impl Serialize for RolesJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.findings.iter().map(|f| FindingJson {
+        serializer.collect_seq(self.listed().map(role_json))
+    }
+}
+
+impl<'a> FindingsJson<'a> {
+    /// The entries, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = impl Serialize + 'a> {
+        self.diagnosis.findings.iter().map(|f| FindingJson {
             id: f.id,
             severity: f.severity.as_str(),
             summary: &f.summary,
@@ -82,6 +123,19 @@ impl Serialize for FindingsJson<'_> {
             frames: f.frames.iter().map(|n| n.0).collect(),
             flows: f.flows.iter().map(|id| id.0).collect(),
             details: DetailsJson(&f.details),
-        }))
+        })
+    }
+}
+
+impl FindingsJson<'_> {
+    /// Findings beyond the cap.
+    pub fn omitted(&self) -> usize {
+        self.diagnosis.findings.len().saturating_sub(self.limit)
+    }
+}
+
+impl Serialize for FindingsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.entries().take(self.limit))
     }
 }

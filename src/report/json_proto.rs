@@ -10,7 +10,9 @@ use std::net::SocketAddr;
 use serde::{Serialize, Serializer};
 
 use super::json_stun::direction_name;
-use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
+use super::tls::{
+    alert_description, alert_level, cipher_text, handshakes, version_text, Handshake,
+};
 use edgecap_analyze::Analysis;
 use edgecap_core::safe::{escape, text_or_hex};
 use edgecap_proto::{
@@ -18,8 +20,14 @@ use edgecap_proto::{
     StunRecord, TrafficKind,
 };
 
-/// `tls`: one object per flow with a TLS or pseudo-TLS handshake.
-pub struct TlsArrayJson<'a>(pub &'a Analysis);
+/// `tls`: one object per flow with a TLS or pseudo-TLS handshake, by flow
+/// id, at most `limit` of them.
+pub struct TlsArrayJson<'a> {
+    analysis: &'a Analysis,
+    handshakes: Vec<Handshake<'a>>,
+    /// Entries listed at most.
+    pub limit: usize,
+}
 
 #[derive(Serialize)]
 struct TlsJson<'a> {
@@ -53,50 +61,77 @@ fn safe_str(s: &str) -> Cow<'_, str> {
     text_or_hex(s.as_bytes())
 }
 
-impl Serialize for TlsArrayJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let a = self.0;
-        serializer.collect_seq(handshakes(a).into_iter().map(|h| {
-            let flow = a.proto.flows.get(&h.flow);
-            let (records, bytes) = flow.map_or((0, 0), |f| {
-                (
-                    f.summary.encrypted_records.iter().sum(),
-                    f.summary.encrypted_bytes.iter().sum(),
-                )
-            });
-            TlsJson {
-                flow: h.flow.0,
-                client: flow.map(|f| f.client.to_string()).unwrap_or_default(),
-                server: flow.map(|f| f.server.to_string()).unwrap_or_default(),
-                kind: h.kind.as_str(),
-                client_hello_frame: h.client_hello_frame.map(|f| f.0),
-                server_hello_frame: h.server_hello_frame.map(|f| f.0),
-                version: h.version.map(version_text),
-                sni: h.sni.map(safe_str),
-                alpn: h.alpn_offered.iter().map(|s| safe_str(s)).collect(),
-                alpn_selected: h.alpn.map(safe_str),
-                offered_cipher_suites: h.offered.iter().map(|c| cipher_text(*c)).collect(),
-                cipher_suite: h.cipher_suite.map(cipher_text),
-                alerts: h
-                    .alerts
-                    .iter()
-                    .map(|x| AlertJson {
-                        frame: x.frame.0,
-                        from: crate::fields::sender_name(x.dir),
-                        level: alert_level(&x.alert),
-                        description: alert_description(&x.alert),
-                    })
-                    .collect(),
-                completed: h.completed,
-                encrypted_records: records,
-                encrypted_bytes: bytes,
-            }
-        }))
+impl<'a> TlsArrayJson<'a> {
+    /// The handshakes of `analysis`, to be listed up to `limit`.
+    pub fn new(analysis: &'a Analysis, limit: usize) -> TlsArrayJson<'a> {
+        TlsArrayJson {
+            analysis,
+            handshakes: handshakes(analysis),
+            limit,
+        }
+    }
+
+    /// Handshakes in the capture (listed or not).
+    pub fn total(&self) -> usize {
+        self.handshakes.len()
+    }
+
+    /// Every entry, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = impl Serialize + '_> {
+        self.handshakes.iter().map(|h| tls_json(self.analysis, h))
     }
 }
 
-/// `allocations`: the TURN allocation stories, by first frame.
-pub struct AllocationsJson<'a>(pub &'a Analysis);
+fn tls_json<'a>(a: &'a Analysis, h: &Handshake<'a>) -> TlsJson<'a> {
+    let flow = a.proto.flows.get(&h.flow);
+    let (records, bytes) = flow.map_or((0, 0), |f| {
+        (
+            f.summary.encrypted_records.iter().sum(),
+            f.summary.encrypted_bytes.iter().sum(),
+        )
+    });
+    TlsJson {
+        flow: h.flow.0,
+        client: flow.map(|f| f.client.to_string()).unwrap_or_default(),
+        server: flow.map(|f| f.server.to_string()).unwrap_or_default(),
+        kind: h.kind.as_str(),
+        client_hello_frame: h.client_hello_frame.map(|f| f.0),
+        server_hello_frame: h.server_hello_frame.map(|f| f.0),
+        version: h.version.map(version_text),
+        sni: h.sni.map(safe_str),
+        alpn: h.alpn_offered.iter().map(|s| safe_str(s)).collect(),
+        alpn_selected: h.alpn.map(safe_str),
+        offered_cipher_suites: h.offered.iter().map(|c| cipher_text(*c)).collect(),
+        cipher_suite: h.cipher_suite.map(cipher_text),
+        alerts: h
+            .alerts
+            .iter()
+            .map(|x| AlertJson {
+                frame: x.frame.0,
+                from: crate::fields::sender_name(x.dir),
+                level: alert_level(&x.alert),
+                description: alert_description(&x.alert),
+            })
+            .collect(),
+        completed: h.completed,
+        encrypted_records: records,
+        encrypted_bytes: bytes,
+    }
+}
+
+impl Serialize for TlsArrayJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.entries().take(self.limit))
+    }
+}
+
+/// `allocations`: the TURN allocation stories, by first frame: the first
+/// `limit` stories, fewer if their steps would exceed `step_budget`.
+pub struct AllocationsJson<'a> {
+    analysis: &'a Analysis,
+    stories: Vec<&'a AllocationStory>,
+    listed: usize,
+}
 
 #[derive(Serialize)]
 struct StoryJson<'a> {
@@ -346,19 +381,59 @@ fn story_json<'a>(a: &'a Analysis, s: &'a AllocationStory) -> StoryJson<'a> {
     }
 }
 
-impl Serialize for AllocationsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let a = self.0;
-        serializer.collect_seq(
-            super::stories_in_order(a)
-                .into_iter()
-                .map(|s| story_json(a, s)),
-        )
+impl<'a> AllocationsJson<'a> {
+    /// The stories of `analysis` in capture order; the first ones are listed
+    /// while there are at most `limit` of them with at most `step_budget`
+    /// steps in all (the first story is always listed: its steps are capped
+    /// by `proto::stun::MAX_STEPS_PER_STORY`).
+    pub fn new(analysis: &'a Analysis, limit: usize, step_budget: usize) -> AllocationsJson<'a> {
+        let stories = super::stories_in_order(analysis);
+        let mut steps = 0usize;
+        let listed = stories
+            .iter()
+            .take(limit)
+            .take_while(|s| {
+                steps += s.steps.len();
+                steps <= step_budget || steps == s.steps.len()
+            })
+            .count();
+        AllocationsJson {
+            analysis,
+            stories,
+            listed,
+        }
+    }
+
+    /// Stories in the capture (listed or not).
+    pub fn total(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// Stories listed by `--json`.
+    pub fn listed(&self) -> usize {
+        self.listed
+    }
+
+    /// Every entry, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = impl Serialize + '_> {
+        self.stories.iter().map(|s| story_json(self.analysis, s))
     }
 }
 
-/// `turn_channels`: one object per (flow, channel, direction).
-pub struct TurnChannelsJson<'a>(pub &'a Analysis);
+impl Serialize for AllocationsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.entries().take(self.listed))
+    }
+}
+
+/// `turn_channels`: one object per (flow, channel, direction), at most
+/// `limit` of them.
+pub struct TurnChannelsJson<'a> {
+    /// The analysis.
+    pub analysis: &'a Analysis,
+    /// Entries listed at most.
+    pub limit: usize,
+}
 
 #[derive(Serialize)]
 struct ChannelJson {
@@ -381,9 +456,20 @@ pub fn channel_kind(c: ChannelId) -> (&'static str, Option<String>) {
     }
 }
 
-impl Serialize for TurnChannelsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let items = self.0.proto.flows.values().flat_map(|f| {
+impl<'a> TurnChannelsJson<'a> {
+    /// Entries in the capture (listed or not).
+    pub fn total(&self) -> usize {
+        self.analysis
+            .proto
+            .flows
+            .values()
+            .map(|f| f.summary.channels.len())
+            .sum()
+    }
+
+    /// Every entry, built one at a time (shared by `--json` and `--json-lines`).
+    pub fn entries(&self) -> impl Iterator<Item = impl Serialize + 'a> {
+        self.analysis.proto.flows.values().flat_map(|f| {
             let mut chans: Vec<_> = f.summary.channels.iter().collect();
             chans.sort_by_key(|(c, d, _)| (*c, *d));
             chans.into_iter().map(move |(c, d, st)| {
@@ -399,8 +485,13 @@ impl Serialize for TurnChannelsJson<'_> {
                     last_frame: st.last_frame.0,
                 }
             })
-        });
-        serializer.collect_seq(items)
+        })
+    }
+}
+
+impl Serialize for TurnChannelsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.entries().take(self.limit))
     }
 }
 

@@ -18,16 +18,31 @@ use edgecap_net::Direction;
 use edgecap_proto::stun::FingerprintStatus;
 use edgecap_proto::{ProtoMsg, StunRecord};
 
-/// `stun`: serialised lazily from `analysis.proto.messages`.
-pub struct StunArrayJson<'a>(pub &'a Analysis);
+/// `stun`: serialised lazily from `analysis.proto.messages`, at most
+/// `limit` entries (the first ones, in frame order).
+pub struct StunArrayJson<'a> {
+    /// The analysis.
+    pub analysis: &'a Analysis,
+    /// Entries listed at most.
+    pub limit: usize,
+}
+
+/// The STUN records of `analysis`, in frame order.
+pub fn stun_records(analysis: &Analysis) -> impl Iterator<Item = &StunRecord> {
+    analysis.proto.messages.iter().filter_map(|d| match &d.msg {
+        ProtoMsg::Stun(r) => Some(&**r),
+        _ => None,
+    })
+}
+
+/// Every entry of the `stun` array, built one at a time.
+pub fn stun_entries(analysis: &Analysis) -> impl Iterator<Item = StunEntry<'_>> {
+    stun_records(analysis).map(move |r| stun_entry(analysis, r))
+}
 
 impl Serialize for StunArrayJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let a = self.0;
-        serializer.collect_seq(a.proto.messages.iter().filter_map(|d| match &d.msg {
-            ProtoMsg::Stun(r) => Some(stun_entry(a, r)),
-            _ => None,
-        }))
+        serializer.collect_seq(stun_entries(self.analysis).take(self.limit))
     }
 }
 

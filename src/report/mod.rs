@@ -10,6 +10,7 @@ pub mod json;
 pub mod json_diag;
 pub mod json_proto;
 pub mod json_stun;
+pub mod jsonl;
 pub mod sink;
 pub mod story;
 pub mod text;

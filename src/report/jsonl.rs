@@ -1,0 +1,140 @@
+//! `edgecap summary --json-lines`: the whole analysis as JSON lines, one
+//! compact object per line, each written to the output as soon as it is
+//! serialised (nothing is collected, so memory does not grow with the
+//! output, and nothing is capped).
+//!
+//! Every line is `{"type": KIND, KIND: ENTRY}`: the tag first, then the
+//! entry under a key named like the tag. The entry is the very object the
+//! `--json` document lists (same structs, same escaping); it is nested, not
+//! merged, because STUN entries already have a `type` key (the message
+//! type). Order: one `capture`, then every `flow`, `stun`, `tls`,
+//! `allocation`, `turn_channel`, `anomaly` (id and count), `role` and
+//! `finding`, then one `end` with the number of lines of each kind.
+
+use super::json::{CaptureJson, JsonLimits, Report};
+use edgecap_analyze::{Analysis, Diagnosis};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::io::{self, Write};
+
+/// One line: `{"type": kind, kind: entry}`.
+struct Line<'k, T> {
+    kind: &'k str,
+    entry: T,
+}
+
+impl<T: Serialize> Serialize for Line<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("type", self.kind)?;
+        map.serialize_entry(self.kind, &self.entry)?;
+        map.end()
+    }
+}
+
+/// The `capture` line's extra key: the version that wrote the lines.
+#[derive(Serialize)]
+struct CaptureLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    edgecap_version: &'static str,
+    capture: &'a CaptureJson,
+}
+
+/// An `anomaly` line's entry.
+#[derive(Serialize)]
+struct AnomalyCount {
+    id: &'static str,
+    count: u64,
+}
+
+/// The kinds of lines between `capture` and `end`, in output order; the
+/// `end` line counts each.
+pub const KINDS: [&str; 8] = [
+    "flow",
+    "stun",
+    "tls",
+    "allocation",
+    "turn_channel",
+    "anomaly",
+    "role",
+    "finding",
+];
+
+fn write_line<W: Write, T: Serialize>(out: &mut W, line: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, line).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// Writes every line of `kind`, one entry at a time; returns how many.
+fn write_all<W: Write, T: Serialize>(
+    out: &mut W,
+    kind: &'static str,
+    entries: impl Iterator<Item = T>,
+) -> io::Result<u64> {
+    let mut n = 0;
+    for entry in entries {
+        write_line(out, &Line { kind, entry })?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Writes the analysis as JSON lines (see the module docs). Generic over the
+/// writer for the same reason as [`Report::write_to`].
+pub fn write_lines<W: Write>(
+    analysis: &Analysis,
+    diagnosis: &Diagnosis,
+    out: &mut W,
+) -> io::Result<()> {
+    // The document's parts, uncapped: the lines list everything.
+    let unlimited = JsonLimits {
+        flows: usize::MAX,
+        messages: usize::MAX,
+        allocations: usize::MAX,
+        roles_per_role: usize::MAX,
+        findings: usize::MAX,
+    };
+    let r = Report::with_limits(analysis, diagnosis, unlimited);
+    write_line(
+        out,
+        &CaptureLine {
+            kind: "capture",
+            edgecap_version: r.edgecap_version,
+            capture: &r.capture,
+        },
+    )?;
+    let counts = [
+        write_all(out, KINDS[0], r.flows.entries())?,
+        write_all(out, KINDS[1], super::json_stun::stun_entries(analysis))?,
+        write_all(out, KINDS[2], r.tls.entries())?,
+        write_all(out, KINDS[3], r.allocations.entries())?,
+        write_all(out, KINDS[4], r.turn_channels.entries())?,
+        write_all(
+            out,
+            KINDS[5],
+            r.anomalies
+                .counts
+                .iter()
+                .map(|(&id, &count)| AnomalyCount { id, count }),
+        )?,
+        write_all(out, KINDS[6], r.roles.entries())?,
+        write_all(out, KINDS[7], r.findings.entries())?,
+    ];
+    write_line(
+        out,
+        &Line {
+            kind: "end",
+            entry: EndCounts(counts),
+        },
+    )
+}
+
+/// The `end` line's entry: lines written per kind, in [`KINDS`] order.
+struct EndCounts([u64; KINDS.len()]);
+
+impl Serialize for EndCounts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(KINDS.iter().zip(self.0.iter()))
+    }
+}
