@@ -589,8 +589,20 @@ fn relay_rules(
 
 /// Picks each address's strongest rule, applies the overrides and orders.
 fn resolve(hits: Hits, cfg: &EdgeConfig) -> RoleMap {
-    let mut by_addr: BTreeMap<IpAddr, RoleAssignment> = BTreeMap::new();
+    // The overrides first (the last one given for an address wins), so the
+    // inferred assignments they replace are never built. Every address is
+    // listed once, so an unstable sort by (role, address) needs no buffer
+    // and gives the one order there is.
+    let mut overrides: BTreeMap<IpAddr, Role> = BTreeMap::new();
+    for &(ip, role) in &cfg.role_overrides {
+        overrides.insert(ip, role);
+    }
+    let mut assignments: Vec<RoleAssignment> =
+        Vec::with_capacity(hits.by_addr.len() + overrides.len());
     for (ip, rules) in hits.by_addr {
+        if overrides.contains_key(&ip) {
+            continue;
+        }
         let Some(role) = rules
             .first()
             .and_then(|(i, _)| RULES.get(usize::from(*i)))
@@ -606,31 +618,24 @@ fn resolve(hits: Hits, cfg: &EdgeConfig) -> RoleMap {
                     .map(|(id, _)| acc.into_evidence(id))
             })
             .collect();
-        by_addr.insert(
-            ip,
-            RoleAssignment {
-                address: ip,
-                role,
-                evidence,
-            },
-        );
+        assignments.push(RoleAssignment {
+            address: ip,
+            role,
+            evidence,
+        });
     }
-    for &(ip, role) in &cfg.role_overrides {
-        by_addr.insert(
-            ip,
-            RoleAssignment {
-                address: ip,
-                role,
-                evidence: vec![Evidence {
-                    rule: USER_OVERRIDE,
-                    frames: Vec::new(),
-                    detail: format!("set with --role {ip}={role}"),
-                }],
-            },
-        );
+    for (ip, role) in overrides {
+        assignments.push(RoleAssignment {
+            address: ip,
+            role,
+            evidence: vec![Evidence {
+                rule: USER_OVERRIDE,
+                frames: Vec::new(),
+                detail: format!("set with --role {ip}={role}"),
+            }],
+        });
     }
-    let mut assignments: Vec<RoleAssignment> = by_addr.into_values().collect();
     let rank = |r: Role| Role::ALL.iter().position(|x| *x == r).unwrap_or(usize::MAX);
-    assignments.sort_by_key(|a| (rank(a.role), a.address));
+    assignments.sort_unstable_by_key(|a| (rank(a.role), a.address));
     RoleMap::new(assignments)
 }
