@@ -166,43 +166,82 @@ fn assignable(ip: IpAddr) -> bool {
     }
 }
 
-/// The evidence gathered for one (address, rule).
+/// The evidence gathered for one (address, rule). Kept small: an edge seen
+/// by a few hundred thousand hosts (or as many hosts each seen once) holds
+/// one of these per address, so frames are inline and the distinct details
+/// after the first need no allocation until there is a second one.
 struct Acc {
-    frames: Vec<FrameNo>,
-    first_detail: String,
-    details: BTreeSet<String>,
+    /// The first [`MAX_EVIDENCE_FRAMES`] frames, ascending (`frames[..len]`).
+    frames: [FrameNo; MAX_EVIDENCE_FRAMES],
+    len: u8,
+    /// Whether a distinct detail beyond [`MAX_DISTINCT_DETAILS`] was seen.
     capped: bool,
+    first_detail: Box<str>,
+    /// The distinct details other than `first_detail`.
+    others: BTreeSet<Box<str>>,
 }
 
 impl Acc {
+    fn new(detail: String) -> Self {
+        Acc {
+            frames: [FrameNo(0); MAX_EVIDENCE_FRAMES],
+            len: 0,
+            capped: false,
+            first_detail: detail.into_boxed_str(),
+            others: BTreeSet::new(),
+        }
+    }
+
     fn add_frame(&mut self, frame: FrameNo) {
-        if let Err(pos) = self.frames.binary_search(&frame) {
+        let len = usize::from(self.len);
+        if let Err(pos) = self.frames[..len].binary_search(&frame) {
             if pos < MAX_EVIDENCE_FRAMES {
-                self.frames.insert(pos, frame);
-                self.frames.truncate(MAX_EVIDENCE_FRAMES);
+                let end = (len + 1).min(MAX_EVIDENCE_FRAMES);
+                self.frames.copy_within(pos..end - 1, pos + 1);
+                self.frames[pos] = frame;
+                self.len = end as u8;
             }
         }
     }
 
+    fn add_detail(&mut self, detail: String) {
+        if *self.first_detail == *detail {
+            return;
+        }
+        // Distinct details so far: the first one and the others.
+        if 1 + self.others.len() < MAX_DISTINCT_DETAILS {
+            self.others.insert(detail.into_boxed_str());
+        } else if !self.others.contains(detail.as_str()) {
+            self.capped = true;
+        }
+    }
+
     fn into_evidence(self, rule: &'static str) -> Evidence {
-        let more = self.details.len().saturating_sub(1);
+        let more = self.others.len();
+        let first = self.first_detail.into_string();
         let detail = match (more, self.capped) {
-            (0, _) => self.first_detail,
-            (n, false) => format!("{} (and {n} more like it)", self.first_detail),
-            (n, true) => format!("{} (and over {n} more like it)", self.first_detail),
+            (0, _) => first,
+            (n, false) => format!("{first} (and {n} more like it)"),
+            (n, true) => format!("{first} (and over {n} more like it)"),
         };
         Evidence {
             rule,
-            frames: self.frames,
+            frames: self.frames[..usize::from(self.len)].to_vec(),
             detail,
         }
     }
 }
 
+/// The rules that fired for one address, with their evidence, by rule
+/// priority (index in [`RULES`], ascending). Most addresses fire one rule:
+/// a sorted vector grown one entry at a time holds it in one small
+/// allocation, where a map would allocate a whole tree node.
+type AddrHits = Vec<(u8, Acc)>;
+
 /// Every rule hit, by address and rule priority.
 #[derive(Default)]
 struct Hits {
-    by_addr: BTreeMap<IpAddr, BTreeMap<usize, Acc>>,
+    by_addr: BTreeMap<IpAddr, AddrHits>,
 }
 
 impl Hits {
@@ -210,31 +249,29 @@ impl Hits {
         if !assignable(ip) {
             return;
         }
-        let acc = self
-            .by_addr
-            .entry(ip)
-            .or_default()
-            .entry(rule_index(rule))
-            .or_insert_with(|| Acc {
-                frames: Vec::new(),
-                first_detail: detail.clone(),
-                details: BTreeSet::new(),
-                capped: false,
-            });
+        let index = rule_index(rule) as u8;
+        let rules = self.by_addr.entry(ip).or_default();
+        let acc = match rules.binary_search_by_key(&index, |(i, _)| *i) {
+            Ok(pos) => {
+                let acc = &mut rules[pos].1;
+                acc.add_detail(detail);
+                acc
+            }
+            Err(pos) => {
+                rules.reserve_exact(1);
+                rules.insert(pos, (index, Acc::new(detail)));
+                &mut rules[pos].1
+            }
+        };
         if let Some(frame) = frame {
             acc.add_frame(frame);
-        }
-        if acc.details.len() < MAX_DISTINCT_DETAILS {
-            acc.details.insert(detail);
-        } else if !acc.details.contains(&detail) {
-            acc.capped = true;
         }
     }
 
     /// The role of the strongest rule that fired for `ip`, so far.
     fn best_role(&self, ip: IpAddr) -> Option<Role> {
-        let (&index, _) = self.by_addr.get(&ip)?.iter().next()?;
-        RULES.get(index).map(|(_, role)| *role)
+        let (index, _) = self.by_addr.get(&ip)?.first()?;
+        RULES.get(usize::from(*index)).map(|(_, role)| *role)
     }
 
     fn is_edge(&self, ip: IpAddr) -> bool {
@@ -552,45 +589,53 @@ fn relay_rules(
 
 /// Picks each address's strongest rule, applies the overrides and orders.
 fn resolve(hits: Hits, cfg: &EdgeConfig) -> RoleMap {
-    let mut by_addr: BTreeMap<IpAddr, RoleAssignment> = BTreeMap::new();
+    // The overrides first (the last one given for an address wins), so the
+    // inferred assignments they replace are never built. Every address is
+    // listed once, so an unstable sort by (role, address) needs no buffer
+    // and gives the one order there is.
+    let mut overrides: BTreeMap<IpAddr, Role> = BTreeMap::new();
+    for &(ip, role) in &cfg.role_overrides {
+        overrides.insert(ip, role);
+    }
+    let mut assignments: Vec<RoleAssignment> =
+        Vec::with_capacity(hits.by_addr.len() + overrides.len());
     for (ip, rules) in hits.by_addr {
+        if overrides.contains_key(&ip) {
+            continue;
+        }
         let Some(role) = rules
-            .keys()
-            .next()
-            .and_then(|i| RULES.get(*i))
+            .first()
+            .and_then(|(i, _)| RULES.get(usize::from(*i)))
             .map(|(_, role)| *role)
         else {
             continue;
         };
         let evidence = rules
             .into_iter()
-            .filter_map(|(i, acc)| RULES.get(i).map(|(id, _)| acc.into_evidence(id)))
+            .filter_map(|(i, acc)| {
+                RULES
+                    .get(usize::from(i))
+                    .map(|(id, _)| acc.into_evidence(id))
+            })
             .collect();
-        by_addr.insert(
-            ip,
-            RoleAssignment {
-                address: ip,
-                role,
-                evidence,
-            },
-        );
+        assignments.push(RoleAssignment {
+            address: ip,
+            role,
+            evidence,
+        });
     }
-    for &(ip, role) in &cfg.role_overrides {
-        by_addr.insert(
-            ip,
-            RoleAssignment {
-                address: ip,
-                role,
-                evidence: vec![Evidence {
-                    rule: USER_OVERRIDE,
-                    frames: Vec::new(),
-                    detail: format!("set with --role {ip}={role}"),
-                }],
-            },
-        );
+    for (ip, role) in overrides {
+        assignments.push(RoleAssignment {
+            address: ip,
+            role,
+            evidence: vec![Evidence {
+                rule: USER_OVERRIDE,
+                frames: Vec::new(),
+                detail: format!("set with --role {ip}={role}"),
+            }],
+        });
     }
-    let mut assignments: Vec<RoleAssignment> = by_addr.into_values().collect();
     let rank = |r: Role| Role::ALL.iter().position(|x| *x == r).unwrap_or(usize::MAX);
-    assignments.sort_by_key(|a| (rank(a.role), a.address));
+    assignments.sort_unstable_by_key(|a| (rank(a.role), a.address));
     RoleMap::new(assignments)
 }

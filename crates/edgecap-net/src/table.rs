@@ -416,6 +416,9 @@ impl FlowTable {
         for (_, key) in keys {
             self.end_flow(&key, last_frame, anomalies, sink);
         }
+        // The records outlive the table: give back what doubling reserved
+        // (up to half of them; a large shrink is a remap, not a copy).
+        self.records.shrink_to_fit();
         (self.records, self.drops)
     }
 }

@@ -259,6 +259,8 @@ impl ProtoSink {
         }
         self.merge_ended();
         let mut messages = self.messages;
+        // Kept for the whole analysis: give back what doubling reserved.
+        messages.shrink_to_fit();
         messages.sort_by_key(|d| d.frames.last);
         match_transactions(&mut messages);
         let allocations = build_stories(&messages, &self.flows);

@@ -253,9 +253,13 @@ impl FindingBuilder {
         &self,
         id: &'static str,
         severity: Severity,
-        summary: String,
-        explanation: String,
+        mut summary: String,
+        mut explanation: String,
     ) -> Finding {
+        // Kept until the report is written, one per flow in a flood: give
+        // back what `format!` and `push_str` reserved while growing them.
+        summary.shrink_to_fit();
+        explanation.shrink_to_fit();
         let mut frames = self.sorted_frames();
         frames.truncate(MAX_EVIDENCE_FRAMES);
         let mut flows = self.flows.clone();

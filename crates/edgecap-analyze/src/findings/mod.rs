@@ -90,18 +90,28 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     let ctx = Ctx::new(analysis, roles, cfg);
     let tls_failed = tls_handshake::failed_flows(&ctx);
     let mut out = Vec::new();
-    out.extend(tcp_refused::detect(&ctx));
-    out.extend(tcp_syn::detect(&ctx));
-    out.extend(tcp_reset::detect(&ctx, &tls_failed));
-    out.extend(pseudo_tls::detect(&ctx));
-    out.extend(tls_handshake::detect(&ctx));
-    out.extend(stun_unanswered::detect(&ctx));
-    out.extend(turn_unknown_user::detect(&ctx));
-    out.extend(turn_auth::detect(&ctx));
-    out.extend(turn_alloc_failed::detect(&ctx));
-    out.extend(turn_request_failed::detect(&ctx));
-    out.extend(turn_stale_nonce::detect(&ctx));
-    out.extend(turn_success::detect(&ctx));
+    // One detector may return a finding per flow (a flood of unanswered
+    // requests): its list becomes the result instead of being copied.
+    let mut add = |found: Vec<Finding>| {
+        if out.is_empty() {
+            out = found;
+        } else {
+            out.extend(found);
+        }
+    };
+    add(tcp_refused::detect(&ctx));
+    add(tcp_syn::detect(&ctx));
+    add(tcp_reset::detect(&ctx, &tls_failed));
+    add(pseudo_tls::detect(&ctx));
+    add(tls_handshake::detect(&ctx));
+    add(stun_unanswered::detect(&ctx));
+    add(turn_unknown_user::detect(&ctx));
+    add(turn_auth::detect(&ctx));
+    add(turn_alloc_failed::detect(&ctx));
+    add(turn_request_failed::detect(&ctx));
+    add(turn_stale_nonce::detect(&ctx));
+    add(turn_success::detect(&ctx));
+    out.shrink_to_fit();
     out
 }
 

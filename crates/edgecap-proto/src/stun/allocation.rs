@@ -445,6 +445,10 @@ pub fn build_stories(
             .map(|t| t.into_values().collect())
             .unwrap_or_default();
         story.outcome = outcome(&story.steps);
+        // Grown by doubling; most stories keep two to four steps for good
+        // (a shrink gives the rest back in place, no copy).
+        story.steps.shrink_to_fit();
+        story.flows.shrink_to_fit();
         out.push(story);
     }
     out
