@@ -4,7 +4,7 @@
 //! goes through [`edgecap_core::safe`] here.
 
 use super::Outcome;
-use edgecap_core::safe::{escape, escape_bytes};
+use edgecap_core::safe::escape_bytes;
 use edgecap_proto::stun::error_name;
 use edgecap_proto::stun::{Class, Method};
 use edgecap_proto::tls::TlsEvent;
@@ -63,7 +63,10 @@ pub fn stun_label(r: &StunRecord) -> (String, Outcome) {
 fn tls_label(e: &TlsEvent) -> (String, Outcome) {
     match e {
         TlsEvent::ClientHello(h) => match &h.sni {
-            Some(sni) => (format!("ClientHello sni {}", escape(sni)), Outcome::Neutral),
+            Some(sni) => (
+                format!("ClientHello sni {}", escape_bytes(sni)),
+                Outcome::Neutral,
+            ),
             None => ("ClientHello".to_string(), Outcome::Neutral),
         },
         TlsEvent::Alert(a) if a.encrypted => ("Alert (encrypted)".to_string(), Outcome::Bad),

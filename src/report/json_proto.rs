@@ -57,8 +57,8 @@ struct AlertJson {
     description: String,
 }
 
-fn safe_str(s: &str) -> Cow<'_, str> {
-    text_or_hex(s.as_bytes())
+fn safe_str(s: &[u8]) -> Cow<'_, str> {
+    text_or_hex(s)
 }
 
 impl<'a> TlsArrayJson<'a> {

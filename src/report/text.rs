@@ -10,7 +10,7 @@ use super::story::render_story;
 use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
 use edgecap_analyze::Analysis;
 use edgecap_analyze::Diagnosis;
-use edgecap_core::safe::escape;
+use edgecap_core::safe::{escape, escape_bytes};
 use edgecap_net::table::FlowRecord;
 use std::fmt::Write;
 use std::io;
@@ -114,7 +114,7 @@ fn tls_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
             let _ = write!(line, "  {}", version_text(v));
         }
         if let Some(sni) = h.sni {
-            let _ = write!(line, "  sni \"{}\"", escape(sni));
+            let _ = write!(line, "  sni \"{}\"", escape_bytes(sni));
         }
         if let Some(c) = h.cipher_suite {
             let _ = write!(line, "  {}", cipher_text(c));

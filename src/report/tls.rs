@@ -61,12 +61,12 @@ pub struct Handshake<'a> {
     pub server_hello_frame: Option<FrameNo>,
     /// Negotiated version (ServerHello).
     pub version: Option<u16>,
-    /// SNI of the ClientHello.
-    pub sni: Option<&'a str>,
-    /// ALPN offered by the client.
-    pub alpn_offered: &'a [String],
-    /// ALPN chosen by the server.
-    pub alpn: Option<&'a str>,
+    /// SNI of the ClientHello, bytes as sent.
+    pub sni: Option<&'a [u8]>,
+    /// ALPN offered by the client, bytes as sent.
+    pub alpn_offered: &'a [Box<[u8]>],
+    /// ALPN chosen by the server, bytes as sent.
+    pub alpn: Option<&'a [u8]>,
     /// Offered cipher suites.
     pub offered: &'a [u16],
     /// Chosen cipher suite.
@@ -203,8 +203,8 @@ mod tests {
                     record_version: 0x0301,
                     version: 0x0303,
                     offered_versions: vec![],
-                    sni: Some("turn.example\u{1b}[31m".to_string()),
-                    alpn: vec!["h2".to_string()],
+                    sni: Some(b"turn.example\x1b[31m\xff"[..].into()),
+                    alpn: vec![b"h\xff2"[..].into()],
                     cipher_suites: vec![0xc02f, 0xfafa],
                 }))),
             ),
@@ -256,7 +256,9 @@ mod tests {
         let t = &d["tls"][0];
         assert_eq!(t["kind"], "tls");
         assert_eq!(t["version"], "TLS 1.2");
-        assert_eq!(t["sni"], "hex:7475726e2e6578616d706c651b5b33316d");
+        // Invalid UTF-8 in the SNI and ALPN keeps its bytes (no U+FFFD).
+        assert_eq!(t["sni"], "hex:7475726e2e6578616d706c651b5b33316dff");
+        assert_eq!(t["alpn"][0], "hex:68ff32");
         assert_eq!(t["cipher_suite"], "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
         assert_eq!(t["offered_cipher_suites"][1], "0xfafa");
         assert_eq!(t["alerts"][0]["description"], "handshake_failure");
@@ -266,7 +268,7 @@ mod tests {
         assert!(
             text.contains(
                 "\nTLS handshakes (1)\n  flow 0  udp 127.0.0.1:50000 → 127.0.0.1:3478  tls  TLS 1.2  \
-                 sni \"turn.example\\x1b[31m\"  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  \
+                 sni \"turn.example\\x1b[31m\\xff\"  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  \
                  alert fatal handshake_failure from server (frame 3)  not completed\n"
             ),
             "{text}"

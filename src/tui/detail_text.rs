@@ -179,9 +179,13 @@ fn message_lines(out: &mut Vec<DetailLine>, d: &Decoded) {
             out.push(line(format!("  {}", e.label())));
             if let edgecap_proto::TlsEvent::ClientHello(h) = e {
                 if let Some(sni) = &h.sni {
-                    out.push(line(format!("  sni {}", escape(sni))));
+                    out.push(line(format!("  sni {}", escape_bytes(sni))));
                 }
-                let alpn: Vec<String> = h.alpn.iter().map(|a| escape(a).into_owned()).collect();
+                let alpn: Vec<String> = h
+                    .alpn
+                    .iter()
+                    .map(|a| escape_bytes(a).into_owned())
+                    .collect();
                 if !alpn.is_empty() {
                     out.push(line(format!("  alpn {}", alpn.join(", "))));
                 }

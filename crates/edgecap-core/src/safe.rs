@@ -19,20 +19,25 @@ use std::fmt::Write;
 /// Prefix of a value shown as hex because it is not safe printable text.
 pub const HEX_PREFIX: &str = "hex:";
 
-/// Whether `c` must not reach a terminal as is: C0, DEL, C1 controls, and
-/// the invisible format characters that reorder or break text (bidi
-/// embeddings/overrides/isolates, LRM/RLM/ALM, U+2028/U+2029).
+/// Whether `c` must not reach a terminal as is: C0, DEL, C1 controls, the
+/// invisible format characters that reorder or break text (bidi
+/// embeddings/overrides/isolates, LRM/RLM/ALM, U+2028/U+2029), and the
+/// invisible ones that hide inside a name (zero-width space, non-joiner and
+/// joiner U+200B–U+200D, word joiner and invisible operators
+/// U+2060–U+2064, the byte-order mark U+FEFF): two user names that differ
+/// only by one of those must not look the same.
 pub fn is_unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
             '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
+                | '\u{200B}'..='\u{200F}'
                 | '\u{2028}'
                 | '\u{2029}'
                 | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
                 | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
         )
 }
 
@@ -127,6 +132,14 @@ mod tests {
         // A literal "\x1b" in the capture must not read like an escaped ESC.
         assert_eq!(escape(r"a\x1b"), r"a\\x1b");
         assert_eq!(escape("\u{1b}\\\u{7}"), r"\x1b\\\x07");
+    }
+
+    #[test]
+    fn zero_width_characters_and_the_bom_are_visible() {
+        assert_eq!(escape("ad\u{200B}min"), "ad\\u{200b}min");
+        assert_eq!(escape("\u{FEFF}alice"), "\\u{feff}alice");
+        assert_eq!(escape("a\u{200D}b\u{2060}c"), "a\\u{200d}b\\u{2060}c");
+        assert!(text_or_hex("\u{FEFF}x".as_bytes()).starts_with(HEX_PREFIX));
     }
 
     #[test]

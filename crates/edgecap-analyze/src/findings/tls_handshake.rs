@@ -51,7 +51,7 @@ fn handshakes(ctx: &Ctx<'_>) -> BTreeMap<FlowId, Handshake> {
                     .max()
                     .unwrap_or(c.version);
                 h.client_hello
-                    .get_or_insert((v, c.sni.as_ref().map(|s| safe_text(s.as_bytes(), 100))));
+                    .get_or_insert((v, c.sni.as_ref().map(|s| safe_text(s, 100))));
             }
             TlsEvent::ServerHello(s) => {
                 h.frames.push(d.frames.last);

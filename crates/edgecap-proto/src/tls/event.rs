@@ -16,10 +16,11 @@ pub struct ClientHelloInfo {
     pub version: u16,
     /// Versions of the supported_versions extension (RFC 8446 §4.2.1), GREASE removed.
     pub offered_versions: Vec<u16>,
-    /// Server name indication host name (RFC 6066 §3).
-    pub sni: Option<String>,
-    /// ALPN protocol names offered (RFC 7301).
-    pub alpn: Vec<String>,
+    /// Server name indication host name (RFC 6066 §3), its bytes as sent
+    /// (a hostile one need not be UTF-8; outputs escape it).
+    pub sni: Option<Box<[u8]>>,
+    /// ALPN protocol names offered (RFC 7301), bytes as sent.
+    pub alpn: Vec<Box<[u8]>>,
     /// Offered cipher suites, in order.
     pub cipher_suites: Vec<u16>,
 }
@@ -35,8 +36,8 @@ pub struct ServerHelloInfo {
     pub selected_version: Option<u16>,
     /// The chosen cipher suite.
     pub cipher_suite: u16,
-    /// ALPN protocol chosen, if any.
-    pub alpn: Option<String>,
+    /// ALPN protocol chosen, if any, bytes as sent.
+    pub alpn: Option<Box<[u8]>>,
 }
 
 impl ServerHelloInfo {

@@ -16,8 +16,8 @@ fn is_grease(v: u16) -> bool {
     v & 0x0F0F == 0x0A0A && (v >> 8) == (v & 0xFF)
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+fn bytes(b: &[u8]) -> Box<[u8]> {
+    b.into()
 }
 
 /// Parse one complete handshake message (4-byte header included) and turn
@@ -49,10 +49,10 @@ pub fn handshake_event(msg: &[u8], record_version: u16) -> Result<Option<TlsEven
                         info.sni = names
                             .iter()
                             .find(|(t, _)| *t == SNIType::HostName)
-                            .map(|(_, n)| text(n));
+                            .map(|(_, n)| bytes(n));
                     }
                     TlsExtension::ALPN(protos) => {
-                        info.alpn = protos.iter().map(|p| text(p)).collect();
+                        info.alpn = protos.iter().map(|p| bytes(p)).collect();
                     }
                     TlsExtension::SupportedVersions(vs) => {
                         info.offered_versions =
@@ -81,7 +81,7 @@ pub fn handshake_event(msg: &[u8], record_version: u16) -> Result<Option<TlsEven
                     TlsExtension::SupportedVersions(vs) => {
                         info.selected_version = vs.first().map(|v| v.0);
                     }
-                    TlsExtension::ALPN(protos) => info.alpn = protos.first().map(|p| text(p)),
+                    TlsExtension::ALPN(protos) => info.alpn = protos.first().map(|p| bytes(p)),
                     _ => {}
                 }
             }

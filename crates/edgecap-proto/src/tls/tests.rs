@@ -138,8 +138,8 @@ fn tls12_handshake_decoded_and_completed_on_sip_tls_port() {
             assert_eq!(c.record_version, 0x0301);
             assert_eq!(c.version, 0x0303);
             assert_eq!(c.offered_versions, vec![0x0304, 0x0303]);
-            assert_eq!(c.sni.as_deref(), Some("sip.example.com"));
-            assert_eq!(c.alpn, vec!["h2".to_string(), "http/1.1".to_string()]);
+            assert_eq!(c.sni.as_deref(), Some(&b"sip.example.com"[..]));
+            assert_eq!(c.alpn, vec![b"h2"[..].into(), b"http/1.1"[..].into()]);
             assert_eq!(c.cipher_suites, vec![0x1301, 0xc02f]);
         }
         other => panic!("{other:?}"),
