@@ -60,13 +60,20 @@ pub struct EdgeArgs {
         value_delimiter = ','
     )]
     pub edge_ports: Vec<u16>,
+    /// Stop reading a gzip capture that inflates more than N times its compressed size
+    /// (after its first 64 MiB); 0 = no limit.
+    #[arg(long, default_value_t = edgecap_capture::MAX_GZIP_RATIO, value_name = "N")]
+    pub max_gzip_ratio: u32,
 }
 
 impl EdgeArgs {
-    /// What the engine needs: the credentials.
+    /// What the engine needs: the credentials and the gzip inflate limit.
     pub fn analyze_options(&self) -> AnalyzeOptions {
         AnalyzeOptions {
             credentials: self.credentials.clone(),
+            inflate: edgecap_capture::InflateLimit {
+                ratio: self.max_gzip_ratio,
+            },
             ..AnalyzeOptions::default()
         }
     }

@@ -10,7 +10,7 @@ use crate::{color, exit};
 use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
 use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
 use edgecap_analyze::{diagnose, Diagnosis};
-use edgecap_capture::open_capture;
+use edgecap_capture::open_capture_with;
 use edgecap_core::Error;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -55,7 +55,7 @@ fn timeline(file: &Path, _args: &args::TuiArgs) -> ExitCode {
 
 /// Opens and analyses a capture through every layer, protocols included.
 pub fn load(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, Error> {
-    let reader = open_capture(path)?;
+    let reader = open_capture_with(path, opts.inflate)?;
     Ok(analyze_capture(reader, &path.display().to_string(), opts))
 }
 

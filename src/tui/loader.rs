@@ -47,7 +47,7 @@ fn load(
     tx: &Sender<Action>,
 ) -> Result<Loaded, String> {
     let name = path.display().to_string();
-    let reader = edgecap_capture::open_capture(path)
+    let reader = edgecap_capture::open_capture_with(path, opts.inflate)
         // The message names the file through `escape_path` already.
         .map_err(|e| format!("edgecap: {e}"))?;
     let mut last = Instant::now();

@@ -24,6 +24,9 @@ use edgecap_proto::{ProtoAnalysis, ProtoMsg, ProtoSink};
 pub struct AnalyzeOptions {
     /// Long-term credentials to verify MESSAGE-INTEGRITY with.
     pub credentials: Vec<Credential>,
+    /// How far a gzip capture may inflate before reading stops (for the
+    /// caller that opens the capture: `edgecap_capture::open_capture_with`).
+    pub inflate: edgecap_capture::InflateLimit,
     /// Record a [`edgecap_capture::FrameIndex`] in [`Analysis::frame_index`] (8 bytes per
     /// frame) so frames can be re-read later (the timeline's hex dump). Off
     /// by default: `edgecap summary` does not need it.

@@ -19,9 +19,95 @@ pub fn is_gzip(prefix: &[u8]) -> bool {
 }
 
 /// Wraps the rest of a gzip stream whose first bytes were already read into
-/// `prefix`, yielding the decompressed bytes.
-pub fn decompress(prefix: Vec<u8>, rest: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
-    Box::new(MultiGzDecoder::new(Cursor::new(prefix).chain(rest)))
+/// `prefix`, yielding the decompressed bytes; past `limit` it fails with an
+/// [`InflateLimitHit`] error.
+pub fn decompress(
+    prefix: Vec<u8>,
+    rest: Box<dyn Read + Send>,
+    raw: Arc<RawStats>,
+    limit: InflateLimit,
+) -> Box<dyn Read + Send> {
+    Box::new(InflateGuard {
+        inner: MultiGzDecoder::new(Cursor::new(prefix).chain(rest)),
+        raw,
+        limit,
+        inflated: 0,
+    })
+}
+
+/// Decompressed bytes always allowed before [`InflateLimit::ratio`] applies,
+/// so a small capture of very repetitive packets is never cut.
+pub const INFLATE_GRACE: u64 = 64 * 1024 * 1024;
+
+/// The default of [`InflateLimit::ratio`]: real pcap/pcapng files compress
+/// 2–20 times, a gzip bomb about 1,000 times.
+pub const MAX_GZIP_RATIO: u32 = 100;
+
+/// How far a gzip capture may inflate: at most [`INFLATE_GRACE`] plus
+/// `ratio` × the compressed bytes read so far; `ratio` 0 is no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InflateLimit {
+    /// Decompressed bytes allowed per compressed byte, beyond the grace.
+    pub ratio: u32,
+}
+
+impl Default for InflateLimit {
+    fn default() -> Self {
+        InflateLimit {
+            ratio: MAX_GZIP_RATIO,
+        }
+    }
+}
+
+/// The error a gzip stream past its [`InflateLimit`] reads as.
+#[derive(Debug)]
+pub struct InflateLimitHit {
+    /// The limit that was passed.
+    pub ratio: u32,
+    /// Decompressed bytes when it was passed.
+    pub inflated: u64,
+    /// Compressed bytes read by then.
+    pub compressed: u64,
+}
+
+impl std::fmt::Display for InflateLimitHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the gzip stream inflated {} bytes from {} compressed bytes, more than {} times \
+             (a gzip bomb?); reading stopped (--max-gzip-ratio raises the limit, 0 removes it)",
+            self.inflated, self.compressed, self.ratio
+        )
+    }
+}
+
+impl std::error::Error for InflateLimitHit {}
+
+/// Counts decompressed bytes and stops the stream at its [`InflateLimit`].
+struct InflateGuard {
+    inner: MultiGzDecoder<std::io::Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>>,
+    raw: Arc<RawStats>,
+    limit: InflateLimit,
+    inflated: u64,
+}
+
+impl Read for InflateGuard {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.inflated += n as u64;
+        let ratio = u64::from(self.limit.ratio);
+        let compressed = self.raw.count();
+        if ratio > 0
+            && self.inflated > INFLATE_GRACE.saturating_add(ratio.saturating_mul(compressed))
+        {
+            return Err(io::Error::other(InflateLimitHit {
+                ratio: self.limit.ratio,
+                inflated: self.inflated,
+                compressed,
+            }));
+        }
+        Ok(n)
+    }
 }
 
 /// How many of the input's first bytes are fingerprinted ([`RawStats::head`]).
@@ -115,10 +201,33 @@ mod tests {
         assert!(!is_gzip(b"\x1f"));
         let (counting, count) = CountingReader::new(Box::new(Cursor::new(bytes)));
         let mut out = String::new();
-        decompress(Vec::new(), Box::new(counting))
+        let limit = InflateLimit::default();
+        decompress(Vec::new(), Box::new(counting), Arc::clone(&count), limit)
             .read_to_string(&mut out)
             .unwrap();
         assert_eq!(out, "hello world");
         assert_eq!(count.count(), total);
+    }
+
+    #[test]
+    fn a_stream_inflating_past_its_ratio_stops_with_the_limit_error() {
+        // 80 MiB of zeros: past the grace, about a thousand times its size.
+        let bomb = gz(&vec![0u8; 80 << 20]);
+        let read = |ratio: u32| {
+            let (counting, raw) = CountingReader::new(Box::new(Cursor::new(bomb.clone())));
+            let mut d = decompress(Vec::new(), Box::new(counting), raw, InflateLimit { ratio });
+            io::copy(&mut d, &mut io::sink())
+        };
+        let e = read(MAX_GZIP_RATIO).unwrap_err();
+        let hit = e
+            .get_ref()
+            .and_then(|i| i.downcast_ref::<InflateLimitHit>())
+            .expect("the limit error");
+        assert_eq!(hit.ratio, MAX_GZIP_RATIO);
+        assert!(hit.inflated > INFLATE_GRACE && hit.inflated < 80 << 20);
+        assert!(hit.to_string().contains("--max-gzip-ratio"));
+        // Ratio 0 lifts the limit; a generous one lets it through.
+        assert_eq!(read(0).unwrap(), 80 << 20);
+        assert_eq!(read(2000).unwrap(), 80 << 20);
     }
 }

@@ -7,6 +7,7 @@
 //! [`MAX_WARNINGS`] so a badly damaged file cannot grow memory without limit.
 
 use super::buffer::RefillBuffer;
+use super::gzip::InflateLimitHit;
 use super::{CaptureWarning, FrameNo, LinkType, WarningKind};
 use std::io;
 
@@ -98,7 +99,13 @@ impl Ledger {
                         WarningKind::TruncatedFile,
                         "compressed stream ends early".to_string(),
                     ),
-                    _ => (WarningKind::ReadError, format!("read error: {e}")),
+                    _ => match e
+                        .get_ref()
+                        .and_then(|i| i.downcast_ref::<InflateLimitHit>())
+                    {
+                        Some(hit) => (WarningKind::LimitReached, hit.to_string()),
+                        None => (WarningKind::ReadError, format!("read error: {e}")),
+                    },
                 };
                 self.warn(kind, buf.offset() + have as u64, format!("{text}{lost}"));
             }

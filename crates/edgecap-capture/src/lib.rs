@@ -25,7 +25,8 @@ mod resync;
 pub use edgecap_core::{endian, time, tsresol, FrameNo, LinkType, Timestamp};
 pub use frame_index::{FrameIndex, SourceCheck};
 pub use frame_source::{FrameSource, OwnedFrame};
-pub use open::open_capture;
+pub use gzip::{InflateLimit, InflateLimitHit, INFLATE_GRACE, MAX_GZIP_RATIO};
+pub use open::{open_capture, open_capture_with};
 pub use reader::CaptureReader;
 
 use std::fmt;
@@ -82,6 +83,8 @@ pub enum WarningKind {
     ReadError,
     /// A block is well-formed but unusable (e.g. a packet on an undeclared interface).
     Skipped,
+    /// A named limit stopped reading (a gzip stream inflating past its ratio).
+    LimitReached,
 }
 
 /// Damage found while reading: where it is and what was lost.

@@ -11,7 +11,7 @@
 
 use super::buffer::RefillBuffer;
 use super::frame_index::{FrameIndex, FrameIndexBuilder, SourceCheck};
-use super::gzip::{self, CountingReader, RawStats};
+use super::gzip::{self, CountingReader, InflateLimit, RawStats};
 use super::ledger::Ledger;
 use super::pcap::PcapParser;
 use super::pcapng::PcapNgParser;
@@ -78,6 +78,15 @@ impl CaptureReader {
 
     /// Opens a capture from a byte stream; `name` appears in error messages.
     pub fn new(input: Box<dyn Read + Send>, name: &str) -> Result<CaptureReader, Error> {
+        CaptureReader::with_limit(input, name, InflateLimit::default())
+    }
+
+    /// [`Self::new`], with a gzip input allowed to inflate as far as `limit`.
+    pub fn with_limit(
+        input: Box<dyn Read + Send>,
+        name: &str,
+        limit: InflateLimit,
+    ) -> Result<CaptureReader, Error> {
         let (counting, raw) = CountingReader::new(input);
         let mut buf = RefillBuffer::new(Box::new(counting));
         buf.ensure(gzip::GZIP_MAGIC.len());
@@ -85,7 +94,7 @@ impl CaptureReader {
         let compressed = gzip::is_gzip(buf.available());
         if compressed {
             let (prefix, rest) = buf.into_parts();
-            buf = RefillBuffer::new(gzip::decompress(prefix, rest));
+            buf = RefillBuffer::new(gzip::decompress(prefix, rest, Arc::clone(&raw), limit));
         }
         let inside = if compressed { " (gzip-compressed)" } else { "" };
         buf.ensure(4);

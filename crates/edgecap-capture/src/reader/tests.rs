@@ -809,3 +809,39 @@ proptest! {
         run_to_end(gzip(&bytes));
     }
 }
+
+#[test]
+fn a_gzip_bomb_stops_at_the_inflate_limit_with_a_warning() {
+    // Records of 8 MiB of zeros: ~1,000 times smaller compressed.
+    let opts = PcapOptions {
+        snaplen: 16 << 20,
+        ..PcapOptions::default()
+    };
+    let mut w = PcapWriter::new(Vec::new(), opts).unwrap();
+    let zeros = vec![0u8; 8 << 20];
+    for i in 0..12 {
+        w.write_packet(Timestamp(i), &zeros, zeros.len() as u32)
+            .unwrap();
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    io::Write::write_all(&mut enc, &w.into_inner().unwrap()).unwrap();
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 200_000, "{} compressed bytes", bomb.len());
+    let read = |ratio: u32| {
+        let mut r = CaptureReader::with_limit(
+            Box::new(Cursor::new(bomb.clone())),
+            "bomb",
+            InflateLimit { ratio },
+        )
+        .unwrap();
+        let frames = drain(&mut r).len();
+        (frames, r.warnings().to_vec())
+    };
+    let (frames, warnings) = read(crate::MAX_GZIP_RATIO);
+    assert!(frames < 12, "{frames} frames");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].kind, WarningKind::LimitReached);
+    assert!(warnings[0].message.contains("--max-gzip-ratio"));
+    let (all, none) = read(0);
+    assert_eq!((all, none.len()), (12, 0));
+}
