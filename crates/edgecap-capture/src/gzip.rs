@@ -83,9 +83,12 @@ impl std::fmt::Display for InflateLimitHit {
 
 impl std::error::Error for InflateLimitHit {}
 
+/// The gzip decoder over the already-read prefix and the rest of the input.
+type Decoder = MultiGzDecoder<std::io::Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>>;
+
 /// Counts decompressed bytes and stops the stream at its [`InflateLimit`].
 struct InflateGuard {
-    inner: MultiGzDecoder<std::io::Chain<Cursor<Vec<u8>>, Box<dyn Read + Send>>>,
+    inner: Decoder,
     raw: Arc<RawStats>,
     limit: InflateLimit,
     inflated: u64,
