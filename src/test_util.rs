@@ -131,7 +131,7 @@ pub fn hostile() -> Analysis {
     let allocations = build_stories(&messages, &flows);
     Analysis {
         capture: CaptureInfo {
-            name: "hostile".to_string(),
+            name: b"hostile"[..].into(),
             format: CaptureFormat::Pcap,
             compressed: false,
             packets: 4,

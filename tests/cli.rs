@@ -273,6 +273,36 @@ fn hostile_file_names_are_escaped_in_messages() {
         assert!(text.contains("\\x1b"), "{text}");
         assert!(text.contains("\\xff") || text.contains("\\xfe"), "{text}");
     }
+    // A real capture under such a name: the text names it escaped, the JSON
+    // keeps its exact bytes as hex.
+    std::fs::copy(cap("tcp-outcomes.pcap"), &missing).expect("copy");
+    let text = Command::new(env!("CARGO_BIN_EXE_edgecap"))
+        .args([
+            "summary".as_ref(),
+            "--color".as_ref(),
+            "never".as_ref(),
+            missing.as_os_str(),
+        ])
+        .output()
+        .expect("runs");
+    let first = String::from_utf8(text.stdout).expect("UTF-8");
+    let first = first.lines().next().expect("a line");
+    assert!(
+        first.ends_with("evil\\x1b]0;PWNED\\x07\\x1b[2J\\x0a\\xff.pcap"),
+        "{first}"
+    );
+    let json = Command::new(env!("CARGO_BIN_EXE_edgecap"))
+        .args(["summary".as_ref(), "--json".as_ref(), missing.as_os_str()])
+        .output()
+        .expect("runs");
+    let doc: Value = serde_json::from_slice(&json.stdout).expect("json");
+    let hex: String = missing
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(doc["capture"]["file"], format!("hex:{hex}"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -56,7 +56,11 @@ fn timeline(file: &Path, _args: &args::TuiArgs) -> ExitCode {
 /// Opens and analyses a capture through every layer, protocols included.
 pub fn load(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis, Error> {
     let reader = open_capture_with(path, opts.inflate)?;
-    Ok(analyze_capture(reader, &path.display().to_string(), opts))
+    Ok(analyze_capture(
+        reader,
+        edgecap_core::safe::path_bytes(path),
+        opts,
+    ))
 }
 
 /// Loads and diagnoses `file` with the edge flags, or prints why it could

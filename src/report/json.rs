@@ -353,7 +353,7 @@ impl CaptureJson {
     pub fn new(analysis: &Analysis) -> CaptureJson {
         let c = &analysis.capture;
         CaptureJson {
-            file: c.name.clone(),
+            file: edgecap_core::safe::text_or_hex(&c.name).into_owned(),
             format: c.format.as_str(),
             compressed: c.compressed,
             packets: c.packets,

@@ -141,7 +141,7 @@ fn tls_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
 
 fn capture_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
     let c = &analysis.capture;
-    let _ = writeln!(out, "Capture {}", escape(&c.name));
+    let _ = writeln!(out, "Capture {}", escape_bytes(&c.name));
     let format = if c.compressed {
         format!("{} (gzip)", c.format.as_str())
     } else {

@@ -46,7 +46,6 @@ fn load(
     cfg: &EdgeConfig,
     tx: &Sender<Action>,
 ) -> Result<Loaded, String> {
-    let name = path.display().to_string();
     let reader = edgecap_capture::open_capture_with(path, opts.inflate)
         // The message names the file through `escape_path` already.
         .map_err(|e| format!("edgecap: {e}"))?;
@@ -55,7 +54,8 @@ fn load(
         keep_frame_index: true,
         ..opts.clone()
     };
-    let analysis = analyze_capture_with_progress(reader, &name, opts, &mut |p| {
+    let name = edgecap_core::safe::path_bytes(path);
+    let analysis = analyze_capture_with_progress(reader, name, opts, &mut |p| {
         if last.elapsed() >= PROGRESS_INTERVAL {
             last = Instant::now();
             let _ = tx.send(Action::Progress(p));

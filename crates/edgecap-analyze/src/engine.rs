@@ -36,7 +36,11 @@ pub struct AnalyzeOptions {
 /// Runs the whole pipeline — network layers and protocol decoders — and
 /// returns the analysis with the protocol results, protocol anomalies merged
 /// and MESSAGE-INTEGRITY verified with `opts.credentials`.
-pub fn analyze_capture(reader: CaptureReader, name: &str, opts: &AnalyzeOptions) -> Analysis {
+pub fn analyze_capture(
+    reader: CaptureReader,
+    name: impl AsRef<[u8]>,
+    opts: &AnalyzeOptions,
+) -> Analysis {
     analyze_capture_with_progress(reader, name, opts, &mut |_| {})
 }
 
@@ -57,7 +61,7 @@ pub struct LoadProgress {
 /// on the analysing thread; keep it cheap (send it over a channel).
 pub fn analyze_capture_with_progress(
     mut reader: CaptureReader,
-    name: &str,
+    name: impl AsRef<[u8]>,
     opts: &AnalyzeOptions,
     progress: &mut dyn FnMut(LoadProgress),
 ) -> Analysis {
@@ -65,7 +69,7 @@ pub fn analyze_capture_with_progress(
         reader.keep_frame_index();
     }
     let mut sink = ProtoSink::new();
-    let mut analysis = analyze_inner(reader, name, &mut sink, progress);
+    let mut analysis = analyze_inner(reader, name.as_ref(), &mut sink, progress);
     let proto = sink.finish();
     analysis.anomalies.merge_proto(&proto);
     let mut proto = proto;
@@ -79,13 +83,13 @@ pub fn analyze_capture_with_progress(
 }
 
 /// Reads the whole capture, passing flow payloads to `sink`, and returns the analysis.
-pub fn analyze(reader: CaptureReader, name: &str, sink: &mut dyn FlowSink) -> Analysis {
-    analyze_inner(reader, name, sink, &mut |_| {})
+pub fn analyze(reader: CaptureReader, name: impl AsRef<[u8]>, sink: &mut dyn FlowSink) -> Analysis {
+    analyze_inner(reader, name.as_ref(), sink, &mut |_| {})
 }
 
 fn analyze_inner(
     mut reader: CaptureReader,
-    name: &str,
+    name: &[u8],
     sink: &mut dyn FlowSink,
     progress: &mut dyn FnMut(LoadProgress),
 ) -> Analysis {
@@ -94,7 +98,7 @@ fn analyze_inner(
     let mut log = AnomalyLog::default();
     let mut scratch: Vec<NetAnomaly> = Vec::new();
     let mut info = CaptureInfo {
-        name: name.to_string(),
+        name: name.into(),
         format: reader.format(),
         compressed: reader.is_compressed(),
         packets: 0,

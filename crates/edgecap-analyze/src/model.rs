@@ -18,8 +18,10 @@ pub const MAX_ANOMALY_EXAMPLES: usize = 200;
 /// Facts about the capture file itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaptureInfo {
-    /// The input's name as given by the user (`-` for standard input).
-    pub name: String,
+    /// The input's name as given by the user (`-` for standard input): a
+    /// path's bytes, which need not be UTF-8 nor printable (outputs escape
+    /// them, and keep them recoverable in JSON).
+    pub name: Box<[u8]>,
     /// pcap or pcapng.
     pub format: CaptureFormat,
     /// True when the input was gzip-compressed.

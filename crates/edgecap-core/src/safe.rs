@@ -70,19 +70,28 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A file path as terminal-safe text: like [`escape_bytes`] over the path's
-/// bytes on Unix (so a name that is not UTF-8 keeps its bytes as `\xNN`),
-/// over its lossy text elsewhere. For every message that names a file.
-pub fn escape_path(p: &std::path::Path) -> String {
+/// A path's bytes as the user gave them (on Unix; elsewhere its UTF-8 text,
+/// lossy): what a report names the file by.
+pub fn path_bytes(p: &std::path::Path) -> Cow<'_, [u8]> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        escape_bytes(p.as_os_str().as_bytes()).into_owned()
+        Cow::Borrowed(p.as_os_str().as_bytes())
     }
     #[cfg(not(unix))]
     {
-        escape(&p.to_string_lossy()).into_owned()
+        match p.to_string_lossy() {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        }
     }
+}
+
+/// A file path as terminal-safe text: [`escape_bytes`] over
+/// [`path_bytes`], so a name that is not UTF-8 keeps its bytes as `\xNN`.
+/// For every message that names a file.
+pub fn escape_path(p: &std::path::Path) -> String {
+    escape_bytes(&path_bytes(p)).into_owned()
 }
 
 /// `b` as text with unsafe characters and backslashes escaped and each
