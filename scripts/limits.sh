@@ -39,3 +39,25 @@ for f in syn-flood data-flood out-of-order fragments stun-attributes; do
   printf '%-32s %10.1f %8s %7d MiB  %s\n' "$(basename "$file")" \
     "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$secs" $((rss_kb / 1024)) "$dropped"
 done
+
+# Shapes whose memory still grows with the capture (no named cap yet: the
+# analysis keeps every decoded message and allocation story; issue 11 makes
+# it follow live state): 100,000 TURN allocations from one client and
+# 400,000 one-packet STUN flows between new hosts, from the scaling
+# benchmark's generator at 8x. Prints peak RSS and bytes per unit, so a
+# regression shows and the bound, once it lands, can be checked here.
+cargo build --release --quiet --example gen_scale_capture
+printf '\n%-32s %10s %8s %10s  %s\n' capture MB secs 'peak RSS' 'per unit'
+for shape in allocations oneshot; do
+  file=bench-data/scale-$shape-8x.pcap
+  if [ ! -s "$file" ] || [ ! -s "$file.units" ]; then
+    "$target/release/examples/gen_scale_capture" "$file" "$shape" 8 >"$file.units"
+  fi
+  units=$(cat "$file.units")
+  /usr/bin/time -f '%e %M' -o bench-data/time.txt \
+    "$target/release/edgecap" summary --json --fail-on none "$file" >/dev/null
+  read -r secs rss_kb <bench-data/time.txt
+  printf '%-32s %10.1f %8s %7d MiB  %d B per %s unit (%d units)\n' "$(basename "$file")" \
+    "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$secs" $((rss_kb / 1024)) \
+    $((rss_kb * 1024 / units)) "$shape" "$units"
+done
