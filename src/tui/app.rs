@@ -2,10 +2,9 @@
 //! state struct per pane. No I/O and no decoding here; only
 //! [`super::update::update`] mutates an [`App`].
 
+pub use super::loaded::Loaded;
 use crate::ladder::filter::{RowFilter, RowSearch};
-use crate::ladder::Index;
-use edgecap_analyze::Diagnosis;
-use edgecap_analyze::{Analysis, LoadProgress};
+use edgecap_analyze::LoadProgress;
 
 /// The panes, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,29 +151,6 @@ pub enum InputMode {
     Search,
     /// Choosing in the filter menu.
     Menu,
-}
-
-/// Everything loading produced.
-#[derive(Debug)]
-pub struct Loaded {
-    /// The analysis.
-    pub analysis: Analysis,
-    /// Roles and findings.
-    pub diagnosis: Diagnosis,
-    /// Rows, columns and groups for the views.
-    pub index: Index,
-}
-
-impl Loaded {
-    /// Diagnoses nothing: wraps an analysis and its diagnosis, building the index.
-    pub fn new(analysis: Analysis, diagnosis: Diagnosis) -> Loaded {
-        let index = Index::build(&analysis, &diagnosis);
-        Loaded {
-            analysis,
-            diagnosis,
-            index,
-        }
-    }
 }
 
 /// Where loading is.

@@ -22,7 +22,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::ladder::{LadderRow, RowSource};
-use crate::tui::app::Loaded;
+use crate::tui::loaded::Loaded;
 use crate::tui::locate::{self, FrameBytes};
 use edgecap_analyze::Analysis;
 use edgecap_capture::{FrameNo, FrameSource, OwnedFrame};

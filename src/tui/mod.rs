@@ -15,6 +15,7 @@ pub mod effects;
 pub mod hexdump;
 pub mod keymap;
 pub mod layout;
+pub mod loaded;
 pub mod loader;
 pub mod locate;
 pub mod theme;
