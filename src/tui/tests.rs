@@ -161,7 +161,7 @@ fn hostile_strings_render_escaped() {
 /// STUN values, the SNI and the ALPN names are shown as visible escapes.
 #[test]
 fn hostile_capture_renders_escaped_in_every_pane() {
-    let mut app = app_with(field("hostile-strings.pcap"), (200, 60));
+    let mut app = app_with(field("hostile-strings.pcap"), (320, 60));
     app.focus = Pane::Ladder;
     let rows = app.loaded().expect("loaded").index.rows.len();
     assert!(rows >= 7, "{rows} ladder rows");
