@@ -1,8 +1,12 @@
 //! Hostile and broken input (issue 6): every committed capture cut at many
 //! offsets and with random bytes flipped never panics, still gives valid
 //! JSON with the documented keys, and warns where data was lost; the
-//! terminal-safety capture `captures/hostile-strings.pcap` cannot drive the
-//! terminal through the text summary and keeps its text recoverable in JSON.
+//! terminal-safety capture `captures/hostile-strings.pcap` (escape
+//! sequences, C0/C1 controls, bidi overrides, zero-width spaces, BOMs and
+//! invalid UTF-8 in STUN text, SNI and ALPN) cannot drive the terminal
+//! through any output — text summary, JSON, JSON lines, ladder text and
+//! Mermaid — every JSON string is printable text or `hex:` of the exact
+//! captured bytes, and the text outputs show them as visible escapes.
 //!
 //! The sweeps run in-process through the library (the same calls the
 //! `summary` command makes) for speed; a sample of the same inputs runs
@@ -463,7 +467,7 @@ fn hostile_strings_cannot_drive_the_terminal() {
     }
     // The hostile bytes are visible as escapes, in every place they occur.
     // (The backslashes of the OSC 8 string terminators are doubled.)
-    let visible = "\\x1b[31mRED\\x1b]8;;http://x\\x1b\\\\link\\x1b]8;;\\x1b\\\\\\x07\\x08\\u{9b}2J\\u{202e}txe.exe\\xff\\xfe\\xc3";
+    let visible = "\\x1b[31mRED\\x1b]8;;http://x\\x1b\\\\link\\x1b]8;;\\x1b\\\\\\x07\\x08\\u{9b}2J\\u{202e}txe.exezero\\u{200b}width\\u{feff}bom\\xff\\xfe\\xc3";
     for prefix in ["reason", "realm", "unknown"] {
         assert!(
             own.contains(&format!("{prefix}{visible}")),
@@ -471,7 +475,7 @@ fn hostile_strings_cannot_drive_the_terminal() {
         );
     }
     assert!(
-        own.contains("evil\\x1b[2J\\x1b[31m.example"),
+        own.contains("evil\\x1b[2J\\x1b[31m.ex\\u{200b}am\\u{feff}ple\\xff\\xfe\\xc3"),
         "text summary lacks the escaped SNI"
     );
 }
@@ -518,7 +522,7 @@ fn hostile_strings_are_escaped_and_kept_in_json() {
         Some(hex("unknown").as_str())
     );
     let sni: String = edgecap_testkit::samples::HOSTILE_SNI
-        .bytes()
+        .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(
@@ -546,4 +550,226 @@ fn finding_details_keep_hostile_text_recoverable() {
         reason.starts_with("hex:") || reason.contains("\\x1b"),
         "reason lost its bytes: {reason:?}"
     );
+}
+
+/// edgecap's own SGR sequences in `--color always` output (the only ESC it
+/// may write).
+const OWN_SGR: &[&str] = &[
+    "\x1b[0m",
+    "\x1b[1m",
+    "\x1b[31m",
+    "\x1b[33m",
+    "\x1b[36m",
+    "\x1b[1;31m",
+];
+
+/// Characters no output may carry raw (listed here, independently of
+/// `edgecap_core::safe`): C0 controls other than newline and tab, DEL, C1
+/// controls, bidi controls (ALM, LRM/RLM, embeddings/overrides, isolates),
+/// the line/paragraph separators, the zero-width space/non-joiner/joiner
+/// U+200B–U+200D, the word joiner and invisible operators U+2060–U+2064,
+/// the BOM U+FEFF and the replacement character U+FFFD (a lossy decoding).
+fn forbidden(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{feff}' | '\u{fffd}')
+}
+
+/// Every output of the real binary on `captures/hostile-strings.pcap`, by
+/// name: the text summary with and without colour, the JSON document, the
+/// JSON lines, and the ladder as text and as Mermaid.
+fn every_output() -> Vec<(&'static str, String)> {
+    let path = common::captures_dir().join("hostile-strings.pcap");
+    let path = path.to_str().expect("utf-8 path");
+    let runs: &[(&str, &[&str])] = &[
+        (
+            "summary --color always",
+            &["summary", "--fail-on", "none", "--color", "always"],
+        ),
+        (
+            "summary --color never",
+            &["summary", "--fail-on", "none", "--color", "never"],
+        ),
+        (
+            "summary --json",
+            &["summary", "--fail-on", "none", "--json"],
+        ),
+        (
+            "summary --json-lines",
+            &["summary", "--fail-on", "none", "--json-lines"],
+        ),
+        ("ladder", &["ladder"]),
+        (
+            "ladder --format mermaid",
+            &["ladder", "--format", "mermaid"],
+        ),
+    ];
+    runs.iter()
+        .map(|(name, args)| {
+            let mut args = args.to_vec();
+            args.push(path);
+            let out = common::edgecap(&args);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8(out.stdout)
+                .unwrap_or_else(|e| panic!("{name}: output is not UTF-8: {e}"));
+            (*name, text)
+        })
+        .collect()
+}
+
+/// Lowercase hex of `b`, `hex:`-prefixed: how JSON keeps unsafe text.
+fn hex_of(b: &[u8]) -> String {
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("hex:{h}")
+}
+
+/// The bytes behind a JSON string: `hex:` decoded, or the text itself.
+fn bytes_of(s: &str) -> Vec<u8> {
+    match s.strip_prefix("hex:") {
+        Some(h) => (0..h.len() / 2)
+            .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("hex"))
+            .collect(),
+        None => s.as_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn no_output_of_the_hostile_capture_carries_an_unsafe_character() {
+    for (name, out) in every_output() {
+        let mut own = out.clone();
+        if name.ends_with("always") {
+            for sgr in OWN_SGR {
+                own = own.replace(sgr, "");
+            }
+        } else {
+            assert!(!out.contains('\x1b'), "{name}: ESC without --color always");
+        }
+        for (line_no, line) in own.lines().enumerate() {
+            let bad: Vec<char> = line.chars().filter(|&c| forbidden(c)).collect();
+            assert!(
+                bad.is_empty(),
+                "{name} line {}: raw {bad:?} in {line:?}",
+                line_no + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn every_json_string_is_printable_or_hex_and_keeps_the_bytes() {
+    use edgecap_testkit::samples::{hostile, HOSTILE_ALPN, HOSTILE_INVISIBLE, HOSTILE_SNI};
+    let outputs = every_output();
+    let get = |n: &str| {
+        outputs
+            .iter()
+            .find(|(name, _)| *name == n)
+            .map(|(_, o)| o.clone())
+            .expect("output")
+    };
+    let doc: Value = serde_json::from_str(&get("summary --json")).expect("valid JSON");
+    let lines: Vec<Value> = get("summary --json-lines")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a JSON object"))
+        .collect();
+    assert!(lines.len() > 10, "{} JSON lines", lines.len());
+    let mut all = Vec::new();
+    strings(&doc, "$".into(), &mut all);
+    for (i, l) in lines.iter().enumerate() {
+        strings(l, format!("line {}", i + 1), &mut all);
+    }
+    assert!(all.len() > 100, "only {} strings walked", all.len());
+    for (path, s) in &all {
+        if let Some(h) = s.strip_prefix("hex:") {
+            assert!(
+                !h.is_empty()
+                    && h.len() % 2 == 0
+                    && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+                "{path}: not lowercase hex: {s:?}"
+            );
+        } else {
+            let bad: Vec<char> = s
+                .chars()
+                .filter(|&c| c.is_control() || forbidden(c))
+                .collect();
+            assert!(bad.is_empty(), "{path}: raw {bad:?} in {s:?}");
+        }
+    }
+    // The hostile values decode to exactly the generator's bytes, in the
+    // document and in the JSON lines alike.
+    let stun_lines: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["type"] == "stun")
+        .map(|l| &l["stun"])
+        .collect();
+    let tls_line = lines
+        .iter()
+        .find(|l| l["type"] == "tls")
+        .map(|l| &l["tls"])
+        .expect("a tls line");
+    let stun_doc: Vec<&Value> = doc["stun"].as_array().expect("stun").iter().collect();
+    for (what, stun, tls) in [
+        ("--json", &stun_doc, &doc["tls"][0]),
+        ("--json-lines", &stun_lines, tls_line),
+    ] {
+        let field = |i: usize, k: &str| {
+            let v = if k == "reason" {
+                &stun[i]["error"]["reason"]
+            } else {
+                &stun[i][k]
+            };
+            bytes_of(
+                v.as_str()
+                    .unwrap_or_else(|| panic!("{what}: no stun[{i}].{k}")),
+            )
+        };
+        assert_eq!(field(0, "software"), hostile("soft"), "{what}");
+        assert_eq!(field(1, "software"), HOSTILE_INVISIBLE.as_bytes(), "{what}");
+        assert_eq!(
+            stun[1]["software"].as_str(),
+            Some(hex_of(HOSTILE_INVISIBLE.as_bytes()).as_str()),
+            "{what}: valid UTF-8 with only invisible characters is hex too"
+        );
+        assert_eq!(field(2, "username"), hostile("user"), "{what}");
+        assert_eq!(field(2, "realm"), hostile("realm"), "{what}");
+        assert_eq!(field(2, "nonce"), hostile("nonce"), "{what}");
+        assert_eq!(field(3, "reason"), hostile("reason"), "{what}");
+        assert_eq!(field(4, "username"), hostile("msuser"), "{what}");
+        assert_eq!(field(4, "realm"), hostile("msrealm"), "{what}");
+        assert_eq!(field(5, "reason"), hostile("unknown"), "{what}");
+        let sni = tls["sni"].as_str().expect("sni");
+        assert_eq!(sni, hex_of(HOSTILE_SNI), "{what}");
+        let alpn: Vec<Vec<u8>> = tls["alpn"]
+            .as_array()
+            .expect("alpn")
+            .iter()
+            .map(|v| bytes_of(v.as_str().expect("alpn string")))
+            .collect();
+        let want: Vec<Vec<u8>> = HOSTILE_ALPN.iter().map(|p| p.to_vec()).collect();
+        assert_eq!(alpn, want, "{what}");
+        assert_eq!(tls["alpn"][0], "h2", "{what}: safe text stays text");
+    }
+}
+
+#[test]
+fn text_outputs_show_invisible_characters_and_invalid_bytes_as_escapes() {
+    // The tail of every hostile STUN value, and the SNI, as the escapes a
+    // reader sees.
+    let tail = "zero\\u{200b}width\\u{feff}bom\\xff\\xfe\\xc3";
+    let sni = "evil\\x1b[2J\\x1b[31m.ex\\u{200b}am\\u{feff}ple\\xff\\xfe\\xc3";
+    for (name, out) in every_output() {
+        if name.contains("json") {
+            continue;
+        }
+        for want in ["\\u{200b}", "\\u{feff}", "\\xff\\xfe\\xc3", tail] {
+            assert!(out.contains(want), "{name} lacks {want}:\n{out}");
+        }
+        assert!(out.contains(sni), "{name} lacks the escaped SNI:\n{out}");
+    }
 }

@@ -154,3 +154,34 @@ fn hostile_strings_render_escaped() {
     assert!(seen.contains("re\\u{202e}alm\\x08\\u{9b}2J"), "{seen}");
     assert!(seen.contains("403 bad\\xff\\x1b[2J"), "{seen}");
 }
+
+/// `captures/hostile-strings.pcap` in the TUI: with each ladder row
+/// selected (its detail pane shown), no screen carries an unsafe character
+/// or U+FFFD, and the zero-width space, the BOM and the invalid bytes of the
+/// STUN values, the SNI and the ALPN names are shown as visible escapes.
+#[test]
+fn hostile_capture_renders_escaped_in_every_pane() {
+    let mut app = app_with(field("hostile-strings.pcap"), (320, 60));
+    app.focus = Pane::Ladder;
+    let rows = app.loaded().expect("loaded").index.rows.len();
+    assert!(rows >= 7, "{rows} ladder rows");
+    let mut seen = String::new();
+    for i in 0..rows {
+        app.ladder.selected = i;
+        let s = screen(&app);
+        let bad: Vec<char> = s
+            .chars()
+            .filter(|&c| c != '\n' && (edgecap_core::safe::is_unsafe_char(c) || c == '\u{fffd}'))
+            .collect();
+        assert!(bad.is_empty(), "row {i}: {bad:?} on screen:\n{s}");
+        seen.push_str(&s);
+    }
+    for want in [
+        "zero\\u{200b}width\\u{feff}bom\\xff\\xfe\\xc3",
+        "evil\\x1b[2J\\x1b[31m.ex\\u{200b}am\\u{feff}ple\\xff\\xfe\\xc3",
+        "\\x1b[31mh3\\xff\\xfe\\xc3",
+        "http/1.1\\u{200b}\\u{feff}",
+    ] {
+        assert!(seen.contains(want), "no {want} on any screen:\n{seen}");
+    }
+}

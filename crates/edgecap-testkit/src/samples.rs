@@ -31,8 +31,9 @@
 //!   generators in [`field_captures`]).
 //!
 //! * `hostile-strings.pcap` — STUN/TURN, MS-TURN and TLS text fields
-//!   (USERNAME, REALM, NONCE, SOFTWARE, reason phrases, SNI) carrying terminal
-//!   escape sequences, control characters, bidi overrides and invalid UTF-8
+//!   (USERNAME, REALM, NONCE, SOFTWARE, reason phrases, SNI, ALPN) carrying
+//!   terminal escape sequences, control characters, bidi overrides,
+//!   zero-width spaces, byte-order marks and invalid UTF-8
 //!   ([`hostile_strings`]).
 //!
 //! `cargo run --example gen_captures` writes them.
@@ -40,7 +41,9 @@
 mod hostile;
 mod stun_captures;
 
-pub use hostile::{hostile, hostile_strings, HOSTILE_SNI, HOSTILE_TAIL};
+pub use hostile::{
+    hostile, hostile_strings, HOSTILE_ALPN, HOSTILE_INVISIBLE, HOSTILE_SNI, HOSTILE_TAIL,
+};
 
 pub use stun_captures::field_cases::{
     desktop_sharing_refused, field_captures, healthy_call, mras_refused, udp_blocked, unknown_user,

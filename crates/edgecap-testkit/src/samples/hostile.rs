@@ -1,9 +1,10 @@
 //! `hostile-strings.pcap`: STUN/TURN, MS-TURN and TLS messages whose
 //! captured text — USERNAME, REALM, NONCE, SOFTWARE, ERROR-CODE reason
-//! phrases, SNI — carries terminal escape sequences and invalid UTF-8
-//! (issue 6, terminal safety). Every report must show these bytes as visible
-//! escapes or hex and never pass them to the terminal; `tests/hostile.rs`
-//! checks the text and JSON summaries.
+//! phrases, SNI, ALPN — carries terminal escape sequences, invisible
+//! characters (zero-width space, BOM) and invalid UTF-8 (issue 6, terminal
+//! safety). Every report must show these bytes as visible escapes or hex and
+//! never pass them to the terminal; `tests/hostile.rs` walks every string of
+//! every output.
 
 use super::{sa, Clock, T0};
 use crate::stun::{self as s, ms_magic_cookie, u32_attr};
@@ -17,12 +18,29 @@ use std::io;
 /// after a per-attribute prefix: CSI SGR red (`ESC [31m`), an OSC 8
 /// hyperlink (`ESC ]8;;http://x ESC \`), BEL, backspace, the 8-bit CSI
 /// U+009B in UTF-8 (`C2 9B`) followed by "2J" (erase screen), the bidi
-/// override U+202E, and invalid UTF-8 (`FF FE`, a lone `C3`).
+/// override U+202E, a zero-width space U+200B (`E2 80 8B`) and a byte-order
+/// mark U+FEFF (`EF BB BF`) inside words, and invalid UTF-8 (`FF FE`, a lone
+/// `C3`).
 pub const HOSTILE_TAIL: &[u8] =
-    b"\x1b[31mRED\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\\x07\x08\xc2\x9b2J\xe2\x80\xaetxe.exe\xff\xfe\xc3";
+    b"\x1b[31mRED\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\\x07\x08\xc2\x9b2J\xe2\x80\xaetxe.exe\
+      zero\xe2\x80\x8bwidth\xef\xbb\xbfbom\xff\xfe\xc3";
 
-/// The SNI of the ClientHello: valid UTF-8 with ESC (CSI clear screen + SGR).
-pub const HOSTILE_SNI: &str = "evil\u{1b}[2J\u{1b}[31m.example";
+/// Valid UTF-8 whose only unsafe characters are invisible: a zero-width
+/// space U+200B and a byte-order mark U+FEFF. The SOFTWARE of the Binding
+/// success (frame 2): a name that looks like `edgecap` but is not.
+pub const HOSTILE_INVISIBLE: &str = "edge\u{200b}cap\u{feff}";
+
+/// The SNI of the ClientHello: ESC sequences (CSI clear screen + SGR), a
+/// zero-width space, a BOM and invalid UTF-8 (`FF FE`, a lone `C3`).
+pub const HOSTILE_SNI: &[u8] = b"evil\x1b[2J\x1b[31m.ex\xe2\x80\x8bam\xef\xbb\xbfple\xff\xfe\xc3";
+
+/// The ALPN protocol names the ClientHello offers: a plain `h2`, one with
+/// ESC and invalid UTF-8, one with a zero-width space and a BOM.
+pub const HOSTILE_ALPN: &[&[u8]] = &[
+    b"h2",
+    b"\x1b[31mh3\xff\xfe\xc3",
+    b"http/1.1\xe2\x80\x8b\xef\xbb\xbf",
+];
 
 /// `prefix` followed by [`HOSTILE_TAIL`].
 pub fn hostile(prefix: &str) -> Vec<u8> {
@@ -38,8 +56,9 @@ fn error_code_raw(code: u16, reason: &[u8]) -> Vec<u8> {
     v
 }
 
-/// A minimal TLS 1.2 ClientHello record carrying one SNI host name.
-fn client_hello(sni: &[u8]) -> Vec<u8> {
+/// A minimal TLS 1.2 ClientHello record carrying one SNI host name and an
+/// ALPN list.
+fn client_hello(sni: &[u8], alpn: &[&[u8]]) -> Vec<u8> {
     fn len16(items: &[u8]) -> Vec<u8> {
         let mut v = (items.len() as u16).to_be_bytes().to_vec();
         v.extend_from_slice(items);
@@ -55,6 +74,13 @@ fn client_hello(sni: &[u8]) -> Vec<u8> {
     let list = len16(&name);
     let mut ext = 0x0000u16.to_be_bytes().to_vec();
     ext.extend(len16(&list));
+    let mut protos = Vec::new();
+    for p in alpn {
+        protos.push(p.len() as u8);
+        protos.extend_from_slice(p);
+    }
+    ext.extend(0x0010u16.to_be_bytes());
+    ext.extend(len16(&len16(&protos)));
     b.extend(len16(&ext));
     let n = b.len();
     let mut hs = vec![1, (n >> 16) as u8, (n >> 8) as u8, n as u8];
@@ -73,9 +99,10 @@ pub fn hostile_strings() -> io::Result<Vec<u8>> {
         w.write_packet(clock.tick(), &frame, frame.len() as u32)
     };
 
-    // RFC TURN on UDP 3478: Binding with SOFTWARE, Allocate with USERNAME,
-    // REALM, NONCE and SOFTWARE, and a 401 whose reason phrase, REALM, NONCE
-    // and SOFTWARE are hostile.
+    // RFC TURN on UDP 3478: Binding with SOFTWARE, its success with an
+    // invisible-only SOFTWARE, Allocate with USERNAME, REALM, NONCE and
+    // SOFTWARE, and a 401 whose reason phrase, REALM, NONCE and SOFTWARE are
+    // hostile.
     let client = sa("10.98.6.1:50600");
     let turn = sa("203.0.113.66:3478");
     let software = (0x8022, hostile("soft"));
@@ -85,10 +112,11 @@ pub fn hostile_strings() -> io::Result<Vec<u8>> {
         turn,
         &s::rfc(0x0001, &tb, std::slice::from_ref(&software)).bytes(),
     ))?;
+    let invisible = (0x8022, HOSTILE_INVISIBLE.as_bytes().to_vec());
     put(&ip::udp(
         turn,
         client,
-        &s::rfc(0x0101, &tb, std::slice::from_ref(&software)).bytes(),
+        &s::rfc(0x0101, &tb, &[invisible]).bytes(),
     ))?;
     let auth = [
         u32_attr(0x0019, 17 << 24),
@@ -137,12 +165,13 @@ pub fn hostile_strings() -> io::Result<Vec<u8>> {
         &s::ms(0x0113, &tm, &ms_436).bytes(),
     ))?;
 
-    // TLS on TCP 5061: a ClientHello whose SNI carries ESC sequences.
+    // TLS on TCP 5061: a ClientHello whose SNI and ALPN carry ESC sequences,
+    // invisible characters and invalid UTF-8.
     let mut t = TcpConversation::new(sa("10.98.6.3:50620"), sa("203.0.113.67:5061"));
     for p in t.handshake() {
         put(&p)?;
     }
-    put(&t.data(ToServer, &client_hello(HOSTILE_SNI.as_bytes())))?;
+    put(&t.data(ToServer, &client_hello(HOSTILE_SNI, HOSTILE_ALPN)))?;
     put(&t.ack(ToClient))?;
     put(&t.fin(ToServer))?;
     put(&t.fin(ToClient))?;
