@@ -16,13 +16,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use edgecap_capture::{CaptureReader, LinkType, Timestamp};
 use edgecap_core::endian::Endianness;
 use edgecap_core::tsresol::TsResolution;
-use edgecap_testkit::writer::{gzip, PcapNgWriter, PcapOptions, PcapWriter};
-use edgecap_capture::{CaptureReader, LinkType, Timestamp};
-use edgecap_net::Direction;
-use edgecap_testkit::{tcp::TcpConversation, IpBuilder};
 use edgecap_fuzz::{link_index, net_decode_input, op};
+use edgecap_net::Direction;
+use edgecap_testkit::writer::{gzip, PcapNgWriter, PcapOptions, PcapWriter};
+use edgecap_testkit::{tcp::TcpConversation, IpBuilder};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::create_dir_all(dir).expect("create corpus dir");
@@ -200,7 +200,10 @@ fn synth_seeds(corpus: &Path) {
     let dir = corpus.join("net_decode");
     for (idx, &link) in edgecap_fuzz::LINK_TYPES.iter().enumerate() {
         let idx = u8::try_from(idx).expect("few link types");
-        let frames: Vec<Vec<u8>> = packets.iter().map(|p| edgecap_testkit::link::wrap(link, p)).collect();
+        let frames: Vec<Vec<u8>> = packets
+            .iter()
+            .map(|p| edgecap_testkit::link::wrap(link, p))
+            .collect();
         let refs: Vec<(u8, &[u8])> = frames.iter().map(|d| (1, &d[..])).collect();
         write(
             &dir,
@@ -265,7 +268,10 @@ fn synth_seeds(corpus: &Path) {
                 &edgecap_testkit::link::wrap(LinkType::ETHERNET, p),
                 len + 14,
             ),
-            _ => w.simple_packet(&edgecap_testkit::link::wrap(LinkType::ETHERNET, p), len + 14),
+            _ => w.simple_packet(
+                &edgecap_testkit::link::wrap(LinkType::ETHERNET, p),
+                len + 14,
+            ),
         }
         .expect("write");
     }

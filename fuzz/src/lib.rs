@@ -575,7 +575,10 @@ pub fn stun_decode(data: &[u8]) {
 // ---------------------------------------------------------------------------
 
 /// Arbitrary file bytes through the whole `edgecap summary` path: open,
-/// analyse, render text and JSON; the JSON must parse.
+/// analyse, render text (in one string and streamed) and JSON (the capped
+/// document and the JSON lines); the streamed text must equal the rendered
+/// one, the JSON must parse, and every JSON line must be an object with a
+/// `"type"` key.
 pub fn pipeline(data: &[u8]) {
     let Ok(reader) = CaptureReader::new(Box::new(Cursor::new(data.to_vec())), "fuzz") else {
         return;
@@ -585,9 +588,36 @@ pub fn pipeline(data: &[u8]) {
     let diagnosis = edgecap_analyze::diagnose(&analysis, &Default::default());
     let text = edgecap::report::text::render(&analysis, &diagnosis, Default::default());
     assert!(!text.is_empty());
+    // report/text.rs: write_to streams the same summary render returns.
+    let mut streamed = Vec::new();
+    edgecap::report::text::write_to(&mut streamed, &analysis, &diagnosis, Default::default())
+        .expect("writing the text report to a Vec");
+    assert!(
+        streamed == text.as_bytes(),
+        "streamed text report differs from render:\n{text}\n---\n{}",
+        String::from_utf8_lossy(&streamed)
+    );
     let json = edgecap::report::json::Report::new(&analysis, &diagnosis).to_json();
     if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
         panic!("report JSON does not parse: {e}\n{json}");
+    }
+    // report/jsonl.rs: one JSON object per line, each with a "type" tag.
+    let mut lines = Vec::new();
+    edgecap::report::jsonl::write_lines(&analysis, &diagnosis, &mut lines)
+        .expect("writing JSON lines to a Vec");
+    let lines = String::from_utf8(lines).expect("JSON lines are UTF-8");
+    assert!(
+        lines.ends_with('\n'),
+        "JSON lines do not end with a newline"
+    );
+    for line in lines.lines() {
+        match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(v) => assert!(
+                v.get("type").is_some_and(|t| t.is_string()),
+                "JSON line without a \"type\" key: {line}"
+            ),
+            Err(e) => panic!("JSON line does not parse: {e}\n{line}"),
+        }
     }
 }
 
