@@ -2,7 +2,7 @@
 //! [`super::keymap`], terminal resizes and the loader thread's messages.
 //! [`super::update::update`] is the only code that applies them.
 
-use super::app::Loaded;
+use super::loaded::Loaded;
 use edgecap_analyze::LoadProgress;
 
 /// One state change request.

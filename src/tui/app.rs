@@ -2,7 +2,7 @@
 //! state struct per pane. No I/O and no decoding here; only
 //! [`super::update::update`] mutates an [`App`].
 
-pub use super::loaded::Loaded;
+use super::loaded::Loaded;
 use crate::ladder::filter::{RowFilter, RowSearch};
 use edgecap_analyze::LoadProgress;
 

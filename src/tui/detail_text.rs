@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::app::Loaded;
+use super::loaded::Loaded;
 use crate::fields::{attr_value, is_text, outcome_name, sender_name, value_text};
 use crate::ladder::{LadderRow, RowSource};
 use edgecap_analyze::Analysis;

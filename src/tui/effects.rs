@@ -8,8 +8,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::action::Action;
-use super::app::{App, Effect, Loaded};
+use super::app::{App, Effect};
 use super::hexdump::{self, HexLine};
+use super::loaded::Loaded;
 use crate::ladder::{to_mermaid, to_text};
 use edgecap_capture::FrameSource;
 use edgecap_core::safe::{escape, escape_path};

@@ -10,7 +10,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::action::Action;
-use super::app::Loaded;
+use super::loaded::Loaded;
 use edgecap_analyze::{analyze_capture_with_progress, AnalyzeOptions};
 use edgecap_analyze::{diagnose, EdgeConfig};
 

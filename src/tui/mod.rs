@@ -28,7 +28,8 @@ mod tests;
 mod tests_interaction;
 
 pub use action::Action;
-pub use app::{App, Loaded, Pane, TimeMode};
+pub use app::{App, Pane, TimeMode};
+pub use loaded::Loaded;
 pub use update::update;
 pub use view::Screen;
 

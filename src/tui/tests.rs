@@ -4,7 +4,8 @@
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use super::app::{App, Loaded, Pane, TimeMode};
+use super::app::{App, Pane, TimeMode};
+use super::loaded::Loaded;
 use super::{update, Action, Screen};
 use crate::ladder::RowSource;
 use crate::test_util::{diagnosed, hostile};

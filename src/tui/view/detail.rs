@@ -10,8 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::pane_block;
-use crate::tui::app::{DetailState, HexState, Loaded};
+use crate::tui::app::{DetailState, HexState};
 use crate::tui::detail_text::detail_lines;
+use crate::tui::loaded::Loaded;
 use crate::tui::theme::Theme;
 
 /// The detail pane.

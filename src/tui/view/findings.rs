@@ -9,7 +9,8 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{pane_block, scroll_offset};
 use crate::fields::frame_list;
-use crate::tui::app::{ListState, Loaded};
+use crate::tui::app::ListState;
+use crate::tui::loaded::Loaded;
 use crate::tui::theme::Theme;
 use edgecap_core::safe::escape;
 

@@ -9,7 +9,8 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::{pane_block, scroll_offset};
 use crate::ladder::{FlowGroup, Outcome};
-use crate::tui::app::{ListState, Loaded};
+use crate::tui::app::ListState;
+use crate::tui::loaded::Loaded;
 use crate::tui::theme::Theme;
 
 /// The flows pane.

@@ -13,7 +13,8 @@ use super::{pane_block, scroll_offset};
 use crate::ladder::filter::RowSearch;
 use crate::ladder::time::time_column;
 use crate::ladder::LadderRow;
-use crate::tui::app::{LadderState, Loaded, TimeMode};
+use crate::tui::app::{LadderState, TimeMode};
+use crate::tui::loaded::Loaded;
 use crate::tui::theme::Theme;
 
 /// Width of the time column.

@@ -19,8 +19,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
-use super::app::{App, LoadState, Loaded, Pane};
+use super::app::{App, LoadState, Pane};
 use super::layout::{areas_in, tab_spans};
+use super::loaded::Loaded;
 use super::theme::Theme;
 use edgecap_analyze::Severity;
 use edgecap_core::safe::escape;
