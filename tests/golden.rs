@@ -1,5 +1,5 @@
-//! Golden tests: the text and JSON summaries of every field-case capture
-//! (`captures/field-*.pcap`) are pinned as insta snapshots in
+//! Golden tests: the text and JSON summaries of every field-case and
+//! topology capture (`captures/field-*.pcap`, `captures/topology-*.pcap`) are pinned as insta snapshots in
 //! `tests/snapshots/`. A change in wording, order or values shows up as a
 //! snapshot diff to review (`cargo insta review`, or rerun with
 //! `INSTA_UPDATE=always` and read the diff).
@@ -12,7 +12,7 @@ fn field_cases() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(captures_dir())
         .expect("captures/")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("field-") && n.ends_with(".pcap"))
+        .filter(|n| (n.starts_with("field-") || n.starts_with("topology-")) && n.ends_with(".pcap"))
         .collect();
     names.sort();
     names
@@ -30,8 +30,8 @@ fn run(args: &[&str]) -> (Option<i32>, String) {
 fn field_case_summaries_match_their_snapshots() {
     let names = field_cases();
     assert!(
-        names.len() >= 5,
-        "expected the five field-case captures, found {names:?}"
+        names.len() >= 10,
+        "expected the field-case and topology captures, found {names:?}"
     );
     for name in &names {
         // Relative to the package root (the tests' working directory), so the

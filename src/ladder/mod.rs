@@ -29,8 +29,6 @@ pub use time::{time_column, TimeFormat};
 
 /// Most host columns in the ladder; further unknown hosts share "other".
 pub const MAX_COLUMNS: usize = 6;
-/// RST rows shown per flow (the flow record keeps a bounded list anyway).
-const MAX_RST_ROWS: usize = 4;
 
 /// How a ladder row or badge is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,7 +270,17 @@ fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow
             source,
         };
         let ctl = &tcp.control;
-        if let Some(syn) = ctl.syn_frame {
+        if ctl.refused_attempts > 1 {
+            // Refused, then retried on the same tuple (Windows keeps the
+            // ISN): one SYN row per attempt, each paired with its RST below.
+            for (n, &syn) in ctl.syn_frames.iter().enumerate() {
+                let label = match n {
+                    0 => format!("SYN → port {}", f.server.port),
+                    _ => format!("SYN → port {} (retry {n})", f.server.port),
+                };
+                rows.push(row(syn, c, s, label, Outcome::Neutral, RowSource::Syn(i)));
+            }
+        } else if let Some(syn) = ctl.syn_frame {
             let mut label = format!("SYN → port {}", f.server.port);
             if ctl.syn_count > 1 {
                 label.push_str(&format!(" (×{})", ctl.syn_count));
@@ -299,7 +307,8 @@ fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow
             Some(Direction::ToServer) => (c, s),
             _ => (s, c),
         };
-        for &rst in ctl.rst_frames.iter().take(MAX_RST_ROWS) {
+        // Every listed RST (the flow record keeps a bounded list).
+        for &rst in ctl.rst_frames.iter() {
             let label = if outcome == Some(TcpOutcome::Refused) {
                 "RST (refused)".to_string()
             } else {

@@ -12,51 +12,60 @@
 //!
 //! # Rules, strongest first
 //!
-//! 1. `answers_allocate` → internal edge: the address answered a TURN
-//!    Allocate request (success or error, any dialect, UDP or TCP, MS-TURN
-//!    over pseudo-TLS on 443 included), on any port.
-//! 2. `mras_target` → internal edge: the TCP server on 5062 (MRAS). Its
+//! The first four decide which interface of an edge a TURN server is; the
+//! TURN server is the address that answered an Allocate (success or error,
+//! any dialect, UDP or TCP, MS-TURN over pseudo-TLS on 443 included) or, on
+//! an edge port, received Allocates that were never answered.
+//!
+//! 1. `global_turn_server` → external edge: the TURN server's address is
+//!    global ([`is_public`]): remote users and cloud relays (Teams, coturn on
+//!    the internet) are reached on the internet-facing side.
+//! 2. `allocate_from_internet` → external edge: a private TURN server served
+//!    an Allocate from a global address — an edge interface behind a NAT
+//!    that faces the internet.
+//! 3. `client_behind_nat` → external edge: the Allocate success gives the
+//!    client a global reflexive address (XOR-MAPPED-ADDRESS) other than its
+//!    source address: the client came through a NAT from the internet.
+//! 4. `relays_own_address` → external edge: the relayed address handed out
+//!    is the server's own address (a relay with no NAT in front of it).
+//! 5. `answers_allocate` → internal edge: a private TURN server answering
+//!    private clients with no NAT evidence (the interface internal clients use).
+//! 6. `mras_target` → internal edge: the TCP server on 5062 (MRAS). Its
 //!    client (a front end) gets no role from this rule.
-//! 3. `relayed_address` → external edge: the relayed address handed out in an
+//! 7. `relayed_address` → external edge: the relayed address handed out in an
 //!    Allocate success (MS-TURN MAPPED-ADDRESS, RFC XOR-RELAYED-ADDRESS); it
 //!    may be the public address of a NAT in front of the edge.
-//! 4. `allocate_from_internet` → external edge: like rules 1 and 7, but the
-//!    Allocate came from a public address to a private one — an edge interface
-//!    behind a NAT that faces the internet (remote users allocate on the
-//!    external interface).
-//! 5. `sends_allocate` → client: the sender of TURN Allocate requests.
-//! 6. `nat_relay_port` → external edge: a private address that sends (any
+//! 8. `sends_allocate` → client: the sender of TURN Allocate requests.
+//! 9. `nat_relay_port` → external edge: a private address that sends (any
 //!    transport) from the port of a relayed address whose address is public
 //!    and different: the edge behind the NAT (relayed 2.2.2.2:58138, and
 //!    10.3.0.40 sends a SYN from port 58138).
-//! 7. `receives_allocate` → internal edge: the target of Allocate requests
-//!    that were never answered, when its port is an edge port
-//!    ([`EdgeConfig::edge_ports`]).
-//! 8. `relay_port_target` → remote edge: an edge (an address whose role from
-//!    rules 1–7 is internal or external edge) sends from a relay port
-//!    ([`EdgeConfig::relay_ports`]) to this address's relay port or edge port
-//!    (10.3.0.40:58138 → 1.1.1.1:50704 makes 1.1.1.1 the remote edge).
-//! 9. `relay_port_source` → remote edge: this address opens a conversation
-//!    (TCP SYN sender, first UDP talker) from a relay port to an edge's relay
-//!    port. Its target must be a relay port, not an edge port: clients often
-//!    use ephemeral ports inside 50000-59999 towards 443 and 3478.
-//! 10. `peer_address` → peer: an address named as XOR-PEER-ADDRESS, MS-TURN
+//! 10. `receives_allocate` → internal edge: a private target of Allocate
+//!     requests that were never answered, when its port is an edge port
+//!     ([`EdgeConfig::edge_ports`]).
+//! 11. `relay_port_target` → remote edge: an edge (an address whose role from
+//!     rules 1–10 is internal or external edge) sends from a relay port
+//!     ([`EdgeConfig::relay_ports`]) to this address's relay port or edge port
+//!     (10.3.0.40:58138 → 1.1.1.1:50704 makes 1.1.1.1 the remote edge).
+//! 12. `relay_port_source` → remote edge: this address opens a conversation
+//!     (TCP SYN sender, first UDP talker) from a relay port to an edge's relay
+//!     port. Its target must be a relay port, not an edge port: clients often
+//!     use ephemeral ports inside 50000-59999 towards 443 and 3478.
+//! 13. `named_relay_peer` → remote edge: the address is named as a TURN peer
+//!     with a relay port (Set Active Destination 1.1.1.1:50704) and exchanges
+//!     traffic with an edge's relay port from any port — so a remote edge is
+//!     recognised even when its NAT rewrote the relay source port.
+//! 14. `peer_address` → peer: an address named as XOR-PEER-ADDRESS, MS-TURN
 //!     DESTINATION-ADDRESS or REMOTE-ADDRESS in the TURN messages of an
 //!     allocation. The remote edge's relay address is often the peer address:
 //!     the remote edge rules win.
 //!
-//! Private versus public address space: "private" means RFC 1918, the shared
-//! space 100.64.0.0/10, link-local, loopback, IPv6 unique-local (fc00::/7),
-//! link-local and loopback (IPv4-mapped IPv6 as its IPv4 address);
-//! everything else is public, the documentation ranges included. It decides
-//! two things: an Allocate target on a private address reached from a public
-//! address is the external edge (rule 4) rather than the internal edge, and
-//! rule 6 only looks for a NAT when the relayed address is public. A public
-//! Allocate target reached from a public address stays the internal edge
-//! (the side the TURN clients talk to): the capture cannot tell whether it
-//! is a non-NAT-ed edge's external interface; `--role` can.
+//! Global versus private address space: "private" means RFC 1918, the shared
+//! (CGNAT) space 100.64.0.0/10, link-local, loopback, IPv6 unique-local
+//! (fc00::/7), link-local and loopback (IPv4-mapped IPv6 as its IPv4
+//! address); everything else is global, the documentation ranges included.
 //!
-//! The relay rules (8, 9) never give a known edge the remote-edge role and
+//! The relay rules (11–13) never give a known edge the remote-edge role and
 //! never pair an address with itself. Unspecified, multicast and broadcast
 //! addresses get no role. A remote client whose media port falls into the
 //! relay range is reported as a remote edge.
@@ -94,18 +103,27 @@ pub const USER_OVERRIDE: &str = "user_override";
 const MAX_DISTINCT_DETAILS: usize = 64;
 
 /// Every inference rule as (id, role it gives), strongest first.
-pub const RULES: [(&str, Role); 10] = [
+pub const RULES: [(&str, Role); 14] = [
+    (GLOBAL_TURN_SERVER, Role::ExternalEdge),
+    (ALLOCATE_FROM_INTERNET, Role::ExternalEdge),
+    (CLIENT_BEHIND_NAT, Role::ExternalEdge),
+    (RELAYS_OWN_ADDRESS, Role::ExternalEdge),
     (ANSWERS_ALLOCATE, Role::InternalEdge),
     (MRAS_TARGET, Role::InternalEdge),
     (RELAYED_ADDRESS, Role::ExternalEdge),
-    (ALLOCATE_FROM_INTERNET, Role::ExternalEdge),
     (SENDS_ALLOCATE, Role::Client),
     (NAT_RELAY_PORT, Role::ExternalEdge),
     (RECEIVES_ALLOCATE, Role::InternalEdge),
     (RELAY_PORT_TARGET, Role::RemoteEdge),
     (RELAY_PORT_SOURCE, Role::RemoteEdge),
+    (NAMED_RELAY_PEER, Role::RemoteEdge),
     (PEER_ADDRESS, Role::Peer),
 ];
+
+const GLOBAL_TURN_SERVER: &str = "global_turn_server";
+const CLIENT_BEHIND_NAT: &str = "client_behind_nat";
+const RELAYS_OWN_ADDRESS: &str = "relays_own_address";
+const NAMED_RELAY_PEER: &str = "named_relay_peer";
 
 const ANSWERS_ALLOCATE: &str = "answers_allocate";
 const MRAS_TARGET: &str = "mras_target";
@@ -297,13 +315,13 @@ struct Relayed {
 /// `cfg.role_overrides`. See the module documentation for the rules.
 pub fn infer(analysis: &Analysis, cfg: &EdgeConfig) -> RoleMap {
     let mut hits = Hits::default();
-    let relayed = stun_rules(analysis, cfg, &mut hits);
+    let facts = stun_rules(analysis, cfg, &mut hits);
     let first_msg = first_message_frames(analysis);
     for flow in &analysis.flows {
         mras_rule(flow, &mut hits);
-        nat_rule(flow, &relayed, &first_msg, &mut hits);
+        nat_rule(flow, &facts.relayed, &first_msg, &mut hits);
     }
-    // The relay rules need the edges found so far (rules 1–7).
+    // The relay rules need the edges found so far (rules 1–10).
     let edges: BTreeSet<IpAddr> = hits
         .by_addr
         .keys()
@@ -311,7 +329,7 @@ pub fn infer(analysis: &Analysis, cfg: &EdgeConfig) -> RoleMap {
         .filter(|ip| hits.is_edge(*ip))
         .collect();
     for flow in &analysis.flows {
-        relay_rules(flow, cfg, &edges, &first_msg, &mut hits);
+        relay_rules(flow, cfg, &edges, &facts.named_peers, &first_msg, &mut hits);
     }
     resolve(hits, cfg)
 }
@@ -352,13 +370,38 @@ fn first_sent(
 }
 
 /// The public relayed addresses handed out, by port (first sighting of each
-/// address, in frame order), for rule 6.
+/// address, in frame order), for rule 9.
 type RelayedByPort = HashMap<u16, Vec<Relayed>>;
 
-/// Rules from the decoded STUN/TURN messages: 1, 3, 4, 5, 7 and 10. Returns
-/// the public relayed addresses handed out, for rule 6.
-fn stun_rules(analysis: &Analysis, cfg: &EdgeConfig, hits: &mut Hits) -> RelayedByPort {
-    let mut relayed = RelayedByPort::new();
+/// Addresses named as TURN peers with a relay port: the first such peer
+/// address per IP and the frame that named it, for rule 13.
+type NamedRelayPeers = HashMap<IpAddr, (SocketAddr, FrameNo)>;
+
+/// What the STUN rules hand to the flow rules.
+#[derive(Default)]
+struct StunFacts {
+    relayed: RelayedByPort,
+    named_peers: NamedRelayPeers,
+}
+
+/// What a TURN server's answer (or silence) says about it.
+struct ServerSighting {
+    client: Endpoint,
+    server: Endpoint,
+    answered: bool,
+    /// The client's reflexive address from an Allocate success.
+    reflexive: Option<SocketAddr>,
+    /// The relayed address from an Allocate success.
+    relayed: Option<SocketAddr>,
+    frame: Option<FrameNo>,
+    over: String,
+}
+
+/// Rules from the decoded STUN/TURN messages: 1–5, 7, 8, 10 and 14. Returns
+/// the public relayed addresses handed out and the peers named with relay
+/// ports, for rules 9 and 13.
+fn stun_rules(analysis: &Analysis, cfg: &EdgeConfig, hits: &mut Hits) -> StunFacts {
+    let mut facts = StunFacts::default();
     // Every address already in `relayed`, so each is listed once without a scan.
     let mut listed: HashSet<SocketAddr> = HashSet::new();
     for d in &analysis.proto.messages {
@@ -387,74 +430,138 @@ fn stun_rules(analysis: &Analysis, cfg: &EdgeConfig, hits: &mut Hits) -> Relayed
                     format!("{from} sent TURN Allocate requests to {to} {over}"),
                 );
                 if r.response_in.is_none() && cfg.is_edge_port(to.port) {
-                    let unanswered = format!(
-                        "{to} received TURN Allocate requests from {from} {over} on edge port {}, no answer seen",
-                        to.port
-                    );
-                    server_rule(hits, from, to, RECEIVES_ALLOCATE, frame, unanswered);
+                    let sighting = ServerSighting {
+                        client: from,
+                        server: to,
+                        answered: false,
+                        reflexive: None,
+                        relayed: None,
+                        frame,
+                        over,
+                    };
+                    server_rules(hits, &sighting);
                 }
             }
-            (Method::Allocate, Class::Success | Class::Error) => {
-                let answered = format!("{from} answered TURN Allocate requests from {to} {over}");
-                server_rule(hits, to, from, ANSWERS_ALLOCATE, frame, answered);
-                if let Some(addr) = r.msg.relayed_address() {
-                    if r.msg.msg_type.class == Class::Success {
-                        hits.add(
-                            addr.ip(),
-                            RELAYED_ADDRESS,
-                            frame,
-                            format!(
-                                "{addr} was handed out as the relayed address by {from} to {to}"
-                            ),
-                        );
-                        if is_public(addr.ip()) && listed.insert(addr) {
-                            relayed.entry(addr.port()).or_default().push(Relayed {
-                                addr,
-                                frame: r.frame(),
-                            });
-                        }
+            (Method::Allocate, class @ (Class::Success | Class::Error)) => {
+                let success = class == Class::Success;
+                let relayed = r.msg.relayed_address().filter(|_| success);
+                let sighting = ServerSighting {
+                    client: to,
+                    server: from,
+                    answered: true,
+                    reflexive: r.msg.xor_mapped_address().filter(|_| success),
+                    relayed,
+                    frame,
+                    over,
+                };
+                server_rules(hits, &sighting);
+                if let Some(addr) = relayed {
+                    hits.add(
+                        addr.ip(),
+                        RELAYED_ADDRESS,
+                        frame,
+                        format!("{addr} was handed out as the relayed address by {from} to {to}"),
+                    );
+                    if is_public(addr.ip()) && listed.insert(addr) {
+                        facts.relayed.entry(addr.port()).or_default().push(Relayed {
+                            addr,
+                            frame: r.frame(),
+                        });
                     }
                 }
             }
             (Method::Binding, _) => {}
-            _ => peer_rule(hits, &r.msg, method, from, to, frame),
+            _ => peer_rule(hits, cfg, &mut facts.named_peers, &r.msg, (from, to), frame),
         }
     }
-    relayed
+    facts
 }
 
-/// Rule 1 / 7, or rule 4 when a public client reaches a private server.
-fn server_rule(
-    hits: &mut Hits,
-    client: Endpoint,
-    server: Endpoint,
-    rule: &'static str,
-    frame: Option<FrameNo>,
-    detail: String,
-) {
-    if is_public(client.ip) && is_private(server.ip) {
+/// Rules 1–5 and 10: which interface of an edge a TURN server is.
+fn server_rules(hits: &mut Hits, s: &ServerSighting) {
+    let (client, server, over) = (s.client, s.server, &s.over);
+    let verb = if s.answered {
+        "answered"
+    } else {
+        "received, never answering,"
+    };
+    let mut external = false;
+    if is_public(server.ip) {
+        external = true;
+        hits.add(
+            server.ip,
+            GLOBAL_TURN_SERVER,
+            s.frame,
+            format!(
+                "{server} {verb} TURN Allocate requests from {client} {over} on a global address: the relay on the internet"
+            ),
+        );
+    } else if is_public(client.ip) {
+        external = true;
         hits.add(
             server.ip,
             ALLOCATE_FROM_INTERNET,
-            frame,
+            s.frame,
             format!(
-                "{server} (private) serves TURN Allocate requests from the public address {client}: the edge's internet-facing side"
+                "{server} (private) {verb} TURN Allocate requests from the global address {client}: the edge's internet-facing side"
             ),
         );
-    } else {
-        hits.add(server.ip, rule, frame, detail);
     }
+    if let Some(reflexive) = s.reflexive {
+        if reflexive.ip() != client.ip && is_public(reflexive.ip()) {
+            external = true;
+            hits.add(
+                server.ip,
+                CLIENT_BEHIND_NAT,
+                s.frame,
+                format!(
+                    "{server} saw its client {client} as {reflexive} (reflexive address): the client came through a NAT from the internet"
+                ),
+            );
+        }
+    }
+    if let Some(relayed) = s.relayed {
+        if relayed.ip() == server.ip {
+            external = true;
+            hits.add(
+                server.ip,
+                RELAYS_OWN_ADDRESS,
+                s.frame,
+                format!("{server} handed out its own address as the relayed address {relayed}"),
+            );
+        }
+    }
+    if external {
+        return;
+    }
+    let (rule, detail) = if s.answered {
+        (
+            ANSWERS_ALLOCATE,
+            format!("{server} answered TURN Allocate requests from {client} {over}"),
+        )
+    } else {
+        (
+            RECEIVES_ALLOCATE,
+            format!(
+                "{server} received TURN Allocate requests from {client} {over} on edge port {}, no answer seen",
+                server.port
+            ),
+        )
+    };
+    hits.add(server.ip, rule, s.frame, detail);
 }
 
-/// Rule 10: peer addresses named in a TURN message.
+/// Rule 14: peer addresses named in a TURN message; those with a relay port
+/// are remembered for rule 13.
 fn peer_rule(
     hits: &mut Hits,
+    cfg: &EdgeConfig,
+    named: &mut NamedRelayPeers,
     msg: &edgecap_proto::stun::StunMessage,
-    method: Method,
-    from: Endpoint,
-    to: Endpoint,
+    (from, to): (Endpoint, Endpoint),
     frame: Option<FrameNo>,
 ) {
+    let method = msg.msg_type.method;
     for a in &msg.attributes {
         if !matches!(
             a.kind,
@@ -465,6 +572,9 @@ fn peer_rule(
         let (AttrValue::Address(peer) | AttrValue::XorAddress(peer)) = a.value(msg) else {
             continue;
         };
+        if let (Some(f), true) = (frame, cfg.is_relay_port(peer.port())) {
+            named.entry(peer.ip()).or_insert((peer, f));
+        }
         hits.add(
             peer.ip(),
             PEER_ADDRESS,
@@ -478,7 +588,7 @@ fn peer_rule(
     }
 }
 
-/// Rule 2: the TCP server on the MRAS port.
+/// Rule 6: the TCP server on the MRAS port.
 fn mras_rule(flow: &FlowRecord, hits: &mut Hits) {
     if flow.transport != Transport::Tcp || flow.server.port != MRAS_PORT {
         return;
@@ -510,7 +620,7 @@ fn talkers(flow: &FlowRecord) -> impl Iterator<Item = (Endpoint, Endpoint, Direc
     .filter(|(_, _, dir)| flow.packets[dir.index()] > 0)
 }
 
-/// Rule 6: a private address sending from the port of a public relayed address.
+/// Rule 9: a private address sending from the port of a public relayed address.
 fn nat_rule(
     flow: &FlowRecord,
     relayed: &RelayedByPort,
@@ -544,11 +654,12 @@ fn nat_rule(
     }
 }
 
-/// Rules 8 and 9: the far side of an edge's relay-port conversation.
+/// Rules 11–13: the far side of an edge's relay-port conversation.
 fn relay_rules(
     flow: &FlowRecord,
     cfg: &EdgeConfig,
     edges: &BTreeSet<IpAddr>,
+    named: &NamedRelayPeers,
     first_msg: &HashMap<FlowId, [Option<FrameNo>; 2]>,
     hits: &mut Hits,
 ) {
@@ -583,6 +694,34 @@ fn relay_rules(
                     "{sender} opened a {t} conversation from a relay port to the edge's relay port {receiver}"
                 ),
             );
+        }
+        // Rule 13: the far side's port does not matter (its NAT may rewrite it).
+        let (edge, far) = if edges.contains(&sender.ip) {
+            (sender, receiver)
+        } else {
+            (receiver, sender)
+        };
+        if edges.contains(&edge.ip) && !edges.contains(&far.ip) && cfg.is_relay_port(edge.port) {
+            if let Some(&(peer, named_at)) = named.get(&far.ip) {
+                let port_note = if far.port == peer.port() {
+                    String::new()
+                } else {
+                    format!(
+                        " from port {}, not {}: a NAT rewrote its port",
+                        far.port,
+                        peer.port()
+                    )
+                };
+                hits.add(
+                    far.ip,
+                    NAMED_RELAY_PEER,
+                    Some(first_sent(flow, dir, first_msg)),
+                    format!(
+                        "{} is the TURN peer {peer} (a relay port, frame {named_at}) and talks {t} with the edge's relay port {edge}{port_note}",
+                        far.ip
+                    ),
+                );
+            }
         }
     }
 }

@@ -54,6 +54,12 @@ pub struct TcpControl {
     pub rst_frames: SmallList<FrameNo>,
     /// Which side sent the first RST.
     pub reset_by: Option<Direction>,
+    /// Connection attempts refused: SYNs answered by a RST from the server
+    /// before any SYN-ACK. Windows retries a refused SYN on the same tuple
+    /// with the same initial sequence number, so one flow can hold several.
+    pub refused_attempts: u16,
+    /// A SYN was sent since the last refusal counted in `refused_attempts`.
+    syn_pending_refusal: bool,
     /// Payload bytes seen (both directions) before the first RST.
     pub bytes_before_reset: u64,
     /// Frame of the first FIN from each direction (index by [`Direction::index`]).
@@ -211,11 +217,19 @@ impl TcpControl {
             self.syn_count += 1;
             self.syn_frame.get_or_insert(frame);
             self.syn_frames.push_capped(frame, MAX_SYN_FRAMES);
+            self.syn_pending_refusal = true;
         }
         if syn && ack && dir == Direction::ToClient {
             self.syn_ack_frame.get_or_insert(frame);
         }
         if rst {
+            if dir == Direction::ToClient
+                && self.syn_pending_refusal
+                && self.syn_ack_frame.is_none()
+            {
+                self.refused_attempts = self.refused_attempts.saturating_add(1);
+                self.syn_pending_refusal = false;
+            }
             if self.rst_frames.is_empty() {
                 self.reset_by = Some(dir);
                 self.bytes_before_reset = self.payload_bytes[0] + self.payload_bytes[1];
@@ -369,7 +383,11 @@ mod tests {
         see(&mut c, ToServer, TcpFlags::SYN, f(1), 0);
         assert_eq!(c.syn_frames.heap_bytes() + c.control_times.heap_bytes(), 0);
         assert_eq!(c.time_of(f(1)), Some(Timestamp::default()));
-        assert!(std::mem::size_of::<TcpControl>() <= 160);
+        assert!(
+            std::mem::size_of::<TcpControl>() <= 160,
+            "{}",
+            std::mem::size_of::<TcpControl>()
+        );
     }
 
     #[test]

@@ -240,6 +240,11 @@ impl FindingBuilder {
         self
     }
 
+    /// Evidence frames added so far (duplicates included).
+    pub fn frame_count(&self) -> usize {
+        self.frames.len()
+    }
+
     /// The evidence frames so far, sorted and deduplicated.
     pub fn sorted_frames(&self) -> Vec<FrameNo> {
         let mut f = self.frames.clone();

@@ -12,6 +12,7 @@
 
 pub mod common;
 mod errors;
+mod nat_relay_port;
 mod pseudo_tls;
 mod stun_unanswered;
 mod tcp_refused;
@@ -20,6 +21,8 @@ mod tcp_syn;
 mod tls_handshake;
 mod turn_alloc_failed;
 mod turn_auth;
+mod turn_one_way;
+mod turn_relayed_private;
 mod turn_request_failed;
 mod turn_stale_nonce;
 mod turn_success;
@@ -81,7 +84,19 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
     ),
     (
         turn_success::ID,
-        "a TURN allocation succeeded: relayed and reflexive addresses, lifetime",
+        "TURN allocations succeeded: relayed and reflexive addresses, lifetime; one finding per server and transport with the count",
+    ),
+    (
+        turn_relayed_private::ID,
+        "an Allocate success hands a private relayed address to a client on the internet: the external edge lacks its public NAT address",
+    ),
+    (
+        nat_relay_port::ID,
+        "the NAT in front of the edge rewrote the relay port (a peer saw the relayed address with another port); error edge-to-edge",
+    ),
+    (
+        turn_one_way::ID,
+        "relayed data of an allocation goes one way only: packets toward a peer and none back",
     ),
 ];
 
@@ -111,6 +126,9 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(turn_request_failed::detect(&ctx));
     add(turn_stale_nonce::detect(&ctx));
     add(turn_success::detect(&ctx));
+    add(turn_relayed_private::detect(&ctx));
+    add(nat_relay_port::detect(&ctx));
+    add(turn_one_way::detect(&ctx));
     out.shrink_to_fit();
     out
 }

@@ -2,9 +2,11 @@
 //! ClientHello / ServerHello records, then MS-TURN in the clear, which
 //! Wireshark shows as "Ignored Unknown Record" and edgecap decodes.
 //!
-//! Severity: `info`. One finding per (client address, server endpoint).
-//! Frames: the pseudo-TLS records. Details: `port`, `count` (connections),
-//! `turn_messages` (STUN/TURN messages decoded on those connections).
+//! Severity: `info`. One finding per server endpoint, however many clients
+//! (a busy edge has one per remote user). Frames: the pseudo-TLS records.
+//! Details: `port`, `count` (connections), `turn_messages` (STUN/TURN
+//! messages decoded on those connections), and with several clients
+//! `clients` (how many).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -17,10 +19,17 @@ use edgecap_proto::ProtoMsg;
 /// The finding id.
 pub const ID: &str = "tcp.pseudo_tls";
 
-/// One finding per (client address, server endpoint).
+/// Connections and clients of one server endpoint.
+#[derive(Default)]
+struct Group {
+    builder: FindingBuilder,
+    flows: BTreeSet<FlowId>,
+    clients: BTreeSet<IpAddr>,
+}
+
+/// One finding per server endpoint.
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
-    let mut groups: BTreeMap<(IpAddr, Endpoint), (FindingBuilder, BTreeSet<FlowId>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<Endpoint, Group> = BTreeMap::new();
     // STUN messages per flow, counted once for every group.
     let mut stun_on: HashMap<FlowId, u64> = HashMap::new();
     for d in &ctx.analysis.proto.messages {
@@ -33,21 +42,30 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
         let Some((client, server)) = ctx.endpoints(d.flow) else {
             continue;
         };
-        let (b, flows) = groups.entry((client.ip, server)).or_default();
-        b.flow(d.flow).frames([d.frames.last]);
-        flows.insert(d.flow);
+        let g = groups.entry(server).or_default();
+        g.builder.flow(d.flow).frames([d.frames.last]);
+        g.flows.insert(d.flow);
+        g.clients.insert(client.ip);
     }
     groups
         .into_iter()
-        .map(|((client, server), (mut b, flows))| {
+        .map(|(server, g)| {
+            let Group {
+                builder: mut b,
+                flows,
+                clients,
+            } = g;
             let turn: u64 = flows
                 .iter()
                 .map(|f| stun_on.get(f).copied().unwrap_or(0))
                 .sum();
+            let who = match clients.iter().next() {
+                Some(ip) if clients.len() == 1 => ctx.host(*ip),
+                _ => format!("{} clients", clients.len()),
+            };
             let summary = format!(
-                "{} → {}: MS-TURN pseudo-TLS handshake ({}), then {turn} TURN message{} decoded \
+                "{who} → {}: MS-TURN pseudo-TLS handshake ({}), then {turn} TURN message{} decoded \
                  inside",
-                ctx.host(client),
                 ctx.endpoint(server),
                 frames_phrase(&b.sorted_frames()),
                 if turn == 1 { "" } else { "s" },
@@ -64,6 +82,9 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
             b.detail("port", Detail::Port(server.port))
                 .detail("count", Detail::Count(flows.len() as u64))
                 .detail("turn_messages", Detail::Count(turn));
+            if clients.len() > 1 {
+                b.detail("clients", Detail::Count(clients.len() as u64));
+            }
             b.build(ID, Severity::Info, summary, explanation)
         })
         .collect()

@@ -3,8 +3,9 @@
 //!
 //! Severity: `error` when the destination port is a relay or edge service
 //! port (field cases 1 and 3), `warning` elsewhere. Frames: every SYN and RST
-//! of the group. Details: `port`, `count` (attempts = refused connections),
-//! `syns`, `source_ports`.
+//! of the group. Details: `port`, `count` (refused attempts: a SYN answered
+//! by RST; Windows retries on the same tuple with the same initial sequence
+//! number, so one flow can hold several), `syns`, `source_ports`.
 
 use std::net::IpAddr;
 
@@ -34,19 +35,20 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
 fn finding(ctx: &Ctx<'_>, src: IpAddr, dst: Endpoint, flows: &[&FlowRecord]) -> Finding {
     let mut b = FindingBuilder::default();
     let mut syns = 0u64;
+    let mut attempts = 0u64;
     let mut src_ports: Vec<u16> = Vec::new();
     for f in flows {
         b.flow(f.id);
         if let Some(t) = &f.tcp {
-            b.frames(t.control.syn_frame);
+            b.frames(t.control.syn_frames.iter().copied());
             b.frames(t.control.rst_frames.iter().copied());
             syns += u64::from(t.control.syn_count);
+            attempts += u64::from(t.control.refused_attempts.max(1));
         }
         src_ports.push(f.client.port);
     }
     src_ports.sort_unstable();
     src_ports.dedup();
-    let attempts = flows.len() as u64;
     let relay_dst = ctx.cfg.is_relay_port(dst.port);
     // An ephemeral source port in 50000-59999 towards 443/5062 is no relay port.
     let relay_src = !ctx.cfg.is_edge_port(dst.port);

@@ -235,7 +235,7 @@ fn field_case_1_names_every_role_with_rule_and_frames() {
     // The Set Active Destination names the remote edge too: remote_edge wins.
     assert_eq!(
         rules(&map, "1.1.1.1"),
-        ["relay_port_target", "peer_address"]
+        ["relay_port_target", "named_relay_peer", "peer_address"]
     );
     assert_eq!(frames(&map, "1.1.1.1", "relay_port_target"), [12, 14, 16]);
     assert_eq!(frames(&map, "1.1.1.1", "peer_address"), [10]);
@@ -327,21 +327,24 @@ fn loopback_client_and_server_share_an_address() {
     c.udp(client, server, &s::rfc(0x0016, &t, &send).bytes());
     c.udp("127.0.0.1:50040", "127.0.0.1:3480", b"hello");
     let map = infer(&c.analyze(), &EdgeConfig::default());
+    // The relay hands out its own address: no NAT in front, the external side.
     assert_eq!(
         summary(&map),
-        vec![(ip("127.0.0.1"), Role::InternalEdge)],
+        vec![(ip("127.0.0.1"), Role::ExternalEdge)],
         "{map:#?}"
     );
     assert_eq!(
         rules(&map, "127.0.0.1"),
         [
+            "relays_own_address",
             "answers_allocate",
             "relayed_address",
             "sends_allocate",
             "peer_address"
         ]
     );
-    assert_eq!(frames(&map, "127.0.0.1", "answers_allocate"), [2, 4]);
+    assert_eq!(frames(&map, "127.0.0.1", "relays_own_address"), [4]);
+    assert_eq!(frames(&map, "127.0.0.1", "answers_allocate"), [2]);
     assert_eq!(frames(&map, "127.0.0.1", "sends_allocate"), [1, 3]);
     assert_eq!(frames(&map, "127.0.0.1", "relayed_address"), [4]);
     assert_eq!(frames(&map, "127.0.0.1", "peer_address"), [5, 7]);
@@ -351,11 +354,12 @@ fn loopback_client_and_server_share_an_address() {
 fn committed_coturn_loopback_capture() {
     let a = committed("coturn-loopback.pcap");
     let map = infer(&a, &EdgeConfig::default());
-    assert_eq!(summary(&map), vec![(ip("127.0.0.1"), Role::InternalEdge)]);
+    // coturn relays on its own address (no NAT): the external side.
+    assert_eq!(summary(&map), vec![(ip("127.0.0.1"), Role::ExternalEdge)]);
     let r = rules(&map, "127.0.0.1");
-    assert_eq!(r[0], "answers_allocate");
+    assert_eq!(r[..2], ["relays_own_address", "answers_allocate"]);
     assert!(r.contains(&"sends_allocate") && r.contains(&"relayed_address"));
-    assert_eq!(frames(&map, "127.0.0.1", "answers_allocate")[..2], [2, 4]);
+    assert_eq!(frames(&map, "127.0.0.1", "answers_allocate")[..1], [2]);
     assert_eq!(frames(&map, "127.0.0.1", "relayed_address")[0], 4);
 }
 
@@ -392,7 +396,7 @@ fn rfc_turn_with_peer_on_separate_hosts() {
         summary(&map),
         vec![
             (ip("192.168.1.10"), Role::Client),
-            (ip("203.0.113.5"), Role::InternalEdge),
+            (ip("203.0.113.5"), Role::ExternalEdge),
             (ip("198.51.100.20"), Role::Peer),
             (ip("2001:db8::20"), Role::Peer),
         ],
@@ -400,7 +404,11 @@ fn rfc_turn_with_peer_on_separate_hosts() {
     );
     assert_eq!(
         rules(&map, "203.0.113.5"),
-        ["answers_allocate", "relayed_address"]
+        [
+            "global_turn_server",
+            "relays_own_address",
+            "relayed_address"
+        ]
     );
     assert_eq!(frames(&map, "198.51.100.20", "peer_address"), [3]);
     assert_eq!(frames(&map, "2001:db8::20", "peer_address"), [5]);
@@ -603,4 +611,128 @@ fn rule_table_is_consistent() {
         assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
     }
     assert_eq!(rule_role(USER_OVERRIDE), None);
+}
+
+/// A home user behind NAT, captured on the client: 192.168.0.5 allocates on
+/// the edge's public address 198.51.100.9, which sees it as 203.0.113.50.
+#[test]
+fn home_user_behind_nat_allocates_on_the_external_edge() {
+    let mut c = Cap::new();
+    let client = "192.168.0.5:50040";
+    let server = "198.51.100.9:3478";
+    c.udp(client, server, &ms_allocate(1, false));
+    c.udp(server, client, &ms_401(1));
+    c.udp(client, server, &ms_allocate(2, true));
+    c.udp(
+        server,
+        client,
+        &ms_success(2, "198.51.100.9:50600", "203.0.113.50:61000"),
+    );
+    let map = infer(&c.analyze(), &EdgeConfig::default());
+    assert_eq!(
+        summary(&map),
+        vec![
+            (ip("192.168.0.5"), Role::Client),
+            (ip("198.51.100.9"), Role::ExternalEdge),
+        ],
+        "{map:#?}"
+    );
+    assert_eq!(
+        rules(&map, "198.51.100.9"),
+        [
+            "global_turn_server",
+            "client_behind_nat",
+            "relays_own_address",
+            "relayed_address"
+        ]
+    );
+    assert_eq!(frames(&map, "198.51.100.9", "global_turn_server"), [2, 4]);
+    assert_eq!(frames(&map, "198.51.100.9", "client_behind_nat"), [4]);
+    let d = &evidence(&map, "198.51.100.9", "client_behind_nat").detail;
+    assert!(
+        d.contains("203.0.113.50:61000") && d.contains("192.168.0.5:50040"),
+        "{d}"
+    );
+}
+
+/// A Teams-like cloud relay on IPv4 and IPv6 global addresses, never
+/// answering on IPv6: both are the relay on the internet, not an internal edge.
+#[test]
+fn cloud_relay_on_global_addresses_is_external() {
+    let mut c = Cap::new();
+    c.udp(
+        "192.168.1.20:50010",
+        "52.114.1.1:3478",
+        &ms_allocate(1, false),
+    );
+    c.udp("52.114.1.1:3478", "192.168.1.20:50010", &ms_401(1));
+    c.udp(
+        "[fd00::20]:50012",
+        "[2a01:111:f400::1]:3478",
+        &ms_allocate(2, false),
+    );
+    let map = infer(&c.analyze(), &EdgeConfig::default());
+    assert_eq!(
+        summary(&map),
+        vec![
+            (ip("192.168.1.20"), Role::Client),
+            (ip("fd00::20"), Role::Client),
+            (ip("52.114.1.1"), Role::ExternalEdge),
+            (ip("2a01:111:f400::1"), Role::ExternalEdge),
+        ],
+        "{map:#?}"
+    );
+    assert_eq!(rules(&map, "52.114.1.1"), ["global_turn_server"]);
+    let d = &evidence(&map, "2a01:111:f400::1", "global_turn_server").detail;
+    assert!(d.contains("never answering"), "{d}");
+}
+
+/// A private TURN server whose private client got a global reflexive
+/// address: the client came through a NAT, so this is the external side;
+/// the same server seen only by clients with their own address is internal.
+#[test]
+fn private_server_with_nated_client_is_external_otherwise_internal() {
+    let mut c = Cap::new();
+    c.udp("10.98.2.1:50040", "10.3.0.34:3478", &ms_allocate(1, false));
+    c.udp(
+        "10.3.0.34:3478",
+        "10.98.2.1:50040",
+        &ms_success(1, "2.2.2.2:58138", "10.98.2.1:50040"),
+    );
+    c.udp("172.16.9.9:50050", "10.3.0.60:3478", &ms_allocate(2, false));
+    c.udp(
+        "10.3.0.60:3478",
+        "172.16.9.9:50050",
+        &ms_success(2, "2.2.2.3:58140", "203.0.113.77:40022"),
+    );
+    let map = infer(&c.analyze(), &EdgeConfig::default());
+    assert_eq!(assignment(&map, "10.3.0.34").role, Role::InternalEdge);
+    assert_eq!(rules(&map, "10.3.0.34"), ["answers_allocate"]);
+    assert_eq!(assignment(&map, "10.3.0.60").role, Role::ExternalEdge);
+    assert_eq!(rules(&map, "10.3.0.60"), ["client_behind_nat"]);
+}
+
+/// The remote edge's NAT rewrote its relay source port: the Set Active
+/// Destination names 1.1.1.1:50704, the edge sends there from its relay
+/// port, the answers come from 1.1.1.1:61234 (outside the relay range).
+#[test]
+fn remote_edge_recognised_when_its_nat_rewrote_the_port() {
+    let mut c = Cap::new();
+    let client = "10.98.2.1:50040";
+    let server = "10.3.0.34:3478";
+    c.udp(client, server, &ms_allocate(1, false));
+    c.udp(server, client, &ms_success(1, "2.2.2.2:58138", client));
+    c.udp(client, server, &ms_sad(2, "1.1.1.1:50704"));
+    c.udp("1.1.1.1:61234", "10.3.0.40:58138", b"rtp-in");
+    c.udp("10.3.0.40:58138", "1.1.1.1:61234", b"rtp-out");
+    // Named with a port outside the relay range: a peer, not a remote edge.
+    c.udp(client, server, &ms_sad(3, "198.51.100.44:40000"));
+    c.udp("198.51.100.44:40000", "10.3.0.40:58138", b"rtp-in");
+    let map = infer(&c.analyze(), &EdgeConfig::default());
+    assert_eq!(assignment(&map, "1.1.1.1").role, Role::RemoteEdge);
+    assert_eq!(rules(&map, "1.1.1.1"), ["named_relay_peer", "peer_address"]);
+    assert_eq!(frames(&map, "1.1.1.1", "named_relay_peer"), [4]);
+    let d = &evidence(&map, "1.1.1.1", "named_relay_peer").detail;
+    assert!(d.contains("from port 61234, not 50704"), "{d}");
+    assert_eq!(assignment(&map, "198.51.100.44").role, Role::Peer);
 }

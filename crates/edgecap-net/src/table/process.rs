@@ -246,12 +246,19 @@ fn tcp_segment(
     anomalies: &mut Vec<NetAnomaly>,
     sink: &mut dyn FlowSink,
 ) {
-    if matches!(live.streams, Streams::Done) {
-        return;
-    }
     let Some(tcp) = record.tcp.as_mut() else {
         return;
     };
+    if matches!(live.streams, Streams::Done) {
+        // Trailing packets of a reset or closed connection: their flags
+        // still count (a Windows host retries a refused SYN on the same
+        // tuple with the same ISN, and each RST answers one attempt), their
+        // payload is not reassembled any more.
+        if seg.flags.syn() || seg.flags.rst() || seg.flags.fin() {
+            observe_control(live, tcp, dir, frame, seg);
+        }
+        return;
+    }
     observe_control(live, tcp, dir, frame, seg);
     reassemble(live, record, budget, dir, frame.no, seg, anomalies, sink);
     // A reset or a close from both sides ends the byte streams: deliver what

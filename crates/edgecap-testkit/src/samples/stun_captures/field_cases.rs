@@ -54,16 +54,16 @@ pub const FIELD_ICE_REMOTE: (&str, &str) = ("Rm3K", "EdgeCapRemoteIcePwd/4567");
 const PT: &str = "pseudo-tls+ms-turn";
 
 /// The addresses of field case 1 in docs/field-cases.md.
-const CLIENT: &str = "10.98.2.1";
-const EDGE_INT: &str = "10.3.0.34";
-const EDGE_EXT: &str = "10.3.0.40";
+pub(super) const CLIENT: &str = "10.98.2.1";
+pub(super) const EDGE_INT: &str = "10.3.0.34";
+pub(super) const EDGE_EXT: &str = "10.3.0.40";
 
-fn at(ip: &str, port: u16) -> SocketAddr {
+pub(super) fn at(ip: &str, port: u16) -> SocketAddr {
     sa(&format!("{ip}:{port}"))
 }
 
 /// A capture being written, with its tshark-blind messages and key frames.
-struct Field {
+pub(super) struct Field {
     name: &'static str,
     cap: Cap,
     start: i64,
@@ -74,7 +74,7 @@ struct Field {
 impl Field {
     /// A capture starting at `T0 + offset_s`, one `step_ms` between packets.
     /// The first packet is at exactly the start.
-    fn new(name: &'static str, offset_s: i64, step_ms: i64) -> io::Result<Field> {
+    pub(super) fn new(name: &'static str, offset_s: i64, step_ms: i64) -> io::Result<Field> {
         let mut cap = Cap::new(T0 + offset_s, step_ms * 1_000_000)?;
         cap.clock.now = Timestamp(cap.clock.now.0 - cap.clock.step_ns);
         Ok(Field {
@@ -86,7 +86,7 @@ impl Field {
         })
     }
     /// Moves the clock so the next packet is at `ms` after the start.
-    fn at_ms(&mut self, ms: i64) {
+    pub(super) fn at_ms(&mut self, ms: i64) {
         let next = Timestamp::from_secs_nanos(self.start, 0).0 + ms * 1_000_000;
         assert!(
             self.cap.frame == 0 || next > self.cap.clock.now.0,
@@ -94,10 +94,10 @@ impl Field {
         );
         self.cap.clock.now = Timestamp(next - self.cap.clock.step_ns);
     }
-    fn put(&mut self, ip: &[u8]) -> io::Result<u64> {
+    pub(super) fn put(&mut self, ip: &[u8]) -> io::Result<u64> {
         self.cap.put(ip)
     }
-    fn key(&mut self, frame: u64, what: &'static str) -> u64 {
+    pub(super) fn key(&mut self, frame: u64, what: &'static str) -> u64 {
         self.keys.push(KeyFrame {
             capture: self.name,
             frame,
@@ -105,14 +105,19 @@ impl Field {
         });
         frame
     }
-    fn udp(&mut self, src: SocketAddr, dst: SocketAddr, payload: &[u8]) -> io::Result<u64> {
+    pub(super) fn udp(
+        &mut self,
+        src: SocketAddr,
+        dst: SocketAddr,
+        payload: &[u8],
+    ) -> io::Result<u64> {
         self.cap.udp(src, dst, payload)
     }
-    fn handshake(&mut self, t: &mut TcpConversation) -> io::Result<u64> {
+    pub(super) fn handshake(&mut self, t: &mut TcpConversation) -> io::Result<u64> {
         self.cap.all(t.handshake())
     }
     /// The pseudo-TLS ClientHello and ServerHello + ServerHelloDone.
-    fn pseudo_tls(&mut self, t: &mut TcpConversation, seed: u8) -> io::Result<()> {
+    pub(super) fn pseudo_tls(&mut self, t: &mut TcpConversation, seed: u8) -> io::Result<()> {
         let f = self.put(&t.data(ToServer, &s::PSEUDO_TLS_CLIENT_HELLO))?;
         self.key(f, "pseudo-TLS ClientHello");
         let random: [u8; 32] = core::array::from_fn(|i| (i as u8).wrapping_mul(7) ^ seed);
@@ -122,7 +127,7 @@ impl Field {
         Ok(())
     }
     /// One MS-TURN control message in a `02 00 len` frame on TCP 443.
-    fn ms443(
+    pub(super) fn ms443(
         &mut self,
         t: &mut TcpConversation,
         dir: Direction,
@@ -140,7 +145,7 @@ impl Field {
         Ok(self.key(f, what))
     }
     /// The client closes a TCP connection (FIN, FIN, ACK).
-    fn close(&mut self, t: &mut TcpConversation) -> io::Result<u64> {
+    pub(super) fn close(&mut self, t: &mut TcpConversation) -> io::Result<u64> {
         self.put(&t.fin(ToServer))?;
         self.put(&t.fin(ToClient))?;
         self.put(&t.ack(ToServer))
@@ -148,7 +153,7 @@ impl Field {
     /// A SYN from `client` with sequence number `isn`, answered by RST,ACK
     /// (sequence 0, acknowledging the SYN, window 0, as a stack with no
     /// listener sends it); `what` describes the two key frames.
-    fn refused(
+    pub(super) fn refused(
         &mut self,
         client: SocketAddr,
         server: SocketAddr,
@@ -167,7 +172,7 @@ impl Field {
         self.key(f, what[1]);
         Ok(())
     }
-    fn finish(self) -> io::Result<FieldCapture> {
+    pub(super) fn finish(self) -> io::Result<FieldCapture> {
         Ok(FieldCapture {
             name: self.name,
             bytes: self.cap.finish()?,
@@ -192,7 +197,7 @@ pub struct FieldCapture {
 
 /// The MS-TURN allocation of the client 10.98.2.1 (RFC cookie in the header,
 /// as Lync 2013 / SfB clients send it) with the MRAS credentials.
-fn allocation(base: u8, relayed: &str, reflexive: &str, peer: &str) -> MsAllocation {
+pub(super) fn allocation(base: u8, relayed: &str, reflexive: &str, peer: &str) -> MsAllocation {
     MsAllocation {
         cookie: true,
         base,
@@ -206,7 +211,7 @@ fn allocation(base: u8, relayed: &str, reflexive: &str, peer: &str) -> MsAllocat
 /// Field case 1: `field-desktop-sharing-refused.pcap`.
 pub fn desktop_sharing_refused() -> io::Result<FieldCapture> {
     let mut c = Field::new("field-desktop-sharing-refused.pcap", 21_600, 2)?;
-    let a = allocation(0x50, "2.2.2.2:58138", "203.0.113.7:50124", "1.1.1.1:50704");
+    let a = allocation(0x50, "2.2.2.2:58138", "10.98.2.1:50124", "1.1.1.1:50704");
     let mut t = TcpConversation::new(at(CLIENT, 50124), at(EDGE_INT, 443));
     c.handshake(&mut t)?;
     c.pseudo_tls(&mut t, 0x51)?;
@@ -265,7 +270,7 @@ pub fn unknown_user() -> io::Result<FieldCapture> {
     let client = at(CLIENT, 50240);
     let udp = MsAllocation {
         username: MS_UNKNOWN_USERNAME,
-        ..allocation(0x58, "2.2.2.2:58144", "203.0.113.7:50240", "1.1.1.1:50704")
+        ..allocation(0x58, "2.2.2.2:58144", "10.98.2.1:50240", "1.1.1.1:50704")
     };
     let f = c.udp(client, edge, &udp.allocate())?;
     c.key(f, "UDP anonymous Allocate");
@@ -474,7 +479,7 @@ pub fn mras_refused() -> io::Result<FieldCapture> {
 /// Field case 4: `field-udp-blocked.pcap`.
 pub fn udp_blocked() -> io::Result<FieldCapture> {
     let mut c = Field::new("field-udp-blocked.pcap", 32_400, 2)?;
-    let udp = allocation(0x60, "2.2.2.2:58140", "203.0.113.7:50300", "1.1.1.1:50704");
+    let udp = allocation(0x60, "2.2.2.2:58140", "10.98.2.1:50300", "1.1.1.1:50704");
     let allocate = udp.allocate();
     // RFC 5389 §7.2.1: RTO 500 ms doubling; the same transaction each time.
     let sends = [
@@ -491,7 +496,7 @@ pub fn udp_blocked() -> io::Result<FieldCapture> {
     }
     // No answer: the client falls back to TCP 443.
     c.at_ms(9_500);
-    let tcp = allocation(0x64, "2.2.2.2:58140", "203.0.113.7:50302", "1.1.1.1:50704");
+    let tcp = allocation(0x64, "2.2.2.2:58140", "10.98.2.1:50302", "1.1.1.1:50704");
     let mut t = TcpConversation::new(at(CLIENT, 50302), at(EDGE_INT, 443));
     let f = c.handshake(&mut t)?;
     c.key(f - 2, "TCP 443 SYN (fallback)");
@@ -517,7 +522,7 @@ pub fn udp_blocked() -> io::Result<FieldCapture> {
 /// 3): USERNAME `to:from`, PRIORITY, ICE-CONTROLLING (with USE-CANDIDATE) or
 /// ICE-CONTROLLED, MESSAGE-INTEGRITY with the responder's password,
 /// FINGERPRINT.
-fn ice_check(n: u8, user: &str, password: &str, controlling: bool) -> Vec<u8> {
+pub(super) fn ice_check(n: u8, user: &str, password: &str, controlling: bool) -> Vec<u8> {
     let mut attrs = vec![
         (0x0006, user.as_bytes().to_vec()),
         u32_attr(0x0024, 0x6e00_1eff),
@@ -537,7 +542,7 @@ fn ice_check(n: u8, user: &str, password: &str, controlling: bool) -> Vec<u8> {
 }
 
 /// The answer to [`ice_check`] `n`: XOR-MAPPED-ADDRESS of the requester.
-fn ice_answer(n: u8, mapped: SocketAddr, password: &str) -> Vec<u8> {
+pub(super) fn ice_answer(n: u8, mapped: SocketAddr, password: &str) -> Vec<u8> {
     let t = txid(true, n);
     s::rfc(
         0x0101,
@@ -552,7 +557,7 @@ fn ice_answer(n: u8, mapped: SocketAddr, password: &str) -> Vec<u8> {
 /// An RTP packet: version 2, PT 114 (x-msrta/16000, RTAudio wideband), a
 /// 40-byte payload, one packet per [`MEDIA_INTERVAL_MS`] (timestamps advance
 /// by that much of a 16 kHz clock).
-fn rtp(ssrc: u32, seq: u16) -> Vec<u8> {
+pub(super) fn rtp(ssrc: u32, seq: u16) -> Vec<u8> {
     let marker = if seq == 0 { 0x80 } else { 0 };
     let mut p = vec![0x80, marker | 114];
     p.extend_from_slice(&seq.to_be_bytes());
@@ -574,7 +579,7 @@ pub fn healthy_call() -> io::Result<FieldCapture> {
     let edge = at(EDGE_INT, 3478);
     let relay = at(EDGE_EXT, 58150);
     let remote = sa("1.1.1.1:50710");
-    let a = allocation(0x68, "2.2.2.2:58150", "203.0.113.7:50200", "1.1.1.1:50710");
+    let a = allocation(0x68, "2.2.2.2:58150", "10.98.2.1:50200", "1.1.1.1:50710");
     let f = c.udp(client, edge, &a.allocate())?;
     c.key(f, "anonymous Allocate");
     let f = c.udp(edge, client, &a.unauthorized())?;
@@ -637,6 +642,11 @@ pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
         mras_refused()?,
         udp_blocked()?,
         healthy_call()?,
+        super::topology_cases::home_user_behind_nat()?,
+        super::topology_cases::relay_private()?,
+        super::topology_cases::nat_port_rewritten()?,
+        super::topology_cases::syn_retry_same_isn()?,
+        super::topology_cases::one_way_relay()?,
     ])
 }
 
@@ -671,6 +681,17 @@ mod tests {
                 "field-healthy-call.pcap",
                 &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 70],
             ),
+            ("topology-home-nat.pcap", &[1, 2, 3, 4, 5, 6, 7, 8]),
+            ("field-relay-private.pcap", &[1, 2, 3, 4]),
+            (
+                "field-nat-port-rewritten.pcap",
+                &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            ),
+            ("field-syn-retry-same-isn.pcap", &[1, 2, 3, 4, 5, 6]),
+            (
+                "field-one-way-relay.pcap",
+                &[4, 5, 6, 7, 8, 9, 10, 11, 12, 23],
+            ),
         ];
         let caps = field_captures().expect("generate");
         assert_eq!(caps.len(), want.len());
@@ -687,7 +708,7 @@ mod tests {
         for user in [MS_USERNAME, MS_UNKNOWN_USERNAME] {
             let a = MsAllocation {
                 username: user,
-                ..allocation(0x58, "2.2.2.2:58144", "203.0.113.7:50240", "1.1.1.1:50704")
+                ..allocation(0x58, "2.2.2.2:58144", "10.98.2.1:50240", "1.1.1.1:50704")
             };
             let key = ms_turn_long_term_key(user, MS_REALM, MS_PASSWORD);
             for msg in [a.allocate_auth(), a.success(), a.set_active_destination()] {

@@ -1,0 +1,214 @@
+//! Captures of the edge topologies and failures real captures add to the
+//! lab picture (docs/field-cases.md, "What real captures add"), built with
+//! the field-case helpers:
+//!
+//! * `topology-home-nat.pcap` — captured on a home user's PC behind NAT: an
+//!   allocation on the Lync edge's public address (the external edge) and
+//!   one on a cloud relay, both seeing the PC through its NAT.
+//! * `field-relay-private.pcap` — captured on an edge's external interface
+//!   behind a NAT: a remote user's allocation succeeds with a private
+//!   relayed address.
+//! * `field-nat-port-rewritten.pcap` — the NAT in front of the edge does not
+//!   keep the relay port (the remote edge sees another port), and the remote
+//!   edge's own NAT rewrote its relay port as well.
+//! * `field-syn-retry-same-isn.pcap` — a Windows edge retries a refused SYN
+//!   on the same tuple with the same initial sequence number, three times.
+//! * `field-one-way-relay.pcap` — relayed media over MS-TURN TCP 443 goes
+//!   toward the peer and nothing comes back.
+
+use super::field_cases::{
+    allocation, at, ice_answer, ice_check, rtp, Field, FieldCapture, CLIENT, EDGE_EXT, EDGE_INT,
+    FIELD_ICE_LOCAL, FIELD_ICE_REMOTE,
+};
+use crate::samples::sa;
+use crate::stun::ms_frame;
+use crate::TcpConversation;
+use edgecap_net::Direction::{ToClient, ToServer};
+use std::io;
+
+/// One MS-TURN allocation exchange over UDP (anonymous Allocate, 401,
+/// authenticated Allocate, success), with key frames.
+fn udp_allocation(
+    c: &mut Field,
+    a: &super::MsAllocation,
+    client: std::net::SocketAddr,
+    server: std::net::SocketAddr,
+    success: &'static str,
+) -> io::Result<()> {
+    let f = c.udp(client, server, &a.allocate())?;
+    c.key(f, "anonymous Allocate");
+    let f = c.udp(server, client, &a.unauthorized())?;
+    c.key(f, "401 with realm and nonce");
+    let f = c.udp(client, server, &a.allocate_auth())?;
+    c.key(f, "authenticated Allocate");
+    let f = c.udp(server, client, &a.success())?;
+    c.key(f, success);
+    Ok(())
+}
+
+/// `topology-home-nat.pcap`: the home PC 192.168.0.5 (public NAT address
+/// 203.0.113.50) allocates on the edge's public address 198.51.100.9:3478
+/// (relayed on that same address) and on a cloud relay 52.114.1.1:3478.
+pub fn home_user_behind_nat() -> io::Result<FieldCapture> {
+    let mut c = Field::new("topology-home-nat.pcap", 39_600, 2)?;
+    let pc = "192.168.0.5";
+    let edge = sa("198.51.100.9:3478");
+    let a = allocation(
+        0x80,
+        "198.51.100.9:50600",
+        "203.0.113.50:61000",
+        "1.1.1.1:50704",
+    );
+    udp_allocation(
+        &mut c,
+        &a,
+        at(pc, 50040),
+        edge,
+        "Allocate success: relayed 198.51.100.9:50600, reflexive 203.0.113.50:61000",
+    )?;
+    c.at_ms(500);
+    let cloud = sa("52.114.1.1:3478");
+    let b = allocation(
+        0x84,
+        "52.114.1.1:50700",
+        "203.0.113.50:61010",
+        "1.1.1.1:50704",
+    );
+    udp_allocation(
+        &mut c,
+        &b,
+        at(pc, 50050),
+        cloud,
+        "cloud relay Allocate success: relayed 52.114.1.1:50700",
+    )?;
+    c.finish()
+}
+
+/// `field-relay-private.pcap`: on the edge's external interface 10.3.0.40
+/// (behind a NAT), the remote user 203.0.113.50:61000 allocates and is
+/// handed the private relayed address 10.3.0.40:52000.
+pub fn relay_private() -> io::Result<FieldCapture> {
+    let mut c = Field::new("field-relay-private.pcap", 40_200, 2)?;
+    let a = allocation(
+        0x88,
+        "10.3.0.40:52000",
+        "203.0.113.50:61000",
+        "1.1.1.1:50704",
+    );
+    udp_allocation(
+        &mut c,
+        &a,
+        sa("203.0.113.50:61000"),
+        at(EDGE_EXT, 3478),
+        "Allocate success: private relayed 10.3.0.40:52000",
+    )?;
+    c.finish()
+}
+
+/// `field-nat-port-rewritten.pcap`: the internal client allocates (relayed
+/// 2.2.2.2:58160) and sets the remote edge 1.1.1.1:50720 as destination;
+/// the edge's external interface checks from port 58160 and the remote edge
+/// answers that it saw 2.2.2.2:61000; the remote edge's own checks arrive
+/// from 1.1.1.1:61234 (its NAT rewrote 50720 too).
+pub fn nat_port_rewritten() -> io::Result<FieldCapture> {
+    let mut c = Field::new("field-nat-port-rewritten.pcap", 40_800, 2)?;
+    let client = at(CLIENT, 50260);
+    let a = allocation(0x8c, "2.2.2.2:58160", "10.98.2.1:50260", "1.1.1.1:50720");
+    udp_allocation(
+        &mut c,
+        &a,
+        client,
+        at(EDGE_INT, 3478),
+        "Allocate success: relayed 2.2.2.2:58160",
+    )?;
+    let f = c.udp(client, at(EDGE_INT, 3478), &a.set_active_destination())?;
+    c.key(f, "Set Active Destination 1.1.1.1:50720");
+    let f = c.udp(at(EDGE_INT, 3478), client, &a.sad_success())?;
+    c.key(f, "its response");
+    c.at_ms(1_000);
+    let relay = at(EDGE_EXT, 58160);
+    let (lu, lp) = FIELD_ICE_LOCAL;
+    let (ru, rp) = FIELD_ICE_REMOTE;
+    let f = c.udp(
+        relay,
+        sa("1.1.1.1:50720"),
+        &ice_check(0x90, &format!("{ru}:{lu}"), rp, true),
+    )?;
+    c.key(f, "MS-ICE2 check from relay port 58160");
+    let f = c.udp(
+        sa("1.1.1.1:50720"),
+        relay,
+        &ice_answer(0x90, sa("2.2.2.2:61000"), rp),
+    )?;
+    c.key(f, "its success: XOR-MAPPED 2.2.2.2:61000, not 58160");
+    let remote_nat = sa("1.1.1.1:61234");
+    let f = c.udp(
+        remote_nat,
+        relay,
+        &ice_check(0x91, &format!("{lu}:{ru}"), lp, false),
+    )?;
+    c.key(f, "remote edge's check from 1.1.1.1:61234");
+    let f = c.udp(relay, remote_nat, &ice_answer(0x91, remote_nat, lp))?;
+    c.key(f, "its success response");
+    c.finish()
+}
+
+/// `field-syn-retry-same-isn.pcap`: the external edge 10.3.0.40 SYNs from
+/// relay port 58138 to the remote edge 1.1.1.1:50704, is refused by RST,ACK
+/// and retries twice on the same tuple with the same ISN, 0.5 s apart.
+pub fn syn_retry_same_isn() -> io::Result<FieldCapture> {
+    let mut c = Field::new("field-syn-retry-same-isn.pcap", 41_400, 2)?;
+    let (edge, remote) = (at(EDGE_EXT, 58138), sa("1.1.1.1:50704"));
+    for (i, what) in [
+        ["SYN", "RST,ACK"],
+        ["SYN retry 1 (same ISN)", "RST,ACK"],
+        ["SYN retry 2 (same ISN)", "RST,ACK"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        c.at_ms(500 * i as i64);
+        c.refused(edge, remote, 0x6A00_0001, what)?;
+    }
+    c.finish()
+}
+
+/// `field-one-way-relay.pcap`: the client allocates over MS-TURN on TCP 443
+/// (pseudo-TLS), sets 1.1.1.1:50730 as active destination and sends 12
+/// data frames; nothing comes back.
+pub fn one_way_relay() -> io::Result<FieldCapture> {
+    let mut c = Field::new("field-one-way-relay.pcap", 42_000, 2)?;
+    let a = allocation(0x94, "2.2.2.2:58170", "10.98.2.1:50270", "1.1.1.1:50730");
+    let mut t = TcpConversation::new(at(CLIENT, 50270), at(EDGE_INT, 443));
+    c.handshake(&mut t)?;
+    c.pseudo_tls(&mut t, 0x95)?;
+    c.ms443(&mut t, ToServer, &a.allocate(), "anonymous Allocate")?;
+    c.ms443(&mut t, ToClient, &a.unauthorized(), "401")?;
+    c.ms443(
+        &mut t,
+        ToServer,
+        &a.allocate_auth(),
+        "authenticated Allocate",
+    )?;
+    c.ms443(
+        &mut t,
+        ToClient,
+        &a.success(),
+        "Allocate success: relayed 2.2.2.2:58170",
+    )?;
+    c.ms443(
+        &mut t,
+        ToServer,
+        &a.set_active_destination(),
+        "Set Active Destination 1.1.1.1:50730",
+    )?;
+    c.ms443(&mut t, ToClient, &a.sad_success(), "its response")?;
+    for i in 0..12u16 {
+        c.at_ms(1_000 + 200 * i64::from(i));
+        let f = c.put(&t.data(ToServer, &ms_frame(3, &rtp(0x0A1B_2C3D, i))))?;
+        if i == 0 || i == 11 {
+            c.key(f, "relayed media frame toward the peer");
+        }
+    }
+    c.finish()
+}
