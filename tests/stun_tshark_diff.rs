@@ -40,6 +40,7 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("field-nat-port-rewritten.pcap", 10),
     ("field-syn-retry-same-isn.pcap", 0),
     ("field-one-way-relay.pcap", 6),
+    ("field-injected-reset.pcap", 0),
     ("tcp-outcomes.pcap", 0),
     ("link-types.pcapng.gz", 0),
     ("damaged-truncated.pcap", 0),

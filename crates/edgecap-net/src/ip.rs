@@ -147,7 +147,9 @@ pub fn parse(bytes: &[u8], expect: Option<IpVersion>) -> Result<IpLayer<'_>, IpE
                 return Err(bad_ip(e.to_string().to_lowercase()));
             }
             let p = v4.payload();
-            transport(src, dst, p.ip_number.0, p.payload, p.incomplete).map(IpLayer::Packet)
+            let ttl = h.ttl();
+            transport(src, dst, p.ip_number.0, p.payload, p.incomplete)
+                .map(|packet| IpLayer::Packet(packet.with_hop_limit(ttl)))
         }
         LaxIpSlice::Ipv6(v6) => {
             let h = v6.header();
@@ -190,7 +192,9 @@ pub fn parse(bytes: &[u8], expect: Option<IpVersion>) -> Result<IpLayer<'_>, IpE
                     e.to_string().to_lowercase()
                 )));
             }
-            transport(src, dst, p.ip_number.0, p.payload, p.incomplete).map(IpLayer::Packet)
+            let hop_limit = h.hop_limit();
+            transport(src, dst, p.ip_number.0, p.payload, p.incomplete)
+                .map(|packet| IpLayer::Packet(packet.with_hop_limit(hop_limit)))
         }
     }
 }
@@ -334,6 +338,7 @@ pub fn transport(
                     payload: data,
                 },
                 truncated: incomplete && payload.len() < len,
+                hop_limit: None,
             });
         }
         protocol => Segment::Other { protocol },
@@ -343,6 +348,7 @@ pub fn transport(
         dst,
         segment,
         truncated: incomplete,
+        hop_limit: None,
     })
 }
 

@@ -55,4 +55,16 @@ pub struct Packet<'a> {
     /// True when the payload is shorter than the IP/transport headers claim
     /// (the frame was cut by the snaplen).
     pub truncated: bool,
+    /// IPv4 TTL or IPv6 hop limit; `None` for a reassembled fragmented
+    /// datagram. A RST whose hop limit differs from its claimed sender's
+    /// other packets was sent by a device in the path.
+    pub hop_limit: Option<u8>,
+}
+
+impl Packet<'_> {
+    /// The packet with the IP header's TTL / hop limit.
+    pub fn with_hop_limit(mut self, hop_limit: u8) -> Self {
+        self.hop_limit = Some(hop_limit);
+        self
+    }
 }

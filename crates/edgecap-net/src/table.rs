@@ -17,7 +17,7 @@
 //! * [`MAX_FLOW_RECORDS`] records are kept for the report ([`FlowDrops`]).
 //!
 //! Worst case for a flood of one-packet flows (a SYN flood, a scan):
-//! `MAX_FLOW_RECORDS` × `size_of::<FlowRecord>()` (280 bytes on 64-bit
+//! `MAX_FLOW_RECORDS` × `size_of::<FlowRecord>()` (288 bytes on 64-bit
 //! targets; a record's SYN, RST and control-time lists need no heap while
 //! they hold one entry, nor its stream statistics while they are zero) plus
 //! at most 2^19 hash-table buckets of 89 bytes for the live flows: under
@@ -47,10 +47,10 @@ pub const TCP_CLOSED_LINGER_NS: i64 = 60 * 1_000_000_000;
 pub const UDP_IDLE_TIMEOUT_NS: i64 = 600 * 1_000_000_000;
 /// How many flow records are kept for the report. Records accumulate for the
 /// whole capture (live state expires, records do not), so this bounds the
-/// part of memory that grows with the number of flows in the file: 280
+/// part of memory that grows with the number of flows in the file: 288
 /// bytes per record (plus its SYN, RST and control-time lists once they hold
 /// two entries: about 100 bytes for a full handshake; and 144 bytes of
-/// stream statistics once a TCP flow carried payload), some 270 MiB at the
+/// stream statistics once a TCP flow carried payload), some 275 MiB at the
 /// cap. Beyond it a new flow is still
 /// followed (so its later packets are not counted as new flows) but keeps
 /// no record, no reassembly state and is not handed to the sink; it is

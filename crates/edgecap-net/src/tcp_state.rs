@@ -60,6 +60,15 @@ pub struct TcpControl {
     pub refused_attempts: u16,
     /// A SYN was sent since the last refusal counted in `refused_attempts`.
     syn_pending_refusal: bool,
+    /// IP TTL / hop limit of each side's packets before the first RST (the
+    /// last one seen; 0 when none was seen), by [`Direction::index`].
+    pub hop_limits: [u8; 2],
+    /// IP TTL / hop limit of the first RST (0 when unknown).
+    pub rst_hop_limit: u8,
+    /// Packets other than RSTs that the first RST's sender sent after it
+    /// (capped at 255): a host that reset a connection does not go on
+    /// talking on it, so the RST came from a device in the path.
+    pub sent_after_rst: u8,
     /// Payload bytes seen (both directions) before the first RST.
     pub bytes_before_reset: u64,
     /// Frame of the first FIN from each direction (index by [`Direction::index`]).
@@ -242,6 +251,22 @@ impl TcpControl {
         self.payload_bytes[dir.index()] += payload_len as u64;
     }
 
+    /// Records the IP TTL / hop limit of one segment (any segment, payload
+    /// or not, also after the connection ended), for telling a RST injected
+    /// by a middlebox from one its claimed sender sent.
+    pub fn observe_path(&mut self, dir: Direction, flags: TcpFlags, hop_limit: Option<u8>) {
+        if self.rst_frames.is_empty() {
+            if let (false, Some(h)) = (flags.rst(), hop_limit) {
+                self.hop_limits[dir.index()] = h;
+            }
+            if flags.rst() {
+                self.rst_hop_limit = hop_limit.unwrap_or(0);
+            }
+        } else if !flags.rst() && self.reset_by == Some(dir) {
+            self.sent_after_rst = self.sent_after_rst.saturating_add(1);
+        }
+    }
+
     /// The capture time of a control frame (SYN, SYN-ACK, FIN, RST) seen by [`Self::observe`].
     pub fn time_of(&self, frame: FrameNo) -> Option<Timestamp> {
         self.control_times
@@ -378,13 +403,50 @@ mod tests {
     }
 
     #[test]
+    fn path_state_tells_who_sent_the_rst() {
+        let mut c = TcpControl::default();
+        c.observe_path(ToServer, TcpFlags(TcpFlags::SYN), Some(128));
+        c.observe_path(ToClient, TcpFlags(TcpFlags::SYN | TcpFlags::ACK), Some(57));
+        c.observe_path(ToClient, TcpFlags(TcpFlags::RST), Some(250));
+        see(&mut c, ToClient, TcpFlags::RST, f(3), 0);
+        assert_eq!(c.hop_limits, [128, 57]);
+        assert_eq!(c.rst_hop_limit, 250);
+        // The claimed sender talks on; the other side's packets do not count.
+        c.observe_path(ToClient, TcpFlags(TcpFlags::ACK), Some(57));
+        c.observe_path(ToServer, TcpFlags(TcpFlags::ACK), Some(128));
+        c.observe_path(ToClient, TcpFlags(TcpFlags::RST), Some(57));
+        assert_eq!(c.sent_after_rst, 1);
+        assert_eq!(c.hop_limits, [128, 57], "frozen at the first RST");
+    }
+
+    #[test]
+    fn same_isn_retries_after_a_refusal_count_as_attempts() {
+        let mut c = TcpControl::default();
+        for i in 0..3 {
+            see(&mut c, ToServer, TcpFlags::SYN, f(2 * i + 1), 0);
+            see(
+                &mut c,
+                ToClient,
+                TcpFlags::RST | TcpFlags::ACK,
+                f(2 * i + 2),
+                0,
+            );
+        }
+        // A second RST to the same SYN is not another attempt.
+        see(&mut c, ToClient, TcpFlags::RST, f(7), 0);
+        assert_eq!(c.refused_attempts, 3);
+        assert_eq!(c.syn_count, 3);
+        assert_eq!(c.outcome(), TcpOutcome::Refused);
+    }
+
+    #[test]
     fn a_lone_syn_needs_no_heap() {
         let mut c = TcpControl::default();
         see(&mut c, ToServer, TcpFlags::SYN, f(1), 0);
         assert_eq!(c.syn_frames.heap_bytes() + c.control_times.heap_bytes(), 0);
         assert_eq!(c.time_of(f(1)), Some(Timestamp::default()));
         assert!(
-            std::mem::size_of::<TcpControl>() <= 160,
+            std::mem::size_of::<TcpControl>() <= 168,
             "{}",
             std::mem::size_of::<TcpControl>()
         );

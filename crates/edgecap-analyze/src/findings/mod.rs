@@ -15,6 +15,7 @@ mod errors;
 mod nat_relay_port;
 mod pseudo_tls;
 mod stun_unanswered;
+mod tcp_injected_reset;
 mod tcp_refused;
 mod tcp_reset;
 mod tcp_syn;
@@ -49,6 +50,10 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
     (
         tcp_reset::ID,
         "an established connection on an edge or relay port ended by a RST: which side, after how many bytes",
+    ),
+    (
+        tcp_injected_reset::ID,
+        "a RST its claimed sender did not send (TTL unlike the sender's packets, or the sender kept talking): an IPS or TLS-enforcing firewall in the path",
     ),
     (
         pseudo_tls::ID,
@@ -103,7 +108,9 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
 /// Runs every detector and returns all findings (unsorted: the caller sorts).
 pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Finding> {
     let ctx = Ctx::new(analysis, roles, cfg);
-    let tls_failed = tls_handshake::failed_flows(&ctx);
+    // Resets explained better elsewhere are not also reported as `tcp.reset`.
+    let mut not_plain_resets = tls_handshake::failed_flows(&ctx);
+    not_plain_resets.extend(tcp_injected_reset::injected_flows(&ctx));
     let mut out = Vec::new();
     // One detector may return a finding per flow (a flood of unanswered
     // requests): its list becomes the result instead of being copied.
@@ -116,7 +123,8 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     };
     add(tcp_refused::detect(&ctx));
     add(tcp_syn::detect(&ctx));
-    add(tcp_reset::detect(&ctx, &tls_failed));
+    add(tcp_reset::detect(&ctx, &not_plain_resets));
+    add(tcp_injected_reset::detect(&ctx));
     add(pseudo_tls::detect(&ctx));
     add(tls_handshake::detect(&ctx));
     add(stun_unanswered::detect(&ctx));

@@ -160,3 +160,40 @@ fn finding(ctx: &Ctx<'_>, relayed: SocketAddr, g: Group) -> Finding {
         .detail("count", Detail::Count(count));
     builder.build(ID, severity, summary, explanation)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+
+    #[test]
+    fn remote_edge_sees_another_port() {
+        let a = capture("field-nat-port-rewritten.pcap");
+        let r = crate::roles::infer(&a, &Default::default());
+        let all = detect_all(&a, &r);
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1, "{all:#?}");
+        let f = f[0];
+        assert_eq!(
+            f.severity,
+            Severity::Error,
+            "the far side is the remote edge"
+        );
+        assert_eq!(frames(f), vec![4, 7, 8]);
+        assert_eq!(detail(f, "source_port"), Some(&Detail::Port(61000)));
+        assert_eq!(
+            detail(f, "relayed"),
+            Some(&Detail::Address("2.2.2.2:58160".into()))
+        );
+        // Without roles the far side is not known to be an edge.
+        let plain = detect_all(&a, &Default::default());
+        assert_eq!(with_id(&plain, ID)[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn kept_ports_are_fine() {
+        // The healthy call's remote edge sees 2.2.2.2:58150, the relayed address.
+        let all = detect_all(&capture("field-healthy-call.pcap"), &Default::default());
+        assert!(with_id(&all, ID).is_empty(), "{all:#?}");
+    }
+}

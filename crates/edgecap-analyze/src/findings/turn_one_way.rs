@@ -179,3 +179,39 @@ fn finding(ctx: &Ctx<'_>, story: &AllocationStory, peer: SocketAddr, count: &Pee
         .detail("received", Detail::Count(received));
     b.build(ID, Severity::Warning, summary, explanation)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+
+    #[test]
+    fn ms_turn_data_frames_toward_the_peer_and_none_back() {
+        let all = detect_all(&capture("field-one-way-relay.pcap"), &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1, "{all:#?}");
+        let f = f[0];
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(frames(f), vec![9, 12, 23]);
+        assert_eq!(detail(f, "sent"), Some(&Detail::Count(12)));
+        assert_eq!(detail(f, "received"), Some(&Detail::Count(0)));
+        assert_eq!(
+            detail(f, "peer"),
+            Some(&Detail::Address("1.1.1.1:50730".into()))
+        );
+    }
+
+    #[test]
+    fn two_way_or_short_relays_are_fine() {
+        for name in [
+            "coturn-loopback.pcap",
+            "rfc-tcp-framings.pcap",
+            "msturn-tcp443.pcap",
+            "msturn-udp.pcap",
+            "field-healthy-call.pcap",
+        ] {
+            let all = detect_all(&capture(name), &Default::default());
+            assert!(with_id(&all, ID).is_empty(), "{name}: {all:#?}");
+        }
+    }
+}

@@ -24,6 +24,7 @@ struct TcpSegment<'a> {
     ack: u32,
     flags: TcpFlags,
     payload: &'a [u8],
+    hop_limit: Option<u8>,
 }
 
 impl FlowTable {
@@ -97,6 +98,7 @@ impl FlowTable {
                     ack,
                     flags,
                     payload,
+                    hop_limit: packet.hop_limit,
                 };
                 tcp_segment(live, record, budget, dir, frame, segment, anomalies, sink);
             }
@@ -249,6 +251,9 @@ fn tcp_segment(
     let Some(tcp) = record.tcp.as_mut() else {
         return;
     };
+    // Before `observe`, which records a RST: the path state compares with
+    // what came before it.
+    tcp.control.observe_path(dir, seg.flags, seg.hop_limit);
     if matches!(live.streams, Streams::Done) {
         // Trailing packets of a reset or closed connection: their flags
         // still count (a Windows host retries a refused SYN on the same
@@ -322,6 +327,7 @@ fn reassemble(
         ack,
         flags,
         payload,
+        ..
     } = seg;
     let data_seq = if flags.syn() {
         seq.wrapping_add(1)

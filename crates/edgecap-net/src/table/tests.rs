@@ -91,6 +91,7 @@ impl Harness {
             dst: dst.ip(),
             segment,
             truncated: false,
+            hop_limit: Some(64),
         };
         let frame = Frame {
             no: FrameNo(self.frame),
@@ -473,7 +474,7 @@ fn record_and_live_entry_sizes_match_the_documented_bound() {
     // README "Limits" and the MAX_FLOW_RECORDS / MAX_LIVE_FLOWS docs quote
     // these numbers (64-bit targets).
     if std::mem::size_of::<usize>() == 8 {
-        assert_eq!(std::mem::size_of::<FlowRecord>(), 280);
+        assert_eq!(std::mem::size_of::<FlowRecord>(), 288);
         assert_eq!(std::mem::size_of::<(FlowKey, LiveFlow)>(), 88);
     }
     let mut h = Harness::new();

@@ -647,6 +647,7 @@ pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
         super::topology_cases::nat_port_rewritten()?,
         super::topology_cases::syn_retry_same_isn()?,
         super::topology_cases::one_way_relay()?,
+        super::topology_cases::injected_reset()?,
     ])
 }
 
@@ -692,6 +693,7 @@ mod tests {
                 "field-one-way-relay.pcap",
                 &[4, 5, 6, 7, 8, 9, 10, 11, 12, 23],
             ),
+            ("field-injected-reset.pcap", &[4, 5, 6, 7]),
         ];
         let caps = field_captures().expect("generate");
         assert_eq!(caps.len(), want.len());

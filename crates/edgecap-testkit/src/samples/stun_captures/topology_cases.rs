@@ -15,6 +15,8 @@
 //!   on the same tuple with the same initial sequence number, three times.
 //! * `field-one-way-relay.pcap` — relayed media over MS-TURN TCP 443 goes
 //!   toward the peer and nothing comes back.
+//! * `field-injected-reset.pcap` — a TLS-enforcing firewall resets MS-TURN's
+//!   pseudo-TLS on 443 in the edge's name.
 
 use super::field_cases::{
     allocation, at, ice_answer, ice_check, rtp, Field, FieldCapture, CLIENT, EDGE_EXT, EDGE_INT,
@@ -22,7 +24,7 @@ use super::field_cases::{
 };
 use crate::samples::sa;
 use crate::stun::ms_frame;
-use crate::TcpConversation;
+use crate::{IpBuilder, Tcp, TcpConversation};
 use edgecap_net::Direction::{ToClient, ToServer};
 use std::io;
 
@@ -210,5 +212,37 @@ pub fn one_way_relay() -> io::Result<FieldCapture> {
             c.key(f, "relayed media frame toward the peer");
         }
     }
+    c.finish()
+}
+
+/// `field-injected-reset.pcap`: the client opens TCP 443 to the internal
+/// edge (every packet with TTL 64) and sends the pseudo-TLS ClientHello; a
+/// firewall answers with a RST in the edge's name (TTL 250), and the edge's
+/// real ServerHello arrives after it, then again 200 ms later (the client's
+/// stack dropped the connection at the RST and never acknowledges it).
+pub fn injected_reset() -> io::Result<FieldCapture> {
+    let mut c = Field::new("field-injected-reset.pcap", 42_600, 2)?;
+    let (client, edge) = (at(CLIENT, 50290), at(EDGE_INT, 443));
+    let mut t = TcpConversation::new(client, edge);
+    c.handshake(&mut t)?;
+    let f = c.put(&t.data(ToServer, &crate::stun::PSEUDO_TLS_CLIENT_HELLO))?;
+    c.key(f, "pseudo-TLS ClientHello");
+    let rst = Tcp::new(edge.port(), client.port())
+        .seq(t.next_seq(ToClient))
+        .ack(t.next_seq(ToServer))
+        .rst();
+    let f = c.put(
+        &IpBuilder::new(edge.ip(), client.ip())
+            .ttl(250)
+            .tcp(&rst, b""),
+    )?;
+    c.key(f, "RST in the edge's name, TTL 250");
+    let hello = crate::stun::pseudo_tls_server_hello(&[0x5a; 32], &[0xa5; 32]);
+    let segment = t.data(ToClient, &hello);
+    let f = c.put(&segment)?;
+    c.key(f, "the edge's real ServerHello after the RST, TTL 64");
+    c.at_ms(210);
+    let f = c.put(&segment)?;
+    c.key(f, "its retransmission");
     c.finish()
 }
