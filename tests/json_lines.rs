@@ -194,7 +194,8 @@ fn json_lines_exit_codes_follow_fail_on_and_conflict_with_json() {
 }
 
 /// `n` one-packet UDP flows, each a STUN Binding request from its own
-/// client port to one server.
+/// client port to its own server (198.18.0.0/15): every unanswered request
+/// is a finding of its own (alike findings to one server would be one).
 fn binding_flood(n: u32) -> Vec<u8> {
     let mut w = PcapWriter::new(Vec::new(), PcapOptions::default()).expect("pcap header");
     let mut ts = Timestamp::from_secs_nanos(1_795_683_600, 0);
@@ -204,7 +205,8 @@ fn binding_flood(n: u32) -> Vec<u8> {
         let msg = rfc(0x0001, &rfc_txid_from(id), &[]).bytes();
         let client = Ipv4Addr::from(0x0a00_0000 | (i / 50_000));
         let port = 10_000 + (i % 50_000) as u16;
-        let ip = IpBuilder::new(client, Ipv4Addr::new(203, 0, 113, 1)).udp(port, 3478, &msg);
+        let server = Ipv4Addr::from(0xc612_0000 | i);
+        let ip = IpBuilder::new(client, server).udp(port, 3478, &msg);
         let frame = link::wrap(LinkType::ETHERNET, &ip);
         w.write_packet(ts, &frame, frame.len() as u32)
             .expect("write packet");

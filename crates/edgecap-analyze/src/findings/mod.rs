@@ -12,6 +12,7 @@
 
 pub mod common;
 mod errors;
+mod merge;
 mod nat_relay_port;
 mod pseudo_tls;
 mod stun_unanswered;
@@ -137,6 +138,7 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(turn_relayed_private::detect(&ctx));
     add(nat_relay_port::detect(&ctx));
     add(turn_one_way::detect(&ctx));
+    let mut out = merge::merge_alike(out);
     out.shrink_to_fit();
     out
 }

@@ -148,7 +148,14 @@ mod tests {
         }
         let all = detect_all(&p.analyze(), &Default::default());
         let f = with_id(&all, ID);
-        assert_eq!(f.len(), MAX_TCP_GROUPS + 1);
+        // The listed pairs share one cause: one finding; then the roll-up.
+        assert_eq!(f.len(), 2, "{f:#?}");
+        let listed = f.iter().find(|f| detail(f, "similar").is_some()).unwrap();
+        assert_eq!(
+            detail(listed, "similar"),
+            Some(&Detail::Count(MAX_TCP_GROUPS as u64 - 1))
+        );
+        assert_eq!(listed.flows.len(), MAX_TCP_GROUPS);
         let rollup = f
             .iter()
             .find(|f| f.summary.starts_with("… and 50 more"))

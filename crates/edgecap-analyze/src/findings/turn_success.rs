@@ -9,10 +9,11 @@
 //! Severity: `info`. Frames: the authenticated request and the success of
 //! each allocation (the first [`MAX_EVIDENCE_FRAMES`]). Details:
 //! `transport`, `relayed`, `reflexive`, `lifetime` (seconds) of the first
-//! allocation, and, when there are several, `count` and `clients` (the first
-//! [`MAX_LISTED_CLIENTS`] distinct client addresses).
+//! allocation, and, when there are several, `count`, `clients` (how many
+//! distinct client addresses) and `client_list` (the first
+//! [`MAX_LISTED_CLIENTS`] of them).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 
 use super::common::{Ctx, FindingBuilder, MAX_EVIDENCE_FRAMES};
@@ -23,7 +24,7 @@ use edgecap_proto::{AllocationStory, StepKind};
 /// The finding id.
 pub const ID: &str = "turn.allocation_succeeded";
 
-/// Most client addresses listed in a rolled-up finding's `clients`.
+/// Most client addresses listed in a rolled-up finding's `client_list`.
 pub const MAX_LISTED_CLIENTS: usize = 16;
 
 /// The first success of a (server, transport), and how many followed.
@@ -34,8 +35,10 @@ struct Rollup<'a> {
     reflexive: Option<SocketAddr>,
     lifetime: Option<u32>,
     count: u64,
-    clients: Vec<IpAddr>,
-    more_clients: bool,
+    /// Distinct client addresses.
+    clients: HashSet<IpAddr>,
+    /// The first [`MAX_LISTED_CLIENTS`] of them, in order of appearance.
+    listed: Vec<IpAddr>,
     builder: FindingBuilder,
 }
 
@@ -61,17 +64,13 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
                     reflexive,
                     lifetime,
                     count: 0,
-                    clients: Vec::new(),
-                    more_clients: false,
+                    clients: HashSet::new(),
+                    listed: Vec::new(),
                     builder: FindingBuilder::default(),
                 });
             g.count += 1;
-            if !g.clients.contains(&story.client.ip) {
-                if g.clients.len() < MAX_LISTED_CLIENTS {
-                    g.clients.push(story.client.ip);
-                } else {
-                    g.more_clients = true;
-                }
+            if g.clients.insert(story.client.ip) && g.listed.len() < MAX_LISTED_CLIENTS {
+                g.listed.push(story.client.ip);
             }
             g.builder.flow(step.flow);
             if g.builder.frame_count() < MAX_EVIDENCE_FRAMES {
@@ -91,7 +90,7 @@ fn finding(ctx: &Ctx<'_>, g: Rollup<'_>) -> Finding {
         lifetime,
         count,
         clients,
-        more_clients,
+        listed,
         mut builder,
     } = g;
     let t = story.transport.as_str().to_uppercase();
@@ -119,7 +118,7 @@ fn finding(ctx: &Ctx<'_>, g: Rollup<'_>) -> Finding {
     } else {
         let who = match clients.len() {
             1 => ctx.endpoint_or(story.client, "client"),
-            n => format!("{}{n} clients", if more_clients { "over " } else { "" }),
+            n => format!("{n} clients"),
         };
         format!(
             "{count} relays allocated on {server} over {t} by {who}; the first: {addresses} (frame {frame})"
@@ -136,7 +135,8 @@ fn finding(ctx: &Ctx<'_>, g: Rollup<'_>) -> Finding {
         ));
     }
     if let Some(r) = relayed {
-        if r.ip() != story.server.ip {
+        if r.ip() != story.server.ip && crate::roles::is_private(story.server.ip) {
+            // An on-premises edge behind a NAT (the A/V edge's case).
             explanation.push_str(&format!(
                 " The relayed address {} differs from the server address {}: the \
                  relay sits on another interface or behind a NAT (on an A/V edge, the \
@@ -146,6 +146,14 @@ fn finding(ctx: &Ctx<'_>, g: Rollup<'_>) -> Finding {
                 story.server.ip,
                 ctx.cfg.relay_ports.start(),
                 ctx.cfg.relay_ports.end(),
+            ));
+        } else if r.ip() != story.server.ip {
+            // A relay on the internet (a cloud relay): its own business.
+            explanation.push_str(&format!(
+                " The relayed address {} is another address of the relay service on the \
+                 internet than the one the client talks to ({}).",
+                r.ip(),
+                story.server.ip,
             ));
         }
     }
@@ -173,10 +181,13 @@ fn finding(ctx: &Ctx<'_>, g: Rollup<'_>) -> Finding {
         builder.detail("lifetime", Detail::Count(u64::from(l)));
     }
     if count > 1 {
-        builder.detail("count", Detail::Count(count)).detail(
-            "clients",
-            Detail::List(clients.iter().map(IpAddr::to_string).collect()),
-        );
+        builder
+            .detail("count", Detail::Count(count))
+            .detail("clients", Detail::Count(clients.len() as u64))
+            .detail(
+                "client_list",
+                Detail::List(listed.iter().map(IpAddr::to_string).collect()),
+            );
     }
     builder.build(ID, Severity::Info, summary, explanation)
 }

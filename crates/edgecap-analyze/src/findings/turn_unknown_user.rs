@@ -48,7 +48,10 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
                  the topology and restart the A/V Authentication service. The client ends up \
                  with no relay candidates in its INVITE, so calls with remote or federated users \
                  fail to get media.",
-                ctx.endpoint_or(g.server, "The edge"),
+                match ctx.roles.role_of(g.server.ip) {
+                    Some(_) => ctx.host(g.server.ip),
+                    None => format!("The edge {}", g.server.ip),
+                },
             );
             b.detail("code", Detail::Text(g.code.to_string()))
                 .detail("count", Detail::Count(n))
