@@ -214,7 +214,8 @@ impl PcapParser {
                     }
                 }
             }
-            let Some(record) = parse_record(&buf.available()[..total], self.endian, self.header_len)
+            let Some(record) =
+                parse_record(&buf.available()[..total], self.endian, self.header_len)
             else {
                 // Unreachable with the checks above; treat it as damage anyway.
                 if !self.resync(buf, ledger, "corrupt record: unparsable header") {

@@ -107,31 +107,30 @@ impl CaptureReader {
         read_error(&mut buf, name, inside)?;
         let head = buf.available();
         let head = &head[..head.len().min(4)];
-        let parser =
-            if head.len() == 4
-                && MAGICS[..4]
-                    .iter()
-                    .chain(&MODIFIED_PCAP_MAGICS)
-                    .any(|m| m == head)
-            {
-                PcapParser::open(&mut buf).map(Parser::Pcap)
-            } else if head == MAGICS[4] {
-                PcapNgParser::open(&mut buf).map(Parser::PcapNg)
-            } else if head.is_empty() {
-                return Err(not_a_capture(name, inside, "the input is empty".into()));
-            } else if MAGICS
+        let parser = if head.len() == 4
+            && MAGICS[..4]
                 .iter()
                 .chain(&MODIFIED_PCAP_MAGICS)
-                .any(|m| m.starts_with(head))
-            {
-                Err(format!("file header cut off after {} bytes", head.len()))
-            } else {
-                return Err(not_a_capture(
-                    name,
-                    inside,
-                    format!("starts with {}", describe(&buf)),
-                ));
-            };
+                .any(|m| m == head)
+        {
+            PcapParser::open(&mut buf).map(Parser::Pcap)
+        } else if head == MAGICS[4] {
+            PcapNgParser::open(&mut buf).map(Parser::PcapNg)
+        } else if head.is_empty() {
+            return Err(not_a_capture(name, inside, "the input is empty".into()));
+        } else if MAGICS
+            .iter()
+            .chain(&MODIFIED_PCAP_MAGICS)
+            .any(|m| m.starts_with(head))
+        {
+            Err(format!("file header cut off after {} bytes", head.len()))
+        } else {
+            return Err(not_a_capture(
+                name,
+                inside,
+                format!("starts with {}", describe(&buf)),
+            ));
+        };
         let parser = match parser {
             Ok(p) => p,
             Err(reason) => {
@@ -168,7 +167,13 @@ impl CaptureReader {
             self.index = Some(match &self.parser {
                 Parser::Pcap(p) => {
                     let (endian, max_caplen, header_len) = p.record_layout();
-                    FrameIndexBuilder::pcap(endian, p.link(), max_caplen, header_len, self.compressed)
+                    FrameIndexBuilder::pcap(
+                        endian,
+                        p.link(),
+                        max_caplen,
+                        header_len,
+                        self.compressed,
+                    )
                 }
                 Parser::PcapNg(_) => FrameIndexBuilder::pcapng(self.compressed),
             });

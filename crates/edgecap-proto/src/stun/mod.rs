@@ -44,6 +44,8 @@ mod value;
 mod wire;
 
 #[cfg(test)]
+mod tests_damaged;
+#[cfg(test)]
 mod tests_ms_turn;
 #[cfg(test)]
 mod tests_prop;
