@@ -225,11 +225,15 @@ pub struct LinkTypeJson {
 pub struct FlowJson {
     /// Flow number in order of first appearance, from 0.
     pub id: u32,
-    /// `"tcp"` or `"udp"`.
+    /// `"tcp"`, `"udp"`, or another protocol over IP (`"sctp"`, `"gre"`,
+    /// `"esp"`, …; `"ip"` when it has no name here: see `ip_protocol`).
     pub transport: &'static str,
+    /// The IP protocol number (6, 17, 132, …).
+    pub ip_protocol: u8,
     /// Application protocol label: "stun", "ms-turn", "pseudo-tls+ms-turn", "tls", "unknown".
     pub protocol: &'static str,
-    /// Client address as `ip:port` / `[ipv6]:port`.
+    /// Client address as `ip:port` / `[ipv6]:port` (the address alone for
+    /// transports without ports).
     pub client: String,
     /// Server address.
     pub server: String,
@@ -508,9 +512,10 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
     FlowJson {
         id: f.id.0,
         transport: f.transport.as_str(),
+        ip_protocol: f.transport.ip_protocol(),
         protocol,
-        client: f.client.to_string(),
-        server: f.server.to_string(),
+        client: crate::fields::flow_endpoint(f.transport, f.client),
+        server: crate::fields::flow_endpoint(f.transport, f.server),
         packets: f.total_packets(),
         bytes: f.total_bytes(),
         packets_to_server: f.packets[0],

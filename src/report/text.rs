@@ -333,9 +333,9 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
     }
     [
         f.id.to_string(),
-        f.transport.as_str().to_string(),
-        f.client.to_string(),
-        f.server.to_string(),
+        crate::fields::transport_name(f.transport),
+        crate::fields::flow_endpoint(f.transport, f.client),
+        crate::fields::flow_endpoint(f.transport, f.server),
         f.total_packets().to_string(),
         f.total_bytes().to_string(),
         format!("{}-{}", f.first_frame, f.last_frame),

@@ -261,7 +261,7 @@ impl LiveFlow {
         match (self.id, transport) {
             // Untracked flows beyond the record cap: the longest timeout.
             (None, _) => TCP_IDLE_TIMEOUT_NS.max(UDP_IDLE_TIMEOUT_NS),
-            (Some(_), Transport::Udp) => UDP_IDLE_TIMEOUT_NS,
+            (Some(_), Transport::Udp | Transport::Ip(_)) => UDP_IDLE_TIMEOUT_NS,
             (Some(_), Transport::Tcp) if self.closing => TCP_CLOSED_LINGER_NS,
             (Some(_), Transport::Tcp) => TCP_IDLE_TIMEOUT_NS,
         }
@@ -283,7 +283,7 @@ pub struct FlowTable {
     budget: ReassemblyBudget,
     last_sweep: Timestamp,
     latest_ts: Timestamp,
-    non_tcp_udp_packets: u64,
+    icmp_packets: u64,
 }
 
 impl Default for FlowTable {
@@ -316,7 +316,7 @@ impl FlowTable {
             budget: ReassemblyBudget::new(limits),
             last_sweep: Timestamp(i64::MIN),
             latest_ts: Timestamp(i64::MIN),
-            non_tcp_udp_packets: 0,
+            icmp_packets: 0,
         }
     }
 
@@ -336,9 +336,9 @@ impl FlowTable {
         self.live.len()
     }
 
-    /// IP packets that were neither TCP nor UDP.
-    pub fn non_tcp_udp_packets(&self) -> u64 {
-        self.non_tcp_udp_packets
+    /// ICMP and ICMPv6 packets: not flows (an error belongs to the flow it quotes).
+    pub fn icmp_packets(&self) -> u64 {
+        self.icmp_packets
     }
 
     /// A SYN on a known tuple starts a new connection when the old one has

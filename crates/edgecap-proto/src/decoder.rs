@@ -34,7 +34,7 @@ impl Transports {
     pub fn includes(self, t: Transport) -> bool {
         matches!(
             (self, t),
-            (Transports::Both, _)
+            (Transports::Both, Transport::Udp | Transport::Tcp)
                 | (Transports::Udp, Transport::Udp)
                 | (Transports::Tcp, Transport::Tcp)
         )
@@ -316,5 +316,6 @@ mod tests {
         assert_eq!((s.first, s.last), (FrameNo(5), FrameNo(7)));
         assert!(Transports::Both.includes(Transport::Udp));
         assert!(!Transports::Tcp.includes(Transport::Udp));
+        assert!(!Transports::Both.includes(Transport::Ip(132)));
     }
 }

@@ -211,6 +211,8 @@ fn finding(
                      clock is wrong and transactions expire.",
                     ctx.host(server.ip)
                 ),
+                // STUN is never decoded on other transports.
+                Transport::Ip(_) => String::new(),
             });
         }
     }

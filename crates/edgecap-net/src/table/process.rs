@@ -36,7 +36,7 @@ impl FlowTable {
         sink: &mut dyn FlowSink,
     ) {
         let Some((transport, src_port, dst_port)) = transport_and_ports(&packet.segment) else {
-            self.non_tcp_udp_packets += 1;
+            self.icmp_packets += 1;
             return;
         };
         self.advance_clock(frame, anomalies, sink);
@@ -122,8 +122,8 @@ impl FlowTable {
     }
 }
 
-/// TCP or UDP and the source and destination ports, or `None` for other
-/// IP protocols.
+/// The transport and the source and destination ports (0 for protocols
+/// without ports), or `None` for ICMP and ICMPv6, which are not flows.
 fn transport_and_ports(segment: &Segment<'_>) -> Option<(Transport, u16, u16)> {
     match *segment {
         Segment::Tcp {
@@ -132,9 +132,17 @@ fn transport_and_ports(segment: &Segment<'_>) -> Option<(Transport, u16, u16)> {
         Segment::Udp {
             src_port, dst_port, ..
         } => Some((Transport::Udp, src_port, dst_port)),
-        Segment::Other { .. } => None,
+        Segment::Other {
+            protocol: PROTO_ICMP | PROTO_ICMPV6,
+        } => None,
+        Segment::Other { protocol } => Some((Transport::Ip(protocol), 0, 0)),
     }
 }
+
+/// ICMP (IANA protocol number 1).
+const PROTO_ICMP: u8 = 1;
+/// ICMPv6 (IANA protocol number 58).
+const PROTO_ICMPV6: u8 = 58;
 
 /// What a packet says about the flow it would open.
 struct Opening {
@@ -180,7 +188,7 @@ fn find_or_open<'t>(
             last_ts: frame.ts,
             streams: match opening.transport {
                 Transport::Tcp => Streams::Pending([None; 2]),
-                Transport::Udp => Streams::Done,
+                Transport::Udp | Transport::Ip(_) => Streams::Done,
             },
             ended: false,
             closing: false,

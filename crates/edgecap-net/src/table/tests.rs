@@ -323,7 +323,7 @@ fn flows_beyond_the_record_cap_are_counted_not_kept() {
 }
 
 #[test]
-fn other_ip_protocols_are_counted_not_flows() {
+fn icmp_is_counted_not_a_flow() {
     let mut h = Harness::new();
     h.packet(
         0,
@@ -331,9 +331,32 @@ fn other_ip_protocols_are_counted_not_flows() {
         "10.0.0.2:0",
         Segment::Other { protocol: 1 },
     );
-    assert_eq!(h.table.non_tcp_udp_packets(), 1);
+    h.packet(1, "[2001:db8::1]:0", "[2001:db8::2]:0", Segment::Other { protocol: 58 });
+    assert_eq!(h.table.icmp_packets(), 2);
     let (records, _) = h.finish();
     assert!(records.is_empty());
+}
+
+#[test]
+fn other_ip_protocols_are_flows_between_addresses() {
+    let mut h = Harness::new();
+    let sctp = Segment::Other { protocol: 132 };
+    let gre = Segment::Other { protocol: 47 };
+    h.packet(0, "10.0.0.1:0", "10.0.0.2:0", sctp);
+    h.packet(1, "10.0.0.2:0", "10.0.0.1:0", sctp);
+    h.packet(2, "10.0.0.1:0", "10.0.0.2:0", gre);
+    h.packet(3, "10.0.0.1:0", "10.0.0.2:0", sctp);
+    let (records, sink) = h.finish();
+    assert_eq!(records.len(), 2, "one flow per protocol and address pair");
+    assert_eq!(records[0].transport, Transport::Ip(132));
+    assert_eq!(records[0].transport.as_str(), "sctp");
+    assert_eq!(records[0].client.to_string(), "10.0.0.1:0", "first talker");
+    assert_eq!(records[0].packets, [2, 1]);
+    assert_eq!((records[0].first_frame.0, records[0].last_frame.0), (1, 4));
+    assert_eq!(records[1].transport, Transport::Ip(47));
+    assert_eq!(records[1].transport.as_str(), "gre");
+    assert!(sink.datagrams.is_empty(), "nothing above IP reaches the sink");
+    assert!(records.iter().all(|r| r.tcp.is_none()));
 }
 
 impl Harness {
