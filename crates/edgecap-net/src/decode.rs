@@ -81,7 +81,7 @@ impl NetStats {
         match p.segment {
             Segment::Tcp { .. } => self.tcp += 1,
             Segment::Udp { .. } => self.udp += 1,
-            Segment::Other { .. } => self.other_protocol += 1,
+            Segment::Other { .. } | Segment::IcmpError(_) => self.other_protocol += 1,
         }
         self.truncated += u64::from(p.truncated);
     }
