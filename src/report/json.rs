@@ -9,6 +9,7 @@
 //! [`super::json_proto`].
 
 use super::json_diag::{FindingsJson, RolesJson};
+use super::json_icmp::IcmpArrayJson;
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
 use super::json_stun::{stun_records, StunArrayJson};
 use edgecap_analyze::Analysis;
@@ -72,6 +73,10 @@ pub struct Report<'a> {
     pub allocations: AllocationsJson<'a>,
     /// TURN data channel counters per flow, channel and direction.
     pub turn_channels: TurnChannelsJson<'a>,
+    /// ICMP / ICMPv6 destination-unreachable errors, in frame order; absent
+    /// when the capture holds none.
+    #[serde(skip_serializing_if = "IcmpArrayJson::is_empty")]
+    pub icmp: IcmpArrayJson<'a>,
     /// Malformed or suspicious traffic (counts; the first examples).
     pub anomalies: AnomaliesJson,
     /// Who is who: each address's role with its evidence (the first
@@ -94,10 +99,17 @@ pub struct OmittedJson {
     pub allocations: u64,
     /// Channel counters beyond [`MAX_JSON_MESSAGES`].
     pub turn_channels: u64,
+    /// ICMP errors beyond [`MAX_JSON_MESSAGES`] (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub icmp: u64,
     /// Role assignments beyond [`MAX_JSON_ROLES_PER_ROLE`] of their role.
     pub roles: u64,
     /// Findings beyond [`MAX_JSON_FINDINGS`].
     pub findings: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// `flows`: serialised lazily from the flow records, with each flow's
@@ -451,6 +463,10 @@ impl<'a> Report<'a> {
             analysis,
             limit: limits.messages,
         };
+        let icmp = IcmpArrayJson {
+            analysis,
+            limit: limits.messages,
+        };
         let roles = RolesJson {
             diagnosis,
             per_role: limits.roles_per_role,
@@ -472,6 +488,7 @@ impl<'a> Report<'a> {
             tls: beyond(tls.total(), limits.flows),
             allocations: beyond(allocations.total(), allocations.listed()),
             turn_channels: beyond(turn_channels.total(), limits.messages),
+            icmp: beyond(icmp.total(), limits.messages),
             roles: roles.omitted() as u64,
             findings: findings.omitted() as u64,
         };
@@ -484,6 +501,7 @@ impl<'a> Report<'a> {
             tls,
             allocations,
             turn_channels,
+            icmp,
             anomalies: AnomaliesJson::new(analysis),
             roles,
             findings,

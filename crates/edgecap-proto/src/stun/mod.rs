@@ -38,6 +38,7 @@ mod integrity;
 mod message;
 mod msg_type;
 pub mod pseudo_tls;
+pub mod quoted;
 pub mod record;
 pub mod transactions;
 mod value;
