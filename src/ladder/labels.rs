@@ -76,6 +76,13 @@ fn tls_label(e: &TlsEvent) -> (String, Outcome) {
             Outcome::Bad,
         ),
         TlsEvent::HandshakeComplete { .. } => (e.label().to_string(), Outcome::Good),
+        TlsEvent::HelloRetryRequest {
+            selected_group: Some(g),
+            ..
+        } => (
+            format!("HelloRetryRequest group {}", crate::report::tls::group_text(*g)),
+            Outcome::Neutral,
+        ),
         _ => (e.label().to_string(), Outcome::Neutral),
     }
 }
