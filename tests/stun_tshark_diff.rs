@@ -40,7 +40,7 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("damaged-truncated.pcap", 0),
     ("damaged-corrupt.pcapng", 0),
     ("hostile-strings.pcap", 6),
-    ("icmp-unreachable.pcap", 6),
+    ("icmp-unreachable.pcap", 9),
     ("tls13-hello-retry.pcap", 0),
     ("modified-format.pcap", 2),
     ("other-transports.pcap", 0),

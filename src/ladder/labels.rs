@@ -80,7 +80,10 @@ fn tls_label(e: &TlsEvent) -> (String, Outcome) {
             selected_group: Some(g),
             ..
         } => (
-            format!("HelloRetryRequest group {}", crate::report::tls::group_text(*g)),
+            format!(
+                "HelloRetryRequest group {}",
+                crate::report::tls::group_text(*g)
+            ),
             Outcome::Neutral,
         ),
         _ => (e.label().to_string(), Outcome::Neutral),

@@ -240,8 +240,10 @@ pub struct FlowJson {
     /// `"tcp"`, `"udp"`, or another protocol over IP (`"sctp"`, `"gre"`,
     /// `"esp"`, …; `"ip"` when it has no name here: see `ip_protocol`).
     pub transport: &'static str,
-    /// The IP protocol number (6, 17, 132, …).
-    pub ip_protocol: u8,
+    /// The IP protocol number of another transport (132 for SCTP, …);
+    /// absent for TCP and UDP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_protocol: Option<u8>,
     /// Application protocol label: "stun", "ms-turn", "pseudo-tls+ms-turn", "tls", "unknown".
     pub protocol: &'static str,
     /// Client address as `ip:port` / `[ipv6]:port` (the address alone for
@@ -530,7 +532,10 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
     FlowJson {
         id: f.id.0,
         transport: f.transport.as_str(),
-        ip_protocol: f.transport.ip_protocol(),
+        ip_protocol: match f.transport {
+            Transport::Ip(p) => Some(p),
+            Transport::Tcp | Transport::Udp => None,
+        },
         protocol,
         client: crate::fields::flow_endpoint(f.transport, f.client),
         server: crate::fields::flow_endpoint(f.transport, f.server),

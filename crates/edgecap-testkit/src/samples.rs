@@ -316,7 +316,10 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
     all.extend(field_captures()?.into_iter().map(|f| (f.name, f.bytes)));
     all.push(("hostile-strings.pcap", hostile_strings()?));
     all.push(("icmp-unreachable.pcap", decoding_gaps::icmp_unreachable()?));
-    all.push(("tls13-hello-retry.pcap", decoding_gaps::tls13_hello_retry()?));
+    all.push((
+        "tls13-hello-retry.pcap",
+        decoding_gaps::tls13_hello_retry()?,
+    ));
     all.push(("modified-format.pcap", decoding_gaps::modified_format()?));
     all.push(("other-transports.pcap", decoding_gaps::other_transports()?));
     Ok(all)

@@ -55,10 +55,12 @@ impl<'a> IcmpIndex<'a> {
     }
 }
 
+/// A finding's group: the quoted flow, the ICMP sender and the reason.
+type GroupKey = (FlowId, IpAddr, UnreachableReason);
+
 /// One finding per (quoted flow, ICMP sender, reason).
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
-    let mut groups: BTreeMap<(FlowId, IpAddr, UnreachableReason), Vec<(FrameNo, &IcmpEvent)>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Vec<(FrameNo, &IcmpEvent)>> = BTreeMap::new();
     for d in &ctx.analysis.proto.messages {
         let ProtoMsg::Icmp(e) = &d.msg else {
             continue;

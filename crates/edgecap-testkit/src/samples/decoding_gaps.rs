@@ -115,7 +115,10 @@ pub fn tls13_hello_retry() -> io::Result<Vec<u8>> {
     let mut t = TcpConversation::new(sa("10.98.2.1:50500"), sa("52.112.0.10:443"));
     c.all(t.handshake())?;
     let sni = "edge.contoso.com";
-    c.put(&t.data(ToServer, &tls13::client_hello(sni, &[tls13::SECP256R1], 0x21)))?;
+    c.put(&t.data(
+        ToServer,
+        &tls13::client_hello(sni, &[tls13::SECP256R1], 0x21),
+    ))?;
     let hrr = tls13::hello_retry_request(tls13::TLS_AES_128_GCM_SHA256, tls13::X25519);
     c.put(&t.data(ToClient, &hrr))?;
     let mut second = tls13::change_cipher_spec();
