@@ -183,6 +183,10 @@ pub struct CaptureJson {
     /// (`net::table::MAX_LIVE_FLOWS`) was reached; absent when it was not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flows_evicted: Option<FlowsEvictedJson>,
+    /// ICMP errors quoting a datagram of no live flow (not in `icmp`);
+    /// absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub icmp_unlinked: u64,
     /// Decoded protocol outputs not listed because a cap was reached
     /// (`proto::dispatch::MAX_MESSAGES`, `MAX_MESSAGE_BYTES`,
     /// `MAX_ANOMALY_MESSAGES`), by kind; absent when nothing was dropped.
@@ -402,6 +406,7 @@ impl CaptureJson {
                 bytes: c.flows_dropped.bytes,
                 first_frame: c.flows_dropped.first_frame.map(|f| f.0),
             },
+            icmp_unlinked: c.icmp_unlinked,
             flows_evicted: {
                 let e = &c.flows_dropped.evicted;
                 (!e.is_empty()).then(|| FlowsEvictedJson {

@@ -341,6 +341,17 @@ mod tests {
     }
 
     #[test]
+    fn an_error_quoting_a_flow_never_seen_is_counted_not_reported() {
+        let mut p = Pcap::default();
+        let req = IpBuilder::v4(CLIENT, EDGE).udp(50300, 3478, &allocate(1));
+        p.push(IpBuilder::v4(FIREWALL, CLIENT).icmp_unreachable(13, &req, 576));
+        let a = p.analyze();
+        assert_eq!(a.capture.icmp_unlinked, 1);
+        assert!(a.flows.is_empty());
+        assert!(with_id(&detect_all(&a, &Default::default()), ID).is_empty());
+    }
+
+    #[test]
     fn healthy_captures_have_no_icmp_finding() {
         for name in ["field-healthy-call.pcap", "coturn-loopback.pcap"] {
             let all = detect_all(&capture(name), &Default::default());
