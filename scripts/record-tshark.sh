@@ -14,6 +14,7 @@ for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapn
     -e frame.number -e frame.len -e frame.time_epoch -e ip.src -e ipv6.src -e ip.dst -e ipv6.dst \
     -e tcp.stream -e udp.stream -e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport \
     -e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.reset -e icmp.type -e icmpv6.type \
+    -e ip.proto -e ipv6.nxt \
     >"$out" 2>/dev/null || true
   echo "$out: $(($(wc -l <"$out") - 1)) frames"
 done

@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 use edgecap_core::safe::{escape, hex, text_or_hex, HEX_PREFIX};
 use edgecap_core::FrameNo;
 use edgecap_net::tcp_state::TcpOutcome;
-use edgecap_net::Direction;
+use edgecap_net::{Direction, Endpoint, Transport};
 use edgecap_proto::stun::{AttrKind, AttrValue, Attribute, PasswordAlgorithm, StunMessage};
 
 /// Opaque attribute values longer than this are cut in the report (the
@@ -221,6 +221,24 @@ pub fn sender_name(dir: Direction) -> &'static str {
     match dir {
         Direction::ToServer => "client",
         Direction::ToClient => "server",
+    }
+}
+
+/// A flow's endpoint as listed: `ip:port`, or the address alone for
+/// transports without ports (SCTP, GRE, ESP, … are listed by address pair).
+pub fn flow_endpoint(transport: Transport, ep: Endpoint) -> String {
+    match transport {
+        Transport::Tcp | Transport::Udp => ep.to_string(),
+        Transport::Ip(_) => ep.ip.to_string(),
+    }
+}
+
+/// A flow's transport as listed: `tcp`, `udp`, `sctp`, …, and `ip/N` for an
+/// IP protocol without a name.
+pub fn transport_name(transport: Transport) -> String {
+    match transport.as_str() {
+        "ip" => format!("ip/{}", transport.ip_protocol()),
+        name => name.to_string(),
     }
 }
 

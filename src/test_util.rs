@@ -143,6 +143,7 @@ pub fn hostile() -> Analysis {
             warnings: Vec::new(),
             net: Default::default(),
             flows_dropped: Default::default(),
+            icmp_unlinked: 0,
         },
         flows: Vec::new(),
         anomalies: Default::default(),

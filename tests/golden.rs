@@ -1,5 +1,7 @@
 //! Golden tests: the text and JSON summaries of every field-case and
-//! topology capture (`captures/field-*.pcap`, `captures/topology-*.pcap`) are pinned as insta snapshots in
+//! topology capture (`captures/field-*.pcap`, `captures/topology-*.pcap`),
+//! and of the decoding-gap captures with their ladders, are pinned as insta
+//! snapshots in
 //! `tests/snapshots/`. A change in wording, order or values shows up as a
 //! snapshot diff to review (`cargo insta review`, or rerun with
 //! `INSTA_UPDATE=always` and read the diff).
@@ -46,5 +48,34 @@ fn field_case_summaries_match_their_snapshots() {
         let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
         let json = serde_json::to_string_pretty(&doc).expect("json");
         insta::assert_snapshot!(format!("{stem}.json"), json);
+    }
+}
+
+/// The captures of the decoding gaps of issue 12: ICMP errors quoting STUN,
+/// a TLS 1.3 HelloRetryRequest, the modified pcap format and other
+/// transports — text and JSON summaries and the ladder.
+const DECODING_GAPS: [&str; 4] = [
+    "icmp-unreachable.pcap",
+    "tls13-hello-retry.pcap",
+    "modified-format.pcap",
+    "other-transports.pcap",
+];
+
+#[test]
+fn decoding_gap_summaries_match_their_snapshots() {
+    for name in DECODING_GAPS {
+        let path = format!("captures/{name}");
+        let path = path.as_str();
+        let stem = name.trim_end_matches(".pcap");
+        let (code, text) = run(&["summary", "--color", "never", path]);
+        assert!(matches!(code, Some(0) | Some(1)), "{name}: exit {code:?}");
+        insta::assert_snapshot!(format!("{stem}.txt"), text);
+        let (_, json) = run(&["summary", "--json", path]);
+        let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        let json = serde_json::to_string_pretty(&doc).expect("json");
+        insta::assert_snapshot!(format!("{stem}.json"), json);
+        let (code, ladder) = run(&["ladder", path]);
+        assert_eq!(code, Some(0), "{name}: ladder exit");
+        insta::assert_snapshot!(format!("{stem}.ladder"), ladder);
     }
 }

@@ -177,15 +177,23 @@ fn layout(plain: &[u8]) -> Layout {
             boundaries,
         }
     } else {
-        let le = plain[..4] == [0xd4, 0xc3, 0xb2, 0xa1] || plain[..4] == [0x4d, 0x3c, 0xb2, 0xa1];
+        let le = [
+            [0xd4, 0xc3, 0xb2, 0xa1],
+            [0x4d, 0x3c, 0xb2, 0xa1],
+            [0x34, 0xcd, 0xb2, 0xa1],
+        ]
+        .contains(&[plain[0], plain[1], plain[2], plain[3]]);
+        // The modified (Kuznetzov) format has 24-byte record headers.
+        let modified = u32_at(0, le) == 0xa1b2_cd34;
+        let rec = if modified { 24 } else { 16 };
         let mut at = 24;
         boundaries.push(at);
-        while at + 16 <= plain.len() {
+        while at + rec <= plain.len() {
             let len = u32_at(at + 8, le) as usize;
-            if at + 16 + len > plain.len() {
+            if at + rec + len > plain.len() {
                 break;
             }
-            at += 16 + len;
+            at += rec + len;
             boundaries.push(at);
         }
         Layout {

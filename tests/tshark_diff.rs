@@ -2,6 +2,9 @@
 //! per-flow packet and byte counts, first/last frames and RST frames equal
 //! tshark's view of the same file, recorded by `scripts/record-tshark.sh` in
 //! `captures/NAME.tshark.tsv` (so this test does not need tshark installed).
+//! Flows of other protocols over IP (SCTP, ESP, …), for which tshark has no
+//! stream index, are tshark's frames of one protocol between one address pair
+//! (`ip.proto` / `ipv6.nxt`).
 
 mod common;
 
@@ -24,6 +27,8 @@ struct TsharkView {
     frames: u64,
     /// Keyed by (transport, first frame): tshark's stream indexes differ from ours.
     convs: BTreeMap<(String, u64), Conv>,
+    /// Other protocols over IP, keyed by (IP protocol number, first frame).
+    others: BTreeMap<(u8, u64), Conv>,
     rst_frames: BTreeSet<u64>,
 }
 
@@ -59,6 +64,7 @@ fn read_tshark(cap: &Path) -> TsharkView {
             .unwrap_or_else(|| panic!("column {name}"))
     };
     let c_time = col("frame.time_epoch");
+    let (c_proto, c_nxt) = (col("ip.proto"), col("ipv6.nxt"));
     let (c_no, c_len, c_tcp, c_udp, c_rst, c_icmp, c_icmp6) = (
         col("frame.number"),
         col("frame.len"),
@@ -71,9 +77,11 @@ fn read_tshark(cap: &Path) -> TsharkView {
     let mut view = TsharkView {
         frames: 0,
         convs: BTreeMap::new(),
+        others: BTreeMap::new(),
         rst_frames: BTreeSet::new(),
     };
     let mut by_stream: BTreeMap<(String, u64), Conv> = BTreeMap::new();
+    let mut by_pair: BTreeMap<(u8, String, String), Conv> = BTreeMap::new();
     for line in lines {
         let f: Vec<&str> = line.split('\t').collect();
         let get = |i: usize| f.get(i).copied().unwrap_or("");
@@ -97,6 +105,23 @@ fn read_tshark(cap: &Path) -> TsharkView {
         } else {
             None
         };
+        let proto = [c_proto, c_nxt]
+            .iter()
+            .find_map(|&c| get(c).parse::<u8>().ok())
+            .filter(|p| !NOT_A_FLOW.contains(p));
+        if let (None, Some(proto)) = (&stream, proto) {
+            let a = format!("{}{}", get(col("ip.src")), get(col("ipv6.src")));
+            let b = format!("{}{}", get(col("ip.dst")), get(col("ipv6.dst")));
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let c = by_pair.entry((proto, lo, hi)).or_insert(Conv {
+                first_frame: no,
+                first_time: epoch_to_utc(get(c_time)),
+                ..Conv::default()
+            });
+            c.packets += 1;
+            c.bytes += len;
+            c.last_frame = no;
+        }
         if let Some(key) = stream {
             let c = by_stream.entry(key).or_insert(Conv {
                 first_frame: no,
@@ -114,8 +139,17 @@ fn read_tshark(cap: &Path) -> TsharkView {
     for ((transport, _), conv) in by_stream {
         view.convs.insert((transport, conv.first_frame), conv);
     }
+    for ((proto, _, _), conv) in by_pair {
+        view.others.insert((proto, conv.first_frame), conv);
+    }
     view
 }
+
+/// IP protocol numbers whose frames are not flows of another protocol: TCP,
+/// UDP (fragments without `udp.stream` included), ICMP, ICMPv6, and IPv6
+/// extension headers tshark reports as `ipv6.nxt` (hop-by-hop 0, routing
+/// 43, fragment 44, destination options 60).
+const NOT_A_FLOW: [u8; 8] = [6, 17, 1, 58, 0, 43, 44, 60];
 
 /// Captures with a corrupt block in the middle: tshark stops reading there,
 /// edgecap resynchronises and reads on, so only the part before the damage
@@ -153,6 +187,7 @@ fn edgecap_agrees_with_tshark_on_every_capture() {
             "{name}: packet count"
         );
         let mut ours: BTreeMap<(String, u64), Conv> = BTreeMap::new();
+        let mut our_others: BTreeMap<(u8, u64), Conv> = BTreeMap::new();
         let mut our_rsts = BTreeSet::new();
         for flow in doc["flows"].as_array().expect("flows array") {
             let transport = flow["transport"].as_str().expect("transport").to_string();
@@ -163,7 +198,12 @@ fn edgecap_agrees_with_tshark_on_every_capture() {
                 first_frame: flow["first_frame"].as_u64().expect("first_frame"),
                 last_frame: flow["last_frame"].as_u64().expect("last_frame"),
             };
-            ours.insert((transport, conv.first_frame), conv);
+            if matches!(transport.as_str(), "tcp" | "udp") {
+                ours.insert((transport, conv.first_frame), conv);
+            } else {
+                let proto = flow["ip_protocol"].as_u64().expect("ip_protocol") as u8;
+                our_others.insert((proto, conv.first_frame), conv);
+            }
             if let Some(rsts) = flow["tcp"]["rst_frames"].as_array() {
                 our_rsts.extend(rsts.iter().map(|r| r.as_u64().expect("frame")));
             }
@@ -178,6 +218,10 @@ fn edgecap_agrees_with_tshark_on_every_capture() {
             "{name}: flows differ from tshark's tcp.stream/udp.stream"
         );
         assert_eq!(our_rsts, tshark.rst_frames, "{name}: RST frames differ");
+        assert_eq!(
+            our_others, tshark.others,
+            "{name}: flows of other IP protocols differ from tshark's frames per protocol and address pair"
+        );
         checked += 1;
     }
     assert_eq!(checked, caps.len());

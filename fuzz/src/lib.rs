@@ -692,7 +692,7 @@ pub fn proto_stream(data: &[u8]) {
                     },
                 );
             }
-            (edgecap_net::Transport::Udp, _) => {
+            (edgecap_net::Transport::Udp | edgecap_net::Transport::Ip(_), _) => {
                 let f = Frame {
                     no: frame,
                     ts,

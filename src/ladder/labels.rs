@@ -5,6 +5,7 @@
 
 use super::Outcome;
 use edgecap_core::safe::escape_bytes;
+use edgecap_proto::icmp::IcmpEvent;
 use edgecap_proto::stun::error_name;
 use edgecap_proto::stun::{Class, Method};
 use edgecap_proto::tls::TlsEvent;
@@ -75,6 +76,16 @@ fn tls_label(e: &TlsEvent) -> (String, Outcome) {
             Outcome::Bad,
         ),
         TlsEvent::HandshakeComplete { .. } => (e.label().to_string(), Outcome::Good),
+        TlsEvent::HelloRetryRequest {
+            selected_group: Some(g),
+            ..
+        } => (
+            format!(
+                "HelloRetryRequest group {}",
+                crate::report::tls::group_text(*g)
+            ),
+            Outcome::Neutral,
+        ),
         _ => (e.label().to_string(), Outcome::Neutral),
     }
 }
@@ -94,6 +105,20 @@ pub fn message_label(msg: &ProtoMsg) -> Option<(String, Outcome)> {
             ChannelId::MsSession(_) => ("MS-TURN session data".to_string(), Outcome::Neutral),
             ChannelId::MsTurnData => ("MS-TURN data".to_string(), Outcome::Neutral),
         },
+        ProtoMsg::Icmp(e) => icmp_label(e),
         ProtoMsg::Anomaly(_) => return None,
     })
+}
+
+/// `ICMP port unreachable from 10.3.0.1 (Allocate)`: the error, its sender
+/// when that is not the unreachable host itself, and the quoted STUN method.
+fn icmp_label(e: &IcmpEvent) -> (String, Outcome) {
+    let mut label = format!("{} {}", e.protocol_name(), e.reason.words());
+    if e.from != e.quoted_dst.ip {
+        label.push_str(&format!(" from {}", e.from));
+    }
+    if let Some(q) = &e.stun {
+        label.push_str(&format!(" ({})", q.msg_type.method.name()));
+    }
+    (label, Outcome::Bad)
 }

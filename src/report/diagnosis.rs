@@ -8,7 +8,7 @@ use edgecap_analyze::Analysis;
 use edgecap_analyze::{Diagnosis, RoleMap, Severity};
 use edgecap_core::safe::escape;
 use edgecap_net::table::FlowRecord;
-use edgecap_net::Endpoint;
+use edgecap_net::{Endpoint, Transport};
 use std::fmt::Write;
 
 /// Width the explanation paragraphs wrap at.
@@ -132,10 +132,11 @@ pub fn roles_section<S: TextSink>(out: &mut S, roles: &RoleMap) {
 }
 
 /// `internal edge 10.3.0.34:443`, or the bare endpoint when the host has no role.
-fn label(roles: &RoleMap, ep: &Endpoint) -> String {
+fn label(roles: &RoleMap, transport: Transport, ep: &Endpoint) -> String {
+    let ep_text = crate::fields::flow_endpoint(transport, *ep);
     match roles.role_of(ep.ip) {
-        Some(role) => format!("{} {ep}", role.words()),
-        None => ep.to_string(),
+        Some(role) => format!("{} {ep_text}", role.words()),
+        None => ep_text,
     }
 }
 
@@ -170,7 +171,10 @@ pub fn ladder_section<S: TextSink>(out: &mut S, analysis: &Analysis, roles: &Rol
         }
         let last = flows[j - 1];
         let protocol = analysis.proto.flow_label(first.id);
-        let mut arrow = format!("{}/{}", first.transport.as_str(), first.server.port);
+        let mut arrow = match first.transport {
+            Transport::Ip(_) => crate::fields::transport_name(first.transport),
+            _ => format!("{}/{}", first.transport.as_str(), first.server.port),
+        };
         if protocol != "unknown" {
             let _ = write!(arrow, " {protocol}");
         }
@@ -186,9 +190,9 @@ pub fn ladder_section<S: TextSink>(out: &mut S, analysis: &Analysis, roles: &Rol
             out,
             "  {:>9.3} s  {} ──{}──▶ {}  {}  frames {}-{}",
             first.first_ts.seconds_since(start),
-            label(roles, &first.client),
+            label(roles, first.transport, &first.client),
             arrow,
-            label(roles, &first.server),
+            label(roles, first.transport, &first.server),
             outcome,
             first.first_frame,
             last.last_frame.max(first.last_frame),

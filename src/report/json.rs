@@ -9,6 +9,7 @@
 //! [`super::json_proto`].
 
 use super::json_diag::{FindingsJson, RolesJson};
+use super::json_icmp::IcmpArrayJson;
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
 use super::json_stun::{stun_records, StunArrayJson};
 use edgecap_analyze::Analysis;
@@ -72,6 +73,10 @@ pub struct Report<'a> {
     pub allocations: AllocationsJson<'a>,
     /// TURN data channel counters per flow, channel and direction.
     pub turn_channels: TurnChannelsJson<'a>,
+    /// ICMP / ICMPv6 destination-unreachable errors, in frame order; absent
+    /// when the capture holds none.
+    #[serde(skip_serializing_if = "IcmpArrayJson::is_empty")]
+    pub icmp: IcmpArrayJson<'a>,
     /// Malformed or suspicious traffic (counts; the first examples).
     pub anomalies: AnomaliesJson,
     /// Who is who: each address's role with its evidence (the first
@@ -94,10 +99,17 @@ pub struct OmittedJson {
     pub allocations: u64,
     /// Channel counters beyond [`MAX_JSON_MESSAGES`].
     pub turn_channels: u64,
+    /// ICMP errors beyond [`MAX_JSON_MESSAGES`] (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub icmp: u64,
     /// Role assignments beyond [`MAX_JSON_ROLES_PER_ROLE`] of their role.
     pub roles: u64,
     /// Findings beyond [`MAX_JSON_FINDINGS`].
     pub findings: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// `flows`: serialised lazily from the flow records, with each flow's
@@ -171,6 +183,10 @@ pub struct CaptureJson {
     /// (`net::table::MAX_LIVE_FLOWS`) was reached; absent when it was not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flows_evicted: Option<FlowsEvictedJson>,
+    /// ICMP errors quoting a datagram of no live flow (not in `icmp`);
+    /// absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub icmp_unlinked: u64,
     /// Decoded protocol outputs not listed because a cap was reached
     /// (`proto::dispatch::MAX_MESSAGES`, `MAX_MESSAGE_BYTES`,
     /// `MAX_ANOMALY_MESSAGES`), by kind; absent when nothing was dropped.
@@ -225,11 +241,17 @@ pub struct LinkTypeJson {
 pub struct FlowJson {
     /// Flow number in order of first appearance, from 0.
     pub id: u32,
-    /// `"tcp"` or `"udp"`.
+    /// `"tcp"`, `"udp"`, or another protocol over IP (`"sctp"`, `"gre"`,
+    /// `"esp"`, …; `"ip"` when it has no name here: see `ip_protocol`).
     pub transport: &'static str,
+    /// The IP protocol number of another transport (132 for SCTP, …);
+    /// absent for TCP and UDP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_protocol: Option<u8>,
     /// Application protocol label: "stun", "ms-turn", "pseudo-tls+ms-turn", "tls", "unknown".
     pub protocol: &'static str,
-    /// Client address as `ip:port` / `[ipv6]:port`.
+    /// Client address as `ip:port` / `[ipv6]:port` (the address alone for
+    /// transports without ports).
     pub client: String,
     /// Server address.
     pub server: String,
@@ -384,6 +406,7 @@ impl CaptureJson {
                 bytes: c.flows_dropped.bytes,
                 first_frame: c.flows_dropped.first_frame.map(|f| f.0),
             },
+            icmp_unlinked: c.icmp_unlinked,
             flows_evicted: {
                 let e = &c.flows_dropped.evicted;
                 (!e.is_empty()).then(|| FlowsEvictedJson {
@@ -447,6 +470,10 @@ impl<'a> Report<'a> {
             analysis,
             limit: limits.messages,
         };
+        let icmp = IcmpArrayJson {
+            analysis,
+            limit: limits.messages,
+        };
         let roles = RolesJson {
             diagnosis,
             per_role: limits.roles_per_role,
@@ -468,6 +495,7 @@ impl<'a> Report<'a> {
             tls: beyond(tls.total(), limits.flows),
             allocations: beyond(allocations.total(), allocations.listed()),
             turn_channels: beyond(turn_channels.total(), limits.messages),
+            icmp: beyond(icmp.total(), limits.messages),
             roles: roles.omitted() as u64,
             findings: findings.omitted() as u64,
         };
@@ -480,6 +508,7 @@ impl<'a> Report<'a> {
             tls,
             allocations,
             turn_channels,
+            icmp,
             anomalies: AnomaliesJson::new(analysis),
             roles,
             findings,
@@ -508,9 +537,13 @@ fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
     FlowJson {
         id: f.id.0,
         transport: f.transport.as_str(),
+        ip_protocol: match f.transport {
+            Transport::Ip(p) => Some(p),
+            Transport::Tcp | Transport::Udp => None,
+        },
         protocol,
-        client: f.client.to_string(),
-        server: f.server.to_string(),
+        client: crate::fields::flow_endpoint(f.transport, f.client),
+        server: crate::fields::flow_endpoint(f.transport, f.server),
         packets: f.total_packets(),
         bytes: f.total_bytes(),
         packets_to_server: f.packets[0],

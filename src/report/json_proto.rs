@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 
 use super::json_stun::direction_name;
 use super::tls::{
-    alert_description, alert_level, cipher_text, handshakes, version_text, Handshake,
+    alert_description, alert_level, cipher_text, group_text, handshakes, version_text, Handshake,
 };
 use edgecap_analyze::Analysis;
 use edgecap_core::safe::{escape, text_or_hex};
@@ -37,6 +37,9 @@ struct TlsJson<'a> {
     kind: &'static str,
     client_hello_frame: Option<u64>,
     server_hello_frame: Option<u64>,
+    /// Present only after a TLS 1.3 HelloRetryRequest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hello_retry_request: Option<HelloRetryJson>,
     version: Option<String>,
     sni: Option<Cow<'a, str>>,
     alpn: Vec<Cow<'a, str>>,
@@ -47,6 +50,15 @@ struct TlsJson<'a> {
     completed: bool,
     encrypted_records: u64,
     encrypted_bytes: u64,
+}
+
+#[derive(Serialize)]
+struct HelloRetryJson {
+    frame: u64,
+    /// The key-share group asked for (`x25519`, …), when sent.
+    group: Option<String>,
+    /// The second ClientHello, when seen.
+    client_hello_frame: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +109,11 @@ fn tls_json<'a>(a: &'a Analysis, h: &Handshake<'a>) -> TlsJson<'a> {
         kind: h.kind.as_str(),
         client_hello_frame: h.client_hello_frame.map(|f| f.0),
         server_hello_frame: h.server_hello_frame.map(|f| f.0),
+        hello_retry_request: h.hello_retry.map(|(f, group)| HelloRetryJson {
+            frame: f.0,
+            group: group.map(group_text),
+            client_hello_frame: h.retry_client_hello_frame.map(|f| f.0),
+        }),
         version: h.version.map(version_text),
         sni: h.sni.map(safe_str),
         alpn: h.alpn_offered.iter().map(|s| safe_str(s)).collect(),

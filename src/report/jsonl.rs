@@ -8,7 +8,7 @@
 //! `--json` document lists (same structs, same escaping); it is nested, not
 //! merged, because STUN entries already have a `type` key (the message
 //! type). Order: one `capture`, then every `flow`, `stun`, `tls`,
-//! `allocation`, `turn_channel`, `anomaly` (id and count), `role` and
+//! `allocation`, `turn_channel`, `icmp`, `anomaly` (id and count), `role` and
 //! `finding`, then one `end` with the number of lines of each kind.
 
 use super::json::{CaptureJson, JsonLimits, Report};
@@ -50,12 +50,13 @@ struct AnomalyCount {
 
 /// The kinds of lines between `capture` and `end`, in output order; the
 /// `end` line counts each.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "flow",
     "stun",
     "tls",
     "allocation",
     "turn_channel",
+    "icmp",
     "anomaly",
     "role",
     "finding",
@@ -110,16 +111,17 @@ pub fn write_lines<W: Write>(
         write_all(out, KINDS[2], r.tls.entries())?,
         write_all(out, KINDS[3], r.allocations.entries())?,
         write_all(out, KINDS[4], r.turn_channels.entries())?,
+        write_all(out, KINDS[5], r.icmp.entries())?,
         write_all(
             out,
-            KINDS[5],
+            KINDS[6],
             r.anomalies
                 .counts
                 .iter()
                 .map(|(&id, &count)| AnomalyCount { id, count }),
         )?,
-        write_all(out, KINDS[6], r.roles.entries())?,
-        write_all(out, KINDS[7], r.findings.entries())?,
+        write_all(out, KINDS[7], r.roles.entries())?,
+        write_all(out, KINDS[8], r.findings.entries())?,
     ];
     write_line(
         out,

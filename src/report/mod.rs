@@ -8,6 +8,7 @@
 pub mod diagnosis;
 pub mod json;
 pub mod json_diag;
+pub mod json_icmp;
 pub mod json_proto;
 pub mod json_stun;
 pub mod jsonl;

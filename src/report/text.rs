@@ -7,7 +7,9 @@
 use super::diagnosis::{findings_section, ladder_section, roles_section, Style};
 use super::sink::{Spill, TextSink};
 use super::story::render_story;
-use super::tls::{alert_description, alert_level, cipher_text, handshakes, version_text};
+use super::tls::{
+    alert_description, alert_level, cipher_text, group_text, handshakes, version_text,
+};
 use edgecap_analyze::Analysis;
 use edgecap_analyze::Diagnosis;
 use edgecap_core::safe::{escape, escape_bytes};
@@ -118,6 +120,18 @@ fn tls_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
         }
         if let Some(c) = h.cipher_suite {
             let _ = write!(line, "  {}", cipher_text(c));
+        }
+        if let Some((f, group)) = h.hello_retry {
+            let _ = write!(line, "  HelloRetryRequest (frame {f}");
+            if let Some(g) = group {
+                let _ = write!(line, ", group {}", group_text(g));
+            }
+            match h.retry_client_hello_frame {
+                Some(c) => {
+                    let _ = write!(line, ", second ClientHello frame {c})");
+                }
+                None => line.push_str(", no second ClientHello)"),
+            }
         }
         if let Some(a) = h.alerts.first() {
             let _ = write!(
@@ -333,9 +347,9 @@ fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
     }
     [
         f.id.to_string(),
-        f.transport.as_str().to_string(),
-        f.client.to_string(),
-        f.server.to_string(),
+        crate::fields::transport_name(f.transport),
+        crate::fields::flow_endpoint(f.transport, f.client),
+        crate::fields::flow_endpoint(f.transport, f.server),
         f.total_packets().to_string(),
         f.total_bytes().to_string(),
         format!("{}-{}", f.first_frame, f.last_frame),

@@ -57,8 +57,13 @@ pub struct Handshake<'a> {
     pub kind: HandshakeKind,
     /// Frame of the first ClientHello.
     pub client_hello_frame: Option<FrameNo>,
-    /// Frame of the first ServerHello.
+    /// Frame of the first ServerHello (a HelloRetryRequest is not one).
     pub server_hello_frame: Option<FrameNo>,
+    /// Frame of a TLS 1.3 HelloRetryRequest and the key-share group it
+    /// asked for.
+    pub hello_retry: Option<(FrameNo, Option<u16>)>,
+    /// Frame of the second ClientHello, sent after the HelloRetryRequest.
+    pub retry_client_hello_frame: Option<FrameNo>,
     /// Negotiated version (ServerHello).
     pub version: Option<u16>,
     /// SNI of the ClientHello, bytes as sent.
@@ -94,6 +99,8 @@ pub fn handshakes(analysis: &Analysis) -> Vec<Handshake<'_>> {
             kind,
             client_hello_frame: None,
             server_hello_frame: None,
+            hello_retry: None,
+            retry_client_hello_frame: None,
             version: None,
             sni: None,
             alpn_offered: &[],
@@ -110,6 +117,16 @@ pub fn handshakes(analysis: &Analysis) -> Vec<Handshake<'_>> {
                 h.sni = c.sni.as_deref();
                 h.alpn_offered = &c.alpn;
                 h.offered = &c.cipher_suites;
+            }
+            ProtoMsg::Tls(TlsEvent::ClientHello(_))
+                if h.hello_retry.is_some() && h.retry_client_hello_frame.is_none() =>
+            {
+                h.retry_client_hello_frame = Some(frame);
+            }
+            ProtoMsg::Tls(TlsEvent::HelloRetryRequest { selected_group, .. })
+                if h.hello_retry.is_none() =>
+            {
+                h.hello_retry = Some((frame, *selected_group));
             }
             ProtoMsg::Tls(TlsEvent::ServerHello(s)) if h.server_hello_frame.is_none() => {
                 h.server_hello_frame = Some(frame);
@@ -147,6 +164,19 @@ pub fn handshakes(analysis: &Analysis) -> Vec<Handshake<'_>> {
 /// "TLS 1.2", or the hex number when unknown.
 pub fn version_text(v: u16) -> String {
     version_name(v).map_or_else(|| format!("0x{v:04x}"), str::to_string)
+}
+
+/// IANA name of a TLS 1.3 key-share group (RFC 8446 §4.2.7), or the hex
+/// number when unknown.
+pub fn group_text(g: u16) -> String {
+    match g {
+        0x0017 => "secp256r1".to_string(),
+        0x0018 => "secp384r1".to_string(),
+        0x0019 => "secp521r1".to_string(),
+        0x001d => "x25519".to_string(),
+        0x001e => "x448".to_string(),
+        _ => format!("0x{g:04x}"),
+    }
 }
 
 /// IANA cipher suite name, or the hex number when unknown.

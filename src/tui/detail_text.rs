@@ -207,6 +207,32 @@ fn message_lines(out: &mut Vec<DetailLine>, d: &Decoded) {
                 c.payload_len
             )));
         }
+        ProtoMsg::Icmp(e) => {
+            out.push(heading(e.protocol_name()));
+            out.push(line(format!(
+                "  {} (code {}) from {}",
+                e.reason.words(),
+                e.code,
+                e.from
+            )));
+            out.push(line(format!(
+                "  quotes {} {} → {}, {} payload bytes",
+                e.transport.as_str(),
+                e.quoted_src,
+                e.quoted_dst,
+                e.quoted_payload_len
+            )));
+            if let Some(q) = &e.stun {
+                out.push(line(format!(
+                    "  quoted STUN {} txid {}",
+                    q.msg_type.describe(),
+                    edgecap_core::safe::hex(&q.txid)
+                )));
+            }
+            if let Some(f) = e.request {
+                out.push(line(format!("  answers the request in frame {f}")));
+            }
+        }
         ProtoMsg::Anomaly(a) => out.push(line(escape(&a.detail).into_owned())),
     }
 }

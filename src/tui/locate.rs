@@ -184,6 +184,13 @@ pub fn transport_view(frame: &OwnedFrame) -> Result<TransportView, String> {
                     (layer, Some(pr))
                 }
                 Segment::Other { protocol } => (TransportLayer::Other { protocol }, None),
+                Segment::IcmpError(e) => {
+                    let protocol = match e.version {
+                        IpVersion::V4 => ip::PROTO_ICMP,
+                        IpVersion::V6 => ip::PROTO_ICMPV6,
+                    };
+                    (TransportLayer::Other { protocol }, None)
+                }
             };
             Ok(TransportView {
                 src: p.src,

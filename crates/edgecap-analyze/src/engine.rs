@@ -110,6 +110,7 @@ fn analyze_inner(
         warnings: Vec::new(),
         net: NetStats::default(),
         flows_dropped: FlowDrops::default(),
+        icmp_unlinked: 0,
     };
     let mut last_frame = FrameNo(0);
     while let Some(frame) = reader.next_frame() {
@@ -137,6 +138,7 @@ fn analyze_inner(
         packets: info.packets,
     });
     decoder.finish(&mut scratch);
+    info.icmp_unlinked = table.icmp_unlinked();
     let (flows, flows_dropped) = table.finish_with_drops(last_frame, &mut scratch, sink);
     info.flows_dropped = flows_dropped;
     for anomaly in scratch.drain(..) {

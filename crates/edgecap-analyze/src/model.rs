@@ -46,6 +46,9 @@ pub struct CaptureInfo {
     /// Flows beyond the flow-record cap: counted, not listed; and in
     /// `flows_dropped.evicted`, flows finalised early by the live-flow cap.
     pub flows_dropped: FlowDrops,
+    /// ICMP errors quoting a datagram of no live flow (never seen, expired,
+    /// or beyond the record cap): counted, not on the timeline.
+    pub icmp_unlinked: u64,
 }
 
 impl CaptureInfo {

@@ -24,6 +24,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::endian::Endianness;
+use super::pcap::MODIFIED_RECORD_HEADER_LEN;
 use super::pcapng::Interface;
 use super::{CaptureFormat, FrameNo, LinkType};
 
@@ -64,6 +65,8 @@ pub(crate) enum Layout {
         link: LinkType,
         /// Largest captured length the reader accepted.
         max_caplen: u32,
+        /// Record header length (16, or 24 for the modified format).
+        header_len: usize,
     },
     /// A pcapng file: sections in file order.
     PcapNg {
@@ -85,6 +88,8 @@ pub(crate) enum RecordAt<'a> {
         link: LinkType,
         /// Largest captured length accepted.
         max_caplen: u32,
+        /// Record header length (16, or 24 for the modified format).
+        header_len: usize,
     },
     /// A pcapng packet block.
     PcapNg {
@@ -169,6 +174,9 @@ impl FrameIndex {
     /// pcap or pcapng.
     pub fn format(&self) -> CaptureFormat {
         match self.inner.layout {
+            Layout::Pcap { header_len, .. } if header_len == MODIFIED_RECORD_HEADER_LEN => {
+                CaptureFormat::PcapModified
+            }
             Layout::Pcap { .. } => CaptureFormat::Pcap,
             Layout::PcapNg { .. } => CaptureFormat::PcapNg,
         }
@@ -241,11 +249,13 @@ impl FrameIndex {
                 endian,
                 link,
                 max_caplen,
+                header_len,
             } => Ok(RecordAt::Pcap {
                 offset,
                 endian: *endian,
                 link: *link,
                 max_caplen: *max_caplen,
+                header_len: *header_len,
             }),
             Layout::PcapNg { sections } => {
                 let i = sections.partition_point(|s| s.first_frame <= no.0);
@@ -273,12 +283,19 @@ pub(crate) struct FrameIndexBuilder {
 
 impl FrameIndexBuilder {
     /// An index of a pcap file.
-    pub(crate) fn pcap(endian: Endianness, link: LinkType, max_caplen: u32, gz: bool) -> Self {
+    pub(crate) fn pcap(
+        endian: Endianness,
+        link: LinkType,
+        max_caplen: u32,
+        header_len: usize,
+        gz: bool,
+    ) -> Self {
         Self::new(
             Layout::Pcap {
                 endian,
                 link,
                 max_caplen,
+                header_len,
             },
             gz,
         )

@@ -5,8 +5,8 @@
 //!
 //! [`FrameSource::read`] seeks to the frame's record in a regular file and
 //! parses exactly that one pcap record or pcapng packet block, with the same
-//! code as the streaming reader (pcap-parser's `parse_pcap_frame` /
-//! `parse_pcap_frame_be` for pcap records, the reader's packet-block layout
+//! code as the streaming reader (`pcap::parse_record` for pcap records,
+//! classic or modified, the reader's packet-block layout
 //! for pcapng). The file may have changed since it was indexed, or be
 //! hostile. A change the index can see is refused, at [`FrameSource::open`]
 //! and again before every read of a plain file: a file shorter than what was
@@ -29,13 +29,11 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
-use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be};
 
 use super::buffer::MAX_BLOCK_LEN;
-use super::endian::Endianness;
 use super::frame_index::{FrameIndex, NoRecord, RecordAt, SourceCheck};
 use super::gzip;
-use super::pcap::RECORD_HEADER_LEN;
+use super::pcap::parse_record;
 use super::pcapng::{min_len, PacketLayout, EPB_TYPE, PB_TYPE, SHB_TYPE, SPB_TYPE};
 use super::{CaptureFormat, FrameNo, LinkType};
 use edgecap_core::{Error, ErrorKind};
@@ -298,10 +296,11 @@ fn read_record(r: &mut impl Read, at: &RecordAt<'_>) -> Result<Record, String> {
             endian,
             link,
             max_caplen,
+            header_len,
             ..
         } => {
             let mut rec = Vec::new();
-            read_n(r, &mut rec, RECORD_HEADER_LEN)?;
+            read_n(r, &mut rec, header_len)?;
             let caplen = endian.u32_at(&rec, 8);
             let limit = max_caplen.min(MAX_RECORD_LEN as u32);
             if caplen > limit {
@@ -311,15 +310,11 @@ fn read_record(r: &mut impl Read, at: &RecordAt<'_>) -> Result<Record, String> {
                 ));
             }
             read_n(r, &mut rec, caplen as usize)?;
-            let parsed = match endian {
-                Endianness::Little => parse_pcap_frame(&rec),
-                Endianness::Big => parse_pcap_frame_be(&rec),
-            };
-            let (_, block) = parsed.map_err(|e| format!("unparsable record ({e})"))?;
+            let parsed = parse_record(&rec, endian, header_len).ok_or("unparsable record")?;
             Ok(Record {
                 link,
-                data: block.data.to_vec(),
-                orig_len: block.origlen,
+                data: rec[parsed.data].to_vec(),
+                orig_len: parsed.orig_len,
                 consumed: rec.len() as u64,
             })
         }
@@ -383,6 +378,7 @@ fn read_record(r: &mut impl Read, at: &RecordAt<'_>) -> Result<Record, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endian::Endianness;
     use crate::{CaptureReader, Timestamp};
     use edgecap_testkit::writer::{gzip, PcapNgWriter, PcapOptions, PcapWriter};
     use std::io::Cursor;

@@ -38,6 +38,9 @@ pub enum CaptureFormat {
     Pcap,
     /// pcap Next Generation.
     PcapNg,
+    /// The "modified" pcap of Kuznetzov's patched libpcap (magic
+    /// `0xa1b2cd34`): classic pcap with a 24-byte record header.
+    PcapModified,
 }
 
 impl CaptureFormat {
@@ -46,6 +49,7 @@ impl CaptureFormat {
         match self {
             CaptureFormat::Pcap => "pcap",
             CaptureFormat::PcapNg => "pcapng",
+            CaptureFormat::PcapModified => "pcap-modified",
         }
     }
 }

@@ -15,6 +15,14 @@
 //! Bytes skipped while resynchronising take no frame number (how many
 //! records they held is unknown), so after such damage frame numbers count
 //! readable records only; Wireshark stops reading at the damage instead.
+//!
+//! The "modified" pcap format of Alexey Kuznetzov's patched libpcap (magic
+//! `0xa1b2cd34`, either byte order, microsecond timestamps) is the same file
+//! with a 24-byte record header: the classic 16 bytes, then the interface
+//! index (4), the protocol (2), the packet type (1) and a pad byte
+//! (Wireshark `wiretap/libpcap.h`, `pcaprec_modified_hdr`). Those 8 bytes are
+//! skipped; the packet starts after them. pcap-parser rejects the big-endian
+//! form of that magic, so the file header is read here.
 
 use super::buffer::{RefillBuffer, MAX_BLOCK_LEN};
 use super::ledger::Ledger;
@@ -22,13 +30,27 @@ use super::reader::Found;
 use super::resync::{scan_forward, Scan};
 use super::{LinkType, Timestamp, WarningKind};
 use crate::endian::Endianness;
-use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header};
+use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be};
+use std::ops::Range;
 
 /// Length of the pcap file header.
 pub const PCAP_HEADER_LEN: usize = 24;
 
 /// Length of a pcap record header (ts_sec, ts_frac, caplen, orig_len).
 pub(crate) const RECORD_HEADER_LEN: usize = 16;
+
+/// Length of a record header of the modified (Kuznetzov) format: the classic
+/// 16 bytes plus ifindex (4), protocol (2), pkt_type (1), pad (1)
+/// (Wireshark `wiretap/libpcap.h`, `struct pcaprec_modified_hdr`).
+pub(crate) const MODIFIED_RECORD_HEADER_LEN: usize = 24;
+
+/// The modified (Kuznetzov) format's magic as a number read in the file's
+/// own byte order (Wireshark `PCAP_MODIFIED_MAGIC`).
+const MODIFIED_MAGIC: u32 = 0xa1b2_cd34;
+
+/// The classic magics, read in the file's own byte order: µs and ns.
+const MICROS_MAGIC: u32 = 0xa1b2_c3d4;
+const NANOS_MAGIC: u32 = 0xa1b2_3c4d;
 
 /// Captured lengths up to this are always accepted, whatever the file's
 /// snaplen says: Wireshark's `WTAP_MAX_PACKET_SIZE_STANDARD`.
@@ -68,6 +90,8 @@ impl RecordHeader {
 pub struct PcapParser {
     endian: Endianness,
     nanos: bool,
+    /// Record header length: [`RECORD_HEADER_LEN`] or [`MODIFIED_RECORD_HEADER_LEN`].
+    header_len: usize,
     link: LinkType,
     max_caplen: u32,
     last_secs: Option<u32>,
@@ -85,25 +109,27 @@ impl PcapParser {
             ));
         }
         let bytes = &buf.available()[..PCAP_HEADER_LEN];
-        let header = match parse_pcap_header(bytes) {
-            Ok((_, h)) => h,
-            Err(e) => return Err(format!("unreadable pcap file header ({e})")),
+        let Some((endian, magic)) = [Endianness::Little, Endianness::Big]
+            .into_iter()
+            .map(|e| (e, e.u32_at(bytes, 0)))
+            .find(|(_, m)| [MICROS_MAGIC, NANOS_MAGIC, MODIFIED_MAGIC].contains(m))
+        else {
+            return Err(format!(
+                "unreadable pcap file header (magic {:02x?})",
+                &bytes[..4]
+            ));
         };
-        if header.is_modified_format() {
-            return Err("modified (Kuznetzov) pcap format is not supported".into());
-        }
+        let snaplen = endian.u32_at(bytes, 16);
         let parser = PcapParser {
-            endian: if header.is_bigendian() {
-                Endianness::Big
+            endian,
+            nanos: magic == NANOS_MAGIC,
+            header_len: if magic == MODIFIED_MAGIC {
+                MODIFIED_RECORD_HEADER_LEN
             } else {
-                Endianness::Little
+                RECORD_HEADER_LEN
             },
-            nanos: header.is_nanosecond_precision(),
-            link: LinkType(header.network.0 as u32 & LINKTYPE_MASK),
-            max_caplen: header
-                .snaplen
-                .max(DEFAULT_MAX_CAPLEN)
-                .min(MAX_BLOCK_LEN as u32),
+            link: LinkType(endian.u32_at(bytes, 20) & LINKTYPE_MASK),
+            max_caplen: snaplen.max(DEFAULT_MAX_CAPLEN).min(MAX_BLOCK_LEN as u32),
             last_secs: None,
             done: false,
         };
@@ -116,10 +142,15 @@ impl PcapParser {
         self.link
     }
 
-    /// The file's byte order and the largest captured length accepted, for
-    /// the frame index.
-    pub(crate) fn record_layout(&self) -> (Endianness, u32) {
-        (self.endian, self.max_caplen)
+    /// The file's byte order, the largest captured length accepted and the
+    /// record header length, for the frame index.
+    pub(crate) fn record_layout(&self) -> (Endianness, u32, usize) {
+        (self.endian, self.max_caplen, self.header_len)
+    }
+
+    /// True for the modified (Kuznetzov) format.
+    pub fn is_modified(&self) -> bool {
+        self.header_len == MODIFIED_RECORD_HEADER_LEN
     }
 
     /// Parses the next record, resynchronising past damage; `None` at the end.
@@ -128,8 +159,8 @@ impl PcapParser {
             return None;
         }
         loop {
-            if !buf.ensure(RECORD_HEADER_LEN) {
-                ledger.end_of_input(buf, "record header", RECORD_HEADER_LEN);
+            if !buf.ensure(self.header_len) {
+                ledger.end_of_input(buf, "record header", self.header_len);
                 return self.stop();
             }
             let hdr = RecordHeader::read(buf.available(), self.endian);
@@ -143,7 +174,7 @@ impl PcapParser {
                 }
                 continue;
             }
-            let total = RECORD_HEADER_LEN + hdr.caplen as usize;
+            let total = self.header_len + hdr.caplen as usize;
             if !buf.ensure(total) {
                 // A length running past the end is usually a cut-off file,
                 // unless a plausible record starts inside the claimed extent.
@@ -165,7 +196,7 @@ impl PcapParser {
                 ledger.end_of_input(buf, "record", total);
                 return self.stop();
             }
-            if buf.ensure(total + RECORD_HEADER_LEN) {
+            if buf.ensure(total + self.header_len) {
                 let next = RecordHeader::read(&buf.available()[total..], self.endian);
                 if !self.plausible(&next, Some(hdr.secs)) {
                     if let Some(skip) = self.candidate_inside(buf, total) {
@@ -183,12 +214,9 @@ impl PcapParser {
                     }
                 }
             }
-            let bytes = &buf.available()[..total];
-            let parsed = match self.endian {
-                Endianness::Little => parse_pcap_frame(bytes),
-                Endianness::Big => parse_pcap_frame_be(bytes),
-            };
-            let Ok((_, record)) = parsed else {
+            let Some(record) =
+                parse_record(&buf.available()[..total], self.endian, self.header_len)
+            else {
                 // Unreachable with the checks above; treat it as damage anyway.
                 if !self.resync(buf, ledger, "corrupt record: unparsable header") {
                     return self.stop();
@@ -196,18 +224,18 @@ impl PcapParser {
                 continue;
             };
             let frac = if self.nanos {
-                u64::from(record.ts_usec)
+                u64::from(record.frac)
             } else {
-                u64::from(record.ts_usec) * 1000
+                u64::from(record.frac) * 1000
             };
-            let nanos = i64::from(record.ts_sec) * 1_000_000_000 + frac as i64;
-            self.last_secs = Some(record.ts_sec);
+            let nanos = i64::from(record.secs) * 1_000_000_000 + frac as i64;
+            self.last_secs = Some(record.secs);
             return Some(Found {
                 no: ledger.frame(),
                 ts: Timestamp(nanos),
                 link: self.link,
-                data: RECORD_HEADER_LEN..RECORD_HEADER_LEN + record.data.len(),
-                orig_len: record.origlen,
+                data: record.data,
+                orig_len: record.orig_len,
                 consume: total,
             });
         }
@@ -232,15 +260,15 @@ impl PcapParser {
     /// window and is followed by another plausible record or by the clean
     /// end of the input.
     fn candidate_at(&self, buf: &mut RefillBuffer, at: usize, near_secs: Option<u32>) -> bool {
-        if !buf.ensure(at + RECORD_HEADER_LEN) {
+        if !buf.ensure(at + self.header_len) {
             return false;
         }
         let h = RecordHeader::read(&buf.available()[at..], self.endian);
         if !self.plausible(&h, near_secs) {
             return false;
         }
-        let end = at + RECORD_HEADER_LEN + h.caplen as usize;
-        if buf.ensure(end + RECORD_HEADER_LEN) {
+        let end = at + self.header_len + h.caplen as usize;
+        if buf.ensure(end + self.header_len) {
             let next = RecordHeader::read(&buf.available()[end..], self.endian);
             self.plausible(&next, Some(h.secs))
         } else {
@@ -259,7 +287,7 @@ impl PcapParser {
     fn resync(&mut self, buf: &mut RefillBuffer, ledger: &mut Ledger, reason: &str) -> bool {
         let scan = Scan {
             step: 1,
-            header_len: RECORD_HEADER_LEN,
+            header_len: self.header_len,
             unit: "record",
             target: "plausible record",
         };
@@ -268,4 +296,48 @@ impl PcapParser {
             self.candidate_at(buf, 0, last_secs)
         })
     }
+}
+
+/// One record split by [`parse_record`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ParsedRecord {
+    /// Timestamp seconds.
+    pub secs: u32,
+    /// Timestamp fraction (µs or ns, as the file says).
+    pub frac: u32,
+    /// The packet bytes within the record.
+    pub data: Range<usize>,
+    /// Original length on the wire.
+    pub orig_len: u32,
+}
+
+/// Splits one whole record (`bytes` is its header of `header_len` bytes and
+/// its captured data): the classic layout through pcap-parser, the modified
+/// layout by skipping its 8 extra header bytes. `None` when `bytes` is not
+/// exactly one record.
+pub(crate) fn parse_record(
+    bytes: &[u8],
+    endian: Endianness,
+    header_len: usize,
+) -> Option<ParsedRecord> {
+    if header_len == RECORD_HEADER_LEN {
+        let parsed = match endian {
+            Endianness::Little => parse_pcap_frame(bytes),
+            Endianness::Big => parse_pcap_frame_be(bytes),
+        };
+        let (rest, r) = parsed.ok()?;
+        return rest.is_empty().then_some(ParsedRecord {
+            secs: r.ts_sec,
+            frac: r.ts_usec,
+            data: RECORD_HEADER_LEN..RECORD_HEADER_LEN + r.data.len(),
+            orig_len: r.origlen,
+        });
+    }
+    let h = RecordHeader::read(bytes.get(..header_len)?, endian);
+    (bytes.len() == header_len + h.caplen as usize).then_some(ParsedRecord {
+        secs: h.secs,
+        frac: h.frac,
+        data: header_len..bytes.len(),
+        orig_len: h.orig_len,
+    })
 }

@@ -32,6 +32,12 @@ const MAGICS: [[u8; 4]; 5] = [
     [0x0a, 0x0d, 0x0d, 0x0a], // pcapng Section Header Block
 ];
 
+/// Magics of the modified (Kuznetzov) pcap format, read by the pcap parser.
+const MODIFIED_PCAP_MAGICS: [[u8; 4]; 2] = [
+    [0x34, 0xcd, 0xb2, 0xa1], // little-endian
+    [0xa1, 0xb2, 0xcd, 0x34], // big-endian
+];
+
 /// A frame located by a parser, as positions in the buffer's window.
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
@@ -101,22 +107,30 @@ impl CaptureReader {
         read_error(&mut buf, name, inside)?;
         let head = buf.available();
         let head = &head[..head.len().min(4)];
-        let parser =
-            if head.len() == 4 && MAGICS[..4].contains(&[head[0], head[1], head[2], head[3]]) {
-                PcapParser::open(&mut buf).map(Parser::Pcap)
-            } else if head == MAGICS[4] {
-                PcapNgParser::open(&mut buf).map(Parser::PcapNg)
-            } else if head.is_empty() {
-                return Err(not_a_capture(name, inside, "the input is empty".into()));
-            } else if MAGICS.iter().any(|m| m.starts_with(head)) {
-                Err(format!("file header cut off after {} bytes", head.len()))
-            } else {
-                return Err(not_a_capture(
-                    name,
-                    inside,
-                    format!("starts with {}", describe(&buf)),
-                ));
-            };
+        let parser = if head.len() == 4
+            && MAGICS[..4]
+                .iter()
+                .chain(&MODIFIED_PCAP_MAGICS)
+                .any(|m| m == head)
+        {
+            PcapParser::open(&mut buf).map(Parser::Pcap)
+        } else if head == MAGICS[4] {
+            PcapNgParser::open(&mut buf).map(Parser::PcapNg)
+        } else if head.is_empty() {
+            return Err(not_a_capture(name, inside, "the input is empty".into()));
+        } else if MAGICS
+            .iter()
+            .chain(&MODIFIED_PCAP_MAGICS)
+            .any(|m| m.starts_with(head))
+        {
+            Err(format!("file header cut off after {} bytes", head.len()))
+        } else {
+            return Err(not_a_capture(
+                name,
+                inside,
+                format!("starts with {}", describe(&buf)),
+            ));
+        };
         let parser = match parser {
             Ok(p) => p,
             Err(reason) => {
@@ -152,8 +166,14 @@ impl CaptureReader {
         if self.index.is_none() {
             self.index = Some(match &self.parser {
                 Parser::Pcap(p) => {
-                    let (endian, max_caplen) = p.record_layout();
-                    FrameIndexBuilder::pcap(endian, p.link(), max_caplen, self.compressed)
+                    let (endian, max_caplen, header_len) = p.record_layout();
+                    FrameIndexBuilder::pcap(
+                        endian,
+                        p.link(),
+                        max_caplen,
+                        header_len,
+                        self.compressed,
+                    )
                 }
                 Parser::PcapNg(_) => FrameIndexBuilder::pcapng(self.compressed),
             });
@@ -179,7 +199,8 @@ impl CaptureReader {
 
     /// The container format.
     pub fn format(&self) -> CaptureFormat {
-        match self.parser {
+        match &self.parser {
+            Parser::Pcap(p) if p.is_modified() => CaptureFormat::PcapModified,
             Parser::Pcap(_) => CaptureFormat::Pcap,
             Parser::PcapNg(_) => CaptureFormat::PcapNg,
         }

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
-/// An IP address and port. Displays as `192.0.2.1:3478` or `[2001:db8::1]:3478`.
+/// An IP address and port (0 for transports without ports). Displays as
+/// `192.0.2.1:3478` or `[2001:db8::1]:3478`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Endpoint {
     /// IPv4 or IPv6 address.
@@ -36,14 +37,46 @@ pub enum Transport {
     Tcp,
     /// UDP (IP protocol 17).
     Udp,
+    /// Any other protocol over IP (SCTP, GRE, ESP, …) by its IP protocol
+    /// number: counted as a flow between two addresses (ports 0), nothing
+    /// above IP decoded. ICMP is not a flow (its errors belong to the flow
+    /// they quote).
+    Ip(u8),
 }
 
 impl Transport {
-    /// `"tcp"` or `"udp"`.
+    /// `"tcp"`, `"udp"`, the IANA keyword of a known other protocol
+    /// (`"sctp"`, `"gre"`, `"esp"`, …; IANA "Assigned Internet Protocol
+    /// Numbers"), or `"ip"` for the rest (see [`Transport::ip_protocol`]).
     pub fn as_str(self) -> &'static str {
         match self {
             Transport::Tcp => "tcp",
             Transport::Udp => "udp",
+            Transport::Ip(p) => match p {
+                2 => "igmp",
+                4 => "ipip",
+                33 => "dccp",
+                41 => "ipv6",
+                47 => "gre",
+                50 => "esp",
+                51 => "ah",
+                89 => "ospf",
+                103 => "pim",
+                112 => "vrrp",
+                115 => "l2tp",
+                132 => "sctp",
+                136 => "udplite",
+                _ => "ip",
+            },
+        }
+    }
+
+    /// The IP protocol number (6, 17, or the other protocol's).
+    pub fn ip_protocol(self) -> u8 {
+        match self {
+            Transport::Tcp => 6,
+            Transport::Udp => 17,
+            Transport::Ip(p) => p,
         }
     }
 }

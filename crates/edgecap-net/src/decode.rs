@@ -35,7 +35,9 @@ pub struct NetStats {
     pub tcp: u64,
     /// UDP packets delivered (reassembled ones included).
     pub udp: u64,
-    /// IP packets of another protocol (ICMP, ESP, …), delivered as `Segment::Other`.
+    /// IP packets of another protocol (ICMP, SCTP, ESP, …), delivered as
+    /// `Segment::Other` or, for an ICMP destination-unreachable error,
+    /// `Segment::IcmpError`.
     pub other_protocol: u64,
     /// Delivered packets whose payload the snaplen cut short.
     pub truncated: u64,
@@ -81,7 +83,7 @@ impl NetStats {
         match p.segment {
             Segment::Tcp { .. } => self.tcp += 1,
             Segment::Udp { .. } => self.udp += 1,
-            Segment::Other { .. } => self.other_protocol += 1,
+            Segment::Other { .. } | Segment::IcmpError(_) => self.other_protocol += 1,
         }
         self.truncated += u64::from(p.truncated);
     }

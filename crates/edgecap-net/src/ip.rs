@@ -10,6 +10,7 @@
 //! on the sending host carry offloaded, not-yet-computed checksums).
 
 use super::defrag::FragKey;
+use super::icmp;
 use super::{NetAnomalyKind, Packet, Segment, TcpFlags};
 use etherparse::{
     IpAuthHeaderSlice, IpNumber, Ipv6ExtensionsSlice, Ipv6FragmentHeaderSlice,
@@ -21,6 +22,10 @@ use std::net::IpAddr;
 pub const PROTO_TCP: u8 = 6;
 /// IP protocol number of UDP (RFC 768).
 pub const PROTO_UDP: u8 = 17;
+/// IP protocol number of ICMP (RFC 792).
+pub const PROTO_ICMP: u8 = 1;
+/// IP protocol number of ICMPv6 (RFC 4443).
+pub const PROTO_ICMPV6: u8 = 58;
 /// IP protocol number of the Authentication Header (RFC 4302).
 pub const PROTO_AUTH: u8 = 51;
 /// Minimum TCP header length (RFC 9293 §3.1, data offset 5).
@@ -94,7 +99,24 @@ fn bad_transport(detail: String) -> IpError {
 
 /// Parses the IP header at the start of `bytes`; `expect` is the version the
 /// link layer declared (`None` for raw links, where the nibble decides).
+/// ICMP / ICMPv6 destination-unreachable errors become
+/// [`Segment::IcmpError`] with the datagram they quote.
 pub fn parse(bytes: &[u8], expect: Option<IpVersion>) -> Result<IpLayer<'_>, IpError> {
+    parse_inner(bytes, expect, true)
+}
+
+/// Parses the IP datagram an ICMP error quotes (cut short, as quotes are):
+/// like [`parse`], but an ICMP message inside stays [`Segment::Other`], so
+/// quotes never nest. `None` when the quoted headers cannot be read.
+pub fn parse_quote(bytes: &[u8], version: IpVersion) -> Option<IpLayer<'_>> {
+    parse_inner(bytes, Some(version), false).ok()
+}
+
+fn parse_inner(
+    bytes: &[u8],
+    expect: Option<IpVersion>,
+    icmp: bool,
+) -> Result<IpLayer<'_>, IpError> {
     let nibble = bytes.first().map(|b| b >> 4);
     match (expect, nibble) {
         (Some(IpVersion::V4), Some(v)) if v != 4 => {
@@ -148,7 +170,7 @@ pub fn parse(bytes: &[u8], expect: Option<IpVersion>) -> Result<IpLayer<'_>, IpE
             }
             let p = v4.payload();
             let ttl = h.ttl();
-            transport(src, dst, p.ip_number.0, p.payload, p.incomplete)
+            transport_inner(src, dst, p.ip_number.0, p.payload, p.incomplete, icmp)
                 .map(|packet| IpLayer::Packet(packet.with_hop_limit(ttl)))
         }
         LaxIpSlice::Ipv6(v6) => {
@@ -193,7 +215,7 @@ pub fn parse(bytes: &[u8], expect: Option<IpVersion>) -> Result<IpLayer<'_>, IpE
                 )));
             }
             let hop_limit = h.hop_limit();
-            transport(src, dst, p.ip_number.0, p.payload, p.incomplete)
+            transport_inner(src, dst, p.ip_number.0, p.payload, p.incomplete, icmp)
                 .map(|packet| IpLayer::Packet(packet.with_hop_limit(hop_limit)))
         }
     }
@@ -266,14 +288,26 @@ pub fn reassembled<'a>(
     transport(key.src, key.dst, proto, rest, truncated)
 }
 
-/// Decodes the TCP or UDP header of an IP payload; other protocols become
-/// [`Segment::Other`]. `incomplete` says the IP payload was cut by the snaplen.
+/// Decodes the TCP or UDP header of an IP payload, or an ICMP / ICMPv6
+/// destination-unreachable error; other protocols become [`Segment::Other`].
+/// `incomplete` says the IP payload was cut by the snaplen.
 pub fn transport(
     src: IpAddr,
     dst: IpAddr,
     protocol: u8,
     payload: &[u8],
     incomplete: bool,
+) -> Result<Packet<'_>, IpError> {
+    transport_inner(src, dst, protocol, payload, incomplete, true)
+}
+
+fn transport_inner(
+    src: IpAddr,
+    dst: IpAddr,
+    protocol: u8,
+    payload: &[u8],
+    incomplete: bool,
+    icmp: bool,
 ) -> Result<Packet<'_>, IpError> {
     let cut = if incomplete {
         " (frame cut by the snaplen)"
@@ -340,6 +374,17 @@ pub fn transport(
                 truncated: incomplete && payload.len() < len,
                 hop_limit: None,
             });
+        }
+        PROTO_ICMP | PROTO_ICMPV6 if icmp => {
+            let version = match (protocol, src) {
+                (PROTO_ICMP, IpAddr::V4(_)) => Some(IpVersion::V4),
+                (PROTO_ICMPV6, IpAddr::V6(_)) => Some(IpVersion::V6),
+                _ => None,
+            };
+            match version.and_then(|v| icmp::parse_unreachable(v, payload)) {
+                Some(e) => Segment::IcmpError(e),
+                None => Segment::Other { protocol },
+            }
         }
         protocol => Segment::Other { protocol },
     };

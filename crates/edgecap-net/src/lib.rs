@@ -1,5 +1,6 @@
-//! Network layers: link, IP and TCP/UDP headers, IPv4 defragmentation, the
-//! flow table and TCP stream reassembly.
+//! Network layers: link, IP and TCP/UDP headers, ICMP destination-unreachable
+//! errors and the datagrams they quote, IPv4 defragmentation, the flow table
+//! and TCP stream reassembly.
 //!
 //! Layer 2 of the workspace: it may import `edgecap-core` and
 //! `edgecap-capture`. It hands payloads upwards through the [`table::FlowSink`]
@@ -13,6 +14,7 @@
 pub mod anomaly;
 pub mod decode;
 pub mod defrag;
+pub mod icmp;
 pub mod ip;
 pub mod link;
 pub mod packet;

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::icmp::IcmpError;
 use edgecap_core::TcpFlags;
 
 /// The transport part of a packet.
@@ -36,7 +37,11 @@ pub enum Segment<'a> {
         /// Datagram payload.
         payload: &'a [u8],
     },
-    /// Any other IP protocol (ICMP, ESP, …): counted, not decoded further.
+    /// An ICMP or ICMPv6 destination-unreachable error quoting a UDP or
+    /// TCP datagram (the packet's `src` is the error's sender).
+    IcmpError(IcmpError<'a>),
+    /// Any other IP protocol (other ICMP messages, SCTP, ESP, …): counted,
+    /// not decoded further.
     Other {
         /// IP protocol number.
         protocol: u8,

@@ -27,6 +27,7 @@
 //! (144 bytes), and each live TCP connection that carried payload holds 384
 //! bytes of reassembly state (plus what the sink keeps).
 
+use super::icmp::IcmpError;
 use super::reassembly::{
     HalfStream, HalfStreamStats, ReassemblyBudget, ReassemblyLimits, StreamEvent,
 };
@@ -34,6 +35,7 @@ use super::tcp_state::{TcpControl, TcpOutcome};
 use super::{Direction, Endpoint, FlowId, FlowKey, NetAnomaly, Segment, Transport};
 use edgecap_capture::{Frame, FrameNo, Timestamp};
 use rustc_hash::FxHashMap;
+use std::net::IpAddr;
 
 mod evict;
 mod process;
@@ -176,6 +178,18 @@ pub trait FlowSink {
     /// stream events follow (the record's counters may still grow with the
     /// trailing ACKs of a closed connection). Called once per flow.
     fn flow_end(&mut self, _flow: &FlowRecord) {}
+    /// An ICMP or ICMPv6 destination-unreachable error from `from` quoting a
+    /// datagram of `flow` that travelled in `dir` (the error travels back).
+    /// The default ignores it.
+    fn icmp_error(
+        &mut self,
+        _flow: &FlowRecord,
+        _dir: Direction,
+        _frame: &Frame<'_>,
+        _from: IpAddr,
+        _error: &IcmpError<'_>,
+    ) {
+    }
 }
 
 /// A sink that ignores everything.
@@ -261,7 +275,7 @@ impl LiveFlow {
         match (self.id, transport) {
             // Untracked flows beyond the record cap: the longest timeout.
             (None, _) => TCP_IDLE_TIMEOUT_NS.max(UDP_IDLE_TIMEOUT_NS),
-            (Some(_), Transport::Udp) => UDP_IDLE_TIMEOUT_NS,
+            (Some(_), Transport::Udp | Transport::Ip(_)) => UDP_IDLE_TIMEOUT_NS,
             (Some(_), Transport::Tcp) if self.closing => TCP_CLOSED_LINGER_NS,
             (Some(_), Transport::Tcp) => TCP_IDLE_TIMEOUT_NS,
         }
@@ -283,7 +297,8 @@ pub struct FlowTable {
     budget: ReassemblyBudget,
     last_sweep: Timestamp,
     latest_ts: Timestamp,
-    non_tcp_udp_packets: u64,
+    icmp_packets: u64,
+    icmp_unlinked: u64,
 }
 
 impl Default for FlowTable {
@@ -316,7 +331,8 @@ impl FlowTable {
             budget: ReassemblyBudget::new(limits),
             last_sweep: Timestamp(i64::MIN),
             latest_ts: Timestamp(i64::MIN),
-            non_tcp_udp_packets: 0,
+            icmp_packets: 0,
+            icmp_unlinked: 0,
         }
     }
 
@@ -336,9 +352,15 @@ impl FlowTable {
         self.live.len()
     }
 
-    /// IP packets that were neither TCP nor UDP.
-    pub fn non_tcp_udp_packets(&self) -> u64 {
-        self.non_tcp_udp_packets
+    /// ICMP and ICMPv6 packets: not flows (an error belongs to the flow it quotes).
+    pub fn icmp_packets(&self) -> u64 {
+        self.icmp_packets
+    }
+
+    /// ICMP errors whose quoted datagram belongs to no live flow (not handed
+    /// to the sink).
+    pub fn icmp_unlinked(&self) -> u64 {
+        self.icmp_unlinked
     }
 
     /// A SYN on a known tuple starts a new connection when the old one has

@@ -10,6 +10,7 @@
 
 use std::ops::Range;
 
+use super::icmp::IcmpEvent;
 use super::tls::TlsEvent;
 use crate::stun::framing::Framing;
 use crate::stun::pseudo_tls::PseudoTlsEvent;
@@ -34,7 +35,7 @@ impl Transports {
     pub fn includes(self, t: Transport) -> bool {
         matches!(
             (self, t),
-            (Transports::Both, _)
+            (Transports::Both, Transport::Udp | Transport::Tcp)
                 | (Transports::Udp, Transport::Udp)
                 | (Transports::Tcp, Transport::Tcp)
         )
@@ -263,6 +264,11 @@ pub enum ProtoMsg {
     Tls(TlsEvent),
     /// An MS-TURN pseudo-TLS handshake message ([MS-TURN] 2.1.1).
     PseudoTls(PseudoTlsEvent),
+    /// An ICMP / ICMPv6 destination-unreachable error quoting a datagram
+    /// of the flow (its direction is the way the error travels: back to the
+    /// quoted datagram's sender). Not produced by a decoder: the dispatcher
+    /// places it on the flow.
+    Icmp(Box<IcmpEvent>),
     /// Malformed or suspicious traffic.
     Anomaly(ProtoAnomaly),
 }
@@ -316,5 +322,6 @@ mod tests {
         assert_eq!((s.first, s.last), (FrameNo(5), FrameNo(7)));
         assert!(Transports::Both.includes(Transport::Udp));
         assert!(!Transports::Tcp.includes(Transport::Udp));
+        assert!(!Transports::Both.includes(Transport::Ip(132)));
     }
 }

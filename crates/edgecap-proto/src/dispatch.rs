@@ -18,14 +18,17 @@ use super::decoder::{
     Decoded, Decoder, FeedCtx, FlowCtx, FlowDecoder, FlowSummary, Piece, Probe, ProbeCtx, Progress,
     ProtoAnomaly, ProtoMsg,
 };
+use super::icmp::{link_requests, IcmpEvent};
 use super::proto_flow::ProtoFlow;
 use super::registry::registry;
 use crate::stun::allocation::build_stories;
 use crate::stun::transactions::match_transactions;
 use edgecap_capture::{Frame, FrameNo, Timestamp};
+use edgecap_net::icmp::IcmpError;
 use edgecap_net::reassembly::{FrameSpan, StreamEvent};
 use edgecap_net::table::{FlowRecord, FlowSink};
 use edgecap_net::{Direction, FlowId, Transport};
+use std::net::IpAddr;
 
 /// Largest STUN-family record on a stream: MS-TURN frame header + 65535
 /// (RFC 4571 and STUN records are smaller; TLS records much smaller).
@@ -153,6 +156,7 @@ fn kind_name(msg: &ProtoMsg) -> &'static str {
         ProtoMsg::TurnChannel(_) => "turn-channel",
         ProtoMsg::Tls(_) => "tls",
         ProtoMsg::PseudoTls(_) => "pseudo-tls",
+        ProtoMsg::Icmp(_) => "icmp",
         ProtoMsg::Anomaly(_) => "anomaly",
     }
 }
@@ -263,6 +267,7 @@ impl ProtoSink {
         messages.shrink_to_fit();
         messages.sort_by_key(|d| d.frames.last);
         match_transactions(&mut messages);
+        link_requests(&mut messages);
         let allocations = build_stories(&messages, &self.flows);
         ProtoAnalysis {
             messages,
@@ -568,5 +573,29 @@ impl FlowSink for ProtoSink {
         if let Some(st) = self.live.get_mut(flow.id.0 as usize).and_then(Option::take) {
             self.end(st);
         }
+    }
+
+    fn icmp_error(
+        &mut self,
+        flow: &FlowRecord,
+        dir: Direction,
+        frame: &Frame<'_>,
+        from: IpAddr,
+        error: &IcmpError<'_>,
+    ) {
+        // Only looked at, never created: the flow may have ended already.
+        let stun_flow = self
+            .live
+            .get(flow.id.0 as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(|st| matches!(st.stage, Stage::Active { name: "stun", .. }));
+        self.scratch.push(Decoded {
+            frames: FrameSpan::single(frame.no),
+            ts: frame.ts,
+            flow: flow.id,
+            dir: dir.reverse(),
+            msg: ProtoMsg::Icmp(Box::new(IcmpEvent::new(from, error, stun_flow))),
+        });
+        self.collect();
     }
 }

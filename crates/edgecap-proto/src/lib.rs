@@ -26,6 +26,7 @@
 pub mod analysis;
 pub mod decoder;
 pub mod dispatch;
+pub mod icmp;
 pub mod proto_flow;
 pub mod registry;
 pub mod stun;

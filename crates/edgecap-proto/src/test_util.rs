@@ -5,9 +5,10 @@
 use super::analysis::ProtoAnalysis;
 use super::dispatch::ProtoSink;
 use edgecap_capture::{Frame, FrameNo, LinkType, Timestamp};
+use edgecap_net::ip::{self, IpLayer};
 use edgecap_net::reassembly::{FrameSpan, StreamEvent};
 use edgecap_net::table::{FlowRecord, FlowSink, TcpRecord};
-use edgecap_net::{Direction, Endpoint, FlowId, Transport};
+use edgecap_net::{Direction, Endpoint, FlowId, Segment, Transport};
 
 pub use edgecap_testkit::messages::*;
 
@@ -78,6 +79,28 @@ impl Harness {
             orig_len: bytes.len() as u32,
         };
         self.sink.datagram(&self.rec, dir, &f, bytes);
+    }
+
+    /// An ICMP error packet (an IP packet, as the test kit builds it) in
+    /// `frame`, quoting a datagram of this flow that travelled in `dir`.
+    ///
+    /// # Panics
+    /// When `packet` is not an ICMP destination-unreachable error.
+    pub fn icmp(&mut self, dir: Direction, packet: &[u8], frame: u64) {
+        let Ok(IpLayer::Packet(p)) = ip::parse(packet, None) else {
+            panic!("not an IP packet");
+        };
+        let Segment::IcmpError(error) = p.segment else {
+            panic!("not an ICMP error: {:?}", p.segment);
+        };
+        let f = Frame {
+            no: FrameNo(frame),
+            ts: Timestamp(frame as i64 * 1_000_000),
+            link: LinkType::RAW,
+            data: &[],
+            orig_len: packet.len() as u32,
+        };
+        self.sink.icmp_error(&self.rec, dir, &f, p.src, &error);
     }
 
     /// End the flow and the sink.

@@ -45,7 +45,7 @@ fn run(transport: Transport, server: usize, bytes: &[u8], cuts: &[usize]) {
                 }
                 h.data(dir, chunk, i as u64 + 1)
             }
-            Transport::Udp => h.datagram(dir, chunk, i as u64 + 1),
+            Transport::Udp | Transport::Ip(_) => h.datagram(dir, chunk, i as u64 + 1),
         }
     }
     let a = h.finish();

@@ -13,6 +13,10 @@ use std::net::{IpAddr, SocketAddr};
 const PROTO_TCP: u8 = 6;
 /// IP protocol number of UDP.
 const PROTO_UDP: u8 = 17;
+/// IP protocol number of ICMP (RFC 792).
+const PROTO_ICMP: u8 = 1;
+/// IP protocol number of ICMPv6 (RFC 4443).
+const PROTO_ICMPV6: u8 = 58;
 /// Largest IPv4 total length / IPv6 payload length.
 const MAX_LEN: usize = 65_535;
 
@@ -226,6 +230,28 @@ impl IpBuilder {
     /// When the packet would exceed 65535 bytes of IP length.
     pub fn tcp(&self, tcp: &Tcp, payload: &[u8]) -> Vec<u8> {
         self.raw(PROTO_TCP, &tcp.segment(self.src, self.dst, payload))
+    }
+
+    /// An ICMP (IPv4) or ICMPv6 destination-unreachable error with `code`
+    /// quoting the first `quote_len` bytes of `quoted` (an IP packet), with
+    /// a valid checksum (RFC 792; RFC 4443 §2.3 sums a pseudo-header too).
+    ///
+    /// # Panics
+    /// When the packet would exceed 65535 bytes of IP length.
+    pub fn icmp_unreachable(&self, code: u8, quoted: &[u8], quote_len: usize) -> Vec<u8> {
+        let v6 = self.src.is_ipv6();
+        let mut m = vec![if v6 { 1 } else { 3 }, code, 0, 0, 0, 0, 0, 0];
+        m.extend_from_slice(&quoted[..quoted.len().min(quote_len)]);
+        let (protocol, sum) = if v6 {
+            (
+                PROTO_ICMPV6,
+                checksum::transport(self.src, self.dst, PROTO_ICMPV6, &m),
+            )
+        } else {
+            (PROTO_ICMP, checksum::finish(checksum::sum(0, &m)))
+        };
+        m[2..4].copy_from_slice(&sum.to_be_bytes());
+        self.raw(protocol, &m)
     }
 
     /// An IP packet carrying `payload` as protocol `protocol`, unchanged.

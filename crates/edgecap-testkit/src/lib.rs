@@ -8,7 +8,8 @@
 //! packets with TCP or UDP payloads ([`ip`]), link-layer framing for every
 //! link type edgecap decodes ([`link`]), IPv4/IPv6 fragmentation ([`frag`])
 //! and a TCP conversation that keeps sequence numbers straight ([`tcp`]);
-//! STUN/MS-TURN message builders ([`stun`], [`messages`]), the pcap/pcapng
+//! STUN/MS-TURN message builders ([`stun`], [`messages`]), TLS 1.3 handshake
+//! records ([`tls13`]), the pcap/pcapng
 //! writer ([`writer`]), the committed sample captures ([`samples`]) and the
 //! path of `captures/` ([`capture_path`]).
 //!
@@ -49,6 +50,7 @@ pub mod messages;
 pub mod samples;
 pub mod stun;
 pub mod tcp;
+pub mod tls13;
 pub mod writer;
 
 pub use ip::{IpBuilder, Ipv6Ext, Tcp};

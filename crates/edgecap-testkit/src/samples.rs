@@ -36,8 +36,15 @@
 //!   zero-width spaces, byte-order marks and invalid UTF-8
 //!   ([`hostile_strings`]).
 //!
+//! * `icmp-unreachable.pcap`, `tls13-hello-retry.pcap`,
+//!   `modified-format.pcap`, `other-transports.pcap` — STUN rejected with
+//!   ICMP / ICMPv6 errors, a TLS 1.3 HelloRetryRequest, the "modified"
+//!   (Kuznetzov) pcap format and SCTP / ESP / VRRP flows
+//!   ([`decoding_gaps`]).
+//!
 //! `cargo run --example gen_captures` writes them.
 
+pub mod decoding_gaps;
 mod hostile;
 mod stun_captures;
 
@@ -308,6 +315,13 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
     ];
     all.extend(field_captures()?.into_iter().map(|f| (f.name, f.bytes)));
     all.push(("hostile-strings.pcap", hostile_strings()?));
+    all.push(("icmp-unreachable.pcap", decoding_gaps::icmp_unreachable()?));
+    all.push((
+        "tls13-hello-retry.pcap",
+        decoding_gaps::tls13_hello_retry()?,
+    ));
+    all.push(("modified-format.pcap", decoding_gaps::modified_format()?));
+    all.push(("other-transports.pcap", decoding_gaps::other_transports()?));
     Ok(all)
 }
 

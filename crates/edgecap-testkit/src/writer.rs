@@ -44,13 +44,41 @@ impl Default for PcapOptions {
 pub struct PcapWriter<W: Write> {
     out: W,
     opts: PcapOptions,
+    /// The modified (Kuznetzov) format: 8 more bytes per record header.
+    modified: bool,
 }
+
+/// The modified (Kuznetzov) pcap magic, written in the file's byte order.
+const MODIFIED_MAGIC: u32 = 0xa1b2_cd34;
+
+/// Linux `PACKET_OUTGOING` (`linux/if_packet.h`): the packet type written in
+/// modified-format records of packets sent by the capturing host.
+const PACKET_OUTGOING: u8 = 4;
 
 impl<W: Write> PcapWriter<W> {
     /// Writes the 24-byte file header to `out`.
-    pub fn new(mut out: W, opts: PcapOptions) -> io::Result<Self> {
-        let e = opts.endianness;
+    pub fn new(out: W, opts: PcapOptions) -> io::Result<Self> {
         let magic: u32 = if opts.nanos { 0xa1b2_3c4d } else { 0xa1b2_c3d4 };
+        Self::with_magic(out, opts, magic)
+    }
+
+    /// A "modified" (Kuznetzov) pcap: magic `0xa1b2cd34`, microsecond
+    /// timestamps (`opts.nanos` is ignored), and after each classic record
+    /// header the interface index 2, the protocol (the IP ethertype of the
+    /// packet's Ethernet header, else 0), packet type `PACKET_OUTGOING` and
+    /// a pad byte.
+    pub fn modified(out: W, opts: PcapOptions) -> io::Result<Self> {
+        let opts = PcapOptions {
+            nanos: false,
+            ..opts
+        };
+        let mut w = Self::with_magic(out, opts, MODIFIED_MAGIC)?;
+        w.modified = true;
+        Ok(w)
+    }
+
+    fn with_magic(mut out: W, opts: PcapOptions, magic: u32) -> io::Result<Self> {
+        let e = opts.endianness;
         let mut h = Vec::with_capacity(24);
         h.extend(e.u32_bytes(magic));
         h.extend(e.u16_bytes(2));
@@ -59,7 +87,11 @@ impl<W: Write> PcapWriter<W> {
         h.extend(e.u32_bytes(opts.snaplen));
         h.extend(e.u32_bytes(opts.link.0));
         out.write_all(&h)?;
-        Ok(PcapWriter { out, opts })
+        Ok(PcapWriter {
+            out,
+            opts,
+            modified: false,
+        })
     }
 
     /// Writes one record. `data` is cut to the snaplen; `orig_len` is written
@@ -88,6 +120,17 @@ impl<W: Write> PcapWriter<W> {
         h[8..12].copy_from_slice(&e.u32_bytes(caplen));
         h[12..16].copy_from_slice(&e.u32_bytes(orig_len));
         self.out.write_all(&h)?;
+        if self.modified {
+            let protocol = match data.get(12..14) {
+                Some(&[a, b]) if self.opts.link == LinkType::ETHERNET => u16::from_be_bytes([a, b]),
+                _ => 0,
+            };
+            let mut extra = Vec::with_capacity(8);
+            extra.extend(e.u32_bytes(2));
+            extra.extend(e.u16_bytes(protocol));
+            extra.extend([PACKET_OUTGOING, 0]);
+            self.out.write_all(&extra)?;
+        }
         self.out.write_all(data)
     }
 

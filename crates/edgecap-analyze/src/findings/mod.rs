@@ -29,6 +29,7 @@ mod turn_request_failed;
 mod turn_stale_nonce;
 mod turn_success;
 mod turn_unknown_user;
+mod udp_port_unreachable;
 
 #[cfg(test)]
 mod test_util;
@@ -67,6 +68,10 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
     (
         stun_unanswered::ID,
         "STUN/TURN request retransmitted with no response (UDP 3478 blocked, timeouts), noting a later fallback allocation",
+    ),
+    (
+        udp_port_unreachable::ID,
+        "ICMP port unreachable, host unreachable or administratively prohibited quoting a UDP datagram to an edge: a rejecting firewall or a closed port, linked to the STUN request",
     ),
     (
         turn_unknown_user::ID,
@@ -129,6 +134,7 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(pseudo_tls::detect(&ctx));
     add(tls_handshake::detect(&ctx));
     add(stun_unanswered::detect(&ctx));
+    add(udp_port_unreachable::detect(&ctx));
     add(turn_unknown_user::detect(&ctx));
     add(turn_auth::detect(&ctx));
     add(turn_alloc_failed::detect(&ctx));

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
 use super::common::{frames_phrase, times, Ctx, FindingBuilder};
+use super::udp_port_unreachable::IcmpIndex;
 use crate::{Detail, Finding, Severity};
 use edgecap_capture::FrameNo;
 use edgecap_net::{Endpoint, FlowId, Transport};
@@ -35,9 +36,10 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
         }
     }
     let fallbacks = Fallbacks::new(ctx);
+    let icmp = IcmpIndex::new(ctx);
     groups
         .into_iter()
-        .filter_map(|((flow, method), reqs)| finding(ctx, &fallbacks, flow, method, &reqs))
+        .filter_map(|((flow, method), reqs)| finding(ctx, &fallbacks, &icmp, flow, method, &reqs))
         .collect()
 }
 
@@ -125,6 +127,7 @@ fn path(s: &AllocationStory) -> (Transport, Endpoint) {
 fn finding(
     ctx: &Ctx<'_>,
     fallbacks: &Fallbacks<'_>,
+    icmp: &IcmpIndex<'_>,
     flow: FlowId,
     method: Method,
     reqs: &[&StunRecord],
@@ -191,8 +194,16 @@ fn finding(
                     "sent"
                 }
             ));
-            explanation.push_str(&match transport {
-                Transport::Udp => format!(
+            let rejected = icmp.first_on(flow, request_frames[0]);
+            explanation.push_str(&match (transport, rejected) {
+                (Transport::Udp, Some((f, e))) => format!(
+                    "An {} {} from {} answered it (frame {f}; see udp.port_unreachable): the \
+                     datagram was rejected, not silently dropped.",
+                    e.protocol_name(),
+                    e.reason.words(),
+                    ctx.host(e.from),
+                ),
+                (Transport::Udp, None) => format!(
                     "Most often a firewall silently drops UDP {} between {} and {} (or drops the \
                      answers on the way back: asymmetric routing, a NAT that lost its mapping), \
                      or the edge's A/V service is not listening on this address. Less often \
@@ -204,13 +215,15 @@ fn finding(
                     ctx.host(client.ip),
                     ctx.host(server.ip)
                 ),
-                Transport::Tcp => format!(
+                (Transport::Tcp, _) => format!(
                     "The TCP connection to {} carried the request but nothing came back: the \
                      service accepted the connection and did not answer (overloaded, hung, or \
                      a proxy/load balancer in front of it swallowing the stream), or the server \
                      clock is wrong and transactions expire.",
                     ctx.host(server.ip)
                 ),
+                // STUN is never decoded on other transports.
+                (Transport::Ip(_), _) => String::new(),
             });
         }
     }

@@ -453,6 +453,91 @@ fn streams_across_many_refills_and_large_records() {
 
 // ----------------------------------------------------------------- truncation
 
+/// A modified (Kuznetzov) pcap with `n` packets, as the test kit writes it.
+fn modified_file(endianness: Endianness, n: usize) -> Vec<u8> {
+    let opts = PcapOptions {
+        endianness,
+        link: LinkType::RAW,
+        ..PcapOptions::default()
+    };
+    let mut w = PcapWriter::modified(Vec::new(), opts).unwrap();
+    for i in 0..n {
+        let d = pkt(i);
+        w.write_packet(ts(T0 + i as i64, 123_456_789), &d, d.len() as u32)
+            .unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+#[test]
+fn modified_pcap_both_byte_orders_skips_the_longer_record_header() {
+    for (endianness, magic) in [
+        (Endianness::Little, [0x34, 0xcd, 0xb2, 0xa1]),
+        (Endianness::Big, [0xa1, 0xb2, 0xcd, 0x34]),
+    ] {
+        let bytes = modified_file(endianness, 4);
+        assert_eq!(&bytes[..4], &magic);
+        // File header, then per record 24 bytes of header and the packet.
+        let want_len: usize = 24 + (0..4).map(|i| 24 + pkt(i).len()).sum::<usize>();
+        assert_eq!(bytes.len(), want_len);
+        let mut r = open(bytes).unwrap();
+        assert_eq!(r.format(), CaptureFormat::PcapModified);
+        assert_eq!(r.format().as_str(), "pcap-modified");
+        let frames = drain(&mut r);
+        assert_eq!(frames.len(), 4, "{endianness:?}");
+        for (i, f) in frames.iter().enumerate() {
+            assert_eq!(f.data, pkt(i), "{endianness:?} frame {i}");
+            assert_eq!(f.orig_len as usize, pkt(i).len());
+            // Microsecond timestamps: the writer drops the nanoseconds.
+            assert_eq!(f.ts, ts(T0 + i as i64, 123_456_000));
+        }
+        assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+    }
+}
+
+#[test]
+fn modified_pcap_every_truncation_point_keeps_whole_records() {
+    let full = modified_file(Endianness::Little, 5);
+    let mut ends = vec![24];
+    for i in 0..5 {
+        ends.push(ends[i] + 24 + pkt(i).len());
+    }
+    let (all, _) = read_all(full.clone());
+    assert_eq!(all.len(), 5);
+    // Inside the first record the resynchronisation may take the tail of the
+    // 24-byte header (small caplen and ifindex, no earlier timestamp to
+    // compare) for a record that ends exactly at the cut: from the second
+    // record on, timestamps rule that out and the cut must be exact.
+    for cut in 25..ends[1] {
+        let mut r = open(full[..cut].to_vec()).unwrap();
+        assert!(drain(&mut r).len() <= 1, "cut {cut}");
+        assert!(!r.warnings().is_empty(), "cut {cut}");
+    }
+    for cut in ends[1]..=full.len() {
+        let mut r = open(full[..cut].to_vec()).unwrap();
+        let frames = drain(&mut r);
+        let complete = ends.iter().filter(|&&e| e <= cut).count() - 1;
+        assert_eq!(frames, all[..complete].to_vec(), "cut {cut}");
+        let warned = !r.warnings().is_empty();
+        assert_eq!(warned, !ends.contains(&cut), "cut {cut}");
+        if warned {
+            assert_eq!(r.warnings()[0].offset, ends[complete] as u64, "cut {cut}");
+        }
+    }
+}
+
+#[test]
+fn modified_pcap_lying_caplen_resyncs_on_24_byte_records() {
+    let mut bytes = modified_file(Endianness::Little, 6);
+    // Record 2's captured length claims 1 MB: skipped, later records found.
+    let at = 24 + (0..2).map(|i| 24 + pkt(i).len()).sum::<usize>();
+    put_u32_le(&mut bytes, at + 8, 1_000_000);
+    let (frames, warnings) = read_all(bytes);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let datas: Vec<_> = frames.iter().map(|f| f.data.clone()).collect();
+    assert_eq!(datas, vec![pkt(0), pkt(1), pkt(3), pkt(4), pkt(5)]);
+}
+
 #[test]
 fn pcap_every_truncation_point() {
     let n = 6;

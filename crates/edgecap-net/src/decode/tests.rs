@@ -43,6 +43,16 @@ fn own(p: &Packet<'_>) -> Got {
             dst_port,
             payload,
         } => (17, (src_port, dst_port), (0, 0, 0), payload.to_vec()),
+        Segment::IcmpError(e) => (
+            if e.version == crate::ip::IpVersion::V4 {
+                1
+            } else {
+                58
+            },
+            (e.quoted.src.port, e.quoted.dst.port),
+            (0, 0, 0),
+            e.quoted.payload.to_vec(),
+        ),
         Segment::Other { protocol } => (protocol, (0, 0), (0, 0, 0), vec![]),
     };
     Got {

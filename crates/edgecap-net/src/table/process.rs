@@ -4,12 +4,16 @@
 //! flow it belongs to (opened on first sight, or followed without a record
 //! past the record cap), its counters, then its payload: a UDP datagram to
 //! the sink, or a TCP segment through the connection state and the
-//! reassembler, closing the streams once the connection is finished.
+//! reassembler, closing the streams once the connection is finished. An ICMP
+//! error goes to the sink with the flow of the datagram it quotes; packets
+//! of other IP protocols count as flows between two addresses.
 
 use super::{
     client_is_source, close_streams, FlowDrops, FlowRecord, FlowSink, FlowTable, LiveFlow, Streams,
     TcpRecord, SWEEP_INTERVAL_NS,
 };
+use crate::icmp::IcmpError;
+use crate::ip::{PROTO_ICMP, PROTO_ICMPV6};
 use crate::reassembly::{ReassemblyBudget, StreamEvent};
 use crate::tcp_state::TcpOutcome;
 use crate::Transport;
@@ -37,7 +41,10 @@ impl FlowTable {
         sink: &mut dyn FlowSink,
     ) {
         let Some((transport, src_port, dst_port)) = transport_and_ports(&packet.segment) else {
-            self.non_tcp_udp_packets += 1;
+            self.icmp_packets += 1;
+            if let Segment::IcmpError(error) = &packet.segment {
+                self.icmp_error(frame, packet.src, error, sink);
+            }
             return;
         };
         self.advance_clock(frame, anomalies, sink);
@@ -102,7 +109,33 @@ impl FlowTable {
                 };
                 tcp_segment(live, record, budget, dir, frame, segment, anomalies, sink);
             }
-            Segment::Other { .. } => {}
+            Segment::Other { .. } | Segment::IcmpError(_) => {}
+        }
+    }
+
+    /// Hands an ICMP error to the sink with the live flow of the datagram it
+    /// quotes, or counts it as unlinked when that flow is not live (never
+    /// seen, expired, or beyond the record cap).
+    fn icmp_error(
+        &mut self,
+        frame: &Frame<'_>,
+        from: std::net::IpAddr,
+        error: &IcmpError<'_>,
+        sink: &mut dyn FlowSink,
+    ) {
+        let q = &error.quoted;
+        let (key, src_is_lo) = FlowKey::canonical(q.transport, q.src, q.dst);
+        let Some((live, Some(id))) = self.live.get(&key).map(|l| (l, l.id)) else {
+            self.icmp_unlinked += 1;
+            return;
+        };
+        let dir = if src_is_lo == live.client_is_lo {
+            Direction::ToServer
+        } else {
+            Direction::ToClient
+        };
+        if let Some(record) = self.records.get(id.0 as usize) {
+            sink.icmp_error(record, dir, frame, from, error);
         }
     }
 
@@ -124,8 +157,8 @@ impl FlowTable {
     }
 }
 
-/// TCP or UDP and the source and destination ports, or `None` for other
-/// IP protocols.
+/// The transport and the source and destination ports (0 for protocols
+/// without ports), or `None` for ICMP and ICMPv6, which are not flows.
 fn transport_and_ports(segment: &Segment<'_>) -> Option<(Transport, u16, u16)> {
     match *segment {
         Segment::Tcp {
@@ -134,7 +167,11 @@ fn transport_and_ports(segment: &Segment<'_>) -> Option<(Transport, u16, u16)> {
         Segment::Udp {
             src_port, dst_port, ..
         } => Some((Transport::Udp, src_port, dst_port)),
-        Segment::Other { .. } => None,
+        Segment::Other {
+            protocol: PROTO_ICMP | PROTO_ICMPV6,
+        }
+        | Segment::IcmpError(_) => None,
+        Segment::Other { protocol } => Some((Transport::Ip(protocol), 0, 0)),
     }
 }
 
@@ -182,7 +219,7 @@ fn find_or_open<'t>(
             last_ts: frame.ts,
             streams: match opening.transport {
                 Transport::Tcp => Streams::Pending([None; 2]),
-                Transport::Udp => Streams::Done,
+                Transport::Udp | Transport::Ip(_) => Streams::Done,
             },
             ended: false,
             closing: false,

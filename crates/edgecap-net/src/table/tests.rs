@@ -18,6 +18,7 @@ struct Collect {
     gaps: u64,
     datagrams: Vec<(u32, Direction, usize)>,
     ended: Vec<u32>,
+    icmp: Vec<(u32, Direction, u64, IpAddr)>,
 }
 
 impl FlowSink for Collect {
@@ -38,6 +39,16 @@ impl FlowSink for Collect {
     }
     fn flow_end(&mut self, flow: &FlowRecord) {
         self.ended.push(flow.id.0);
+    }
+    fn icmp_error(
+        &mut self,
+        flow: &FlowRecord,
+        dir: Direction,
+        frame: &Frame<'_>,
+        from: IpAddr,
+        _: &IcmpError<'_>,
+    ) {
+        self.icmp.push((flow.id.0, dir, frame.no.0, from));
     }
 }
 
@@ -324,7 +335,7 @@ fn flows_beyond_the_record_cap_are_counted_not_kept() {
 }
 
 #[test]
-fn other_ip_protocols_are_counted_not_flows() {
+fn icmp_is_counted_not_a_flow() {
     let mut h = Harness::new();
     h.packet(
         0,
@@ -332,9 +343,40 @@ fn other_ip_protocols_are_counted_not_flows() {
         "10.0.0.2:0",
         Segment::Other { protocol: 1 },
     );
-    assert_eq!(h.table.non_tcp_udp_packets(), 1);
+    h.packet(
+        1,
+        "[2001:db8::1]:0",
+        "[2001:db8::2]:0",
+        Segment::Other { protocol: 58 },
+    );
+    assert_eq!(h.table.icmp_packets(), 2);
     let (records, _) = h.finish();
     assert!(records.is_empty());
+}
+
+#[test]
+fn other_ip_protocols_are_flows_between_addresses() {
+    let mut h = Harness::new();
+    let sctp = Segment::Other { protocol: 132 };
+    let gre = Segment::Other { protocol: 47 };
+    h.packet(0, "10.0.0.1:0", "10.0.0.2:0", sctp);
+    h.packet(1, "10.0.0.2:0", "10.0.0.1:0", sctp);
+    h.packet(2, "10.0.0.1:0", "10.0.0.2:0", gre);
+    h.packet(3, "10.0.0.1:0", "10.0.0.2:0", sctp);
+    let (records, sink) = h.finish();
+    assert_eq!(records.len(), 2, "one flow per protocol and address pair");
+    assert_eq!(records[0].transport, Transport::Ip(132));
+    assert_eq!(records[0].transport.as_str(), "sctp");
+    assert_eq!(records[0].client.to_string(), "10.0.0.1:0", "first talker");
+    assert_eq!(records[0].packets, [2, 1]);
+    assert_eq!((records[0].first_frame.0, records[0].last_frame.0), (1, 4));
+    assert_eq!(records[1].transport, Transport::Ip(47));
+    assert_eq!(records[1].transport.as_str(), "gre");
+    assert!(
+        sink.datagrams.is_empty(),
+        "nothing above IP reaches the sink"
+    );
+    assert!(records.iter().all(|r| r.tcp.is_none()));
 }
 
 impl Harness {
@@ -500,4 +542,51 @@ fn an_expired_flow_makes_room_without_counting_as_evicted() {
     assert_eq!(h.sink.ended, vec![0], "flow 0 expired");
     assert!(h.table.drops().evicted.is_empty());
     assert_eq!(h.table.live_flows(), 2);
+}
+
+#[test]
+fn icmp_errors_reach_the_sink_with_the_quoted_flow() {
+    use crate::icmp::{Quoted, UnreachableReason};
+    use crate::ip::IpVersion;
+    let mut h = Harness::new();
+    let udp = Segment::Udp {
+        src_port: 0,
+        dst_port: 0,
+        payload: b"x",
+    };
+    h.packet(0, "10.98.2.1:50300", "10.3.0.34:3478", udp);
+    let ep = |s: &str| {
+        let a: std::net::SocketAddr = s.parse().unwrap();
+        Endpoint::new(a.ip(), a.port())
+    };
+    let error = |src: &str, dst: &str| {
+        Segment::IcmpError(IcmpError {
+            version: IpVersion::V4,
+            code: 3,
+            reason: UnreachableReason::Port,
+            quoted: Quoted {
+                transport: Transport::Udp,
+                src: ep(src),
+                dst: ep(dst),
+                payload: &[],
+            },
+        })
+    };
+    // From a router: quoting the client's datagram to the server.
+    let e = error("10.98.2.1:50300", "10.3.0.34:3478");
+    h.packet(1, "10.3.0.1:0", "10.98.2.1:0", e);
+    // Quoting a datagram of no flow: counted, not handed on.
+    let e = error("10.98.2.1:50301", "10.3.0.34:3478");
+    h.packet(2, "10.3.0.34:0", "10.98.2.1:0", e);
+    assert_eq!(h.table.icmp_packets(), 2);
+    assert_eq!(h.table.icmp_unlinked(), 1);
+    let (records, sink) = h.finish();
+    assert_eq!(records.len(), 1, "an ICMP error is not a flow");
+    assert_eq!(
+        records[0].packets,
+        [1, 0],
+        "nor a packet of the quoted flow"
+    );
+    let router: IpAddr = "10.3.0.1".parse().unwrap();
+    assert_eq!(sink.icmp, vec![(0, Direction::ToServer, 2, router)]);
 }

@@ -4,6 +4,10 @@
 //! low 3 bits are the class (hundreds), a number byte (0–99), then the reason
 //! phrase. The code is `class × 100 + number`. The phrase is kept as raw bytes
 //! (MS-TURN does not pad it and may not be UTF-8); presentation sanitises it.
+//!
+//! A damaged value of 3 bytes still has its class byte: like tshark 4.0
+//! (which shows `stun.att.error.class` and no number for it), the code is
+//! then `class × 100` (500 for `00 00 05`); the caller reports the bad length.
 
 /// A decoded ERROR-CODE value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15,15 +19,21 @@ pub struct ErrorCode {
 }
 
 impl ErrorCode {
-    /// Decode an ERROR-CODE value; `None` when shorter than the 4 fixed bytes.
+    /// Decode an ERROR-CODE value; `None` when shorter than 3 bytes (no
+    /// class byte). A 3-byte value gives `class × 100`, as tshark reads it;
+    /// [`ErrorCode::is_complete`] says whether the 4 fixed bytes were there.
     pub fn decode(value: &[u8]) -> Option<ErrorCode> {
-        let fixed = value.get(..4)?;
-        let class = u16::from(fixed[2] & 0x07);
-        let number = u16::from(fixed[3]);
+        let class = u16::from(value.get(2)? & 0x07);
+        let number = value.get(3).map_or(0, |&n| u16::from(n));
         Some(ErrorCode {
             code: class * 100 + number,
-            reason: value[4..].into(),
+            reason: value.get(4..).unwrap_or_default().into(),
         })
+    }
+
+    /// Whether `value` holds the 4 fixed bytes (reserved, class, number).
+    pub fn is_complete(value: &[u8]) -> bool {
+        value.len() >= 4
     }
 
     /// The class digit (code / 100).
@@ -92,10 +102,17 @@ mod tests {
 
     #[test]
     fn class_uses_low_three_bits_and_short_is_none() {
+        // tshark 4.0 on `00 00 05` (ERROR-CODE length 3): "Error Class: 5",
+        // no number — edgecap reads 500, as in the damaged capture.
+        let short = ErrorCode::decode(&[0, 0, 5]).expect("class byte present");
+        assert_eq!(short.code, 500);
+        assert!(short.reason.is_empty());
         let e = ErrorCode::decode(&[0, 0, 0xFC, 1]).expect("error code");
         assert_eq!(e.code, 401);
         assert!(e.reason.is_empty());
-        assert_eq!(ErrorCode::decode(&[0, 0, 4]), None);
+        assert_eq!(ErrorCode::decode(&[0, 5]), None);
+        assert!(!ErrorCode::is_complete(&[0, 0, 4]));
+        assert!(ErrorCode::is_complete(&[0, 0, 4, 1]));
         let bad = ErrorCode::decode(&[0, 0, 4, 1, 0xFF, b'x']).expect("error code");
         assert_eq!(bad.reason_lossy(), "\u{FFFD}x");
     }

@@ -89,6 +89,7 @@ impl Decoder for StunDecoder {
                     Detect::No => Probe::No,
                 }
             }
+            Transport::Ip(_) => Probe::No,
         }
     }
 
@@ -428,6 +429,8 @@ impl FlowDecoder for StunFlow {
         match self.ctx.transport {
             Transport::Udp => self.feed_datagram(ctx, dir, bytes, out),
             Transport::Tcp => self.feed_stream(ctx, dir, bytes, out),
+            // Never fed: the flow table hands no payload of other transports.
+            Transport::Ip(_) => Progress::Desync,
         }
     }
 

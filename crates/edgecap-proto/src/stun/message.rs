@@ -25,7 +25,9 @@ use super::error_code::ErrorCode;
 use super::integrity::{check_fingerprint, FingerprintStatus, IntegrityInfo};
 use super::msg_type::{rfc_method_bits, MessageType};
 use super::value::{decode_value, AttrValue, ValueError};
-use super::wire::{AttrIter, Header, Padding, WalkError, HEADER_LEN, MAX_ATTRIBUTES};
+use super::wire::{
+    AttrIter, Header, Padding, WalkError, HEADER_LEN, MAX_ATTRIBUTES, TLV_HEADER_LEN,
+};
 
 /// One decoded STUN, TURN or MS-TURN message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,7 +174,18 @@ fn walk_attributes(msg: &mut Walk, raw: &[u8], body: &[u8]) {
                 break;
             }
             Err(WalkError::ValuePastEnd { offset, typ }) => {
+                // Like tshark, decode the value from the bytes that are there
+                // (a MAPPED-ADDRESS declared 0xFFFF long still has its 8).
                 msg.note(StunAnomalyKind::AttrOverrunsMessage, offset, Some(typ));
+                let present = body.get(offset - HEADER_LEN + TLV_HEADER_LEN..);
+                let value = present.unwrap_or_default();
+                let kind = AttrKind::resolve(typ, msg.dialect, &msg.msg_type);
+                if msg.attributes.len() < MAX_ATTRIBUTES
+                    && decode_value(kind, value, &msg.txid).is_ok()
+                {
+                    msg.attributes
+                        .push(Attribute::new(typ, kind, offset, value.len()));
+                }
                 break;
             }
             Err(WalkError::PaddingPastEnd { offset, typ }) => {
@@ -199,12 +212,21 @@ fn walk_attributes(msg: &mut Walk, raw: &[u8], body: &[u8]) {
         {
             msg.note(StunAnomalyKind::AttrAfterIntegrity, ra.offset, Some(ra.typ));
         }
-        if let Err(e) = decode_value(kind, ra.value, &msg.txid) {
-            let k = match e {
-                ValueError::BadLength => StunAnomalyKind::AttrBadLength,
-                ValueError::BadFamily(_) => StunAnomalyKind::BadAddressFamily,
-            };
-            msg.note(k, ra.offset, Some(ra.typ));
+        match decode_value(kind, ra.value, &msg.txid) {
+            Err(e) => {
+                let k = match e {
+                    ValueError::BadLength => StunAnomalyKind::AttrBadLength,
+                    ValueError::BadFamily(_) => StunAnomalyKind::BadAddressFamily,
+                };
+                msg.note(k, ra.offset, Some(ra.typ));
+            }
+            // A 3-byte ERROR-CODE decodes (to class × 100) but is malformed.
+            Ok(AttrValue::ErrorCode(_) | AttrValue::AddressErrorCode { .. })
+                if !ErrorCode::is_complete(ra.value) =>
+            {
+                msg.note(StunAnomalyKind::AttrBadLength, ra.offset, Some(ra.typ));
+            }
+            Ok(_) => {}
         }
         match kind {
             AttrKind::Fingerprint if msg.fingerprint.is_none() => {

@@ -38,11 +38,14 @@ mod integrity;
 mod message;
 mod msg_type;
 pub mod pseudo_tls;
+pub mod quoted;
 pub mod record;
 pub mod transactions;
 mod value;
 mod wire;
 
+#[cfg(test)]
+mod tests_damaged;
 #[cfg(test)]
 mod tests_ms_turn;
 #[cfg(test)]

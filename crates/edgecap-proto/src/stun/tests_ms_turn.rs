@@ -377,7 +377,9 @@ fn malformed_attributes_keep_the_rest() {
     let m = decode(&b).expect("decodes");
     assert_eq!(m.dialect, Dialect::MsTurn);
     assert_eq!(m.lifetime(), Some(60));
-    assert_eq!(m.attributes.len(), 2);
+    // The overrunning MS-VERSION is kept with the 4 bytes present (as tshark does).
+    assert_eq!(m.attributes.len(), 3);
+    assert_eq!(m.attributes[2].value(&m), AttrValue::U32(6));
     assert_eq!(m.anomalies.len(), 1);
     assert_eq!(m.anomalies[0].kind.id(), "stun.attr_overruns_message");
     assert_eq!(m.anomalies[0].attr_type, Some(0x8008));

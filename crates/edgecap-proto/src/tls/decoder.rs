@@ -6,9 +6,13 @@
 //! header (RFC 8446 §5.1); plaintext handshake messages are reassembled
 //! across records up to [`MAX_HANDSHAKE_BUFFER`] and handed to
 //! `handshake.rs`; plaintext alerts are decoded; everything after a
-//! ChangeCipherSpec, and every application-data record, is only counted. The
-//! handshake is complete once both directions have sent an encrypted record
-//! (the TLS ≤ 1.2 Finished after CCS, or TLS 1.3 encrypted records).
+//! ChangeCipherSpec, and every application-data record, is only counted. In
+//! TLS 1.3 (a ServerHello choosing 1.3, or a HelloRetryRequest) a
+//! ChangeCipherSpec is the middlebox-compatibility no-op of RFC 8446 §5 and
+//! D.4: only application-data records are encrypted, so the second
+//! ClientHello after a HelloRetryRequest is decoded. The handshake is
+//! complete once both directions have sent an encrypted record (the TLS ≤
+//! 1.2 Finished after CCS, or TLS 1.3 encrypted records).
 //! Invariants: never panics, never buffers more than the caps.
 
 use super::event::{TlsAlert, TlsEvent};
@@ -37,6 +41,8 @@ pub const MAX_HANDSHAKE_BUFFER: usize = 64 * 1024;
 const RECORD_HEADER_LEN: usize = 5;
 /// Handshake message header length: type + 24-bit length (RFC 8446 §4).
 const HS_HEADER_LEN: usize = 4;
+/// The TLS 1.3 version number (RFC 8446 §4.2.1).
+const TLS_1_3: u16 = 0x0304;
 
 const CT_CHANGE_CIPHER_SPEC: u8 = 20;
 const CT_ALERT: u8 = 21;
@@ -171,7 +177,9 @@ impl TlsFlow {
         }
         match ct {
             CT_CHANGE_CIPHER_SPEC => {
-                self.dirs[d].after_ccs = true;
+                if self.version != Some(TLS_1_3) {
+                    self.dirs[d].after_ccs = true;
+                }
                 out.push(ctx.decoded(dir, range, ProtoMsg::Tls(TlsEvent::ChangeCipherSpec)));
             }
             CT_ALERT => {
@@ -249,8 +257,11 @@ impl TlsFlow {
             st.hs_first = Some(span.first);
         }
         for ev in events {
-            if let TlsEvent::ServerHello(sh) = &ev {
-                self.version = Some(sh.negotiated_version());
+            match &ev {
+                TlsEvent::ServerHello(sh) => self.version = Some(sh.negotiated_version()),
+                // Only TLS 1.3 retries a hello (RFC 8446 §4.1.4).
+                TlsEvent::HelloRetryRequest { .. } => self.version = Some(TLS_1_3),
+                _ => {}
             }
             let mut dec = ctx.decoded(dir, range.clone(), ProtoMsg::Tls(ev));
             dec.frames = FrameSpan {

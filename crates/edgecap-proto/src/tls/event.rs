@@ -118,10 +118,14 @@ pub enum TlsEvent {
     ClientHello(Box<ClientHelloInfo>),
     /// A ServerHello.
     ServerHello(ServerHelloInfo),
-    /// A HelloRetryRequest (TLS 1.3) with the cipher it asks for.
+    /// A HelloRetryRequest (TLS 1.3): a ServerHello whose random is the
+    /// special value of RFC 8446 §4.1.3 (or the draft's own message type),
+    /// asking the client for a second ClientHello.
     HelloRetryRequest {
         /// The cipher suite.
         cipher_suite: u16,
+        /// The key-share group the server asks for (RFC 8446 §4.2.8), when sent.
+        selected_group: Option<u16>,
     },
     /// A plaintext Certificate message with this many certificates.
     Certificate {

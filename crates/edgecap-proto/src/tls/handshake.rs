@@ -1,6 +1,7 @@
 //! Turns tls-parser handshake messages into [`TlsEvent`]s: ClientHello
 //! (versions incl. supported_versions, SNI, ALPN, cipher suites), ServerHello
-//! (chosen version and cipher), HelloRetryRequest, Certificate and
+//! (chosen version and cipher), HelloRetryRequest (a ServerHello with the
+//! RFC 8446 §4.1.3 random, or the draft's message type), Certificate and
 //! ServerHelloDone. Pure; unknown or uninteresting messages give `None`, and
 //! extensions that fail to parse are simply left out.
 
@@ -12,6 +13,13 @@ use tls_parser::{
 use super::event::{ClientHelloInfo, ServerHelloInfo, TlsEvent};
 
 /// Whether a version or cipher value is a GREASE value (RFC 8701 §2).
+/// The ServerHello random that makes it a HelloRetryRequest: SHA-256 of
+/// "HelloRetryRequest" (RFC 8446 §4.1.3).
+pub const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+];
+
 fn is_grease(v: u16) -> bool {
     v & 0x0F0F == 0x0A0A && (v >> 8) == (v & 0xFF)
 }
@@ -63,6 +71,21 @@ pub fn handshake_event(msg: &[u8], record_version: u16) -> Result<Option<TlsEven
             }
             Some(TlsEvent::ClientHello(Box::new(info)))
         }
+        TlsMessageHandshake::ServerHello(sh) if sh.random == HELLO_RETRY_REQUEST_RANDOM => {
+            let exts = sh
+                .ext
+                .and_then(|e| parse_tls_server_hello_extensions(e).ok())
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            let selected_group = exts.iter().find_map(|e| match e {
+                TlsExtension::KeyShare(&[a, b]) => Some(u16::from_be_bytes([a, b])),
+                _ => None,
+            });
+            Some(TlsEvent::HelloRetryRequest {
+                cipher_suite: sh.cipher.0,
+                selected_group,
+            })
+        }
         TlsMessageHandshake::ServerHello(sh) => {
             let mut info = ServerHelloInfo {
                 record_version,
@@ -89,6 +112,7 @@ pub fn handshake_event(msg: &[u8], record_version: u16) -> Result<Option<TlsEven
         }
         TlsMessageHandshake::HelloRetryRequest(hrr) => Some(TlsEvent::HelloRetryRequest {
             cipher_suite: hrr.cipher.0,
+            selected_group: None,
         }),
         TlsMessageHandshake::Certificate(c) => Some(TlsEvent::Certificate {
             count: c.cert_chain.len(),

@@ -254,3 +254,82 @@ fn pseudo_tls_hello_is_not_claimed_as_tls() {
     assert!(tls_events(&a.messages).is_empty());
     assert_eq!(a.flows[&FlowId(0)].decoder, Some("stun"));
 }
+
+#[test]
+fn hello_retry_request_then_a_second_client_hello_after_the_compatibility_ccs() {
+    use edgecap_testkit::tls13 as t;
+    let mut h = Harness::new(Transport::Tcp, "10.98.2.1:50000", "52.114.1.1:443");
+    h.data(
+        C2S,
+        &t::client_hello("edge.contoso.com", &[t::SECP256R1], 0x11),
+        1,
+    );
+    h.data(
+        S2C,
+        &t::hello_retry_request(t::TLS_AES_128_GCM_SHA256, t::X25519),
+        2,
+    );
+    // RFC 8446 D.4: CCS, then the second ClientHello in plaintext.
+    let mut second = t::change_cipher_spec();
+    second.extend(t::client_hello("edge.contoso.com", &[t::X25519], 0x11));
+    h.data(C2S, &second, 3);
+    let mut flight = t::server_hello(t::TLS_AES_128_GCM_SHA256, t::X25519);
+    flight.extend(t::change_cipher_spec());
+    flight.extend(t::application_data(900, 0xee));
+    h.data(S2C, &flight, 4);
+    h.data(C2S, &t::application_data(50, 0xdd), 5);
+    let a = h.finish();
+    let labels: Vec<(&str, Direction, u64)> = tls_events(&a.messages)
+        .iter()
+        .map(|(e, d, _, last)| (e.label(), *d, *last))
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            ("ClientHello", C2S, 1),
+            ("HelloRetryRequest", S2C, 2),
+            ("ChangeCipherSpec", C2S, 3),
+            ("ClientHello", C2S, 3),
+            ("ServerHello", S2C, 4),
+            ("ChangeCipherSpec", S2C, 4),
+            ("Handshake complete", C2S, 5),
+        ]
+    );
+    let ev = tls_events(&a.messages);
+    assert_eq!(
+        ev[1].0,
+        TlsEvent::HelloRetryRequest {
+            cipher_suite: 0x1301,
+            selected_group: Some(0x001d),
+        }
+    );
+    match &ev[4].0 {
+        TlsEvent::ServerHello(s) => assert_eq!(s.negotiated_version(), 0x0304),
+        other => panic!("{other:?}"),
+    }
+    assert!(!a
+        .messages
+        .iter()
+        .any(|d| matches!(&d.msg, ProtoMsg::Anomaly(_))));
+}
+
+#[test]
+fn a_tls12_change_cipher_spec_still_starts_encryption() {
+    // Only TLS 1.3 makes CCS a no-op: in 1.2 the Finished after it is encrypted.
+    let mut h = Harness::new(Transport::Tcp, "10.98.2.1:50000", "10.3.0.34:5061");
+    h.data(C2S, &ch(), 1);
+    h.data(
+        S2C,
+        &record(22, 0x0303, &server_hello_body(0xc02f, None)),
+        2,
+    );
+    let mut fin = record(20, 0x0303, &[1]);
+    fin.extend(record(22, 0x0303, &[0x99; 40])); // encrypted Finished
+    h.data(C2S, &fin, 3);
+    let a = h.finish();
+    assert!(!a
+        .messages
+        .iter()
+        .any(|d| matches!(&d.msg, ProtoMsg::Anomaly(_))));
+    assert_eq!(a.flows[&FlowId(0)].summary.encrypted_records[0], 1);
+}
