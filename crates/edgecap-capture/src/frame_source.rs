@@ -4,10 +4,11 @@
 //! memory.
 //!
 //! [`FrameSource::read`] seeks to the frame's record in a regular file and
-//! parses exactly that one pcap record or pcapng packet block, with the same
-//! code as the streaming reader (pcap-parser's `parse_pcap_frame` /
-//! `parse_pcap_frame_be` for pcap records, the reader's packet-block layout
-//! for pcapng). The file may have changed since it was indexed, or be
+//! parses exactly that one pcap record, pcapng packet block or NetMon
+//! record, with the same code as the streaming reader (pcap-parser's
+//! `parse_pcap_frame` / `parse_pcap_frame_be` for pcap records, the reader's
+//! packet-block layout for pcapng, its record layout and media types for
+//! NetMon). The file may have changed since it was indexed, or be
 //! hostile. A change the index can see is refused, at [`FrameSource::open`]
 //! and again before every read of a plain file: a file shorter than what was
 //! read, one whose length differs after a read to its end, or one whose first
@@ -35,9 +36,11 @@ use super::buffer::MAX_BLOCK_LEN;
 use super::endian::Endianness;
 use super::frame_index::{FrameIndex, NoRecord, RecordAt, SourceCheck};
 use super::gzip;
+use super::netmon::Media;
 use super::pcap::RECORD_HEADER_LEN;
-use super::pcapng::{min_len, PacketLayout, EPB_TYPE, PB_TYPE, SHB_TYPE, SPB_TYPE};
-use super::{CaptureFormat, FrameNo, LinkType};
+use super::pcapng::{min_len, PacketLayout, EPB_TYPE, PB_TYPE, SPB_TYPE};
+use super::reader::magic_matches;
+use super::{FrameNo, LinkType};
 use edgecap_core::{Error, ErrorKind};
 
 /// The largest record or block re-read (the streaming reader's limit,
@@ -120,11 +123,8 @@ impl FrameSource {
                 "it is no longer gzip-compressed"
             }));
         }
-        if !compressed {
-            let pcapng = head == SHB_TYPE.to_le_bytes();
-            if pcapng != (index.format() == CaptureFormat::PcapNg) {
-                return Err(changed("its file header is different"));
-            }
+        if !compressed && !magic_matches(index.format(), &head) {
+            return Err(changed("its file header is different"));
         }
         check_unchanged(&mut file, index.source()).map_err(|what| changed(&what))?;
         let input = if compressed {
@@ -163,7 +163,9 @@ impl FrameSource {
             ),
         })?;
         let offset = match at {
-            RecordAt::Pcap { offset, .. } | RecordAt::PcapNg { offset, .. } => offset,
+            RecordAt::Pcap { offset, .. }
+            | RecordAt::PcapNg { offset, .. }
+            | RecordAt::NetMon { offset, .. } => offset,
         };
         let fail = |what: String| {
             Error::new(
@@ -375,6 +377,38 @@ fn read_record(r: &mut impl Read, at: &RecordAt<'_>) -> Result<Record, String> {
                 data,
                 orig_len: lay.orig_len,
                 consumed: len as u64,
+            })
+        }
+        RecordAt::NetMon { layout, .. } => {
+            let hlen = layout.header_len();
+            let mut rec = Vec::new();
+            read_n(r, &mut rec, hlen)?;
+            let h = layout.read_header(&rec);
+            if h.caplen > layout.max_caplen() {
+                return Err(format!(
+                    "the record claims a captured length of {}, above the limit of {} (the \
+                     file changed since it was loaded)",
+                    h.caplen,
+                    layout.max_caplen()
+                ));
+            }
+            read_n(r, &mut rec, h.caplen as usize + layout.trailer_len())?;
+            let data_end = hlen + h.caplen as usize;
+            let media = layout.media(&rec[data_end..]);
+            let Media::Packet(link) = Media::of(media).0 else {
+                return Err(format!(
+                    "the record there has NetMon media type {media:#06x}, not a packet (the \
+                     file changed since it was loaded)"
+                ));
+            };
+            let consumed = rec.len() as u64;
+            rec.truncate(data_end);
+            rec.drain(..hlen);
+            Ok(Record {
+                link,
+                data: rec,
+                orig_len: h.orig_len,
+                consumed,
             })
         }
     }

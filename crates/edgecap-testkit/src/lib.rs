@@ -9,8 +9,8 @@
 //! link type edgecap decodes ([`link`]), IPv4/IPv6 fragmentation ([`frag`])
 //! and a TCP conversation that keeps sequence numbers straight ([`tcp`]);
 //! STUN/MS-TURN message builders ([`stun`], [`messages`]), the pcap/pcapng
-//! writer ([`writer`]), the committed sample captures ([`samples`]) and the
-//! path of `captures/` ([`capture_path`]).
+//! writer ([`writer`]), a NetMon `.cap` writer ([`netmon`]), the committed
+//! sample captures ([`samples`]) and the path of `captures/` ([`capture_path`]).
 //!
 //! Everything here builds owned `Vec<u8>`s with correct lengths and
 //! checksums, exactly as they would appear on the wire; nothing here decodes.
@@ -46,6 +46,7 @@ pub mod frag;
 pub mod ip;
 pub mod link;
 pub mod messages;
+pub mod netmon;
 pub mod samples;
 pub mod stun;
 pub mod tcp;
