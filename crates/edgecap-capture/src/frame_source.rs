@@ -492,7 +492,10 @@ mod tests {
             .map(|e| e.unwrap().path())
             .filter(|p| {
                 let n = p.to_string_lossy();
-                n.ends_with(".pcap") || n.ends_with(".pcapng") || n.ends_with(".gz")
+                n.ends_with(".pcap")
+                    || n.ends_with(".pcapng")
+                    || n.ends_with(".gz")
+                    || n.ends_with(".cap")
             })
             .collect();
         caps.sort();
@@ -511,6 +514,8 @@ mod tests {
             "damaged-corrupt.pcapng",
             "damaged-truncated.pcap",
             "msturn-tcp443.pcap",
+            "msturn-udp.netmon1.cap",
+            "mixed-media.netmon2.cap",
         ] {
             assert!(names.iter().any(|n| n == must), "{must} missing: {names:?}");
         }
