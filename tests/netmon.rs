@@ -14,7 +14,6 @@
 mod common;
 
 use edgecap_capture::{CaptureReader, LinkType};
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// The NetMon captures and the pcap each was converted from.
