@@ -9,7 +9,8 @@
 //!   everything the Ethernet frames make);
 //! * every frame's number, wire length and time equal tshark's reading of
 //!   the `.cap` (`NAME.tshark.tsv`, recorded beside it in UTC), and its bytes
-//!   equal the source pcap's frame.
+//!   equal the source pcap's frame;
+//! * standard input and a gzip-compressed copy read the same as the file.
 
 mod common;
 
@@ -176,5 +177,42 @@ fn frames_numbers_lengths_and_times_equal_tsharks_and_bytes_the_sources() {
                 );
             }
         }
+    }
+}
+
+/// `edgecap summary --json -` with `bytes` on standard input.
+fn summary_of_stdin(bytes: &[u8]) -> serde_json::Value {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edgecap"))
+        .args(["summary", "--json", "--fail-on", "none", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("edgecap runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(bytes)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("edgecap ends");
+    assert_eq!(out.status.code(), Some(0));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+#[test]
+fn standard_input_and_gzip_read_like_the_file() {
+    for (cap, _) in netmon_captures() {
+        let file = name(&cap);
+        let bytes = std::fs::read(&cap).expect("read capture");
+        let mut want = common::summary_json(&cap);
+        want["capture"]["file"] = "-".into();
+        assert_eq!(summary_of_stdin(&bytes), want, "{file} on standard input");
+        let gz = edgecap_testkit::writer::gzip(&bytes);
+        let mut got = summary_of_stdin(&gz);
+        assert_eq!(got["capture"]["compressed"], true, "{file}");
+        got["capture"]["compressed"] = false.into();
+        assert_eq!(got, want, "{file} gzip-compressed on standard input");
     }
 }
