@@ -454,7 +454,10 @@ fn stun_seeds(corpus: &Path) {
 fn netmon_seeds(corpus: &Path, caps: &[PathBuf]) {
     use edgecap_testkit::netmon::{NetMonWriter, Record, SystemTime};
     let dir = corpus.join("netmon_reader");
-    for cap in caps.iter().filter(|c| c.extension().is_some_and(|e| e == "cap")) {
+    for cap in caps
+        .iter()
+        .filter(|c| c.extension().is_some_and(|e| e == "cap"))
+    {
         let bytes = std::fs::read(cap).expect("read capture");
         let name = cap.file_name().expect("name").to_string_lossy();
         if let Some(input) = netmon_input(&bytes) {
@@ -480,7 +483,10 @@ fn netmon_seeds(corpus: &Path, caps: &[PathBuf]) {
                 1 => (0xFFE0, p.clone()),
                 2 => (9, p.clone()),
                 3 => (0xFFFD, p.clone()),
-                _ => (0xE000 | 113, edgecap_testkit::link::wrap(LinkType::LINUX_SLL, p)),
+                _ => (
+                    0xE000 | 113,
+                    edgecap_testkit::link::wrap(LinkType::LINUX_SLL, p),
+                ),
             };
             let data = if major == 1 {
                 edgecap_testkit::link::wrap(LinkType::ETHERNET, p)
@@ -518,7 +524,10 @@ fn main() {
     let corpus = root.join("corpus");
     let caps: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
     // The NetMon captures hold the frames of bundled pcaps: no new frames.
-    for cap in caps.iter().filter(|c| c.extension().is_none_or(|e| e != "cap")) {
+    for cap in caps
+        .iter()
+        .filter(|c| c.extension().is_none_or(|e| e != "cap"))
+    {
         net_decode_seeds(&corpus, cap);
     }
     netmon_seeds(&corpus, &caps);

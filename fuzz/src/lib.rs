@@ -896,7 +896,10 @@ pub fn netmon_reader(data: &[u8]) {
     file[24..24 + table.len()].copy_from_slice(table);
     file.extend_from_slice(body);
     let summary = read_all(Box::new(Cursor::new(file.clone())));
-    assert!(summary.open_error.is_none(), "a well-formed header is refused: {summary:?}");
+    assert!(
+        summary.open_error.is_none(),
+        "a well-formed header is refused: {summary:?}"
+    );
     capture_reader(&file);
     frame_source(&file);
 }
