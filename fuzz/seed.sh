@@ -10,7 +10,7 @@ caps_dir=../captures
 max_copy=$((512 * 1024)) # larger captures are not copied (keep the corpus small)
 
 shopt -s nullglob
-caps=("$caps_dir"/*.pcap "$caps_dir"/*.pcapng "$caps_dir"/*.pcap.gz "$caps_dir"/*.pcapng.gz)
+caps=("$caps_dir"/*.pcap "$caps_dir"/*.pcapng "$caps_dir"/*.pcap.gz "$caps_dir"/*.pcapng.gz "$caps_dir"/*.cap)
 mkdir -p corpus/capture_reader corpus/capture_reader_gzip corpus/pipeline corpus/stun_decode corpus/frame_source
 
 # 1. Capture files, as they are, for the file-level targets.

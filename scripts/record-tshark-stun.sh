@@ -46,7 +46,7 @@ FIELDS=(
 )
 args=()
 for f in "${FIELDS[@]}"; do args+=(-e "$f"); done
-for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapng.gz; do
+for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapng.gz captures/*.cap; do
   [ -e "$cap" ] || continue
   base=${cap%.gz}
   out="${base}.stun.tsv"

@@ -5,7 +5,7 @@
 # capture changes. Needs the Debian package tshark (4.0 was used).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapng.gz; do
+for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapng.gz captures/*.cap; do
   [ -e "$cap" ] || continue
   base=${cap%.gz}
   out="${base}.tshark.tsv"

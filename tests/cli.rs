@@ -208,7 +208,10 @@ fn not_a_capture_is_a_one_line_error_naming_the_file() {
     let err = String::from_utf8(out.stderr).expect("utf-8");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("page.pcap"), "{err}");
-    assert!(err.contains("not a pcap or pcapng"), "{err}");
+    assert!(
+        err.contains("not a pcap, pcapng or NetMon capture"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 
     let empty = dir.join("empty.pcap");

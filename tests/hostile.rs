@@ -140,7 +140,8 @@ fn gunzip_prefix(bytes: &[u8]) -> usize {
 
 /// The file's structure: where its file header ends (cutting before that
 /// must be rejected, after it never) and where records/blocks end (a cut
-/// exactly there loses nothing, a cut anywhere else inside must warn).
+/// exactly there loses nothing, a cut anywhere else inside must warn; a
+/// NetMon file keeps its frame table at the end, so every cut loses it).
 struct Layout {
     header_end: usize,
     boundaries: Vec<usize>,
@@ -156,7 +157,15 @@ fn layout(plain: &[u8]) -> Layout {
         }
     };
     let mut boundaries = Vec::new();
-    if plain[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
+    if plain[..4] == *b"RTSS" || plain[..4] == *b"GMBU" {
+        // NetMon: the 128-byte header, then records, then the frame table
+        // at the end: a cut anywhere before the end loses the table, and
+        // that must be reported.
+        Layout {
+            header_end: 128,
+            boundaries: vec![plain.len()],
+        }
+    } else if plain[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
         // pcapng: blocks carry their total length at +4; each SHB sets the order.
         let mut le = true;
         let mut at = 0;

@@ -12,6 +12,11 @@
 //!   UDP, IPv4 and IPv6 fragments, wrapped in every link type, as
 //!   net_decode seeds and as pcap / pcapng / gzip files for
 //!   `corpus/capture_reader/` and `corpus/pipeline/`.
+//! * `corpus/netmon_reader/`: each NetMon capture given (`*.cap`) in the
+//!   netmon_reader format, and synthetic NetMon 1.1 / 2.3 files (every kind
+//!   of media type, NetEvent and network-info records, a reordered frame
+//!   table, a hole), also whole in `corpus/capture_reader/`, `pipeline/` and
+//!   `frame_source/`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +24,7 @@ use std::path::{Path, PathBuf};
 use edgecap_capture::{CaptureReader, LinkType, Timestamp};
 use edgecap_core::endian::Endianness;
 use edgecap_core::tsresol::TsResolution;
-use edgecap_fuzz::{link_index, net_decode_input, op};
+use edgecap_fuzz::{link_index, net_decode_input, netmon_input, op};
 use edgecap_net::Direction;
 use edgecap_testkit::writer::{gzip, PcapNgWriter, PcapOptions, PcapWriter};
 use edgecap_testkit::{tcp::TcpConversation, IpBuilder};
@@ -444,13 +449,88 @@ fn stun_seeds(corpus: &Path) {
     write(&dir, "ms-mux-ff10", &mux);
 }
 
+/// NetMon seeds: the committed `.cap` files in the netmon_reader format,
+/// and synthetic files with what editcap never writes.
+fn netmon_seeds(corpus: &Path, caps: &[PathBuf]) {
+    use edgecap_testkit::netmon::{NetMonWriter, Record, SystemTime};
+    let dir = corpus.join("netmon_reader");
+    for cap in caps
+        .iter()
+        .filter(|c| c.extension().is_some_and(|e| e == "cap"))
+    {
+        let bytes = std::fs::read(cap).expect("read capture");
+        let name = cap.file_name().expect("name").to_string_lossy();
+        if let Some(input) = netmon_input(&bytes) {
+            write(&dir, &name, &input);
+        }
+    }
+    let start = SystemTime {
+        year: 2026,
+        month: 12,
+        day: 3,
+        hour: 10,
+        minute: 0,
+        second: 0,
+        millis: 500,
+    };
+    let packets = synth_packets();
+    for (major, minor) in [(1u8, 1u8), (2, 3)] {
+        let mut w = NetMonWriter::new(major, minor, 1, start);
+        let mut offsets = Vec::new();
+        for (i, p) in packets.iter().enumerate() {
+            let (media, data) = match i % 5 {
+                0 => (1, edgecap_testkit::link::wrap(LinkType::ETHERNET, p)),
+                1 => (0xFFE0, p.clone()),
+                2 => (9, p.clone()),
+                3 => (0xFFFD, p.clone()),
+                _ => (
+                    0xE000 | 113,
+                    edgecap_testkit::link::wrap(LinkType::LINUX_SLL, p),
+                ),
+            };
+            let data = if major == 1 {
+                edgecap_testkit::link::wrap(LinkType::ETHERNET, p)
+            } else {
+                data
+            };
+            offsets.push(w.record(&Record {
+                delta: 1000 * i as u64,
+                orig_len: u32::try_from(data.len()).expect("len"),
+                data,
+                media,
+                filetime: 134_094_312_000_000_000 + 10_000 * i as u64,
+            }));
+            if i == 3 {
+                w.raw(&[0xee; 13]); // a hole the table skips
+            }
+        }
+        let plain = w.finish();
+        offsets.swap(0, 1);
+        w.set_table(offsets);
+        let reordered = w.finish();
+        let name = format!("synth-{major}{minor}");
+        for target in ["capture_reader", "pipeline", "frame_source"] {
+            write(&corpus.join(target), &format!("{name}.cap"), &plain);
+        }
+        for (tag, file) in [("", &plain), ("-reordered", &reordered)] {
+            let input = netmon_input(file).expect("a NetMon file");
+            write(&dir, &format!("{name}{tag}"), &input);
+        }
+    }
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("corpus");
     let caps: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
-    for cap in &caps {
+    // The NetMon captures hold the frames of bundled pcaps: no new frames.
+    for cap in caps
+        .iter()
+        .filter(|c| c.extension().is_none_or(|e| e != "cap"))
+    {
         net_decode_seeds(&corpus, cap);
     }
+    netmon_seeds(&corpus, &caps);
     tcp_reassembly_seeds(&corpus);
     synth_seeds(&corpus);
     stun_seeds(&corpus);

@@ -38,6 +38,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("proto_stream", proto_stream),
     ("pipeline", pipeline),
     ("frame_source", frame_source),
+    ("netmon_reader", netmon_reader),
 ];
 
 // ---------------------------------------------------------------------------
@@ -844,4 +845,61 @@ pub fn frame_source(data: &[u8]) {
             re_read_all(&file.0, &index);
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// netmon_reader
+// ---------------------------------------------------------------------------
+
+/// NetMon versions [`netmon_reader`]'s selector picks: 1.1 (millisecond
+/// deltas, 16-bit lengths), 2.0 (one media type), 2.1–2.3 (record trailers
+/// of 2, 6 and 15 bytes; 2.3 with UTC FILETIMEs).
+pub const NETMON_VERSIONS: [(u8, u8); 5] = [(1, 1), (2, 0), (2, 1), (2, 2), (2, 3)];
+
+/// The [`netmon_reader`] input that rebuilds NetMon file `file` (version,
+/// frame table fields and everything after the 128-byte header), for seeds.
+pub fn netmon_input(file: &[u8]) -> Option<Vec<u8>> {
+    let version = (*file.get(5)?, *file.get(4)?);
+    let sel = NETMON_VERSIONS.iter().position(|&v| v == version)?;
+    let mut out = vec![u8::try_from(sel).ok()?];
+    out.extend_from_slice(file.get(24..32)?);
+    out.extend_from_slice(file.get(128..)?);
+    Some(out)
+}
+
+/// A NetMon file built around the input, so the fuzzer spends its time
+/// past the file header: byte 0 picks the version (`NETMON_VERSIONS`, low
+/// three bits modulo 5) and, with bit 3, raw IP (media type 7) instead of
+/// Ethernet as the file's media type; bytes 1–8 are the frame table offset
+/// and length (little-endian `u32`s); the rest follows the 128-byte header
+/// (records, holes, the frame table). The file is read as `capture_reader`
+/// does (one piece and short reads must agree) and through the frame index
+/// and re-reader as `frame_source` does (every frame re-reads identical).
+pub fn netmon_reader(data: &[u8]) {
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let (major, minor) = NETMON_VERSIONS[usize::from(sel & 7) % NETMON_VERSIONS.len()];
+    let media = if sel & 8 != 0 { 7 } else { 1 };
+    let start = edgecap_testkit::netmon::SystemTime {
+        year: 2026,
+        month: 12,
+        day: 3,
+        hour: 10,
+        minute: 0,
+        second: 0,
+        millis: 500,
+    };
+    let mut file = edgecap_testkit::netmon::NetMonWriter::new(major, minor, media, start).finish();
+    file.truncate(edgecap_testkit::netmon::HEADER_LEN);
+    let (table, body) = rest.split_at(rest.len().min(8));
+    file[24..24 + table.len()].copy_from_slice(table);
+    file.extend_from_slice(body);
+    let summary = read_all(Box::new(Cursor::new(file.clone())));
+    assert!(
+        summary.open_error.is_none(),
+        "a well-formed header is refused: {summary:?}"
+    );
+    capture_reader(&file);
+    frame_source(&file);
 }

@@ -10,14 +10,14 @@ pub fn captures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("captures")
 }
 
-/// Every committed capture (pcap, pcapng, gzip), sorted by name.
+/// Every committed capture (pcap, pcapng, gzip, NetMon `.cap`), sorted by name.
 pub fn all_captures() -> Vec<PathBuf> {
     let mut caps: Vec<PathBuf> = std::fs::read_dir(captures_dir())
         .expect("captures/ exists")
         .map(|e| e.expect("dir entry").path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            [".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz"]
+            [".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".cap"]
                 .iter()
                 .any(|ext| name.ends_with(ext))
         })

@@ -10,7 +10,8 @@
 //! recorded. Next to the offsets it keeps what re-parsing one record needs:
 //! the byte order and largest accepted captured length of a pcap file, or
 //! per pcapng section (only sections that hold frames) its byte order and
-//! the link type and snaplen of each interface, in declaration order. Frame
+//! the link type and snaplen of each interface, in declaration order; of a
+//! NetMon file its version and file-wide media type. Frame
 //! numbers that belong to no returned frame (a packet block on an undeclared
 //! interface, a caplen beyond its block: the reader numbers and skips them)
 //! have no offset. Offsets are those the reader itself parsed at — after
@@ -24,6 +25,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::endian::Endianness;
+use super::netmon::RecordLayout;
 use super::pcap::MODIFIED_RECORD_HEADER_LEN;
 use super::pcapng::Interface;
 use super::{CaptureFormat, FrameNo, LinkType};
@@ -73,6 +75,8 @@ pub(crate) enum Layout {
         /// Sections that hold frames, by first frame number.
         sections: Vec<Section>,
     },
+    /// A NetMon file.
+    NetMon(RecordLayout),
 }
 
 /// What re-reading one frame needs: where its record starts and how to parse it.
@@ -97,6 +101,13 @@ pub(crate) enum RecordAt<'a> {
         offset: u64,
         /// The block's section.
         section: &'a Section,
+    },
+    /// A NetMon record.
+    NetMon {
+        /// Stream offset of the record header.
+        offset: u64,
+        /// The file's record layout.
+        layout: RecordLayout,
     },
 }
 
@@ -153,7 +164,7 @@ impl Eq for FrameIndex {}
 impl fmt::Debug for FrameIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sections = match &self.inner.layout {
-            Layout::Pcap { .. } => 0,
+            Layout::Pcap { .. } | Layout::NetMon(_) => 0,
             Layout::PcapNg { sections } => sections.len(),
         };
         f.debug_struct("FrameIndex")
@@ -171,7 +182,7 @@ impl FrameIndex {
         self.inner.frames
     }
 
-    /// pcap or pcapng.
+    /// The capture's format.
     pub fn format(&self) -> CaptureFormat {
         match self.inner.layout {
             Layout::Pcap { header_len, .. } if header_len == MODIFIED_RECORD_HEADER_LEN => {
@@ -179,6 +190,8 @@ impl FrameIndex {
             }
             Layout::Pcap { .. } => CaptureFormat::Pcap,
             Layout::PcapNg { .. } => CaptureFormat::PcapNg,
+            Layout::NetMon(l) if l.major == 1 => CaptureFormat::NetMon1,
+            Layout::NetMon(_) => CaptureFormat::NetMon2,
         }
     }
 
@@ -209,8 +222,8 @@ impl FrameIndex {
         self.inner.compressed
     }
 
-    /// Stream offset of frame `no`'s record (pcap record header or pcapng
-    /// block), or why there is none.
+    /// Stream offset of frame `no`'s record (pcap or NetMon record header,
+    /// pcapng block), or why there is none.
     pub fn record_offset(&self, no: FrameNo) -> Result<u64, NoRecord> {
         let out_of_range = NoRecord::OutOfRange(self.inner.frames);
         let i = no.0.checked_sub(1).ok_or(out_of_range)?;
@@ -229,7 +242,7 @@ impl FrameIndex {
     pub fn heap_bytes(&self) -> usize {
         let offsets: usize = self.inner.chunks.iter().map(|c| c.len() * 8).sum();
         let tables = match &self.inner.layout {
-            Layout::Pcap { .. } => 0,
+            Layout::Pcap { .. } | Layout::NetMon(_) => 0,
             Layout::PcapNg { sections } => sections
                 .iter()
                 .map(|s| {
@@ -265,6 +278,10 @@ impl FrameIndex {
                     .ok_or(NoRecord::Skipped)?;
                 Ok(RecordAt::PcapNg { offset, section })
             }
+            Layout::NetMon(layout) => Ok(RecordAt::NetMon {
+                offset,
+                layout: *layout,
+            }),
         }
     }
 }
@@ -309,6 +326,11 @@ impl FrameIndexBuilder {
             },
             gz,
         )
+    }
+
+    /// An index of a NetMon file.
+    pub(crate) fn netmon(layout: RecordLayout, gz: bool) -> Self {
+        Self::new(Layout::NetMon(layout), gz)
     }
 
     fn new(layout: Layout, compressed: bool) -> Self {

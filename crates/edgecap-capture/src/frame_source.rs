@@ -4,10 +4,11 @@
 //! memory.
 //!
 //! [`FrameSource::read`] seeks to the frame's record in a regular file and
-//! parses exactly that one pcap record or pcapng packet block, with the same
-//! code as the streaming reader (`pcap::parse_record` for pcap records,
-//! classic or modified, the reader's packet-block layout
-//! for pcapng). The file may have changed since it was indexed, or be
+//! parses exactly that one pcap record, pcapng packet block or NetMon
+//! record, with the same code as the streaming reader (`pcap::parse_record`
+//! for pcap records, classic or modified, the reader's packet-block layout
+//! for pcapng, its record layout and media types for NetMon). The file may
+//! have changed since it was indexed, or be
 //! hostile. A change the index can see is refused, at [`FrameSource::open`]
 //! and again before every read of a plain file: a file shorter than what was
 //! read, one whose length differs after a read to its end, or one whose first
@@ -33,9 +34,11 @@ use flate2::read::MultiGzDecoder;
 use super::buffer::MAX_BLOCK_LEN;
 use super::frame_index::{FrameIndex, NoRecord, RecordAt, SourceCheck};
 use super::gzip;
+use super::netmon::Media;
 use super::pcap::parse_record;
-use super::pcapng::{min_len, PacketLayout, EPB_TYPE, PB_TYPE, SHB_TYPE, SPB_TYPE};
-use super::{CaptureFormat, FrameNo, LinkType};
+use super::pcapng::{min_len, PacketLayout, EPB_TYPE, PB_TYPE, SPB_TYPE};
+use super::reader::magic_matches;
+use super::{FrameNo, LinkType};
 use edgecap_core::{Error, ErrorKind};
 
 /// The largest record or block re-read (the streaming reader's limit,
@@ -118,11 +121,8 @@ impl FrameSource {
                 "it is no longer gzip-compressed"
             }));
         }
-        if !compressed {
-            let pcapng = head == SHB_TYPE.to_le_bytes();
-            if pcapng != (index.format() == CaptureFormat::PcapNg) {
-                return Err(changed("its file header is different"));
-            }
+        if !compressed && !magic_matches(index.format(), &head) {
+            return Err(changed("its file header is different"));
         }
         check_unchanged(&mut file, index.source()).map_err(|what| changed(&what))?;
         let input = if compressed {
@@ -161,7 +161,9 @@ impl FrameSource {
             ),
         })?;
         let offset = match at {
-            RecordAt::Pcap { offset, .. } | RecordAt::PcapNg { offset, .. } => offset,
+            RecordAt::Pcap { offset, .. }
+            | RecordAt::PcapNg { offset, .. }
+            | RecordAt::NetMon { offset, .. } => offset,
         };
         let fail = |what: String| {
             Error::new(
@@ -372,6 +374,38 @@ fn read_record(r: &mut impl Read, at: &RecordAt<'_>) -> Result<Record, String> {
                 consumed: len as u64,
             })
         }
+        RecordAt::NetMon { layout, .. } => {
+            let hlen = layout.header_len();
+            let mut rec = Vec::new();
+            read_n(r, &mut rec, hlen)?;
+            let h = layout.read_header(&rec);
+            if h.caplen > layout.max_caplen() {
+                return Err(format!(
+                    "the record claims a captured length of {}, above the limit of {} (the \
+                     file changed since it was loaded)",
+                    h.caplen,
+                    layout.max_caplen()
+                ));
+            }
+            read_n(r, &mut rec, h.caplen as usize + layout.trailer_len())?;
+            let data_end = hlen + h.caplen as usize;
+            let media = layout.media(&rec[data_end..]);
+            let Media::Packet(link) = Media::of(media).0 else {
+                return Err(format!(
+                    "the record there has NetMon media type {media:#06x}, not a packet (the \
+                     file changed since it was loaded)"
+                ));
+            };
+            let consumed = rec.len() as u64;
+            rec.truncate(data_end);
+            rec.drain(..hlen);
+            Ok(Record {
+                link,
+                data: rec,
+                orig_len: h.orig_len,
+                consumed,
+            })
+        }
     }
 }
 
@@ -454,7 +488,10 @@ mod tests {
             .map(|e| e.unwrap().path())
             .filter(|p| {
                 let n = p.to_string_lossy();
-                n.ends_with(".pcap") || n.ends_with(".pcapng") || n.ends_with(".gz")
+                n.ends_with(".pcap")
+                    || n.ends_with(".pcapng")
+                    || n.ends_with(".gz")
+                    || n.ends_with(".cap")
             })
             .collect();
         caps.sort();
@@ -473,6 +510,8 @@ mod tests {
             "damaged-corrupt.pcapng",
             "damaged-truncated.pcap",
             "msturn-tcp443.pcap",
+            "msturn-udp.netmon1.cap",
+            "mixed-media.netmon2.cap",
         ] {
             assert!(names.iter().any(|n| n == must), "{must} missing: {names:?}");
         }

@@ -1,4 +1,4 @@
-//! What the reader has found so far, shared by the pcap and pcapng parsers:
+//! What the reader has found so far, shared by the pcap, pcapng and NetMon parsers:
 //! frame numbering, damage warnings and the link types declared.
 //!
 //! Frame numbers are 1-based and every packet record or block consumes one,
@@ -41,6 +41,11 @@ impl Ledger {
         FrameNo(self.frames)
     }
 
+    /// The last frame returned, if any.
+    pub fn last_good(&self) -> Option<FrameNo> {
+        self.last_good
+    }
+
     /// How many frame numbers were handed out (returned or skipped).
     pub fn frames(&self) -> u64 {
         self.frames
@@ -48,11 +53,23 @@ impl Ledger {
 
     /// Records damage at stream `offset`, after the last good frame.
     pub fn warn(&mut self, kind: WarningKind, offset: u64, message: String) {
+        self.warn_after(kind, offset, self.last_good, message);
+    }
+
+    /// Records something found at stream `offset` after frame `last_good`
+    /// (a summary written later than what it describes).
+    pub fn warn_after(
+        &mut self,
+        kind: WarningKind,
+        offset: u64,
+        last_good: Option<FrameNo>,
+        message: String,
+    ) {
         if self.warnings.len() < MAX_WARNINGS {
             self.warnings.push(CaptureWarning {
                 kind,
                 offset,
-                last_good_frame: self.last_good,
+                last_good_frame: last_good,
                 message,
             });
         } else {

@@ -1,5 +1,5 @@
-//! Reading captures: pcap and pcapng, plain or gzip-compressed, as a stream of
-//! [`Frame`]s.
+//! Reading captures: pcap, pcapng and Microsoft Network Monitor (`.cap`),
+//! plain or gzip-compressed, as a stream of [`Frame`]s.
 //!
 //! Layer 1 of the workspace: it may import `edgecap-core` only. Opening a
 //! path or standard input ([`open_capture`]), the frame index and the frame
@@ -16,6 +16,7 @@ pub mod frame_index;
 pub mod frame_source;
 mod gzip;
 mod ledger;
+mod netmon;
 mod open;
 mod pcap;
 mod pcapng;
@@ -41,15 +42,22 @@ pub enum CaptureFormat {
     /// The "modified" pcap of Kuznetzov's patched libpcap (magic
     /// `0xa1b2cd34`): classic pcap with a 24-byte record header.
     PcapModified,
+    /// Microsoft Network Monitor 1.x (`RTSS` magic, millisecond times).
+    NetMon1,
+    /// Microsoft Network Monitor 2.x (`GMBU` magic; NetMon 2 and 3).
+    NetMon2,
 }
 
 impl CaptureFormat {
-    /// `"pcap"` or `"pcapng"`, as used in the JSON report.
+    /// `"pcap"`, `"pcapng"`, `"pcap-modified"`, `"netmon1"` or `"netmon2"`,
+    /// as used in the JSON report.
     pub fn as_str(self) -> &'static str {
         match self {
             CaptureFormat::Pcap => "pcap",
             CaptureFormat::PcapNg => "pcapng",
             CaptureFormat::PcapModified => "pcap-modified",
+            CaptureFormat::NetMon1 => "netmon1",
+            CaptureFormat::NetMon2 => "netmon2",
         }
     }
 }

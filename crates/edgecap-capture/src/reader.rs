@@ -1,9 +1,10 @@
-//! The streaming capture reader: opens a pcap or pcapng stream (plain or
-//! gzip-compressed), then yields [`Frame`]s one at a time.
+//! The streaming capture reader: opens a pcap, pcapng or NetMon stream
+//! (plain or gzip-compressed), then yields [`Frame`]s one at a time.
 //!
-//! This module owns format detection, fatal header errors and the public
-//! [`CaptureReader`] API; record parsing lives in `pcap.rs` and
-//! `pcapng.rs`, buffering in `buffer.rs`. Frames borrow the
+//! This module owns format detection (by the file's first four bytes, never
+//! its name), fatal header errors and the public [`CaptureReader`] API;
+//! record parsing lives in `pcap.rs`, `pcapng.rs` and `netmon.rs`, buffering
+//! in `buffer.rs`. Frames borrow the
 //! reader's buffer (zero copy) and are valid until the next call to
 //! [`CaptureReader::next_frame`]. Memory stays bounded whatever the file
 //! size: one refill window of at most `MAX_BLOCK_LEN` (16 MiB) plus a 256 KiB
@@ -13,6 +14,7 @@ use super::buffer::RefillBuffer;
 use super::frame_index::{FrameIndex, FrameIndexBuilder, SourceCheck};
 use super::gzip::{self, CountingReader, InflateLimit, RawStats};
 use super::ledger::Ledger;
+use super::netmon::{NetMonParser, MAGIC_1, MAGIC_2};
 use super::pcap::PcapParser;
 use super::pcapng::PcapNgParser;
 use super::{CaptureFormat, CaptureWarning, Frame, FrameNo, LinkType, Timestamp};
@@ -24,12 +26,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// File magics (as they appear in the file) that start a capture.
-const MAGICS: [[u8; 4]; 5] = [
+const MAGICS: [[u8; 4]; 7] = [
     [0xd4, 0xc3, 0xb2, 0xa1], // pcap, little-endian, µs
     [0xa1, 0xb2, 0xc3, 0xd4], // pcap, big-endian, µs
     [0x4d, 0x3c, 0xb2, 0xa1], // pcap, little-endian, ns
     [0xa1, 0xb2, 0x3c, 0x4d], // pcap, big-endian, ns
     [0x0a, 0x0d, 0x0d, 0x0a], // pcapng Section Header Block
+    MAGIC_1,                  // NetMon 1.x
+    MAGIC_2,                  // NetMon 2.x
 ];
 
 /// Magics of the modified (Kuznetzov) pcap format, read by the pcap parser.
@@ -37,6 +41,17 @@ const MODIFIED_PCAP_MAGICS: [[u8; 4]; 2] = [
     [0x34, 0xcd, 0xb2, 0xa1], // little-endian
     [0xa1, 0xb2, 0xcd, 0x34], // big-endian
 ];
+/// True when `head` (a file's first four bytes) is the magic of a capture
+/// in `format` — the NetMon magics of either NetMon format (the version
+/// byte, not the magic, tells 1.x from 2.x, as in Wireshark).
+pub(crate) fn magic_matches(format: CaptureFormat, head: &[u8]) -> bool {
+    match format {
+        CaptureFormat::Pcap => MAGICS[..4].iter().any(|m| m == head),
+        CaptureFormat::PcapModified => MODIFIED_PCAP_MAGICS.iter().any(|m| m == head),
+        CaptureFormat::PcapNg => head == MAGICS[4],
+        CaptureFormat::NetMon1 | CaptureFormat::NetMon2 => head == MAGIC_1 || head == MAGIC_2,
+    }
+}
 
 /// A frame located by a parser, as positions in the buffer's window.
 #[derive(Debug, Clone)]
@@ -60,9 +75,11 @@ pub(crate) struct Found {
 enum Parser {
     Pcap(PcapParser),
     PcapNg(PcapNgParser),
+    NetMon(NetMonParser),
 }
 
-/// Reads frames one at a time from a pcap or pcapng stream (optionally gzip-compressed).
+/// Reads frames one at a time from a pcap, pcapng or NetMon stream
+/// (optionally gzip-compressed).
 pub struct CaptureReader {
     buf: RefillBuffer,
     parser: Parser,
@@ -116,6 +133,8 @@ impl CaptureReader {
             PcapParser::open(&mut buf).map(Parser::Pcap)
         } else if head == MAGICS[4] {
             PcapNgParser::open(&mut buf).map(Parser::PcapNg)
+        } else if head == MAGIC_1 || head == MAGIC_2 {
+            NetMonParser::open(&mut buf).map(Parser::NetMon)
         } else if head.is_empty() {
             return Err(not_a_capture(name, inside, "the input is empty".into()));
         } else if MAGICS
@@ -142,8 +161,14 @@ impl CaptureReader {
             }
         };
         let mut ledger = Ledger::default();
-        if let Parser::Pcap(p) = &parser {
-            ledger.declare_link(p.link());
+        match &parser {
+            Parser::Pcap(p) => ledger.declare_link(p.link()),
+            Parser::NetMon(p) => {
+                if let Some(link) = p.file_link() {
+                    ledger.declare_link(link);
+                }
+            }
+            Parser::PcapNg(_) => {}
         }
         Ok(CaptureReader {
             buf,
@@ -176,6 +201,7 @@ impl CaptureReader {
                     )
                 }
                 Parser::PcapNg(_) => FrameIndexBuilder::pcapng(self.compressed),
+                Parser::NetMon(p) => FrameIndexBuilder::netmon(p.layout(), self.compressed),
             });
         }
         true
@@ -203,6 +229,8 @@ impl CaptureReader {
             Parser::Pcap(p) if p.is_modified() => CaptureFormat::PcapModified,
             Parser::Pcap(_) => CaptureFormat::Pcap,
             Parser::PcapNg(_) => CaptureFormat::PcapNg,
+            Parser::NetMon(p) if p.layout().major == 1 => CaptureFormat::NetMon1,
+            Parser::NetMon(_) => CaptureFormat::NetMon2,
         }
     }
 
@@ -218,6 +246,7 @@ impl CaptureReader {
         let found = match &mut self.parser {
             Parser::Pcap(p) => p.next(&mut self.buf, &mut self.ledger),
             Parser::PcapNg(p) => p.next(&mut self.buf, &mut self.ledger),
+            Parser::NetMon(p) => p.next(&mut self.buf, &mut self.ledger),
         }?;
         self.pending = found.consume;
         if let Some(ix) = &mut self.index {
@@ -282,7 +311,7 @@ fn read_error(buf: &mut RefillBuffer, name: &str, inside: &str) -> Result<(), Er
 fn not_a_capture(name: &str, inside: &str, found: String) -> Error {
     Error::new(
         ErrorKind::NotACapture,
-        format!("{name}{inside}: not a pcap or pcapng capture ({found})"),
+        format!("{name}{inside}: not a pcap, pcapng or NetMon capture ({found})"),
     )
 }
 

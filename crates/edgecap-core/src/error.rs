@@ -11,7 +11,7 @@ use std::fmt;
 pub enum ErrorKind {
     /// The file could not be opened or read.
     Io,
-    /// The input is not a pcap or pcapng capture (after optional gzip).
+    /// The input is not a pcap, pcapng or NetMon capture (after optional gzip).
     NotACapture,
     /// The capture header itself is damaged or truncated.
     BadHeader,

@@ -9,8 +9,8 @@
 //! link type edgecap decodes ([`link`]), IPv4/IPv6 fragmentation ([`frag`])
 //! and a TCP conversation that keeps sequence numbers straight ([`tcp`]);
 //! STUN/MS-TURN message builders ([`stun`], [`messages`]), TLS 1.3 handshake
-//! records ([`tls13`]), the pcap/pcapng
-//! writer ([`writer`]), the committed sample captures ([`samples`]) and the
+//! records ([`tls13`]), the pcap/pcapng writer ([`writer`]), a NetMon `.cap`
+//! writer ([`netmon`]), the committed sample captures ([`samples`]) and the
 //! path of `captures/` ([`capture_path`]).
 //!
 //! Everything here builds owned `Vec<u8>`s with correct lengths and
@@ -47,6 +47,7 @@ pub mod frag;
 pub mod ip;
 pub mod link;
 pub mod messages;
+pub mod netmon;
 pub mod samples;
 pub mod stun;
 pub mod tcp;
