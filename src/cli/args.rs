@@ -110,6 +110,12 @@ pub struct SummaryArgs {
     /// listing every flow, STUN message, handshake, allocation, channel, role and finding.
     #[arg(long, conflicts_with = "json")]
     pub json_lines: bool,
+    /// Print the answer on one screen: one line per finding (worst first), then the roles.
+    #[arg(long, conflicts_with_all = ["json", "json_lines"])]
+    pub brief: bool,
+    /// With --brief: print each finding's explanation (causes, what to check) under it.
+    #[arg(long, requires = "brief")]
+    pub explain: bool,
     /// Print at most this many flows in the text summary (0 = all).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_flows: usize,

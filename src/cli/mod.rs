@@ -5,7 +5,7 @@
 pub mod args;
 
 use crate::ladder::{self, Index};
-use crate::report::{json::Report, jsonl, text};
+use crate::report::{brief, json::Report, jsonl, text};
 use crate::{color, exit};
 use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
 use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
@@ -89,6 +89,12 @@ fn summary(args: &SummaryArgs) -> ExitCode {
         Report::new(&analysis, &diagnosis).write_to(&mut out)
     } else if args.json_lines {
         jsonl::write_lines(&analysis, &diagnosis, &mut out)
+    } else if args.brief {
+        let opts = brief::BriefOptions {
+            color,
+            explain: args.explain,
+        };
+        brief::write_to(&mut out, &analysis, &diagnosis, opts)
     } else {
         let opts = text::TextOptions {
             max_flows: args.max_flows,

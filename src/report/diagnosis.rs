@@ -30,7 +30,8 @@ impl Style {
         }
     }
 
-    fn severity(self, s: Severity) -> String {
+    /// The severity tag, padded to 7 columns, coloured when asked for.
+    pub fn severity(self, s: Severity) -> String {
         let (code, tag) = match s {
             Severity::Error => ("1;31", "ERROR  "),
             Severity::Warning => ("1;33", "WARNING"),
@@ -40,7 +41,8 @@ impl Style {
     }
 }
 
-fn wrap<S: TextSink>(out: &mut S, indent: &str, text: &str) {
+/// Writes `text` as lines of at most [`WRAP`] columns, each after `indent`.
+pub fn wrap<S: TextSink>(out: &mut S, indent: &str, text: &str) {
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > WRAP {

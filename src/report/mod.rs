@@ -5,6 +5,7 @@
 //! same capture always gives byte-identical output. Every string that comes
 //! from a capture goes through [`edgecap_core::safe`] before it is printed.
 
+pub mod brief;
 pub mod diagnosis;
 pub mod json;
 pub mod json_diag;
