@@ -38,7 +38,10 @@ fn tshark(capture: &Path, filter: &str, fields: &[&str]) -> Vec<String> {
         .output()
         .expect("tshark must be installed (scripts/test.sh installs it)");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "tshark failed on {capture:?}: {stderr}");
+    assert!(
+        out.status.success(),
+        "tshark failed on {capture:?}: {stderr}"
+    );
     assert!(
         !stderr.contains("Lua"),
         "the plugin raised a Lua error on {capture:?}: {stderr}"
@@ -73,9 +76,7 @@ fn edgecap_tcp_decode(messages: &[Value]) -> Decode {
     for m in messages.iter().filter(|m| m["transport"] == "tcp") {
         let frame = m["frame"].as_u64().expect("frame number");
         let entry = out.entry(frame).or_default();
-        entry
-            .0
-            .push(m["type"].as_str().expect("type").to_owned());
+        entry.0.push(m["type"].as_str().expect("type").to_owned());
         for key in ["relayed_address", "mapped_address", "xor_mapped_address"] {
             if let Some(a) = m[key].as_str() {
                 entry.1.insert(a.to_owned());
@@ -141,7 +142,11 @@ fn plugin_lists_exactly_the_stun_messages_edgecap_decodes() {
         if !framed_on_tcp(&messages) {
             continue;
         }
-        let name = capture.file_name().expect("name").to_string_lossy().into_owned();
+        let name = capture
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let ours = edgecap_tcp_decode(&messages);
         let theirs = tshark_tcp_decode(&capture);
         let frames = |d: &Decode| d.keys().copied().collect::<Vec<_>>();
@@ -180,7 +185,11 @@ fn plugin_decodes_pseudo_tls_handshake_and_frames() {
     let lines = tshark(
         &capture,
         "edgecap_msturn",
-        &["frame.number", "edgecap_msturn.pseudo_tls", "edgecap_msturn.frame_type"],
+        &[
+            "frame.number",
+            "edgecap_msturn.pseudo_tls",
+            "edgecap_msturn.frame_type",
+        ],
     );
     let hello: Vec<&String> = lines.iter().filter(|l| l.contains("pseudo-TLS")).collect();
     assert_eq!(hello.len(), 2, "{lines:?}");

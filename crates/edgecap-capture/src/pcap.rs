@@ -20,8 +20,9 @@ use super::buffer::{RefillBuffer, MAX_BLOCK_LEN};
 use super::ledger::Ledger;
 use super::reader::Found;
 use super::resync::{scan_forward, Scan};
-use super::{LinkType, Timestamp, WarningKind};
+use super::{InterfaceInfo, LinkType, Timestamp, WarningKind};
 use crate::endian::Endianness;
+use crate::tsresol::TsResolution;
 use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header};
 
 /// Length of the pcap file header.
@@ -69,6 +70,7 @@ pub struct PcapParser {
     endian: Endianness,
     nanos: bool,
     link: LinkType,
+    snaplen: u32,
     max_caplen: u32,
     last_secs: Option<u32>,
     done: bool,
@@ -100,6 +102,7 @@ impl PcapParser {
             },
             nanos: header.is_nanosecond_precision(),
             link: LinkType(header.network.0 as u32 & LINKTYPE_MASK),
+            snaplen: header.snaplen,
             max_caplen: header
                 .snaplen
                 .max(DEFAULT_MAX_CAPLEN)
@@ -114,6 +117,16 @@ impl PcapParser {
     /// The link type from the file header.
     pub fn link(&self) -> LinkType {
         self.link
+    }
+
+    /// The file's one interface: link type, snaplen and µs or ns timestamps.
+    pub(crate) fn interface(&self) -> InterfaceInfo {
+        InterfaceInfo {
+            link: self.link,
+            snaplen: self.snaplen,
+            resolution: TsResolution::Pow10(if self.nanos { 9 } else { 6 }),
+            offset_secs: 0,
+        }
     }
 
     /// The file's byte order and the largest captured length accepted, for

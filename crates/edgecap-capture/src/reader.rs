@@ -16,6 +16,7 @@ use super::ledger::Ledger;
 use super::pcap::PcapParser;
 use super::pcapng::PcapNgParser;
 use super::{CaptureFormat, CaptureWarning, Frame, FrameNo, LinkType, Timestamp};
+use super::{FramePlace, InterfaceInfo};
 use edgecap_core::{Error, ErrorKind};
 use std::fs::File;
 use std::io::Read;
@@ -215,6 +216,26 @@ impl CaptureReader {
             data: self.buf.available().get(found.data)?,
             orig_len: found.orig_len,
         })
+    }
+
+    /// Where the frame last returned by [`Self::next_frame`] was captured.
+    pub fn frame_place(&self) -> FramePlace {
+        match &self.parser {
+            Parser::Pcap(_) => FramePlace {
+                section: 0,
+                interface: 0,
+            },
+            Parser::PcapNg(p) => p.place(),
+        }
+    }
+
+    /// The interfaces of the current section (pcap: the file's one), in id
+    /// order; after [`Self::next_frame`], those of that frame's section.
+    pub fn interfaces(&self) -> Vec<InterfaceInfo> {
+        match &self.parser {
+            Parser::Pcap(p) => vec![p.interface()],
+            Parser::PcapNg(p) => p.interfaces(),
+        }
     }
 
     /// Damage found so far.
