@@ -95,6 +95,22 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Print the ladder (the timeline of messages between hosts) as text or a Mermaid diagram.
     Ladder(LadderArgs),
+    /// Copy the capture into a pcapng file whose packet comments carry the diagnosis
+    /// (findings on their evidence frames, MS-TURN messages inside pseudo-TLS).
+    Annotate(AnnotateArgs),
+}
+
+/// Flags of `edgecap annotate`.
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// Capture file (pcap or pcapng, optionally gzip-compressed); read twice, so not stdin.
+    pub file: PathBuf,
+    /// The annotated copy to create (pcapng); an existing file is never overwritten.
+    #[arg(short = 'o', long = "output", value_name = "OUT.pcapng")]
+    pub output: PathBuf,
+    /// Analysis and edge flags.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
 }
 
 /// Flags of `edgecap summary`.

@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Summary(args)) => summary(&args),
         Some(Command::Ladder(args)) => ladder_command(&args),
+        Some(Command::Annotate(args)) => crate::annotate::run(&args),
         None => match cli.file {
             Some(file) => timeline(&file, &cli.tui),
             None => {
