@@ -128,9 +128,12 @@ fn every_capture_is_copied_packet_for_packet() {
     }
 }
 
+/// A finding's evidence frames and its `SEVERITY id`.
+type Evidence = (Vec<u64>, String);
+
 /// From `summary --json-lines`: findings as (frames, "SEV id") and the
 /// frames of MS-TURN messages in pseudo-TLS.
-fn expected(capture: &Path) -> (Vec<(Vec<u64>, String)>, BTreeSet<u64>, usize) {
+fn expected(capture: &Path) -> (Vec<Evidence>, BTreeSet<u64>, usize) {
     let o = edgecap(&[
         "summary",
         "--json-lines",

@@ -120,10 +120,7 @@ fn copy(
         comments: 0,
         frames_commented: 0,
     };
-    loop {
-        let Some(frame) = reader.next_frame() else {
-            break;
-        };
+    while let Some(frame) = reader.next_frame() {
         let (no, ts, orig_len) = (frame.no, frame.ts, frame.orig_len);
         data.clear();
         data.extend_from_slice(frame.data);

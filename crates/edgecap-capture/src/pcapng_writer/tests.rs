@@ -23,9 +23,12 @@ fn ifaces() -> [InterfaceInfo; 2] {
     ]
 }
 
+/// A packet as written: interface, timestamp, data, original length.
+type Written = (u32, Timestamp, Vec<u8>, u32);
+
 /// Writes a section with both interfaces and three packets; returns the
-/// file and the (interface, timestamp, data, orig_len) written.
-fn sample() -> (Vec<u8>, Vec<(u32, Timestamp, Vec<u8>, u32)>) {
+/// file and the packets written.
+fn sample() -> (Vec<u8>, Vec<Written>) {
     let ifs = ifaces();
     let packets = vec![
         (
