@@ -5,7 +5,8 @@
 # tmux: install it first when missing (Debian; needs root or sudo).
 # The Wireshark plugin's test (tests/wireshark_plugin.rs) runs tshark: install
 # it too when missing, answering wireshark-common's debconf question
-# (non-root capture) with "no".
+# (non-root capture) with "no". The HTML report's test (tests/html_report.rs)
+# loads the page in headless Chromium: install Debian's chromium when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -16,5 +17,8 @@ fi
 if ! command -v tshark >/dev/null; then
   echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tshark
+fi
+if ! command -v chromium >/dev/null; then
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 fi
 cargo test --workspace "$@"

@@ -26,6 +26,7 @@ pub mod color;
 pub mod exit;
 pub mod fields;
 pub mod ladder;
+pub mod output;
 pub mod report;
 #[cfg(feature = "tui")]
 pub mod tui;

@@ -3,7 +3,7 @@
 //! comments Wireshark shows (`frame.comment`, Expert Info → Comments).
 //!
 //! This module owns the command: it creates the output first (never over an
-//! existing file or through a link, like the timeline's exports), analyses
+//! existing file or through a link: [`crate::output`]), analyses
 //! the capture, then reads it a second time from the file with the capture
 //! reader — no packet is kept in memory — and writes each frame with its
 //! interface (one Interface Description Block per original interface, per
@@ -20,7 +20,7 @@ use edgecap_analyze::{diagnose, AnalyzeOptions};
 use edgecap_capture::pcapng_writer::PcapNgWriter;
 use edgecap_capture::{open_capture_with, InterfaceInfo};
 use edgecap_core::safe::escape_path;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufWriter};
 use std::path::Path;
 use std::process::ExitCode;
@@ -46,18 +46,10 @@ pub fn run(args: &AnnotateArgs) -> ExitCode {
         );
         return ExitCode::from(exit::ERROR);
     }
-    let file = match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&args.output)
-    {
+    let file = match crate::output::create_new(&args.output) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            eprintln!("edgecap: {out_name} exists already; not overwritten");
-            return ExitCode::from(exit::ERROR);
-        }
         Err(e) => {
-            eprintln!("edgecap: cannot create {out_name}: {e}");
+            eprintln!("edgecap: {e}");
             return ExitCode::from(exit::ERROR);
         }
     };

@@ -98,6 +98,21 @@ pub enum Command {
     /// Copy the capture into a pcapng file whose packet comments carry the diagnosis
     /// (findings on their evidence frames, MS-TURN messages inside pseudo-TLS).
     Annotate(AnnotateArgs),
+    /// Write a self-contained HTML report (findings, roles, ladder as SVG, TURN allocations).
+    Report(ReportArgs),
+}
+
+/// Flags of `edgecap report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
+    pub file: PathBuf,
+    /// The HTML file to create; an existing file is never overwritten.
+    #[arg(short = 'o', long = "output", value_name = "REPORT.html")]
+    pub output: PathBuf,
+    /// Analysis and edge flags.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
 }
 
 /// Flags of `edgecap annotate`.
