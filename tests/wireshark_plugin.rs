@@ -199,6 +199,203 @@ fn plugin_decodes_pseudo_tls_handshake_and_frames() {
     assert!(lines.iter().any(|l| l == "15\t\t0x03"), "{lines:?}");
 }
 
+/// Runs tshark with the plugin and the full packet tree (`-V`) on `capture`
+/// with `prefs` (`-o` values) and returns everything it printed.
+fn tshark_tree(capture: &Path, prefs: &[&str]) -> String {
+    let script = format!("lua_script:{}", plugin().display());
+    let mut cmd = Command::new("tshark");
+    cmd.args(["-n", "-V", "-X", &script]);
+    for p in prefs {
+        cmd.args(["-o", p]);
+    }
+    let out = cmd
+        .arg("-r")
+        .arg(capture)
+        .output()
+        .expect("tshark must be installed (scripts/test.sh installs it)");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+#[test]
+fn no_lua_error_on_any_bundled_capture_with_or_without_the_settings() {
+    for capture in all_captures() {
+        for prefs in [
+            &[][..],
+            &["tcp.reassemble_out_of_order:TRUE", "stun.stunversion:Auto"][..],
+        ] {
+            let text = tshark_tree(&capture, prefs);
+            assert!(!text.contains("Lua Error"), "{capture:?} {prefs:?}: {text}");
+            assert!(!text.contains(".lua:"), "{capture:?} {prefs:?}: {text}");
+        }
+    }
+}
+
+/// `bytes` (a little- or big-endian pcap) with `flips` payload bytes (past
+/// each record's Ethernet header) set to values a framing looks at, chosen
+/// by a xorshift generator seeded with `seed`.
+fn mutated(bytes: &[u8], seed: u64, flips: usize) -> Vec<u8> {
+    let big = matches!(
+        bytes[..4],
+        [0xa1, 0xb2, 0xc3, 0xd4] | [0xa1, 0xb2, 0x3c, 0x4d]
+    );
+    let mut records = Vec::new();
+    let mut off = 24;
+    while off + 16 <= bytes.len() {
+        let field: [u8; 4] = bytes[off + 8..off + 12].try_into().expect("4 bytes");
+        let incl = if big {
+            u32::from_be_bytes(field)
+        } else {
+            u32::from_le_bytes(field)
+        } as usize;
+        if incl > 14 {
+            records.push(off + 16 + 14..off + 16 + incl);
+        }
+        off += 16 + incl;
+    }
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut out = bytes.to_vec();
+    const VALUES: [u8; 8] = [0x00, 0x02, 0x03, 0x16, 0x21, 0xa4, 0xff, 0x01];
+    for _ in 0..flips {
+        let r = &records[next() as usize % records.len()];
+        let at = r.start + next() as usize % r.len();
+        out[at] = VALUES[next() as usize % VALUES.len()];
+    }
+    out
+}
+
+#[test]
+fn no_lua_error_on_damaged_ms_turn_streams() {
+    let dir = std::env::temp_dir().join(format!("edgecap-lua-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut runs = 0;
+    for name in [
+        "msturn-tcp443.pcap",
+        "rfc-tcp-framings.pcap",
+        "field-desktop-sharing-refused.pcap",
+        "field-unknown-user.pcap",
+        "field-udp-blocked.pcap",
+    ] {
+        let bytes = std::fs::read(common::captures_dir().join(name)).expect("capture");
+        for seed in 1..=4u64 {
+            let variant = dir.join(format!("{name}-{seed}.pcap"));
+            std::fs::write(&variant, mutated(&bytes, seed, 6 * seed as usize))
+                .expect("write variant");
+            let text = tshark_tree(
+                &variant,
+                &["tcp.reassemble_out_of_order:TRUE", "stun.stunversion:Auto"],
+            );
+            assert!(!text.contains("Lua Error"), "{name} seed {seed}: {text}");
+            runs += 1;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(runs, 20);
+}
+
+/// A capture of records at the edges of each framing, one per segment: on
+/// TCP 443 after the pseudo ClientHello a control frame too short for STUN,
+/// empty control and data frames, a data frame of two bytes, an MS-TURN
+/// message, and a frame announcing 65535 bytes that never come; on an
+/// ICE-TCP stream (RFC 4571) a STUN Binding request, an empty record, a
+/// three-byte record and a 20-byte record whose STUN length field lies.
+fn edge_case_capture() -> Vec<u8> {
+    use edgecap_capture::{LinkType, Timestamp};
+    use edgecap_core::Direction::ToServer;
+    use edgecap_testkit::stun::{ms, ms_frame, ms_magic_cookie, rfc, rfc4571, u32_attr};
+    use edgecap_testkit::stun::{ms_txid, rfc_txid, PSEUDO_TLS_CLIENT_HELLO};
+    use edgecap_testkit::writer::{PcapOptions, PcapWriter};
+    use edgecap_testkit::{link, TcpConversation};
+
+    let mut w = PcapWriter::new(Vec::new(), PcapOptions::default()).expect("pcap header");
+    let mut t = 1_795_700_000_000_000_000i64;
+    let mut put = |ip: Vec<u8>| {
+        let frame = link::wrap(LinkType::ETHERNET, &ip);
+        t += 1_000_000;
+        w.write_packet(Timestamp(t), &frame, frame.len() as u32)
+            .expect("record");
+    };
+    let allocate = ms(
+        0x0003,
+        &ms_txid(1),
+        &[ms_magic_cookie(), u32_attr(0x000D, 60)],
+    )
+    .bytes();
+    let mut c = TcpConversation::new(
+        "10.98.2.1:50130".parse().expect("addr"),
+        "10.3.0.34:443".parse().expect("addr"),
+    );
+    c.handshake().into_iter().for_each(&mut put);
+    for payload in [
+        PSEUDO_TLS_CLIENT_HELLO.to_vec(),
+        vec![0x02, 0x00, 0x00, 0x05, 1, 2, 3, 4, 5],
+        vec![0x02, 0x00, 0x00, 0x00],
+        vec![0x03, 0x00, 0x00, 0x00],
+        vec![0x03, 0x00, 0x00, 0x02, 0x80, 0x00],
+        ms_frame(2, &allocate),
+        vec![0x02, 0x00, 0xff, 0xff, 0x00, 0x01],
+    ] {
+        put(c.data(ToServer, &payload));
+    }
+    let binding = rfc(0x0001, &rfc_txid(2), &[u32_attr(0x0024, 7)]).bytes();
+    let mut ice = TcpConversation::new(
+        "10.98.2.1:50600".parse().expect("addr"),
+        "192.0.2.50:50610".parse().expect("addr"),
+    );
+    ice.handshake().into_iter().for_each(&mut put);
+    let mut lying = vec![0x00, 0x01, 0x00, 0x40, 0x21, 0x12, 0xa4, 0x42];
+    lying.extend_from_slice(&[7; 12]);
+    for payload in [
+        rfc4571(&binding),
+        vec![0x00, 0x00],
+        vec![0x00, 0x03, 0xab, 0xcd, 0xef],
+        rfc4571(&lying),
+        rfc4571(&binding),
+    ] {
+        put(ice.data(ToServer, &payload));
+    }
+    w.into_inner().expect("capture bytes")
+}
+
+#[test]
+fn records_at_the_edges_of_each_framing_never_raise_a_lua_error() {
+    let path = std::env::temp_dir().join(format!("edgecap-lua-edges-{}.pcap", std::process::id()));
+    std::fs::write(&path, edge_case_capture()).expect("write capture");
+    for prefs in [
+        &[][..],
+        &["tcp.reassemble_out_of_order:TRUE", "stun.stunversion:Auto"][..],
+    ] {
+        let text = tshark_tree(&path, prefs);
+        assert!(!text.contains("Lua Error"), "{prefs:?}: {text}");
+    }
+    // Every record before the unfinished one is shown, and both MS-TURN and
+    // RFC 4571 STUN messages reach Wireshark's STUN dissector.
+    let frames = tshark(&path, "edgecap_msturn", &["frame.number"]);
+    let want: Vec<String> = [4, 5, 6, 7, 8, 9, 14, 15, 16, 17, 18]
+        .iter()
+        .map(u64::to_string)
+        .collect();
+    assert_eq!(frames, want);
+    let stun = tshark(
+        &path,
+        "stun.type || classicstun.type",
+        &["frame.number", "stun.type", "classicstun.type"],
+    );
+    assert_eq!(
+        stun,
+        ["9\t\t0x0003", "14\t0x0001\t", "18\t0x0001\t"],
+        "{stun:?}"
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
 /// RST frames from a capture's recorded tshark view whose ports are a relay
 /// port and no edge service port.
 fn relay_rsts(capture: &Path) -> Vec<String> {

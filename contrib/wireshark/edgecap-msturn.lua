@@ -141,7 +141,8 @@ local function is_stun(tvb, offset, len)
 end
 
 -- Call `dissector` on `sub`; a message it finds malformed (an error raised through
--- Lua) counts as taken, so the records after it in the segment are still decoded.
+-- Lua) counts as taken, so the records after it in the segment are still decoded
+-- and no Lua error reaches the packet tree.
 local function try_call(dissector, sub, pinfo, tree)
     local ok, n = pcall(Dissector.call, dissector, sub, pinfo, tree)
     if not ok then return sub:len() end
@@ -152,6 +153,10 @@ end
 -- carries the RFC 5389 cookie, "classicstun" for the cookieless (RFC 3489 / OCS 2007)
 -- form, which "stun-udp" takes without decoding.
 local function call_stun(sub, pinfo, tree)
+    if sub:len() < STUN_HEADER_LEN then
+        data:call(sub, pinfo, tree)
+        return
+    end
     if sub(4, 4):uint() == STUN_COOKIE then
         if try_call(stun_udp, sub, pinfo, tree) > 0 then return end
     elseif try_call(classicstun, sub, pinfo, tree) > 0 then
@@ -214,6 +219,12 @@ local function dissect_record(tvb, pinfo, tree, offset, kind, len)
         return
     end
     local header = kind == "ms-turn" and 4 or 2
+    if len == header then
+        -- An empty record: its header is all there is.
+        item:add(f_length, tvb(offset + header - 2, 2))
+        item:append_text(": empty record")
+        return
+    end
     local payload = tvb(offset + header, len - header):tvb()
     if kind == "ms-turn" then
         local ftype = tvb(offset, 1):uint()
@@ -288,7 +299,7 @@ function msturn.dissector(tvb, pinfo, tree)
         return tvb:len()
     end
     if key ~= nil then stream_framing[key] = "tls" end
-    return tls:call(tvb, pinfo, tree)
+    return try_call(tls, tvb, pinfo, tree)
 end
 
 -- Any other TCP port: claim a stream that opens with the pseudo ClientHello, an
