@@ -7,6 +7,7 @@
 # it too when missing, answering wireshark-common's debconf question
 # (non-root capture) with "no". The HTML report's test (tests/html_report.rs)
 # loads the page in headless Chromium: install Debian's chromium when missing.
+# The man page's test (tests/cli_generate.rs) renders it with groff (groff-base).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -20,5 +21,8 @@ if ! command -v tshark >/dev/null; then
 fi
 if ! command -v chromium >/dev/null; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
+if ! command -v groff >/dev/null; then
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq groff-base
 fi
 cargo test --workspace "$@"

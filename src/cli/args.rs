@@ -100,6 +100,18 @@ pub enum Command {
     Annotate(AnnotateArgs),
     /// Write a self-contained HTML report (findings, roles, ladder as SVG, TURN allocations).
     Report(ReportArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man -l -` or a man directory.
+    Manpage,
+}
+
+/// Flags of `edgecap completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Flags of `edgecap report`.

@@ -3,6 +3,7 @@
 //! 1 there is one, 2 fatal error (or bad usage).
 
 pub mod args;
+pub mod generate;
 
 use crate::ladder::{self, Index};
 use crate::report::{json::Report, jsonl, text};
@@ -23,6 +24,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Ladder(args)) => ladder_command(&args),
         Some(Command::Annotate(args)) => crate::annotate::run(&args),
         Some(Command::Report(args)) => report_command(&args),
+        Some(Command::Completions(args)) => finish(
+            generate::completions(args.shell, &mut io::stdout()),
+            ExitCode::SUCCESS,
+        ),
+        Some(Command::Manpage) => finish(generate::manpage(&mut io::stdout()), ExitCode::SUCCESS),
         None => match cli.file {
             Some(file) => timeline(&file, &cli.tui),
             None => {
