@@ -126,6 +126,7 @@ fn every_capture_is_copied_packet_for_packet() {
             assert_eq!(ta.len(), tb.len(), "{name}");
         }
     }
+    let _ = std::fs::remove_dir_all(out_dir("packets"));
 }
 
 /// A finding's evidence frames and its `SEVERITY id`.
@@ -255,6 +256,7 @@ fn comments_sit_on_evidence_and_ms_turn_frames() {
         commented_captures += usize::from(!got.is_empty());
     }
     assert!(commented_captures >= 8, "{commented_captures}");
+    let _ = std::fs::remove_dir_all(out_dir("comments"));
 }
 
 #[test]
@@ -287,4 +289,5 @@ fn pseudo_tls_frames_carry_the_ms_turn_story() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("exists already; not overwritten"));
+    let _ = std::fs::remove_dir_all(out_dir("story"));
 }

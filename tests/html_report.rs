@@ -173,6 +173,28 @@ fn check(capture_name: &str) {
         u32::from_be_bytes(bytes[20..24].try_into().expect("4")),
         1700
     );
+
+    // And printed (the page's print style sheet), as a ticket attachment.
+    let pdf = dir.join(format!("{capture_name}.pdf"));
+    let printed = chromium(
+        &page,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &profile,
+    );
+    assert!(printed.status.success(), "{printed:?}");
+    let bytes = std::fs::read(&pdf).expect("PDF written");
+    assert!(
+        bytes.starts_with(b"%PDF-") && bytes.len() > 10_000,
+        "{}",
+        bytes.len()
+    );
+    let _ = std::fs::remove_dir_all(&profile);
+    for f in [page, png, pdf] {
+        let _ = std::fs::remove_file(f);
+    }
 }
 
 #[test]

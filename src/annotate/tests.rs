@@ -58,6 +58,7 @@ fn every_frame_is_copied_with_its_interface_and_time() {
     }
     assert!(n > 10, "{n} packets");
     assert!(b.warnings().is_empty(), "{:?}", b.warnings());
+    let _ = fs::remove_file(&out);
 }
 
 #[test]
@@ -78,6 +79,8 @@ fn an_existing_output_is_never_overwritten() {
         ExitCode::from(exit::ERROR)
     );
     assert!(!target.exists());
+    let _ = fs::remove_file(&out);
+    let _ = fs::remove_file(&link);
 }
 
 #[test]
@@ -90,4 +93,5 @@ fn a_failed_read_leaves_no_output() {
     let stdin = Path::new("-");
     assert_eq!(run(&args(stdin, &out)), ExitCode::from(exit::ERROR));
     assert!(!out.exists());
+    let _ = fs::remove_file(&bad);
 }
