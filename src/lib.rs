@@ -20,11 +20,13 @@
 //! re-reads frames from the file (for its hex dump). Every string taken from a
 //! capture is made terminal-safe by `edgecap_core::safe` before it is shown.
 
+pub mod annotate;
 pub mod cli;
 pub mod color;
 pub mod exit;
 pub mod fields;
 pub mod ladder;
+pub mod output;
 pub mod report;
 #[cfg(feature = "tui")]
 pub mod tui;

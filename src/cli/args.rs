@@ -95,6 +95,49 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Print the ladder (the timeline of messages between hosts) as text or a Mermaid diagram.
     Ladder(LadderArgs),
+    /// Copy the capture into a pcapng file whose packet comments carry the diagnosis
+    /// (findings on their evidence frames, MS-TURN messages inside pseudo-TLS).
+    Annotate(AnnotateArgs),
+    /// Write a self-contained HTML report (findings, roles, ladder as SVG, TURN allocations).
+    Report(ReportArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man -l -` or a man directory.
+    Manpage,
+}
+
+/// Flags of `edgecap completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Flags of `edgecap report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
+    pub file: PathBuf,
+    /// The HTML file to create; an existing file is never overwritten.
+    #[arg(short = 'o', long = "output", value_name = "REPORT.html")]
+    pub output: PathBuf,
+    /// Analysis and edge flags.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+}
+
+/// Flags of `edgecap annotate`.
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// Capture file (pcap or pcapng, optionally gzip-compressed); read twice, so not stdin.
+    pub file: PathBuf,
+    /// The annotated copy to create (pcapng); an existing file is never overwritten.
+    #[arg(short = 'o', long = "output", value_name = "OUT.pcapng")]
+    pub output: PathBuf,
+    /// Analysis and edge flags.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
 }
 
 /// Flags of `edgecap summary`.

@@ -3,11 +3,12 @@
 //! 1 there is one, 2 fatal error (or bad usage).
 
 pub mod args;
+pub mod generate;
 
 use crate::ladder::{self, Index};
 use crate::report::{brief, json::Report, jsonl, text};
 use crate::{color, exit};
-use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, SummaryArgs};
+use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, ReportArgs, SummaryArgs};
 use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
 use edgecap_analyze::{diagnose, Diagnosis};
 use edgecap_capture::open_capture_with;
@@ -21,6 +22,13 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Summary(args)) => summary(&args),
         Some(Command::Ladder(args)) => ladder_command(&args),
+        Some(Command::Annotate(args)) => crate::annotate::run(&args),
+        Some(Command::Report(args)) => report_command(&args),
+        Some(Command::Completions(args)) => finish(
+            generate::completions(args.shell, &mut io::stdout()),
+            ExitCode::SUCCESS,
+        ),
+        Some(Command::Manpage) => finish(generate::manpage(&mut io::stdout()), ExitCode::SUCCESS),
         None => match cli.file {
             Some(file) => timeline(&file, &cli.tui),
             None => {
@@ -117,6 +125,34 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     // (a busy edge's millions of records) would only cost time.
     std::mem::forget((analysis, diagnosis));
     result
+}
+
+/// `edgecap report`: the HTML page, written to a file created for it (exit 0,
+/// or 2 when the capture cannot be read or the file not created).
+fn report_command(args: &ReportArgs) -> ExitCode {
+    let mut file = match crate::output::create_new(&args.output) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("edgecap: {e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
+        // The file is ours: created empty above.
+        let _ = std::fs::remove_file(&args.output);
+        return ExitCode::from(exit::ERROR);
+    };
+    let page = crate::report::html::render(&analysis, &diagnosis);
+    match file.write_all(page.as_bytes()).and_then(|()| file.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "edgecap: cannot write {}: {e}",
+                edgecap_core::safe::escape_path(&args.output)
+            );
+            ExitCode::from(exit::ERROR)
+        }
+    }
 }
 
 /// `code` once the output is written; a closed pipe (`edgecap … | head`) is

@@ -1,4 +1,5 @@
-//! Renders an [`edgecap_analyze::Analysis`] for people (text) and scripts (JSON).
+//! Renders an [`edgecap_analyze::Analysis`] for people (text, and an HTML page
+//! for tickets) and scripts (JSON).
 //!
 //! Reports only read the analysis; they never see packet bytes. Everything
 //! printed iterates in a defined order (flows by id, anomalies by id), so the
@@ -7,6 +8,7 @@
 
 pub mod brief;
 pub mod diagnosis;
+pub mod html;
 pub mod json;
 pub mod json_diag;
 pub mod json_icmp;

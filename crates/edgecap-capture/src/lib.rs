@@ -15,11 +15,13 @@ mod buffer;
 pub mod frame_index;
 pub mod frame_source;
 mod gzip;
+mod interface;
 mod ledger;
 mod netmon;
 mod open;
 mod pcap;
 mod pcapng;
+pub mod pcapng_writer;
 pub mod reader;
 mod resync;
 
@@ -27,6 +29,7 @@ pub use edgecap_core::{endian, time, tsresol, FrameNo, LinkType, Timestamp};
 pub use frame_index::{FrameIndex, SourceCheck};
 pub use frame_source::{FrameSource, OwnedFrame};
 pub use gzip::{InflateLimit, InflateLimitHit, INFLATE_GRACE, MAX_GZIP_RATIO};
+pub use interface::{FramePlace, InterfaceInfo};
 pub use open::{open_capture, open_capture_with};
 pub use reader::CaptureReader;
 

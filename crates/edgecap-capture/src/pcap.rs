@@ -28,8 +28,9 @@ use super::buffer::{RefillBuffer, MAX_BLOCK_LEN};
 use super::ledger::Ledger;
 use super::reader::Found;
 use super::resync::{scan_forward, Scan};
-use super::{LinkType, Timestamp, WarningKind};
+use super::{InterfaceInfo, LinkType, Timestamp, WarningKind};
 use crate::endian::Endianness;
+use crate::tsresol::TsResolution;
 use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be};
 use std::ops::Range;
 
@@ -93,6 +94,7 @@ pub struct PcapParser {
     /// Record header length: [`RECORD_HEADER_LEN`] or [`MODIFIED_RECORD_HEADER_LEN`].
     header_len: usize,
     link: LinkType,
+    snaplen: u32,
     max_caplen: u32,
     last_secs: Option<u32>,
     done: bool,
@@ -129,6 +131,7 @@ impl PcapParser {
                 RECORD_HEADER_LEN
             },
             link: LinkType(endian.u32_at(bytes, 20) & LINKTYPE_MASK),
+            snaplen,
             max_caplen: snaplen.max(DEFAULT_MAX_CAPLEN).min(MAX_BLOCK_LEN as u32),
             last_secs: None,
             done: false,
@@ -140,6 +143,16 @@ impl PcapParser {
     /// The link type from the file header.
     pub fn link(&self) -> LinkType {
         self.link
+    }
+
+    /// The file's one interface: link type, snaplen and µs or ns timestamps.
+    pub(crate) fn interface(&self) -> InterfaceInfo {
+        InterfaceInfo {
+            link: self.link,
+            snaplen: self.snaplen,
+            resolution: TsResolution::Pow10(if self.nanos { 9 } else { 6 }),
+            offset_secs: 0,
+        }
     }
 
     /// The file's byte order, the largest captured length accepted and the

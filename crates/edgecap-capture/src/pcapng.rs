@@ -21,7 +21,7 @@ use super::ledger::Ledger;
 use super::reader::Found;
 use super::resync::{scan_forward, Scan};
 use super::tsresol::TsResolution;
-use super::{LinkType, Timestamp, WarningKind};
+use super::{FramePlace, InterfaceInfo, LinkType, Timestamp, WarningKind};
 use pcap_parser::pcapng::{
     parse_interfacedescriptionblock_be, parse_interfacedescriptionblock_le,
     parse_sectionheaderblock, OptionCode,
@@ -162,6 +162,8 @@ pub struct PcapNgParser {
     done: bool,
     /// Sections started so far (for the frame index).
     sections: u64,
+    /// Interface id of the last packet returned.
+    last_if_id: u32,
 }
 
 impl PcapNgParser {
@@ -174,6 +176,7 @@ impl PcapNgParser {
             last_ts: Timestamp(0),
             done: false,
             sections: 0,
+            last_if_id: 0,
         };
         match parser.framing_at(buf, 0) {
             Framing::Ok(..) => {}
@@ -248,6 +251,27 @@ impl PcapNgParser {
     /// the interfaces declared in it so far.
     pub(crate) fn section_state(&self) -> (u64, Endianness, &[Interface]) {
         (self.sections, self.endian, &self.interfaces)
+    }
+
+    /// Where the last packet returned was captured.
+    pub(crate) fn place(&self) -> FramePlace {
+        FramePlace {
+            section: self.sections,
+            interface: self.last_if_id,
+        }
+    }
+
+    /// The interfaces declared so far in the current section, in id order.
+    pub(crate) fn interfaces(&self) -> Vec<InterfaceInfo> {
+        self.interfaces
+            .iter()
+            .map(|i| InterfaceInfo {
+                link: i.link,
+                snaplen: i.snaplen,
+                resolution: i.resol,
+                offset_secs: i.offset_secs,
+            })
+            .collect()
     }
 
     /// Validates the framing of the block starting `at` bytes into the window.
@@ -411,6 +435,7 @@ impl PcapNgParser {
             None => self.last_ts,
         };
         self.last_ts = ts;
+        self.last_if_id = if_id;
         Some(Found {
             no: ledger.frame(),
             ts,

@@ -18,6 +18,7 @@ use super::netmon::{NetMonParser, MAGIC_1, MAGIC_2};
 use super::pcap::PcapParser;
 use super::pcapng::PcapNgParser;
 use super::{CaptureFormat, CaptureWarning, Frame, FrameNo, LinkType, Timestamp};
+use super::{FramePlace, InterfaceInfo};
 use edgecap_core::{Error, ErrorKind};
 use std::fs::File;
 use std::io::Read;
@@ -88,6 +89,12 @@ pub struct CaptureReader {
     compressed: bool,
     raw: Arc<RawStats>,
     index: Option<FrameIndexBuilder>,
+    /// NetMon: the link types seen so far, in order of first use. A NetMon
+    /// 2.1+ file carries a media type per record; each becomes one interface
+    /// of [`Self::interfaces`] (its id is its index here).
+    netmon_links: Vec<LinkType>,
+    /// The link type of the frame last returned.
+    last_link: Option<LinkType>,
 }
 
 impl CaptureReader {
@@ -178,6 +185,8 @@ impl CaptureReader {
             compressed,
             raw,
             index: None,
+            netmon_links: Vec::new(),
+            last_link: None,
         })
     }
 
@@ -249,6 +258,10 @@ impl CaptureReader {
             Parser::NetMon(p) => p.next(&mut self.buf, &mut self.ledger),
         }?;
         self.pending = found.consume;
+        self.last_link = Some(found.link);
+        if matches!(self.parser, Parser::NetMon(_)) && !self.netmon_links.contains(&found.link) {
+            self.netmon_links.push(found.link);
+        }
         if let Some(ix) = &mut self.index {
             // The parsers return a frame with its record at the window's
             // front, so the buffer's stream offset is the record's.
@@ -265,6 +278,45 @@ impl CaptureReader {
             data: self.buf.available().get(found.data)?,
             orig_len: found.orig_len,
         })
+    }
+
+    /// Where the frame last returned by [`Self::next_frame`] was captured.
+    pub fn frame_place(&self) -> FramePlace {
+        match &self.parser {
+            Parser::Pcap(_) => FramePlace {
+                section: 0,
+                interface: 0,
+            },
+            Parser::PcapNg(p) => p.place(),
+            Parser::NetMon(_) => FramePlace {
+                section: 0,
+                interface: self
+                    .netmon_links
+                    .iter()
+                    .position(|l| Some(*l) == self.last_link)
+                    .unwrap_or(0) as u32,
+            },
+        }
+    }
+
+    /// The interfaces of the current section (pcap: the file's one), in id
+    /// order; after [`Self::next_frame`], those of that frame's section.
+    pub fn interfaces(&self) -> Vec<InterfaceInfo> {
+        match &self.parser {
+            Parser::Pcap(p) => vec![p.interface()],
+            Parser::PcapNg(p) => p.interfaces(),
+            // Times are kept to the nanosecond (NetMon 2.3 counts 100 ns).
+            Parser::NetMon(_) => self
+                .netmon_links
+                .iter()
+                .map(|&link| InterfaceInfo {
+                    link,
+                    snaplen: 0,
+                    resolution: crate::tsresol::TsResolution::Pow10(9),
+                    offset_secs: 0,
+                })
+                .collect(),
+        }
     }
 
     /// Damage found so far.
