@@ -456,3 +456,15 @@ fn readme_lists_every_finding_id_and_role_rule() {
         );
     }
 }
+
+#[test]
+fn a_mistyped_subcommand_is_named() {
+    let out = edgecap(&["sumary", &cap("field-unknown-user.pcap")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown subcommand `sumary`; did you mean `edgecap summary`?"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

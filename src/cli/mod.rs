@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod generate;
+pub mod typo;
 
 use crate::ladder::{self, Index};
 use crate::report::{brief, json::Report, jsonl, text};
