@@ -479,3 +479,21 @@ fn ms_ice2_integrity_with_wire_length() {
     let m = decode(&no_mi).expect("decodes");
     assert_eq!(verify_integrity(&no_mi, &m, pwd), IntegrityCheck::Absent);
 }
+
+/// MS-CANDIDATE-IDENTIFIER carries the candidate's foundation, a string of
+/// any length (tshark `stun.att.ms.foundation`): no `attr_bad_length`.
+#[test]
+fn ms_candidate_identifier_is_a_variable_length_foundation() {
+    for foundation in [&b"1"[..], b"1234", b"{8c3f5d2a}", b"0123456789abcdef0123"] {
+        let attrs = vec![
+            (0x0006, b"abcd:efgh".to_vec()),
+            (0x8054, foundation.to_vec()),
+        ];
+        let b = build(0x0001, &TEAMS_TXID, &attrs, Padding::Unpadded);
+        let m = decode(&b).expect("decodes");
+        assert!(m.anomalies.is_empty(), "{foundation:?}: {:?}", m.anomalies);
+        let a = m.attr(AttrKind::MsCandidateIdentifier).expect("attribute");
+        assert_eq!(a.value(&m), AttrValue::Raw);
+        assert_eq!(m.attr_raw(AttrKind::MsCandidateIdentifier), Some(foundation));
+    }
+}

@@ -349,7 +349,6 @@ pub fn decode_value(kind: AttrKind, v: &[u8], key: &[u8; 16]) -> Result<AttrValu
         K::MessageIntegritySha256 => raw_if((16..=32).contains(&v.len()) && v.len() % 4 == 0)?,
         K::Userhash => raw_if(v.len() == 32)?,
         K::BandwidthRsvId => raw_if(v.len() == 16)?,
-        K::MsCandidateIdentifier => raw_if(v.len() == 4)?,
         K::Username
         | K::Password
         | K::Data
@@ -365,6 +364,9 @@ pub fn decode_value(kind: AttrKind, v: &[u8], key: &[u8; 16]) -> Result<AttrValu
         | K::MsSecureTag
         | K::SipDialogId
         | K::SipCallId
+        // [MS-ICE2] 2.2.2.3: the candidate's foundation, a variable-length
+        // string (tshark `stun.att.ms.foundation`), not a 32-bit value.
+        | K::MsCandidateIdentifier
         | K::Unknown(_) => AttrValue::Raw,
     })
 }
