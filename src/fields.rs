@@ -110,10 +110,16 @@ pub fn attr_value<'m>(m: &'m StunMessage, a: &Attribute) -> FieldValue<'m> {
         AttrValue::Empty => FieldValue::Null,
         AttrValue::Address(x) | AttrValue::XorAddress(x) => FieldValue::Addr(*x),
         AttrValue::U16(n) => num(*n),
-        AttrValue::U32(n) if a.kind == AttrKind::Fingerprint => {
+        // Opaque values in hex, as tshark shows them.
+        AttrValue::U32(n) if matches!(a.kind, AttrKind::Fingerprint | AttrKind::MagicCookie) => {
             FieldValue::Text(Cow::Owned(format!("0x{n:08x}")))
         }
         AttrValue::U32(n) => num(*n),
+        AttrValue::U64(n)
+            if matches!(a.kind, AttrKind::IceControlled | AttrKind::IceControlling) =>
+        {
+            FieldValue::Text(Cow::Owned(format!("0x{n:016x}")))
+        }
         AttrValue::U64(n) => num(*n),
         AttrValue::Family(n) | AttrValue::Transport(n) => num(*n),
         AttrValue::EvenPort { reserve } => fields(vec![("reserve", FieldValue::Bool(*reserve))]),

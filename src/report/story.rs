@@ -15,7 +15,7 @@ use std::fmt::Write;
 use std::net::SocketAddr;
 
 use edgecap_analyze::Analysis;
-use edgecap_core::safe::{escape, escape_bytes};
+use edgecap_core::safe::{escape, escape_bytes, text_or_hex, HEX_PREFIX};
 use edgecap_proto::stun::{error_name, Method};
 use edgecap_proto::{
     AllocationOutcome, AllocationStep, AllocationStory, StepKind, StunRecord, TrafficKind,
@@ -90,8 +90,20 @@ pub fn step_text(analysis: &Analysis, story: &AllocationStory, s: &AllocationSte
         } => {
             if *authenticated {
                 let mut t = "Allocate request".to_string();
-                if let Some(u) = quoted(record, |r| r.msg.username(), username.as_ref()) {
-                    let _ = write!(t, "  user \"{u}\"");
+                // As the JSON and `--credential` write it: text, or `hex:`
+                // for a binary MS-TURN USERNAME.
+                let user = match record.and_then(|r| r.msg.username()) {
+                    Some(b) => Some(text_or_hex(b)),
+                    None => username.as_ref().map(|u| escape(u)),
+                };
+                match user {
+                    Some(u) if u.starts_with(HEX_PREFIX) => {
+                        let _ = write!(t, "  user {u}");
+                    }
+                    Some(u) => {
+                        let _ = write!(t, "  user \"{u}\"");
+                    }
+                    None => {}
                 }
                 t + &lifetime(*l)
             } else {
@@ -294,10 +306,10 @@ mod tests {
         let a = hostile();
         let s = story_of(&a, 1, 40);
         assert!(!s.chars().any(|c| c != '\n' && is_unsafe_char(c)), "{s:?}");
-        assert!(
-            s.contains("user \"\\x1b[31mroot\\x1b]8;;http://x/\\x07\""),
-            "{s}"
-        );
+        // A USERNAME with control characters is written as `--credential`
+        // takes it (and the JSON has it): hex.
+        let user = edgecap_core::safe::hex(b"\x1b[31mroot\x1b]8;;http://x/\x07");
+        assert!(s.contains(&format!("user hex:{user}\n")), "{s}");
         assert!(s.contains("realm \"re\\u{202e}alm\\x08\\u{9b}2J\""), "{s}");
         assert!(s.contains("Allocate error 403 bad\\xff\\x1b[2J"), "{s}");
         assert!(

@@ -164,11 +164,20 @@ pub fn groups<'a>(ctx: &Ctx<'a>, kind: ErrorKind) -> Vec<ErrorGroup<'a>> {
     map.into_values().collect()
 }
 
+/// "437 Allocation Mismatch", or "an error response without ERROR-CODE"
+/// for code 0 (no ERROR-CODE attribute).
+pub fn code_phrase(code: u16) -> String {
+    match code {
+        0 => "an error response without ERROR-CODE".to_string(),
+        code => format!("{code} {}", meaning(code).0),
+    }
+}
+
 /// Name and advice for an error code: (name, what it means and what to check).
 pub fn meaning(code: u16) -> (&'static str, &'static str) {
     match code {
         0 => (
-            "error without ERROR-CODE",
+            "no ERROR-CODE",
             "The server sent an error response without an ERROR-CODE attribute: a broken or \
              non-standard server; check its version and logs.",
         ),

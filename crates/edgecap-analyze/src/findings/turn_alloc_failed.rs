@@ -8,7 +8,7 @@
 //! printable ASCII only).
 
 use super::common::{frames_phrase, Ctx};
-use super::errors::{groups, meaning, ErrorGroup, ErrorKind};
+use super::errors::{code_phrase, groups, meaning, ErrorGroup, ErrorKind};
 use crate::{Detail, Finding, Severity};
 
 /// The finding id.
@@ -41,13 +41,13 @@ pub fn failed(ctx: &Ctx<'_>, g: &ErrorGroup<'_>, id: &'static str, severity: Sev
         format!("{n} {} requests", g.method.name())
     };
     let mut summary = format!(
-        "{} rejected the {what} of {} with {} {name} ({})",
+        "{} rejected the {what} of {} with {} ({})",
         ctx.endpoint_or(g.server, "server"),
         ctx.endpoint_or(g.client, "client"),
-        g.code,
+        code_phrase(g.code),
         frames_phrase(&b.sorted_frames()),
     );
-    let mut explanation = format!("{} {name}: {advice}", g.code);
+    let mut explanation = format!("{}: {advice}", code_phrase(g.code));
     if let Some(reason) = g.reason() {
         if !reason.eq_ignore_ascii_case(name) {
             explanation.push_str(&format!(" The server's phrase: \"{reason}\"."));

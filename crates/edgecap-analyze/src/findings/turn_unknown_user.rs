@@ -31,7 +31,7 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
                 ctx.endpoint_or(g.server, "edge"),
                 ctx.endpoint_or(g.client, "client"),
                 if g.code == 436 {
-                    "436 Unknown User".to_string()
+                    format!("436 {}", edgecap_proto::stun::error_name(436))
                 } else {
                     format!("{} \"username not known\"", g.code)
                 },

@@ -68,7 +68,7 @@ pub fn error_name(code: u16) -> &'static str {
         401 => "Unauthorized",
         403 => "Forbidden",
         420 => "Unknown Attribute",
-        436 => "Unknown Username",
+        436 => "Unknown User",
         437 => "Allocation Mismatch",
         438 => "Stale Nonce",
         440 => "Address Family not Supported",

@@ -494,6 +494,9 @@ fn ms_candidate_identifier_is_a_variable_length_foundation() {
         assert!(m.anomalies.is_empty(), "{foundation:?}: {:?}", m.anomalies);
         let a = m.attr(AttrKind::MsCandidateIdentifier).expect("attribute");
         assert_eq!(a.value(&m), AttrValue::Raw);
-        assert_eq!(m.attr_raw(AttrKind::MsCandidateIdentifier), Some(foundation));
+        assert_eq!(
+            m.attr_raw(AttrKind::MsCandidateIdentifier),
+            Some(foundation)
+        );
     }
 }
