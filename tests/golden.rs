@@ -1,5 +1,5 @@
 //! Golden tests: the text and JSON summaries of every field-case and
-//! topology capture (`captures/field-*.pcap`, `captures/topology-*.pcap`),
+//! topology capture (`captures/field-*.pcap`, `topology-*.pcap`, `ice-*.pcap`),
 //! and of the decoding-gap captures with their ladders, are pinned as insta
 //! snapshots in
 //! `tests/snapshots/`. A change in wording, order or values shows up as a
@@ -14,7 +14,12 @@ fn field_cases() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(captures_dir())
         .expect("captures/")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| (n.starts_with("field-") || n.starts_with("topology-")) && n.ends_with(".pcap"))
+        .filter(|n| {
+            ["field-", "topology-", "ice-"]
+                .iter()
+                .any(|p| n.starts_with(p))
+                && n.ends_with(".pcap")
+        })
         .collect();
     names.sort();
     names

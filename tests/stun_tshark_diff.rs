@@ -41,6 +41,8 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("field-syn-retry-same-isn.pcap", 0),
     ("field-one-way-relay.pcap", 6),
     ("field-injected-reset.pcap", 0),
+    ("ice-only.pcap", 7),
+    ("ice-failed.pcap", 8),
     ("tcp-outcomes.pcap", 0),
     ("link-types.pcapng.gz", 0),
     ("damaged-truncated.pcap", 0),

@@ -12,6 +12,7 @@
 
 pub mod common;
 mod errors;
+mod ice_checks;
 mod merge;
 mod nat_relay_port;
 mod pseudo_tls;
@@ -106,6 +107,14 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
         "the NAT in front of the edge rewrote the relay port (a peer saw the relayed address with another port); error edge-to-edge",
     ),
     (
+        ice_checks::ID_CHECKS,
+        "ICE connectivity checks without TURN: candidate pairs checked, which succeeded, the nominated pair and its RTT",
+    ),
+    (
+        ice_checks::ID_FAILED,
+        "ICE checks sent and no candidate pair succeeded: the call has no media path",
+    ),
+    (
         turn_one_way::ID,
         "relayed data of an allocation goes one way only: packets toward a peer and none back",
     ),
@@ -144,6 +153,7 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(turn_relayed_private::detect(&ctx));
     add(nat_relay_port::detect(&ctx));
     add(turn_one_way::detect(&ctx));
+    add(ice_checks::detect(&ctx));
     let mut out = merge::merge_alike(out);
     out.shrink_to_fit();
     out

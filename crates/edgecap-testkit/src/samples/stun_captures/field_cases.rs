@@ -648,6 +648,8 @@ pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
         super::topology_cases::syn_retry_same_isn()?,
         super::topology_cases::one_way_relay()?,
         super::topology_cases::injected_reset()?,
+        super::topology_cases::ice_only()?,
+        super::topology_cases::ice_failed()?,
     ])
 }
 
@@ -694,6 +696,8 @@ mod tests {
                 &[4, 5, 6, 7, 8, 9, 10, 11, 12, 23],
             ),
             ("field-injected-reset.pcap", &[4, 5, 6, 7]),
+            ("ice-only.pcap", &[1, 4, 5, 6, 7]),
+            ("ice-failed.pcap", &[1, 5]),
         ];
         let caps = field_captures().expect("generate");
         assert_eq!(caps.len(), want.len());

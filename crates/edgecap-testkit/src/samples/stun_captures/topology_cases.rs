@@ -17,6 +17,9 @@
 //!   toward the peer and nothing comes back.
 //! * `field-injected-reset.pcap` — a TLS-enforcing firewall resets MS-TURN's
 //!   pseudo-TLS on 443 in the edge's name.
+//! * `ice-only.pcap` — ICE checks between two peers, no TURN: a host pair
+//!   never answered, the server-reflexive pair succeeds and is nominated.
+//! * `ice-failed.pcap` — ICE checks on every pair, none answered.
 
 use super::field_cases::{
     allocation, at, ice_answer, ice_check, rtp, Field, FieldCapture, CLIENT, EDGE_EXT, EDGE_INT,
@@ -244,5 +247,91 @@ pub fn injected_reset() -> io::Result<FieldCapture> {
     c.at_ms(210);
     let f = c.put(&segment)?;
     c.key(f, "its retransmission");
+    c.finish()
+}
+
+/// One ICE check from `from` to `to`, retransmitted `times` (same
+/// transaction, RFC 5389 back-off from 100 ms), unanswered.
+fn unanswered_check(
+    c: &mut Field,
+    from: std::net::SocketAddr,
+    to: std::net::SocketAddr,
+    msg: &[u8],
+    times: u32,
+    start_ms: i64,
+) -> io::Result<()> {
+    for i in 0..times {
+        c.at_ms(start_ms + 100 * ((1i64 << i) - 1));
+        let f = c.udp(from, to, msg)?;
+        if i == 0 {
+            c.key(f, "check never answered");
+        }
+    }
+    Ok(())
+}
+
+/// `ice-only.pcap`: 192.168.1.20:50000 checks the peer's host candidate
+/// 10.0.0.7:60000 (3 times, never answered) and its server-reflexive
+/// candidate 198.51.100.7:60002: the peer's check arrives and is answered,
+/// then the controlling side's check with USE-CANDIDATE succeeds.
+pub fn ice_only() -> io::Result<FieldCapture> {
+    let mut c = Field::new("ice-only.pcap", 43_200, 2)?;
+    let (lu, lp) = FIELD_ICE_LOCAL;
+    let (ru, rp) = FIELD_ICE_REMOTE;
+    let local = sa("192.168.1.20:50000");
+    let (remote_host, remote_srflx) = (sa("10.0.0.7:60000"), sa("198.51.100.7:60002"));
+    let host_check = ice_check(0xa0, &format!("{ru}:{lu}"), rp, false);
+    unanswered_check(&mut c, local, remote_host, &host_check, 3, 0)?;
+    c.at_ms(400);
+    let f = c.udp(
+        remote_srflx,
+        local,
+        &ice_check(0xa1, &format!("{lu}:{ru}"), lp, false),
+    )?;
+    c.key(f, "the peer's check on the server-reflexive pair");
+    let f = c.udp(local, remote_srflx, &ice_answer(0xa1, remote_srflx, lp))?;
+    c.key(f, "its success");
+    c.at_ms(420);
+    let f = c.udp(
+        local,
+        remote_srflx,
+        &ice_check(0xa2, &format!("{ru}:{lu}"), rp, true),
+    )?;
+    c.key(f, "check with USE-CANDIDATE");
+    c.at_ms(432);
+    let f = c.udp(
+        remote_srflx,
+        local,
+        &ice_answer(0xa2, sa("203.0.113.20:50000"), rp),
+    )?;
+    c.key(f, "its success: the pair is nominated (RTT 12 ms)");
+    c.finish()
+}
+
+/// `ice-failed.pcap`: 192.168.1.20:50010 checks the peer's host candidate
+/// 10.0.0.7:60010 and server-reflexive candidate 198.51.100.7:60012, each
+/// sent 4 times, and nothing is ever answered.
+pub fn ice_failed() -> io::Result<FieldCapture> {
+    let mut c = Field::new("ice-failed.pcap", 43_800, 2)?;
+    let (lu, _) = FIELD_ICE_LOCAL;
+    let (ru, rp) = FIELD_ICE_REMOTE;
+    let local = sa("192.168.1.20:50010");
+    let user = format!("{ru}:{lu}");
+    unanswered_check(
+        &mut c,
+        local,
+        sa("10.0.0.7:60010"),
+        &ice_check(0xa8, &user, rp, true),
+        4,
+        0,
+    )?;
+    unanswered_check(
+        &mut c,
+        local,
+        sa("198.51.100.7:60012"),
+        &ice_check(0xa9, &user, rp, true),
+        4,
+        2_000,
+    )?;
     c.finish()
 }
