@@ -185,3 +185,30 @@ fn desktop_sharing_exports_match_their_snapshots() {
         ladder(&["--format", "mermaid", path.as_str()])
     );
 }
+
+/// Windows retries a refused SYN on the same tuple with the same ISN: one
+/// flow, three refused attempts — every SYN and RST is a ladder row, and
+/// the summary's ladder line counts the attempts.
+#[test]
+fn same_isn_retries_are_every_one_a_row() {
+    let path = common::captures_dir().join("field-syn-retry-same-isn.pcap");
+    let path = path.to_str().expect("utf-8 path");
+    let out = common::edgecap(&["ladder", path]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let rows = |label: &str| text.lines().filter(|l| l.contains(label)).count();
+    assert_eq!(rows("SYN → port 50704"), 3, "{text}");
+    assert_eq!(rows("RST (refused)"), 3, "{text}");
+    assert!(text.contains("(retry 2)"), "{text}");
+    let out = common::edgecap(&[
+        "summary",
+        "--role",
+        "10.3.0.40=external_edge",
+        "--role",
+        "1.1.1.1=remote_edge",
+        path,
+    ]);
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.contains("refused 3 times  frames 1-6"), "{text}");
+    assert!(text.contains("refused 3 times (RST, frames 1-6)"), "{text}");
+}

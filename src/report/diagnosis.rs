@@ -181,6 +181,12 @@ pub fn ladder_section<S: TextSink>(out: &mut S, analysis: &Analysis, roles: &Rol
             let _ = write!(arrow, " {protocol}");
         }
         let mut outcome = crate::fields::outcome_name(first.tcp_outcome()).to_string();
+        // A refused SYN retried on the same tuple (same ISN) is one flow
+        // with several refused attempts.
+        let attempts = first.tcp.as_ref().map_or(0, |t| t.control.refused_attempts);
+        if attempts > 1 {
+            let _ = write!(outcome, " {attempts} times");
+        }
         if outcome == "-" {
             let n = first.total_packets();
             outcome = format!("{n} packet{}", if n == 1 { "" } else { "s" });
