@@ -53,7 +53,10 @@ pub enum StreamUnit {
 /// `NeedMore` only while it is printable and begins like a method or
 /// `SIP/2.0`.
 pub fn probe(bytes: &[u8]) -> SipProbe {
-    let lead = bytes.iter().take_while(|c| matches!(c, b'\r' | b'\n')).count();
+    let lead = bytes
+        .iter()
+        .take_while(|c| matches!(c, b'\r' | b'\n'))
+        .count();
     let b = &bytes[lead..];
     if b.is_empty() {
         return SipProbe::NeedMore;
@@ -93,7 +96,10 @@ fn content_length(head: &[u8]) -> Option<Option<u64>> {
 /// The next unit at the front of `bytes`. A head without `Content-Length`
 /// (or with an unreadable one) has an empty body; the parser flags it.
 pub fn next_unit(bytes: &[u8]) -> StreamUnit {
-    let lead = bytes.iter().take_while(|c| matches!(c, b'\r' | b'\n')).count();
+    let lead = bytes
+        .iter()
+        .take_while(|c| matches!(c, b'\r' | b'\n'))
+        .count();
     if lead > 0 {
         return StreamUnit::KeepAlive(lead);
     }

@@ -14,6 +14,7 @@
 pub mod diagnostics;
 pub mod framing;
 pub mod header;
+pub mod log;
 
 pub mod message;
 pub mod mras;

@@ -180,7 +180,8 @@ impl SipMessage {
             }
         };
         let mut lines = head.split(|c| *c == b'\n');
-        let start = parse_start_line(lines.next().unwrap_or_default()).ok_or(NotSip::BadStartLine)?;
+        let start =
+            parse_start_line(lines.next().unwrap_or_default()).ok_or(NotSip::BadStartLine)?;
         let mut headers: Vec<Header> = Vec::new();
         let mut headers_dropped = 0;
         for raw in lines {

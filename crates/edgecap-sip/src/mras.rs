@@ -180,7 +180,10 @@ impl Mras {
                 Ok(ev) => ev,
                 Err(e) => {
                     if let Some(m) = out.as_mut() {
-                        m.malformed = Some(format!("xml error at byte {}: {e}", reader.buffer_position()));
+                        m.malformed = Some(format!(
+                            "xml error at byte {}: {e}",
+                            reader.buffer_position()
+                        ));
                     }
                     return out;
                 }

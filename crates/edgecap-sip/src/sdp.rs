@@ -128,7 +128,10 @@ impl Sdp {
         let Some(m) = self.media.last_mut() else {
             return;
         };
-        if eq_ci(name, b"candidate") || eq_ci(name, b"x-candidate") || eq_ci(name, b"x-candidate-ipv6") {
+        if eq_ci(name, b"candidate")
+            || eq_ci(name, b"x-candidate")
+            || eq_ci(name, b"x-candidate-ipv6")
+        {
             match Candidate::parse(value, name) {
                 Some(c) if m.candidates.len() < MAX_CANDIDATES => m.candidates.push(c),
                 Some(_) => m.candidates_dropped += 1,
@@ -152,7 +155,8 @@ impl Sdp {
 
     /// Whether any medium offers a relay candidate.
     pub fn has_relay(&self) -> bool {
-        self.candidates().any(|(_, c)| c.typ == CandidateType::Relay)
+        self.candidates()
+            .any(|(_, c)| c.typ == CandidateType::Relay)
     }
 }
 
@@ -192,7 +196,8 @@ pub fn sdp_bodies<'a>(content_type: &[u8], body: &'a [u8]) -> Vec<&'a [u8]> {
         };
         let is_sdp = part[..head_len].split(|c| *c == b'\n').any(|l| {
             let l = strip_cr(l);
-            starts_with_ci(l, b"content-type:") && find(&l.to_ascii_lowercase(), b"application/sdp").is_some()
+            starts_with_ci(l, b"content-type:")
+                && find(&l.to_ascii_lowercase(), b"application/sdp").is_some()
         });
         if is_sdp {
             let mut p = &part[body_start..];

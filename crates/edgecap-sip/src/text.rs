@@ -46,9 +46,9 @@ pub fn parse_uint(b: &[u8], max_digits: usize, max: u64) -> Option<u64> {
     if b.is_empty() || b.len() > max_digits || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let v = b
-        .iter()
-        .try_fold(0u64, |acc, d| acc.checked_mul(10)?.checked_add(u64::from(d - b'0')))?;
+    let v = b.iter().try_fold(0u64, |acc, d| {
+        acc.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })?;
     (v <= max).then_some(v)
 }
 
@@ -123,7 +123,10 @@ mod tests {
         assert_eq!(parse_uint(b"4a", 5, 100), None);
         let parts = split_outside_quotes(b"a;r=\"x;y\";<s;ip>;z", b';', 16);
         assert_eq!(parts, vec![&b"a"[..], b"r=\"x;y\"", b"<s;ip>", b"z"]);
-        assert_eq!(split_outside_quotes(b"a,b,c", b',', 2), vec![&b"a"[..], b"b,c"]);
+        assert_eq!(
+            split_outside_quotes(b"a,b,c", b',', 2),
+            vec![&b"a"[..], b"b,c"]
+        );
         assert_eq!(unquote(b" \"a\\\"b\" "), b"a\"b");
         assert_eq!(unquote(b"plain"), b"plain");
     }

@@ -8,10 +8,19 @@ fn mras_refused_1038() {
     .expect("diag");
     assert_eq!(d.code, Some(1038));
     assert_eq!(d.reason(), Some(&b"Failed to connect to a peer server"[..]));
-    assert_eq!(d.param("winsockfailurecode"), Some(&b"10061(WSAECONNREFUSED)"[..]));
-    assert_eq!(d.param("Peer"), Some(&b"TEST-LS14-EDGE1.dmz.test.deitterick.com"[..]));
+    assert_eq!(
+        d.param("winsockfailurecode"),
+        Some(&b"10061(WSAECONNREFUSED)"[..])
+    );
+    assert_eq!(
+        d.param("Peer"),
+        Some(&b"TEST-LS14-EDGE1.dmz.test.deitterick.com"[..])
+    );
     assert_eq!(d.port(), Some(5062));
-    assert_eq!(d.param("source"), Some(&b"TEST-LS14-SE1.test.deitterick.com"[..]));
+    assert_eq!(
+        d.param("source"),
+        Some(&b"TEST-LS14-SE1.test.deitterick.com"[..])
+    );
     assert_eq!(d.params.len(), 6);
     assert!(d.meaning().is_some());
     assert!(d.media_debug.is_empty());
@@ -41,9 +50,15 @@ fn callee_media_debug_51007() {
 fn other_field_note_forms() {
     let d = Diagnostic::parse(b"2;reason=\"See response code and reason phrase\";source=\"x\";HRESULT=\"0xC3E93C69(SIPPROXY_E_CONNECTION_FAILED)\"").expect("diag");
     assert_eq!(d.code, Some(2));
-    assert_eq!(d.param("HRESULT"), Some(&b"0xC3E93C69(SIPPROXY_E_CONNECTION_FAILED)"[..]));
+    assert_eq!(
+        d.param("HRESULT"),
+        Some(&b"0xC3E93C69(SIPPROXY_E_CONNECTION_FAILED)"[..])
+    );
     let d = Diagnostic::parse(b"9006;source=\"Edge Internal interfacefqdn\";reason=\"Forbidden\";component=\"Media Relay Authentication Service\"").expect("diag");
-    assert_eq!(d.param("component"), Some(&b"Media Relay Authentication Service"[..]));
+    assert_eq!(
+        d.param("component"),
+        Some(&b"Media Relay Authentication Service"[..])
+    );
     let d = Diagnostic::parse(b"52017;reason=\"Encryption levels dont match\"").expect("diag");
     assert_eq!(d.reason(), Some(&b"Encryption levels dont match"[..]));
     let d = Diagnostic::parse(b"x;reason=\"a;b\";novalue;Port=\"99999\"").expect("diag");

@@ -13,7 +13,11 @@ fn probe_is_strict() {
     assert_eq!(probe(b"SIP/2.0 99 x\r\n"), SipProbe::No);
     assert_eq!(probe(b"\x16\x03\x01\x00\x31"), SipProbe::No);
     assert_eq!(probe(b"invite sip:a SIP/2.0\r\n"), SipProbe::Yes);
-    assert_eq!(probe(b"invite sip:a"), SipProbe::No, "partial lines must look like a method");
+    assert_eq!(
+        probe(b"invite sip:a"),
+        SipProbe::No,
+        "partial lines must look like a method"
+    );
     assert_eq!(probe(&[b'A'; MAX_START_LINE + 10]), SipProbe::No);
 }
 
@@ -40,7 +44,12 @@ fn stream_units() {
         }
     );
     let no_cl = b"ACK sip:a SIP/2.0\r\nCSeq: 1 ACK\r\n\r\nINVITE";
-    assert_eq!(next_unit(no_cl), StreamUnit::Message { len: no_cl.len() - 6 });
+    assert_eq!(
+        next_unit(no_cl),
+        StreamUnit::Message {
+            len: no_cl.len() - 6
+        }
+    );
 }
 
 #[test]

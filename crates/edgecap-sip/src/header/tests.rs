@@ -4,8 +4,14 @@ use super::*;
 fn compact_and_long_names() {
     assert_eq!(canonical_name(b"i").as_deref(), Some("call-id"));
     assert_eq!(canonical_name(b"L").as_deref(), Some("content-length"));
-    assert_eq!(canonical_name(b"CONTENT-TYPE").as_deref(), Some("content-type"));
-    assert_eq!(canonical_name(b"ms-diagnostics").as_deref(), Some("ms-diagnostics"));
+    assert_eq!(
+        canonical_name(b"CONTENT-TYPE").as_deref(),
+        Some("content-type")
+    );
+    assert_eq!(
+        canonical_name(b"ms-diagnostics").as_deref(),
+        Some("ms-diagnostics")
+    );
     assert_eq!(canonical_name(b"q").as_deref(), Some("q"));
     assert_eq!(canonical_name(b"bad name"), None);
     assert_eq!(canonical_name(b""), None);
@@ -25,7 +31,10 @@ fn name_addr_from_the_field_notes() {
     assert_eq!(b.uri, b"sip:user@hotmail.com;mepid=F63");
     assert_eq!(b.tag.as_deref(), Some(&b"ab1e5513de"[..]));
     let c = NameAddr::parse(b"sip:bob@example.com;tag=x").expect("parses");
-    assert_eq!((c.uri.as_slice(), c.tag.as_deref()), (&b"sip:bob@example.com"[..], Some(&b"x"[..])));
+    assert_eq!(
+        (c.uri.as_slice(), c.tag.as_deref()),
+        (&b"sip:bob@example.com"[..], Some(&b"x"[..]))
+    );
     assert_eq!(NameAddr::parse(b"  "), None);
 }
 

@@ -77,7 +77,10 @@ fn damage_is_reported_not_thrown() {
         m.anomalies,
         vec![SipAnomaly::UnterminatedHead, SipAnomaly::BadContentLength]
     );
-    assert_eq!(SipMessage::parse(b"HTTP/1.1 200 OK\r\n\r\n", false), Err(NotSip::BadStartLine));
+    assert_eq!(
+        SipMessage::parse(b"HTTP/1.1 200 OK\r\n\r\n", false),
+        Err(NotSip::BadStartLine)
+    );
     assert_eq!(SipMessage::parse(b"", false), Err(NotSip::BadStartLine));
     assert_eq!(
         SipMessage::parse(b"INVITE sip:a SIP/2.0 extra\r\n\r\n", false),
@@ -91,7 +94,8 @@ fn damage_is_reported_not_thrown() {
 
 #[test]
 fn header_and_body_caps() {
-    let mut raw = format!("SIP/2.0 200 OK\r\nContent-Length: {}\r\n", MAX_BODY_LEN + 3).into_bytes();
+    let mut raw =
+        format!("SIP/2.0 200 OK\r\nContent-Length: {}\r\n", MAX_BODY_LEN + 3).into_bytes();
     for i in 0..MAX_HEADERS + 5 {
         raw.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
     }

@@ -27,7 +27,10 @@ fn request() {
     let m = Mras::parse(REQUEST).expect("mras");
     assert_eq!(m.kind, MrasKind::Request);
     assert_eq!(m.request_id.as_deref(), Some(&b"3757984"[..]));
-    assert_eq!(m.identity.as_deref(), Some(&b"sip:wcooper@test.deitterick.com"[..]));
+    assert_eq!(
+        m.identity.as_deref(),
+        Some(&b"sip:wcooper@test.deitterick.com"[..])
+    );
     assert_eq!(m.location.as_deref(), Some(&b"intranet"[..]));
     assert_eq!(m.duration_min, Some(480));
     assert_eq!(m.credentials, None);
@@ -40,7 +43,10 @@ fn response_keeps_no_password() {
     assert_eq!(m.kind, MrasKind::Response);
     assert_eq!(m.reason_phrase.as_deref(), Some(&b"OK"[..]));
     let c = m.credentials.as_ref().expect("credentials");
-    assert!(c.username.as_ref().is_some_and(|u| u.starts_with(b"AgAAJCFf4")));
+    assert!(c
+        .username
+        .as_ref()
+        .is_some_and(|u| u.starts_with(b"AgAAJCFf4")));
     assert_eq!(c.password_len, Some(28));
     assert_eq!(c.duration_min, Some(480));
     assert_eq!(
@@ -52,21 +58,31 @@ fn response_keeps_no_password() {
             tcp_port: Some(443),
         }]
     );
-    assert_eq!(m.location, None, "the relay's location is not the request's");
+    assert_eq!(
+        m.location, None,
+        "the relay's location is not the request's"
+    );
     assert!(!format!("{m:?}").contains("k6GJX093"));
 }
 
 #[test]
 fn entities_and_damage() {
     let m = Mras::parse(b"<response reasonPhrase=\"x\"><credentialsResponse><mediaRelayList><mediaRelay><hostName>a&amp;b&#x41;&bogus;</hostName></mediaRelay></mediaRelayList></credentialsResponse></response>").expect("mras");
-    assert_eq!(m.media_relays[0].host_name.as_deref(), Some(&b"a&bA&bogus;"[..]));
-    let m = Mras::parse(b"<response><credentialsResponse><credentials><username>u</username></oops>").expect("mras");
+    assert_eq!(
+        m.media_relays[0].host_name.as_deref(),
+        Some(&b"a&bA&bogus;"[..])
+    );
+    let m =
+        Mras::parse(b"<response><credentialsResponse><credentials><username>u</username></oops>")
+            .expect("mras");
     assert!(m.malformed.is_some());
     assert_eq!(m.credentials.and_then(|c| c.username), Some(b"u".to_vec()));
     assert_eq!(Mras::parse(b"<html/>"), None);
     assert_eq!(Mras::parse(b""), None);
     let deep = format!("<request>{}", "<a>".repeat(100));
-    assert!(Mras::parse(deep.as_bytes()).and_then(|m| m.malformed).is_some());
+    assert!(Mras::parse(deep.as_bytes())
+        .and_then(|m| m.malformed)
+        .is_some());
     let many = format!(
         "<response><credentialsResponse><mediaRelayList>{}</mediaRelayList></credentialsResponse></response>",
         "<mediaRelay><udpPort>3478</udpPort></mediaRelay>".repeat(40)

@@ -165,9 +165,8 @@ impl Candidate {
         } else {
             CandidateForm::Rfc5245
         };
-        let is_transport = |f: &[u8]| {
-            !matches!(CandidateTransport::parse(f), CandidateTransport::Other(_))
-        };
+        let is_transport =
+            |f: &[u8]| !matches!(CandidateTransport::parse(f), CandidateTransport::Other(_));
         // Draft-06: the third field is a password, the fourth the
         // transport, the fifth a q-value with a dot.
         if !is_transport(t.get(2)?)
@@ -237,7 +236,10 @@ impl Candidate {
 
     /// The address as an IP, when it is one.
     pub fn ip(&self) -> Option<IpAddr> {
-        std::str::from_utf8(self.address.as_deref()?).ok()?.parse().ok()
+        std::str::from_utf8(self.address.as_deref()?)
+            .ok()?
+            .parse()
+            .ok()
     }
 }
 

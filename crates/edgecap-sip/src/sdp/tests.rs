@@ -87,7 +87,10 @@ m=video 0 RTP/AVP 34\n",
     assert_eq!(c[4].transport, CandidateTransport::Udp);
     assert_eq!(c[4].ip(), "10.0.0.1".parse().ok());
     assert_eq!(c[4].typ, CandidateType::NotStated);
-    assert!(!format!("{:?}", c[4]).contains("bYsXW"), "draft-06 password dropped");
+    assert!(
+        !format!("{:?}", c[4]).contains("bYsXW"),
+        "draft-06 password dropped"
+    );
     assert_eq!(sdp.bad_candidates, 1);
     let r = &sdp.media[0].remote_candidates;
     assert_eq!(r.len(), 2);
