@@ -26,6 +26,7 @@ pub mod exit;
 pub mod fields;
 pub mod ladder;
 pub mod report;
+pub mod sip_detail;
 #[cfg(feature = "tui")]
 pub mod tui;
 

@@ -23,16 +23,19 @@ pub enum RowKind {
     PseudoTls,
     /// SYN, SYN-ACK and RST.
     TcpControl,
+    /// SIP messages.
+    Sip,
 }
 
 impl RowKind {
     /// Every kind, in menu order.
-    pub const ALL: [RowKind; 5] = [
+    pub const ALL: [RowKind; 6] = [
         RowKind::Stun,
         RowKind::Channel,
         RowKind::Tls,
         RowKind::PseudoTls,
         RowKind::TcpControl,
+        RowKind::Sip,
     ];
 
     /// The kind of `row`.
@@ -42,6 +45,7 @@ impl RowKind {
                 Some(ProtoMsg::TurnChannel(_)) => RowKind::Channel,
                 Some(ProtoMsg::Tls(_)) => RowKind::Tls,
                 Some(ProtoMsg::PseudoTls(_)) => RowKind::PseudoTls,
+                Some(ProtoMsg::Sip(_)) => RowKind::Sip,
                 _ => RowKind::Stun,
             },
             RowSource::Syn(_) | RowSource::SynAck(_) | RowSource::Rst(_) => RowKind::TcpControl,
@@ -56,6 +60,7 @@ impl RowKind {
             RowKind::Tls => "TLS",
             RowKind::PseudoTls => "pseudo-TLS",
             RowKind::TcpControl => "TCP SYN/RST",
+            RowKind::Sip => "SIP",
         }
     }
 }

@@ -94,6 +94,7 @@ pub fn message_label(msg: &ProtoMsg) -> Option<(String, Outcome)> {
             ChannelId::MsSession(_) => ("MS-TURN session data".to_string(), Outcome::Neutral),
             ChannelId::MsTurnData => ("MS-TURN data".to_string(), Outcome::Neutral),
         },
+        ProtoMsg::Sip(r) => super::sip_label::sip_label(r),
         ProtoMsg::Anomaly(_) => return None,
     })
 }

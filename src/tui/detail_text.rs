@@ -207,6 +207,14 @@ fn message_lines(out: &mut Vec<DetailLine>, d: &Decoded) {
                 c.payload_len
             )));
         }
+        ProtoMsg::Sip(r) => {
+            for (is_heading, text) in crate::sip_detail::sip_lines(&r.msg) {
+                out.push(DetailLine {
+                    text,
+                    heading: is_heading,
+                });
+            }
+        }
         ProtoMsg::Anomaly(a) => out.push(line(escape(&a.detail).into_owned())),
     }
 }

@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::tls::TlsEvent;
+use crate::sip::record::SipRecord;
 use crate::stun::framing::Framing;
 use crate::stun::pseudo_tls::PseudoTlsEvent;
 use crate::stun::record::StunRecord;
@@ -263,6 +264,8 @@ pub enum ProtoMsg {
     Tls(TlsEvent),
     /// An MS-TURN pseudo-TLS handshake message ([MS-TURN] 2.1.1).
     PseudoTls(PseudoTlsEvent),
+    /// A SIP message on UDP or clear TCP.
+    Sip(Box<SipRecord>),
     /// Malformed or suspicious traffic.
     Anomaly(ProtoAnomaly),
 }

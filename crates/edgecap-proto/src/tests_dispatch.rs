@@ -21,6 +21,7 @@ fn label(d: &Decoded) -> String {
         ProtoMsg::TurnChannel(c) => format!("chan:{:?}", c.channel),
         ProtoMsg::Tls(t) => format!("tls:{}", t.label()),
         ProtoMsg::PseudoTls(p) => p.label().to_string(),
+        ProtoMsg::Sip(r) => format!("sip:{:?}", r.msg.start),
         ProtoMsg::Anomaly(a) => format!("anomaly:{}", a.id),
     }
 }

@@ -57,12 +57,15 @@ impl CandidateTransport {
         }
     }
 
-    /// Whether this is one of the TCP transports.
-    pub fn is_tcp(&self) -> bool {
-        matches!(
-            self,
-            CandidateTransport::Tcp | CandidateTransport::TcpPass | CandidateTransport::TcpAct
-        )
+    /// The transport as Lync writes it (`UDP`, `TCP-PASS`, …).
+    pub fn name(&self) -> &[u8] {
+        match self {
+            CandidateTransport::Udp => b"UDP",
+            CandidateTransport::Tcp => b"TCP",
+            CandidateTransport::TcpPass => b"TCP-PASS",
+            CandidateTransport::TcpAct => b"TCP-ACT",
+            CandidateTransport::Other(t) => t,
+        }
     }
 }
 
