@@ -10,6 +10,7 @@
 
 use super::json_diag::{FindingsJson, RolesJson};
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
+use super::json_sip::SipArrayJson;
 use super::json_stun::{stun_records, StunArrayJson};
 use edgecap_analyze::Analysis;
 use edgecap_analyze::Diagnosis;
@@ -79,6 +80,10 @@ pub struct Report<'a> {
     pub roles: RolesJson<'a>,
     /// What went wrong (and what worked), most severe first (the first ones).
     pub findings: FindingsJson<'a>,
+    /// The SIP messages, in frame order (the first ones); absent when the
+    /// capture carries no SIP.
+    #[serde(skip_serializing_if = "SipArrayJson::is_empty")]
+    pub sip: SipArrayJson<'a>,
 }
 
 /// `omitted`: how many entries of each capped array were not listed.
@@ -98,6 +103,13 @@ pub struct OmittedJson {
     pub roles: u64,
     /// Findings beyond [`MAX_JSON_FINDINGS`].
     pub findings: u64,
+    /// SIP messages beyond [`MAX_JSON_MESSAGES`]; absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sip: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// `flows`: serialised lazily from the flow records, with each flow's
@@ -455,6 +467,10 @@ impl<'a> Report<'a> {
             diagnosis,
             limit: limits.findings,
         };
+        let sip = SipArrayJson {
+            analysis,
+            limit: limits.messages,
+        };
         let beyond = |total: usize, listed: usize| total.saturating_sub(listed) as u64;
         let omitted = OmittedJson {
             flows: beyond(analysis.flows.len(), limits.flows),
@@ -470,6 +486,11 @@ impl<'a> Report<'a> {
             turn_channels: beyond(turn_channels.total(), limits.messages),
             roles: roles.omitted() as u64,
             findings: findings.omitted() as u64,
+            sip: if analysis.proto.messages.len() > limits.messages {
+                beyond(sip.total(), limits.messages)
+            } else {
+                0
+            },
         };
         Report {
             edgecap_version: env!("CARGO_PKG_VERSION"),
@@ -483,6 +504,7 @@ impl<'a> Report<'a> {
             anomalies: AnomaliesJson::new(analysis),
             roles,
             findings,
+            sip,
         }
     }
 

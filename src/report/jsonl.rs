@@ -8,8 +8,8 @@
 //! `--json` document lists (same structs, same escaping); it is nested, not
 //! merged, because STUN entries already have a `type` key (the message
 //! type). Order: one `capture`, then every `flow`, `stun`, `tls`,
-//! `allocation`, `turn_channel`, `anomaly` (id and count), `role` and
-//! `finding`, then one `end` with the number of lines of each kind.
+//! `allocation`, `turn_channel`, `anomaly` (id and count), `role`,
+//! `finding` and `sip`, then one `end` with the number of lines of each kind.
 
 use super::json::{CaptureJson, JsonLimits, Report};
 use edgecap_analyze::{Analysis, Diagnosis};
@@ -50,7 +50,7 @@ struct AnomalyCount {
 
 /// The kinds of lines between `capture` and `end`, in output order; the
 /// `end` line counts each.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "flow",
     "stun",
     "tls",
@@ -59,6 +59,7 @@ pub const KINDS: [&str; 8] = [
     "anomaly",
     "role",
     "finding",
+    "sip",
 ];
 
 fn write_line<W: Write, T: Serialize>(out: &mut W, line: &T) -> io::Result<()> {
@@ -120,6 +121,7 @@ pub fn write_lines<W: Write>(
         )?,
         write_all(out, KINDS[6], r.roles.entries())?,
         write_all(out, KINDS[7], r.findings.entries())?,
+        write_all(out, KINDS[8], super::json_sip::sip_entries(analysis))?,
     ];
     write_line(
         out,

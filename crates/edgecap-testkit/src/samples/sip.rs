@@ -97,9 +97,23 @@ fn story() -> io::Result<(Vec<u8>, Vec<Sent>)> {
     send(&mut w, &mut clock, &mut c, false, &[mras_200()], &[700])?;
     clock.wait_ms(2000);
     let inv = invite();
-    send(&mut w, &mut clock, &mut c, true, &[inv.clone()], &[50, inv.len() - 200])?;
+    send(
+        &mut w,
+        &mut clock,
+        &mut c,
+        true,
+        &[inv.clone()],
+        &[50, inv.len() - 200],
+    )?;
     clock.wait_ms(3700);
-    send(&mut w, &mut clock, &mut c, false, &[trying(), ok_51007()], &[])?;
+    send(
+        &mut w,
+        &mut clock,
+        &mut c,
+        false,
+        &[trying(), ok_51007()],
+        &[],
+    )?;
     clock.wait_ms(20);
     let mut keepalive_ack = b"\r\n\r\n".to_vec();
     keepalive_ack.extend_from_slice(&ack());
@@ -108,8 +122,16 @@ fn story() -> io::Result<(Vec<u8>, Vec<Sent>)> {
     // UDP 5060: Mediation Server ↔ gateway keep-alive.
     clock.wait_ms(500);
     let (med_udp, gw) = (sa("10.10.10.5:5060"), sa("10.10.10.7:5060"));
-    put(&mut w, &mut clock, &ip::udp(med_udp, gw, &options("UDP", false)))?;
-    put(&mut w, &mut clock, &ip::udp(gw, med_udp, &options("UDP", true)))?;
+    put(
+        &mut w,
+        &mut clock,
+        &ip::udp(med_udp, gw, &options("UDP", false)),
+    )?;
+    put(
+        &mut w,
+        &mut clock,
+        &ip::udp(gw, med_udp, &options("UDP", true)),
+    )?;
 
     // TCP 5068: front end → Mediation Server, refused by 488 / 52017.
     clock.wait_ms(500);
@@ -127,8 +149,22 @@ fn story() -> io::Result<(Vec<u8>, Vec<Sent>)> {
     for p in o.handshake() {
         put(&mut w, &mut clock, &p)?;
     }
-    send(&mut w, &mut clock, &mut o, true, &[options("TCP", false)], &[])?;
-    send(&mut w, &mut clock, &mut o, false, &[options("TCP", true)], &[])?;
+    send(
+        &mut w,
+        &mut clock,
+        &mut o,
+        true,
+        &[options("TCP", false)],
+        &[],
+    )?;
+    send(
+        &mut w,
+        &mut clock,
+        &mut o,
+        false,
+        &[options("TCP", true)],
+        &[],
+    )?;
     Ok((w.into_inner()?, sent))
 }
 
@@ -176,9 +212,17 @@ pub fn uccapi_log() -> io::Result<String> {
     let (_, sent) = story()?;
     let client = sa("10.98.2.1:51647");
     let mut out = String::new();
-    let prefix = |ts: Timestamp| format!("{} 24F8:2648 INFO  :: ", log_time(ts.0 + UCCAPI_OFFSET_NS, '|'));
+    let prefix = |ts: Timestamp| {
+        format!(
+            "{} 24F8:2648 INFO  :: ",
+            log_time(ts.0 + UCCAPI_OFFSET_NS, '|')
+        )
+    };
     if let Some(first) = sent.first() {
-        out.push_str(&format!("{}Function: CUccSession::SignIn\r\n", prefix(first.ts)));
+        out.push_str(&format!(
+            "{}Function: CUccSession::SignIn\r\n",
+            prefix(first.ts)
+        ));
     }
     for s in sent.iter().filter(|s| s.from == client || s.to == client) {
         let (what, peer, local_kind) = if s.from == client {
@@ -186,7 +230,10 @@ pub fn uccapi_log() -> io::Result<String> {
         } else {
             ("Data Received", s.from, "To")
         };
-        let tail = format!("{peer} ({local_kind} Local Address: {client}) {} bytes", s.bytes.len());
+        let tail = format!(
+            "{peer} ({local_kind} Local Address: {client}) {} bytes",
+            s.bytes.len()
+        );
         out.push_str(&format!("{}{what} - {tail}:\r\n", prefix(s.ts)));
         for (i, l) in message_lines(&s.bytes).iter().enumerate() {
             if i == 0 {
@@ -207,7 +254,11 @@ pub fn uccapi_log() -> io::Result<String> {
 }
 
 fn sipstack_record(out: &mut String, ts: i64, seq: u32, fields: &[String], message: Option<&[u8]>) {
-    let kind = if message.is_some() { "TL_INFO(TF_PROTOCOL)" } else { "TL_ERROR(TF_DIAG)" };
+    let kind = if message.is_some() {
+        "TL_INFO(TF_PROTOCOL)"
+    } else {
+        "TL_ERROR(TF_DIAG)"
+    };
     let func = if message.is_some() {
         "SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp(125)"
     } else {
@@ -225,7 +276,10 @@ fn sipstack_record(out: &mut String, ts: i64, seq: u32, fields: &[String], messa
         let text = String::from_utf8_lossy(m).into_owned();
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let mut lines = head.split("\r\n");
-        out.push_str(&format!("Start-Line: {}\n", lines.next().unwrap_or_default()));
+        out.push_str(&format!(
+            "Start-Line: {}\n",
+            lines.next().unwrap_or_default()
+        ));
         for l in lines {
             out.push_str(l);
             out.push('\n');
@@ -264,7 +318,14 @@ pub fn sipstack_log() -> io::Result<String> {
             format!("Instance-Id: {seq:08X}"),
             format!("Direction: {direction}"),
             format!("Peer: {peer}"),
-            format!("Message-Type: {}", if s.bytes.starts_with(b"SIP/2.0") { "response" } else { "request" }),
+            format!(
+                "Message-Type: {}",
+                if s.bytes.starts_with(b"SIP/2.0") {
+                    "response"
+                } else {
+                    "request"
+                }
+            ),
         ];
         // A refused connection to MRAS, between the first SERVICE and the 504.
         if !incoming && s.bytes.starts_with(b"SIP/2.0 504") {
@@ -287,7 +348,10 @@ pub fn sipstack_log() -> io::Result<String> {
             seq += 1;
         }
         // The retried SERVICE goes on to the edge before the 200 comes back.
-        if !incoming && s.bytes.starts_with(b"SIP/2.0 200") && s.bytes.windows(5).any(|w| w == b"MRAS/") {
+        if !incoming
+            && s.bytes.starts_with(b"SIP/2.0 200")
+            && s.bytes.windows(5).any(|w| w == b"MRAS/")
+        {
             let relayed = message(
                 &format!("SERVICE sip:{edge};grid SIP/2.0"),
                 &[
@@ -322,7 +386,10 @@ mod tests {
     #[test]
     fn civil_dates() {
         // date -u -d @1795698000 = Thu Nov 26 13:00:00 UTC 2026
-        assert_eq!(civil(1_795_698_000 * 1_000_000_000 + 5_000_000), (2026, 11, 26, 13, 0, 0, 5));
+        assert_eq!(
+            civil(1_795_698_000 * 1_000_000_000 + 5_000_000),
+            (2026, 11, 26, 13, 0, 0, 5)
+        );
         assert_eq!(log_time(0, '|'), "01/01/1970|00:00:00.000");
         assert_eq!(civil(951_782_400 * 1_000_000_000).1, 2, "2000-02-29");
     }

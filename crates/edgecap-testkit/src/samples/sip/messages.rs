@@ -29,8 +29,10 @@ fn lines(l: &[&str]) -> String {
     l.iter().map(|s| format!("{s}\r\n")).collect()
 }
 
-const MRAS_TO: &str = "To: <sip:edge-int.contoso.com@contoso.com;gruu;opaque=srvr:MRAS:tmsOHGdb9lGxCPJSi2p6eAAA>";
-const MRAS_URI: &str = "sip:edge-int.contoso.com@contoso.com;gruu;opaque=srvr:MRAS:tmsOHGdb9lGxCPJSi2p6eAAA";
+const MRAS_TO: &str =
+    "To: <sip:edge-int.contoso.com@contoso.com;gruu;opaque=srvr:MRAS:tmsOHGdb9lGxCPJSi2p6eAAA>";
+const MRAS_URI: &str =
+    "sip:edge-int.contoso.com@contoso.com;gruu;opaque=srvr:MRAS:tmsOHGdb9lGxCPJSi2p6eAAA";
 const USER_AGENT: &str = "User-Agent: UCCAPI/4.0.7577.4356 OC/4.0.7577.4356 (Microsoft Lync 2010)";
 const CLIENT_FROM: &str = "From: \"user1\"<sip:user1@contoso.com>;tag=6392822386;epid=e114d373a8";
 
@@ -221,7 +223,10 @@ pub fn options(transport: &str, answer: bool) -> Vec<u8> {
     let (start, to) = if answer {
         ("SIP/2.0 200 OK", "To: <sip:gw1.contoso.com:5060>;tag=99aa")
     } else {
-        ("OPTIONS sip:gw1.contoso.com:5060 SIP/2.0", "To: <sip:gw1.contoso.com:5060>")
+        (
+            "OPTIONS sip:gw1.contoso.com:5060 SIP/2.0",
+            "To: <sip:gw1.contoso.com:5060>",
+        )
     };
     message(
         start,
