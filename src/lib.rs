@@ -24,6 +24,7 @@ pub mod cli;
 pub mod color;
 pub mod exit;
 pub mod fields;
+pub mod inputs;
 pub mod ladder;
 pub mod report;
 pub mod sip_detail;

@@ -84,6 +84,9 @@ pub struct Report<'a> {
     /// capture carries no SIP.
     #[serde(skip_serializing_if = "SipArrayJson::is_empty")]
     pub sip: SipArrayJson<'a>,
+    /// The logs read beside the capture; absent when none was given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<super::json_inputs::InputJson<'a>>,
 }
 
 /// `omitted`: how many entries of each capped array were not listed.
@@ -505,7 +508,18 @@ impl<'a> Report<'a> {
             roles,
             findings,
             sip,
+            inputs: Vec::new(),
         }
+    }
+
+    /// The document with the logs read beside the capture (`inputs`).
+    pub fn with_inputs(mut self, logs: &'a [crate::inputs::LogInput]) -> Report<'a> {
+        let limit = MAX_JSON_MESSAGES;
+        self.inputs = logs
+            .iter()
+            .map(|l| super::json_inputs::input_json(l, limit))
+            .collect();
+        self
     }
 
     /// Writes the document as pretty-printed JSON followed by a newline.

@@ -8,10 +8,12 @@
 pub mod diagnosis;
 pub mod json;
 pub mod json_diag;
+pub mod json_inputs;
 pub mod json_proto;
 pub mod json_sip;
 pub mod json_stun;
 pub mod jsonl;
+pub mod logs_text;
 pub mod sink;
 pub mod sip_text;
 pub mod story;

@@ -287,11 +287,10 @@ fn sipstack_record(out: &mut String, ts: i64, seq: u32, fields: &[String], messa
         if body.is_empty() {
             out.push_str("Message-Body: -\n");
         } else {
+            // Lines as in the message; a final CRLF leaves an empty line.
             out.push_str("Message-Body: ");
             out.push_str(&body.replace("\r\n", "\n"));
-            if !body.ends_with("\r\n") {
-                out.push('\n');
-            }
+            out.push('\n');
         }
     }
     out.push_str("$$end_record\n");
