@@ -83,6 +83,14 @@ fn load_diagnosed(file: &Path, edge: &EdgeArgs) -> Option<(Analysis, Diagnosis)>
 /// logs; prints why it could not (the caller exits 2).
 fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> {
     if args.logs.is_empty() && args.offsets.is_empty() {
+        // One file: the capture reader reports a missing or unreadable file.
+        if let Ok(inputs::InputKind::Log(_)) = inputs::sniff(&args.file) {
+            eprintln!(
+                "edgecap: {}: a log, and no capture among the files (a log alone is not supported yet)",
+                edgecap_core::safe::escape_path(&args.file)
+            );
+            return None;
+        }
         return Some((args.file.clone(), Vec::new()));
     }
     let mut all = vec![args.file.clone()];

@@ -102,7 +102,7 @@ fn story() -> io::Result<(Vec<u8>, Vec<Sent>)> {
         &mut clock,
         &mut c,
         true,
-        &[inv.clone()],
+        std::slice::from_ref(&inv),
         &[50, inv.len() - 200],
     )?;
     clock.wait_ms(3700);
