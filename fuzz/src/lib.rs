@@ -866,7 +866,14 @@ pub fn sip_message(data: &[u8]) {
             // message.rs: headers and body are bounded by the named caps.
             assert!(m.headers.len() <= MAX_HEADERS);
             assert!(m.body.len() <= MAX_BODY_LEN && m.body.len() <= data.len());
-            let _ = (m.method(), m.status(), m.call_id(), m.cseq(), m.from(), m.to());
+            let _ = (
+                m.method(),
+                m.status(),
+                m.call_id(),
+                m.cseq(),
+                m.from(),
+                m.to(),
+            );
             let _ = (m.vias(), m.content_type(), m.body_is("application/sdp"));
             let _ = edgecap::sip_detail::sip_lines(&m);
             let _ = edgecap::report::sip_text::detail_lines(&m);
@@ -875,8 +882,14 @@ pub fn sip_message(data: &[u8]) {
     }
     // framing.rs: a start line that probes Yes parses; every unit advances.
     if probe(data) == SipProbe::Yes {
-        let lead = data.iter().take_while(|c| matches!(c, b'\r' | b'\n')).count();
-        assert!(SipMessage::parse(&data[lead..], false).is_ok(), "probe said yes");
+        let lead = data
+            .iter()
+            .take_while(|c| matches!(c, b'\r' | b'\n'))
+            .count();
+        assert!(
+            SipMessage::parse(&data[lead..], false).is_ok(),
+            "probe said yes"
+        );
     }
     let mut off = 0;
     while off < data.len() {
@@ -910,7 +923,10 @@ pub fn sip_sdp(data: &[u8]) {
     let sdp = Sdp::parse(data);
     // sdp.rs: media and candidates are bounded.
     assert!(sdp.media.len() <= MAX_MEDIA);
-    assert!(sdp.media.iter().all(|m| m.candidates.len() <= MAX_CANDIDATES));
+    assert!(sdp
+        .media
+        .iter()
+        .all(|m| m.candidates.len() <= MAX_CANDIDATES));
     let _ = (sdp.has_relay(), sdp.candidates().count());
     for (_, c) in sdp.candidates() {
         let _ = (c.ip(), c.typ.name(), c.transport.name());
@@ -935,10 +951,17 @@ pub fn sip_diagnostics(data: &[u8]) {
     use edgecap_sip::diagnostics::{Diagnostic, MAX_MEDIA_PAIRS, MAX_PARAMS};
     if let Some(d) = Diagnostic::parse(data) {
         assert!(d.params.len() <= MAX_PARAMS);
-        assert!(d.media_debug.iter().all(|m| m.values.len() <= MAX_MEDIA_PAIRS));
+        assert!(d
+            .media_debug
+            .iter()
+            .all(|m| m.values.len() <= MAX_MEDIA_PAIRS));
         let _ = (d.reason(), d.port(), d.meaning(), d.param("Peer"));
         for m in &d.media_debug {
-            let _ = (m.addr("LocalMR"), m.addr("RemoteMR"), m.port("LocalMRTCPPort"));
+            let _ = (
+                m.addr("LocalMR"),
+                m.addr("RemoteMR"),
+                m.port("LocalMRTCPPort"),
+            );
         }
     }
 }
@@ -953,10 +976,15 @@ pub fn mras_xml(data: &[u8]) {
             assert!(c.username.as_ref().is_none_or(|u| u.len() <= MAX_TEXT));
         }
     }
-    let mut with_secret = b"<response><credentialsResponse><credentials><password>Zq9-FUZZ-SECRET</password>".to_vec();
+    let mut with_secret =
+        b"<response><credentialsResponse><credentials><password>Zq9-FUZZ-SECRET</password>"
+            .to_vec();
     with_secret.extend_from_slice(data);
     if let Some(m) = Mras::parse(&with_secret) {
-        assert!(!format!("{m:?}").contains("Zq9-FUZZ-SECRET"), "the password was kept");
+        assert!(
+            !format!("{m:?}").contains("Zq9-FUZZ-SECRET"),
+            "the password was kept"
+        );
     }
 }
 
@@ -982,7 +1010,10 @@ pub fn sip_log(data: &[u8]) {
             items.push(item);
         }
         let st = r.stats();
-        assert_eq!((st.messages, st.events, st.problems), (sips, events, problems));
+        assert_eq!(
+            (st.messages, st.events, st.problems),
+            (sips, events, problems)
+        );
         for item in &items {
             let line = match item {
                 LogItem::Sip(s) => s.line,
