@@ -12,7 +12,10 @@
 
 pub mod common;
 mod errors;
+mod mras_failed;
 mod pseudo_tls;
+mod sip_error;
+mod sip_exchanges;
 mod stun_unanswered;
 mod tcp_refused;
 mod tcp_reset;
@@ -83,6 +86,14 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
         turn_success::ID,
         "a TURN allocation succeeded: relayed and reflexive addresses, lifetime",
     ),
+    (
+        mras_failed::ID,
+        "a SIP SERVICE to MRAS answered with an error or never answered (\"Limited External Calling\"), diagnostics decoded, linked to failed 5062 connections",
+    ),
+    (
+        sip_error::ID,
+        "a SIP request answered 4xx/5xx/6xx, with ms-diagnostics / ms-client-diagnostics decoded",
+    ),
 ];
 
 /// Runs every detector and returns all findings (unsorted: the caller sorts).
@@ -111,6 +122,8 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(turn_request_failed::detect(&ctx));
     add(turn_stale_nonce::detect(&ctx));
     add(turn_success::detect(&ctx));
+    add(mras_failed::detect(&ctx));
+    add(sip_error::detect(&ctx));
     out.shrink_to_fit();
     out
 }
