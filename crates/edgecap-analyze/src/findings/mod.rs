@@ -14,6 +14,7 @@ pub mod common;
 mod errors;
 mod mras_failed;
 mod pseudo_tls;
+mod sdp_no_relay;
 mod sip_error;
 mod sip_exchanges;
 mod stun_unanswered;
@@ -91,6 +92,10 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
         "a SIP SERVICE to MRAS answered with an error or never answered (\"Limited External Calling\"), diagnostics decoded, linked to failed 5062 connections",
     ),
     (
+        sdp_no_relay::ID,
+        "an SDP offer or answer without relay or reflexive candidates, naming the host's failed Allocate (then an error)",
+    ),
+    (
         sip_error::ID,
         "a SIP request answered 4xx/5xx/6xx, with ms-diagnostics / ms-client-diagnostics decoded",
     ),
@@ -124,6 +129,7 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(turn_success::detect(&ctx));
     add(mras_failed::detect(&ctx));
     add(sip_error::detect(&ctx));
+    add(sdp_no_relay::detect(&ctx));
     out.shrink_to_fit();
     out
 }

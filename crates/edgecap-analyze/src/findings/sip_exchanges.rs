@@ -35,19 +35,22 @@ pub struct Exchange<'a> {
     pub response: Option<SipAt<'a>>,
 }
 
-fn at<'a>(analysis: &'a Analysis, d: &'a Decoded, rec: &'a SipRecord) -> Option<SipAt<'a>> {
-    let f = analysis.proto.flows.get(&d.flow)?;
-    let (src, dst) = match d.dir {
-        edgecap_net::Direction::ToServer => (f.client, f.server),
-        edgecap_net::Direction::ToClient => (f.server, f.client),
-    };
-    Some(SipAt {
-        rec,
-        frame: d.frames.last,
-        flow: d.flow,
-        src,
-        dst,
-    })
+impl<'a> SipAt<'a> {
+    /// The message `rec` decoded as `d`, with its sender and receiver.
+    pub fn of(analysis: &'a Analysis, d: &'a Decoded, rec: &'a SipRecord) -> Option<SipAt<'a>> {
+        let f = analysis.proto.flows.get(&d.flow)?;
+        let (src, dst) = match d.dir {
+            edgecap_net::Direction::ToServer => (f.client, f.server),
+            edgecap_net::Direction::ToClient => (f.server, f.client),
+        };
+        Some(SipAt {
+            rec,
+            frame: d.frames.last,
+            flow: d.flow,
+            src,
+            dst,
+        })
+    }
 }
 
 /// Every request of the capture with its final response, in request order.
@@ -68,7 +71,7 @@ pub fn exchanges(analysis: &Analysis) -> Vec<Exchange<'_>> {
                 if out.iter().any(same) {
                     continue;
                 }
-                if let Some(request) = at(analysis, d, rec) {
+                if let Some(request) = SipAt::of(analysis, d, rec) {
                     out.push(Exchange {
                         request,
                         cseq,
@@ -79,7 +82,7 @@ pub fn exchanges(analysis: &Analysis) -> Vec<Exchange<'_>> {
             Some(code) if code >= 200 => {
                 if let Some(e) = out.iter_mut().rev().find(|e| same(e)) {
                     if e.response.is_none() {
-                        e.response = at(analysis, d, rec);
+                        e.response = SipAt::of(analysis, d, rec);
                     }
                 }
             }
