@@ -179,6 +179,51 @@ impl Via {
     }
 }
 
+/// Seconds since 1970-01-01T00:00:00Z of a `Date` header value
+/// (`Thu, 21 Feb 2002 13:02:03 GMT`, RFC 3261 §20.17: the RFC 1123 form,
+/// always GMT). `None` for any other form or an impossible date.
+pub fn parse_date(value: &[u8]) -> Option<i64> {
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let v = trim(value);
+    let comma = v.iter().position(|c| *c == b',')?;
+    let f: Vec<&[u8]> = v[comma + 1..]
+        .split(|c| *c == b' ')
+        .filter(|f| !f.is_empty())
+        .collect();
+    let [day, month, year, time, zone] = f.as_slice() else {
+        return None;
+    };
+    if !eq_ci(zone, b"GMT") && !eq_ci(zone, b"UTC") {
+        return None;
+    }
+    let day = i64::try_from(parse_uint(day, 2, 31)?).ok()?;
+    let month = MONTHS.iter().position(|m| eq_ci(m, month))? as i64 + 1;
+    let year = i64::try_from(parse_uint(year, 4, 9999)?).ok()?;
+    let t: Vec<&[u8]> = time.split(|c| *c == b':').collect();
+    let [h, mi, sec] = t.as_slice() else {
+        return None;
+    };
+    let (h, mi, sec) = (
+        parse_uint(h, 2, 23)?,
+        parse_uint(mi, 2, 59)?,
+        parse_uint(sec, 2, 60)?,
+    );
+    if day == 0 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = year - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + (h * 3600 + mi * 60 + sec) as i64)
+}
+
 /// Most Via hops read from one header value; RFC 3261 sets no limit, and
 /// Max-Forwards (70, §8.1.1.6) bounds a sane path.
 pub const MAX_VIA_HOPS: usize = 70;

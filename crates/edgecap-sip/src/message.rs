@@ -311,6 +311,11 @@ impl SipMessage {
         self.header("to").and_then(NameAddr::parse)
     }
 
+    /// The `Date` header as seconds since the epoch (RFC 1123 form, GMT).
+    pub fn date(&self) -> Option<i64> {
+        self.header("date").and_then(crate::header::parse_date)
+    }
+
     /// Every Via hop of every Via header, top first.
     pub fn vias(&self) -> Vec<Via> {
         self.headers_named("via").flat_map(Via::parse_all).collect()

@@ -10,6 +10,7 @@
 //! Captured strings (reason phrases, SNI) appear only escaped
 //! ([`edgecap_core::safe`]). [`detect`] returns all findings unsorted; the caller sorts.
 
+mod clock_skew;
 pub mod common;
 mod errors;
 mod mras_failed;
@@ -92,6 +93,10 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
         "a SIP SERVICE to MRAS answered with an error or never answered (\"Limited External Calling\"), diagnostics decoded, linked to failed 5062 connections",
     ),
     (
+        clock_skew::ID,
+        "a host's SIP Date headers disagree with the capture's clock by more than 5 minutes (error beyond the 8-hour MRAS credential lifetime)",
+    ),
+    (
         sdp_no_relay::ID,
         "an SDP offer or answer without relay or reflexive candidates, naming the host's failed Allocate (then an error)",
     ),
@@ -130,6 +135,7 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(mras_failed::detect(&ctx));
     add(sip_error::detect(&ctx));
     add(sdp_no_relay::detect(&ctx));
+    add(clock_skew::detect(&ctx));
     out.shrink_to_fit();
     out
 }

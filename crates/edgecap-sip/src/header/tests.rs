@@ -60,3 +60,21 @@ fn cseq_and_via() {
     assert_eq!(v[1].branch, None);
     assert!(Via::parse_all(b"garbage").is_empty());
 }
+
+#[test]
+fn dates() {
+    // date -u -d 'Thu, 21 Feb 2002 13:02:03 GMT' +%s = 1014296523
+    assert_eq!(
+        parse_date(b"Thu, 21 Feb 2002 13:02:03 GMT"),
+        Some(1_014_296_523)
+    );
+    assert_eq!(
+        parse_date(b" Sat, 29 Feb 2020 00:00:00 UTC "),
+        Some(1_582_934_400)
+    );
+    assert_eq!(parse_date(b"Thu, 21 Feb 2002 13:02:03 +0100"), None);
+    assert_eq!(parse_date(b"21 Feb 2002 13:02:03 GMT"), None);
+    assert_eq!(parse_date(b"Thu, 21 Foo 2002 13:02:03 GMT"), None);
+    assert_eq!(parse_date(b"Thu, 21 Feb 2002 25:02:03 GMT"), None);
+    assert_eq!(parse_date(b"Thu, 0 Feb 2002 13:02:03 GMT"), None);
+}

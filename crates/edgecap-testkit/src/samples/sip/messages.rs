@@ -99,6 +99,7 @@ pub fn mras_200() -> Vec<u8> {
             "CSeq: 2 SERVICE",
             "c: application/msrtc-media-relay-auth+xml",
             "Server: RTCC/4.0.0.0 MRAS/2.0",
+            "Date: Thu, 26 Nov 2026 13:00:01 GMT",
             "ms-edge-proxy-message-trust: ms-source-type=EdgeProxyGenerated;ms-ep-fqdn=edge-int.contoso.com;ms-source-verified-user=verified",
         ],
         &mras_response_body(),
@@ -253,6 +254,8 @@ pub fn mediation(answer: bool) -> Vec<u8> {
                 "To: <sip:+15551234@contoso.com;user=phone>;tag=ab1e5513de",
                 &format!("Call-ID: {MEDIATION_CALL_ID}"),
                 "CSeq: 1 INVITE",
+                // The gateway's clock is three hours behind the capture's.
+                "Date: Thu, 26 Nov 2026 10:00:07 GMT",
                 "ms-client-diagnostics: 52017;reason=\"Encryption levels dont match\"",
             ],
             "",
