@@ -14,8 +14,6 @@ use edgecap_sip::mras::MrasKind;
 use edgecap_sip::sdp::{sdp_bodies, Sdp};
 use edgecap_sip::{Diagnostic, Mras, SipMessage};
 
-use crate::ladder::sip_label::MRAS_CONTENT_TYPE;
-
 /// One line: (whether it is a section heading, safe text).
 pub type Line = (bool, String);
 
@@ -33,13 +31,6 @@ const SHOWN_HEADERS: [&str; 12] = [
     "content-length",
     "ms-edge-proxy-message-trust",
     "ms-user-data",
-];
-
-/// Diagnostics headers decoded field by field.
-const DIAG_HEADERS: [&str; 3] = [
-    "ms-diagnostics",
-    "ms-diagnostics-public",
-    "ms-client-diagnostics",
 ];
 
 fn e(b: &[u8]) -> String {
@@ -65,19 +56,15 @@ pub fn sip_lines(m: &SipMessage) -> Vec<Line> {
             out.push((false, format!("  {}: {}", h.name, e(&h.value))));
         }
     }
-    for name in DIAG_HEADERS {
-        for v in m.headers_named(name) {
-            if let Some(d) = Diagnostic::parse(v) {
-                diagnostic_lines(&mut out, name, &d);
-            }
-        }
+    for (name, d) in edgecap_sip::diagnostics::of_message(m) {
+        diagnostic_lines(&mut out, name, &d);
     }
     if let Some(ct) = m.header("content-type") {
         for body in sdp_bodies(ct, &m.body) {
             sdp_lines(&mut out, &Sdp::parse(body));
         }
     }
-    if m.body_is(MRAS_CONTENT_TYPE) {
+    if m.body_is(edgecap_sip::mras::CONTENT_TYPE) {
         if let Some(x) = Mras::parse(&m.body) {
             mras_lines(&mut out, &x);
         }

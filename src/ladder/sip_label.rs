@@ -9,19 +9,16 @@ use edgecap_core::safe::escape_bytes;
 use edgecap_proto::SipRecord;
 use edgecap_sip::message::StartLine;
 use edgecap_sip::sdp::{sdp_bodies, CandidateType, Sdp};
-use edgecap_sip::{Diagnostic, Mras};
+use edgecap_sip::Mras;
 
 /// Characters of the Call-ID shown on a row (the whole one is in the detail).
 const CALL_ID_SHOWN: usize = 8;
-
-/// The MRAS body type ([MS-AVEDGEA] 2.2).
-pub const MRAS_CONTENT_TYPE: &str = "application/msrtc-media-relay-auth+xml";
 
 /// What the body adds to the label: relay candidates of the SDP, or the
 /// media relay and credentials of an MRAS response.
 fn body_note(r: &SipRecord) -> Option<String> {
     let m = &r.msg;
-    if m.body_is(MRAS_CONTENT_TYPE) {
+    if m.body_is(edgecap_sip::mras::CONTENT_TYPE) {
         let x = Mras::parse(&m.body)?;
         let relay = x.media_relays.first().and_then(|r| r.host_name.as_deref());
         return Some(match (x.credentials.is_some(), relay) {
@@ -77,12 +74,8 @@ pub fn sip_label(r: &SipRecord) -> (String, Outcome) {
         }
         label.push(')');
     }
-    for name in ["ms-diagnostics", "ms-client-diagnostics"] {
-        if let Some(code) = m
-            .header(name)
-            .and_then(Diagnostic::parse)
-            .and_then(|d| d.code)
-        {
+    for (name, d) in edgecap_sip::diagnostics::of_message(m) {
+        if let Some(code) = d.code {
             label.push_str(&format!(" {name} {code}"));
         }
     }

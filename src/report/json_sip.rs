@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::json_stun::direction_name;
-use crate::ladder::sip_label::MRAS_CONTENT_TYPE;
 use edgecap_analyze::Analysis;
 use edgecap_core::safe::text_or_hex;
 use edgecap_net::Direction;
@@ -24,13 +23,6 @@ use edgecap_sip::message::StartLine;
 use edgecap_sip::mras::MrasKind;
 use edgecap_sip::sdp::{sdp_bodies, CandidateForm, Sdp};
 use edgecap_sip::{Diagnostic, Mras, SipMessage};
-
-/// The diagnostics headers decoded into `diagnostics`.
-const DIAG_HEADERS: [&str; 3] = [
-    "ms-diagnostics",
-    "ms-diagnostics-public",
-    "ms-client-diagnostics",
-];
 
 /// `sip`: serialised lazily, at most `limit` entries.
 pub struct SipArrayJson<'a> {
@@ -452,13 +444,9 @@ pub fn sip_message_json(m: &SipMessage) -> SipMessageJson<'_> {
         body_length: m.body.len(),
         ms_edge_proxy_message_trust: text(m.header("ms-edge-proxy-message-trust")),
         ms_user_data: text(m.header("ms-user-data")),
-        diagnostics: DIAG_HEADERS
+        diagnostics: edgecap_sip::diagnostics::of_message(m)
             .iter()
-            .flat_map(|h| {
-                m.headers_named(h)
-                    .filter_map(Diagnostic::parse)
-                    .map(|d| diagnostic(h, &d))
-            })
+            .map(|(h, d)| diagnostic(h, d))
             .collect(),
         sdp: m
             .header("content-type")
@@ -470,7 +458,7 @@ pub fn sip_message_json(m: &SipMessage) -> SipMessageJson<'_> {
             })
             .unwrap_or_default(),
         mras: m
-            .body_is(MRAS_CONTENT_TYPE)
+            .body_is(edgecap_sip::mras::CONTENT_TYPE)
             .then(|| Mras::parse(&m.body))
             .flatten()
             .map(|x| mras(&x)),

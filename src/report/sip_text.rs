@@ -9,22 +9,15 @@ use std::fmt::Write;
 
 use super::json_sip::sip_messages;
 use super::sink::TextSink;
-use crate::ladder::sip_label::MRAS_CONTENT_TYPE;
 use edgecap_analyze::Analysis;
 use edgecap_core::safe::escape_bytes;
 use edgecap_net::Direction;
 use edgecap_sip::message::StartLine;
 use edgecap_sip::sdp::{sdp_bodies, CandidateType, Sdp};
-use edgecap_sip::{Diagnostic, Mras, SipMessage};
+use edgecap_sip::{Mras, SipMessage};
 
 /// Messages listed at most; the rest are counted.
 pub const MAX_TEXT_SIP: usize = 500;
-
-const DIAG_HEADERS: [&str; 3] = [
-    "ms-diagnostics",
-    "ms-diagnostics-public",
-    "ms-client-diagnostics",
-];
 
 fn e(b: &[u8]) -> String {
     escape_bytes(b).into_owned()
@@ -33,37 +26,35 @@ fn e(b: &[u8]) -> String {
 /// The indented detail lines of one message.
 pub fn detail_lines(m: &SipMessage) -> Vec<String> {
     let mut out = Vec::new();
-    for h in DIAG_HEADERS {
-        for d in m.headers_named(h).filter_map(Diagnostic::parse) {
-            let code = d.code.map_or_else(|| "-".to_string(), |c| c.to_string());
-            let mut l = format!("{h} {code}");
-            if let Some(r) = d.reason() {
-                let _ = write!(l, " \"{}\"", e(r));
+    for (h, d) in edgecap_sip::diagnostics::of_message(m) {
+        let code = d.code.map_or_else(|| "-".to_string(), |c| c.to_string());
+        let mut l = format!("{h} {code}");
+        if let Some(r) = d.reason() {
+            let _ = write!(l, " \"{}\"", e(r));
+        }
+        for (k, v) in &d.params {
+            let k_low = k.to_ascii_lowercase();
+            if k_low != b"reason" && !k_low.ends_with(b"mediadebug") {
+                let _ = write!(l, " {}={}", e(k), e(v));
             }
-            for (k, v) in &d.params {
-                let k_low = k.to_ascii_lowercase();
-                if k_low != b"reason" && !k_low.ends_with(b"mediadebug") {
-                    let _ = write!(l, " {}={}", e(k), e(v));
-                }
+        }
+        out.push(l);
+        for md in &d.media_debug {
+            let relays: Vec<String> = ["LocalMR", "RemoteMR"]
+                .iter()
+                .filter_map(|k| md.get(k).map(|v| format!("{k} {}", e(v))))
+                .collect();
+            if !relays.is_empty() {
+                out.push(format!(
+                    "  {} {}: {}",
+                    e(&md.source),
+                    e(&md.media),
+                    relays.join(", ")
+                ));
             }
-            out.push(l);
-            for md in &d.media_debug {
-                let relays: Vec<String> = ["LocalMR", "RemoteMR"]
-                    .iter()
-                    .filter_map(|k| md.get(k).map(|v| format!("{k} {}", e(v))))
-                    .collect();
-                if !relays.is_empty() {
-                    out.push(format!(
-                        "  {} {}: {}",
-                        e(&md.source),
-                        e(&md.media),
-                        relays.join(", ")
-                    ));
-                }
-            }
-            if let Some(meaning) = d.meaning() {
-                out.push(format!("  ({meaning})"));
-            }
+        }
+        if let Some(meaning) = d.meaning() {
+            out.push(format!("  ({meaning})"));
         }
     }
     if let Some(ct) = m.header("content-type") {
@@ -97,7 +88,7 @@ pub fn detail_lines(m: &SipMessage) -> Vec<String> {
             }
         }
     }
-    if m.body_is(MRAS_CONTENT_TYPE) {
+    if m.body_is(edgecap_sip::mras::CONTENT_TYPE) {
         if let Some(x) = Mras::parse(&m.body) {
             match &x.credentials {
                 Some(c) => {

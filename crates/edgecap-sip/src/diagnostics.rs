@@ -17,6 +17,26 @@ pub use codes::{code_meaning, CODES};
 
 use crate::text::{parse_uint, split_outside_quotes, trim, unquote};
 
+/// The diagnostics headers, in the order outputs list them: the server's,
+/// the client's, and the form a server passes outside its domain.
+pub const HEADER_NAMES: [&str; 3] = [
+    "ms-diagnostics",
+    "ms-client-diagnostics",
+    "ms-diagnostics-public",
+];
+
+/// Every diagnostics header of `m`, decoded: (header name, value).
+pub fn of_message(m: &crate::SipMessage) -> Vec<(&'static str, Diagnostic)> {
+    HEADER_NAMES
+        .iter()
+        .flat_map(|h| {
+            m.headers_named(h)
+                .filter_map(Diagnostic::parse)
+                .map(move |d| (*h, d))
+        })
+        .collect()
+}
+
 /// Most parameters kept per diagnostics header. Not from a specification:
 /// the field notes show at most eight.
 pub const MAX_PARAMS: usize = 32;

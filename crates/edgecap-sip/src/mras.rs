@@ -13,6 +13,9 @@ use quick_xml::Reader;
 
 use crate::text::{parse_uint, trim};
 
+/// The MRAS body type ([MS-AVEDGEA] 2.2).
+pub const CONTENT_TYPE: &str = "application/msrtc-media-relay-auth+xml";
+
 /// Deepest element nesting read (an MRAS response nests five deep).
 pub const MAX_DEPTH: usize = 16;
 /// Most media relays kept (an edge pool lists one per location).

@@ -25,12 +25,9 @@ use edgecap_sip::{Mras, SipMessage};
 /// The finding id.
 pub const ID: &str = "mras.request_failed";
 
-/// The MRAS body type ([MS-AVEDGEA] 2.2).
-const MRAS_CONTENT_TYPE: &str = "application/msrtc-media-relay-auth+xml";
-
 /// Whether `m` is a SERVICE carrying an MRAS body.
 pub fn is_mras_request(m: &SipMessage) -> bool {
-    m.method() == Some(b"SERVICE") && m.body_is(MRAS_CONTENT_TYPE)
+    m.method() == Some(b"SERVICE") && m.body_is(edgecap_sip::mras::CONTENT_TYPE)
 }
 
 /// What to check for a failure with diagnostic `code` (and whether the
