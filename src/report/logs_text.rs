@@ -32,7 +32,7 @@ pub fn zone_name(minutes: i64) -> String {
 /// The log time of a record on the capture's clock, or as written.
 pub fn record_time(log: &LogInput, t: Option<LogTime>) -> String {
     match (t, log.offset_ns()) {
-        (Some(t), Some(off)) => Timestamp(t.unix_nanos() - off).to_string(),
+        (Some(t), Some(off)) => Timestamp(t.unix_nanos().saturating_sub(off)).to_string(),
         (Some(t), None) => format!(
             "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03} (log clock)",
             t.year, t.month, t.day, t.hour, t.minute, t.second, t.millis

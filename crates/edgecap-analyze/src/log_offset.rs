@@ -67,7 +67,7 @@ pub fn estimate(
     }
     let mut diffs: Vec<i64> = log
         .into_iter()
-        .filter_map(|(k, t)| Some(t - pool.get_mut(&k)?.pop_front()?))
+        .filter_map(|(k, t)| Some(t.saturating_sub(pool.get_mut(&k)?.pop_front()?)))
         .take(MAX_PAIRS)
         .collect();
     if diffs.is_empty() {
@@ -76,18 +76,15 @@ pub fn estimate(
     diffs.sort_unstable();
     let offset_ns = diffs[diffs.len() / 2];
     let halves = (offset_ns as f64 / HALF_HOUR_NS as f64).round() as i64;
-    let zone_ns = halves * HALF_HOUR_NS;
-    let zone = ((offset_ns - zone_ns).abs() <= ZONE_SLACK_NS).then_some(halves * 30);
+    let zone_ns = halves.saturating_mul(HALF_HOUR_NS);
+    let rest = offset_ns.saturating_sub(zone_ns);
+    let zone = (rest.saturating_abs() <= ZONE_SLACK_NS).then_some(halves.saturating_mul(30));
     Some(LogOffset {
         offset_ns,
         matched: diffs.len(),
-        spread_ns: diffs[diffs.len() - 1] - diffs[0],
+        spread_ns: diffs[diffs.len() - 1].saturating_sub(diffs[0]),
         zone_minutes: zone,
-        skew_ns: if zone.is_some() {
-            offset_ns - zone_ns
-        } else {
-            offset_ns
-        },
+        skew_ns: if zone.is_some() { rest } else { offset_ns },
     })
 }
 
@@ -122,6 +119,8 @@ mod tests {
             estimate(vec![(k("a"), 0)], vec![(k("a"), 20 * 60 * 1_000_000_000)]).expect("matched");
         assert_eq!((o.zone_minutes, o.skew_ns), (None, 20 * 60 * 1_000_000_000));
         assert_eq!(estimate(vec![(k("a"), 0)], vec![(k("b"), 0)]), None);
+        let o = estimate(vec![(k("a"), i64::MIN)], vec![(k("a"), i64::MAX)]).expect("extremes");
+        assert_eq!(o.offset_ns, i64::MAX, "saturates, never overflows");
     }
 
     #[test]

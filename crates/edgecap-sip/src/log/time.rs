@@ -1,6 +1,11 @@
 //! The time written in a log line: a calendar date and time of day with
 //! milliseconds, in the writer's clock and an unstated zone.
 
+/// Years a log time may carry: from the Unix epoch to 2200, so that every
+/// time, plus or minus an offset of up to 10^9 seconds, stays inside the
+/// nanosecond `i64` range (years 1678–2262). Lync logs are from this century.
+pub const YEARS: std::ops::RangeInclusive<u16> = 1970..=2200;
+
 /// A log timestamp as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LogTime {
@@ -48,7 +53,8 @@ impl LogTime {
             second: u8::try_from(num(&b[17..19])?).ok()?,
             millis: num(&b[20..23])?,
         };
-        let valid = (1..=12).contains(&t.month)
+        let valid = YEARS.contains(&t.year)
+            && (1..=12).contains(&t.month)
             && (1..=31).contains(&t.day)
             && t.hour < 24
             && t.minute < 60
@@ -57,7 +63,8 @@ impl LogTime {
     }
 
     /// Nanoseconds since 1970-01-01 00:00:00 reading the time as UTC (the
-    /// caller adds the log's offset).
+    /// caller adds the log's offset). Saturates for a year outside
+    /// [`YEARS`] (never from [`LogTime::parse_us`]).
     pub fn unix_nanos(&self) -> i64 {
         // Days from civil (Howard Hinnant's algorithm), proleptic Gregorian.
         let (m, d) = (i64::from(self.month), i64::from(self.day));
@@ -72,7 +79,8 @@ impl LogTime {
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60
             + i64::from(self.second);
-        secs * 1_000_000_000 + i64::from(self.millis) * 1_000_000
+        secs.saturating_mul(1_000_000_000)
+            .saturating_add(i64::from(self.millis) * 1_000_000)
     }
 }
 
@@ -91,5 +99,13 @@ mod tests {
         assert_eq!(LogTime::parse_us(b"13/10/2012|10:43:06.703"), None);
         assert_eq!(LogTime::parse_us(b"12/10/2012 10:43:06.703"), None);
         assert_eq!(LogTime::parse_us(b"12/10/2012|10:43"), None);
+        // A year the nanosecond clock cannot hold (found by the sip_log fuzz target).
+        assert_eq!(LogTime::parse_us(b"11/26/9999-13:00:00.004"), None);
+        assert_eq!(LogTime::parse_us(b"11/26/1969-13:00:00.004"), None);
+        let far = LogTime {
+            year: u16::MAX,
+            ..t
+        };
+        assert_eq!(far.unix_nanos(), i64::MAX);
     }
 }
