@@ -80,6 +80,33 @@ fn offsets_and_frames_in_the_json() {
 }
 
 #[test]
+fn json_lines_carry_one_input_line_per_log() {
+    let (code, out, err) = stdout(&[
+        "summary",
+        "--json-lines",
+        "--fail-on",
+        "none",
+        CAP,
+        CLIENT,
+        FE,
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let inputs: Vec<&Value> = lines.iter().filter(|l| l["type"] == "input").collect();
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(inputs[0]["input"]["kind"], "uccapi");
+    assert_eq!(inputs[1]["input"]["sip"].as_array().map(Vec::len), Some(9));
+    let end = lines.last().expect("end line");
+    assert_eq!(
+        (end["end"]["input"].as_u64(), end["end"]["sip"].as_u64()),
+        (Some(2), Some(14))
+    );
+}
+
+#[test]
 fn text_names_the_time_zone_and_override_wins() {
     let (code, out, err) = stdout(&["summary", "--fail-on", "none", CAP, CLIENT]);
     assert_eq!(code, Some(0), "{err}");

@@ -151,7 +151,7 @@ fn summary(args: &SummaryArgs) -> ExitCode {
             .with_inputs(&logs)
             .write_to(&mut out)
     } else if args.json_lines {
-        jsonl::write_lines(&analysis, &diagnosis, &mut out)
+        jsonl::write_lines_with_inputs(&analysis, &diagnosis, &logs, &mut out)
     } else {
         let opts = text::TextOptions {
             max_flows: args.max_flows,

@@ -9,7 +9,7 @@
 //! merged, because STUN entries already have a `type` key (the message
 //! type). Order: one `capture`, then every `flow`, `stun`, `tls`,
 //! `allocation`, `turn_channel`, `anomaly` (id and count), `role`,
-//! `finding` and `sip`, then one `end` with the number of lines of each kind.
+//! `finding`, `sip` and `input` (one per log given), then one `end` with the number of lines of each kind.
 
 use super::json::{CaptureJson, JsonLimits, Report};
 use edgecap_analyze::{Analysis, Diagnosis};
@@ -50,7 +50,7 @@ struct AnomalyCount {
 
 /// The kinds of lines between `capture` and `end`, in output order; the
 /// `end` line counts each.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "flow",
     "stun",
     "tls",
@@ -60,6 +60,7 @@ pub const KINDS: [&str; 9] = [
     "role",
     "finding",
     "sip",
+    "input",
 ];
 
 fn write_line<W: Write, T: Serialize>(out: &mut W, line: &T) -> io::Result<()> {
@@ -86,6 +87,17 @@ fn write_all<W: Write, T: Serialize>(
 pub fn write_lines<W: Write>(
     analysis: &Analysis,
     diagnosis: &Diagnosis,
+    out: &mut W,
+) -> io::Result<()> {
+    write_lines_with_inputs(analysis, diagnosis, &[], out)
+}
+
+/// [`write_lines`] with one `input` line per log read beside the capture
+/// (the `inputs` entry of `--json`, uncapped).
+pub fn write_lines_with_inputs<W: Write>(
+    analysis: &Analysis,
+    diagnosis: &Diagnosis,
+    logs: &[crate::inputs::LogInput],
     out: &mut W,
 ) -> io::Result<()> {
     // The document's parts, uncapped: the lines list everything.
@@ -122,6 +134,12 @@ pub fn write_lines<W: Write>(
         write_all(out, KINDS[6], r.roles.entries())?,
         write_all(out, KINDS[7], r.findings.entries())?,
         write_all(out, KINDS[8], super::json_sip::sip_entries(analysis))?,
+        write_all(
+            out,
+            KINDS[9],
+            logs.iter()
+                .map(|l| super::json_inputs::input_json(l, usize::MAX)),
+        )?,
     ];
     write_line(
         out,
