@@ -242,3 +242,6 @@ pub fn detail_lines(loaded: &Loaded, row: &LadderRow) -> Vec<DetailLine> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests_sip;
