@@ -54,6 +54,13 @@ fi
 #    synthetic pcap/pcapng files and hand-built STUN/MS-TURN messages.
 cargo run --quiet --release --example make_seeds -- "${caps[@]}"
 
+# 4b. The SIP parser targets: SIP payloads, streams, SDP, diagnostics and MRAS
+#    bodies of the captures, and the sample logs.
+if command -v tshark >/dev/null; then
+    ./seed-sip.py
+fi
+
 for d in corpus/*/; do
     printf '%-28s %5d files %8s\n' "$d" "$(find "$d" -type f | wc -l)" "$(du -sh "$d" | cut -f1)"
 done
+

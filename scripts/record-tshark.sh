@@ -20,3 +20,5 @@ for cap in captures/*.pcap captures/*.pcapng captures/*.pcap.gz captures/*.pcapn
 done
 # tshark's STUN decode of the same captures (captures/NAME.stun.tsv).
 scripts/record-tshark-stun.sh
+# tshark's SIP decode of the captures that carry SIP (captures/NAME.sip.tsv).
+scripts/record-tshark-sip.sh

@@ -25,9 +25,11 @@ pub mod cli;
 pub mod color;
 pub mod exit;
 pub mod fields;
+pub mod inputs;
 pub mod ladder;
 pub mod output;
 pub mod report;
+pub mod sip_detail;
 #[cfg(feature = "tui")]
 pub mod tui;
 

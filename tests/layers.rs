@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 /// The pipeline, bottom first. A crate may depend on crates to its left only.
-const LAYERS: [&str; 6] = [
+const LAYERS: [&str; 7] = [
     "edgecap-core",
+    "edgecap-sip",
     "edgecap-capture",
     "edgecap-net",
     "edgecap-proto",

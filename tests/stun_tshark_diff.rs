@@ -57,6 +57,7 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("msturn-udp.netmon1.cap", 20),
     ("tcp-outcomes.netmon2.cap", 0),
     ("mixed-media.netmon2.cap", 6),
+    ("sip-signalling.pcap", 0),
 ];
 
 /// The bundled pcap a NetMon capture was converted from

@@ -39,6 +39,11 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("pipeline", pipeline),
     ("frame_source", frame_source),
     ("netmon_reader", netmon_reader),
+    ("sip_message", sip_message),
+    ("sip_sdp", sip_sdp),
+    ("sip_diagnostics", sip_diagnostics),
+    ("mras_xml", mras_xml),
+    ("sip_log", sip_log),
 ];
 
 // ---------------------------------------------------------------------------
@@ -902,4 +907,178 @@ pub fn netmon_reader(data: &[u8]) {
     );
     capture_reader(&file);
     frame_source(&file);
+}
+
+// ---------------------------------------------------------------------------
+// sip_message, sip_sdp, sip_diagnostics, mras_xml, sip_log
+// ---------------------------------------------------------------------------
+
+/// One SIP message or stream: `SipMessage::parse` as a datagram and as a
+/// stream message with every accessor, `probe`, and `next_unit` walked over
+/// the whole input as the SIP decoder walks a TCP stream.
+pub fn sip_message(data: &[u8]) {
+    use edgecap_sip::message::{SipMessage, MAX_BODY_LEN, MAX_HEADERS};
+    use edgecap_sip::{next_unit, probe, SipProbe, StreamUnit};
+    for stream in [false, true] {
+        if let Ok(m) = SipMessage::parse(data, stream) {
+            // message.rs: headers and body are bounded by the named caps.
+            assert!(m.headers.len() <= MAX_HEADERS);
+            assert!(m.body.len() <= MAX_BODY_LEN && m.body.len() <= data.len());
+            let _ = (
+                m.method(),
+                m.status(),
+                m.call_id(),
+                m.cseq(),
+                m.from(),
+                m.to(),
+            );
+            let _ = (m.vias(), m.content_type(), m.body_is("application/sdp"));
+            let _ = edgecap::sip_detail::sip_lines(&m);
+            let _ = edgecap::report::sip_text::detail_lines(&m);
+            let _ = edgecap_analyze::log_offset::message_key(&m);
+        }
+    }
+    // framing.rs: a start line that probes Yes parses; every unit advances.
+    if probe(data) == SipProbe::Yes {
+        let lead = data
+            .iter()
+            .take_while(|c| matches!(c, b'\r' | b'\n'))
+            .count();
+        assert!(
+            SipMessage::parse(&data[lead..], false).is_ok(),
+            "probe said yes"
+        );
+    }
+    let mut off = 0;
+    while off < data.len() {
+        match next_unit(&data[off..]) {
+            StreamUnit::KeepAlive(n) => {
+                assert!(n > 0);
+                off += n;
+            }
+            StreamUnit::Message { len } => {
+                assert!(len > 0 && off + len <= data.len());
+                assert!(SipMessage::parse(&data[off..off + len], true).is_ok());
+                off += len;
+            }
+            StreamUnit::Oversized { head_len, body_len } => {
+                assert!(body_len > MAX_BODY_LEN as u64 && head_len <= data.len() - off);
+                break;
+            }
+            StreamUnit::NeedMore(n) => {
+                assert!(n > data.len() - off);
+                break;
+            }
+            StreamUnit::Invalid => break,
+        }
+    }
+}
+
+/// One SDP body: `Sdp::parse`, the multipart splitter (the first line of the
+/// input is the Content-Type) and every candidate line parsed alone.
+pub fn sip_sdp(data: &[u8]) {
+    use edgecap_sip::sdp::{sdp_bodies, Candidate, Sdp, MAX_CANDIDATES, MAX_MEDIA, MAX_PARTS};
+    let sdp = Sdp::parse(data);
+    // sdp.rs: media and candidates are bounded.
+    assert!(sdp.media.len() <= MAX_MEDIA);
+    assert!(sdp
+        .media
+        .iter()
+        .all(|m| m.candidates.len() <= MAX_CANDIDATES));
+    let _ = (sdp.has_relay(), sdp.candidates().count());
+    for (_, c) in sdp.candidates() {
+        let _ = (c.ip(), c.typ.name(), c.transport.name());
+    }
+    let (ct, body) = match data.iter().position(|c| *c == b'\n') {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &b""[..]),
+    };
+    let parts = sdp_bodies(ct, body);
+    assert!(parts.len() <= MAX_PARTS.max(1));
+    for p in parts {
+        let _ = Sdp::parse(p);
+    }
+    for line in data.split(|c| *c == b'\n') {
+        let _ = Candidate::parse(line, b"candidate");
+        let _ = Candidate::parse(line, b"x-candidate");
+    }
+}
+
+/// One diagnostics header value, with its accessors.
+pub fn sip_diagnostics(data: &[u8]) {
+    use edgecap_sip::diagnostics::{Diagnostic, MAX_MEDIA_PAIRS, MAX_PARAMS};
+    if let Some(d) = Diagnostic::parse(data) {
+        assert!(d.params.len() <= MAX_PARAMS);
+        assert!(d
+            .media_debug
+            .iter()
+            .all(|m| m.values.len() <= MAX_MEDIA_PAIRS));
+        let _ = (d.reason(), d.port(), d.meaning(), d.param("Peer"));
+        for m in &d.media_debug {
+            let _ = (
+                m.addr("LocalMR"),
+                m.addr("RemoteMR"),
+                m.port("LocalMRTCPPort"),
+            );
+        }
+    }
+}
+
+/// One MRAS body. The password is never kept: its bytes must not appear in
+/// what is kept when it is a distinctive value.
+pub fn mras_xml(data: &[u8]) {
+    use edgecap_sip::mras::{Mras, MAX_MEDIA_RELAYS, MAX_TEXT};
+    if let Some(m) = Mras::parse(data) {
+        assert!(m.media_relays.len() <= MAX_MEDIA_RELAYS);
+        if let Some(c) = &m.credentials {
+            assert!(c.username.as_ref().is_none_or(|u| u.len() <= MAX_TEXT));
+        }
+    }
+    let mut with_secret =
+        b"<response><credentialsResponse><credentials><password>Zq9-FUZZ-SECRET</password>"
+            .to_vec();
+    with_secret.extend_from_slice(data);
+    if let Some(m) = Mras::parse(&with_secret) {
+        assert!(
+            !format!("{m:?}").contains("Zq9-FUZZ-SECRET"),
+            "the password was kept"
+        );
+    }
+}
+
+/// One log file read as each kind, with `detect`: counters match what was
+/// yielded and every record has a line number within the lines read.
+pub fn sip_log(data: &[u8]) {
+    use edgecap_sip::log::{detect, LogItem, LogKind, LogReader};
+    let _ = detect(data);
+    for kind in [LogKind::Uccapi, LogKind::SipStack] {
+        let mut r = LogReader::new(data, kind);
+        let (mut sips, mut events, mut problems) = (0u64, 0u64, 0u64);
+        let mut items = Vec::new();
+        for item in r.by_ref() {
+            match &item {
+                LogItem::Sip(s) => {
+                    sips += 1;
+                    let _ = edgecap_analyze::log_offset::message_key(&s.message);
+                    let _ = s.time.map(|t| t.unix_nanos());
+                }
+                LogItem::Event(_) => events += 1,
+                LogItem::Problem(_) => problems += 1,
+            }
+            items.push(item);
+        }
+        let st = r.stats();
+        assert_eq!(
+            (st.messages, st.events, st.problems),
+            (sips, events, problems)
+        );
+        for item in &items {
+            let line = match item {
+                LogItem::Sip(s) => s.line,
+                LogItem::Event(e) => e.line,
+                LogItem::Problem(p) => p.line,
+            };
+            assert!(line >= 1 && line <= st.lines, "line {line} of {}", st.lines);
+        }
+    }
 }

@@ -145,6 +145,15 @@ pub struct AnnotateArgs {
 pub struct SummaryArgs {
     /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
     pub file: PathBuf,
+    /// Lync / Skype for Business logs read beside the capture (client UCCAPI
+    /// `.uccapilog`, server SIPStack text trace), recognised by content; the
+    /// capture may come in any position.
+    #[arg(value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// A log's clock offset from the capture in seconds (log time minus
+    /// capture time), instead of the estimate (repeatable).
+    #[arg(long = "offset", value_name = "LOG=SECONDS", value_parser = crate::inputs::parse_offset)]
+    pub offsets: Vec<(PathBuf, i64)>,
     /// Print one JSON document instead of text (schema in the README); its `flows`, `stun`,
     /// `tls`, `allocations` and `turn_channels` lists are capped (`omitted` counts the rest).
     #[arg(long)]

@@ -6,8 +6,9 @@ pub mod args;
 pub mod generate;
 pub mod typo;
 
+use crate::inputs::{self, LogInput};
 use crate::ladder::{self, Index};
-use crate::report::{brief, json::Report, jsonl, text};
+use crate::report::{brief, json::Report, jsonl, logs_text, text};
 use crate::{color, exit};
 use args::{Cli, Command, EdgeArgs, FailOn, LadderArgs, LadderFormat, ReportArgs, SummaryArgs};
 use edgecap_analyze::{analyze_capture, Analysis, AnalyzeOptions};
@@ -87,17 +88,79 @@ fn load_diagnosed(file: &Path, edge: &EdgeArgs) -> Option<(Analysis, Diagnosis)>
     }
 }
 
+/// Splits the summary's files into the capture and the logs, and reads the
+/// logs; prints why it could not (the caller exits 2).
+fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> {
+    if args.logs.is_empty() && args.offsets.is_empty() {
+        // One file: the capture reader reports a missing or unreadable file.
+        if let Ok(inputs::InputKind::Log(_)) = inputs::sniff(&args.file) {
+            eprintln!(
+                "edgecap: {}: a log, and no capture among the files (a log alone is not supported yet)",
+                edgecap_core::safe::escape_path(&args.file)
+            );
+            return None;
+        }
+        return Some((args.file.clone(), Vec::new()));
+    }
+    let mut all = vec![args.file.clone()];
+    all.extend(args.logs.iter().cloned());
+    let (capture, kinds) = match inputs::split_inputs(&all) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("edgecap: {e}");
+            return None;
+        }
+    };
+    let mut logs = Vec::new();
+    for (path, kind) in kinds {
+        match inputs::read_log(&path, kind) {
+            Ok(mut log) => {
+                log.offset_override = args
+                    .offsets
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, o)| *o);
+                logs.push(log);
+            }
+            Err(e) => {
+                eprintln!("edgecap: {}: {e}", edgecap_core::safe::escape_path(&path));
+                return None;
+            }
+        }
+    }
+    if let Some((p, _)) = args
+        .offsets
+        .iter()
+        .find(|(p, _)| !logs.iter().any(|l| l.path == *p))
+    {
+        eprintln!(
+            "edgecap: --offset {}: not one of the logs given",
+            edgecap_core::safe::escape_path(p)
+        );
+        return None;
+    }
+    Some((capture, logs))
+}
+
 fn summary(args: &SummaryArgs) -> ExitCode {
-    let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
+    let Some((capture, mut logs)) = read_logs(args) else {
         return ExitCode::from(exit::ERROR);
     };
+    let Some((analysis, diagnosis)) = load_diagnosed(&capture, &args.edge) else {
+        return ExitCode::from(exit::ERROR);
+    };
+    for log in &mut logs {
+        inputs::correlate(log, &analysis);
+    }
     let stdout = io::stdout();
     let color = color::wanted(args.color, stdout.is_terminal());
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = if args.json {
-        Report::new(&analysis, &diagnosis).write_to(&mut out)
+        Report::new(&analysis, &diagnosis)
+            .with_inputs(&logs)
+            .write_to(&mut out)
     } else if args.json_lines {
-        jsonl::write_lines(&analysis, &diagnosis, &mut out)
+        jsonl::write_lines_with_inputs(&analysis, &diagnosis, &logs, &mut out)
     } else if args.brief {
         let opts = brief::BriefOptions {
             color,
@@ -111,6 +174,7 @@ fn summary(args: &SummaryArgs) -> ExitCode {
             color,
         };
         text::write_to(&mut out, &analysis, &diagnosis, opts)
+            .and_then(|()| logs_text::write_logs(&mut out, &logs))
     };
     let failed = match (args.fail_on, diagnosis.worst()) {
         (FailOn::AtLeast(threshold), Some(worst)) => worst <= threshold,

@@ -25,17 +25,20 @@ pub enum RowKind {
     TcpControl,
     /// ICMP / ICMPv6 destination-unreachable errors.
     Icmp,
+    /// SIP messages.
+    Sip,
 }
 
 impl RowKind {
     /// Every kind, in menu order.
-    pub const ALL: [RowKind; 6] = [
+    pub const ALL: [RowKind; 7] = [
         RowKind::Stun,
         RowKind::Channel,
         RowKind::Tls,
         RowKind::PseudoTls,
         RowKind::TcpControl,
         RowKind::Icmp,
+        RowKind::Sip,
     ];
 
     /// The kind of `row`.
@@ -46,6 +49,7 @@ impl RowKind {
                 Some(ProtoMsg::Tls(_)) => RowKind::Tls,
                 Some(ProtoMsg::PseudoTls(_)) => RowKind::PseudoTls,
                 Some(ProtoMsg::Icmp(_)) => RowKind::Icmp,
+                Some(ProtoMsg::Sip(_)) => RowKind::Sip,
                 _ => RowKind::Stun,
             },
             RowSource::Syn(_) | RowSource::SynAck(_) | RowSource::Rst(_) => RowKind::TcpControl,
@@ -61,6 +65,7 @@ impl RowKind {
             RowKind::PseudoTls => "pseudo-TLS",
             RowKind::TcpControl => "TCP SYN/RST",
             RowKind::Icmp => "ICMP errors",
+            RowKind::Sip => "SIP",
         }
     }
 }

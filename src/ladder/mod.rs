@@ -1,5 +1,5 @@
 //! The ladder index: columns (roles, then hosts without one), one row per
-//! arrow (STUN/TURN message, TLS record, pseudo-TLS hello, SYN, SYN-ACK,
+//! arrow (STUN/TURN message, TLS record, pseudo-TLS hello, SIP message, SYN, SYN-ACK,
 //! RST) and flows grouped by column pair, built once from the [`Analysis`]
 //! and [`Diagnosis`]. The TUI draws from it and `edgecap ladder` exports it.
 //!
@@ -21,6 +21,7 @@ use edgecap_proto::AllocationOutcome;
 pub mod export;
 pub mod filter;
 pub mod labels;
+pub mod sip_label;
 pub mod time;
 
 pub use export::{to_mermaid, to_text};

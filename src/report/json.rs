@@ -11,6 +11,7 @@
 use super::json_diag::{FindingsJson, RolesJson};
 use super::json_icmp::IcmpArrayJson;
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
+use super::json_sip::SipArrayJson;
 use super::json_stun::{stun_records, StunArrayJson};
 use edgecap_analyze::Analysis;
 use edgecap_analyze::Diagnosis;
@@ -84,6 +85,13 @@ pub struct Report<'a> {
     pub roles: RolesJson<'a>,
     /// What went wrong (and what worked), most severe first (the first ones).
     pub findings: FindingsJson<'a>,
+    /// The SIP messages, in frame order (the first ones); absent when the
+    /// capture carries no SIP.
+    #[serde(skip_serializing_if = "SipArrayJson::is_empty")]
+    pub sip: SipArrayJson<'a>,
+    /// The logs read beside the capture; absent when none was given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<super::json_inputs::InputJson<'a>>,
 }
 
 /// `omitted`: how many entries of each capped array were not listed.
@@ -106,6 +114,9 @@ pub struct OmittedJson {
     pub roles: u64,
     /// Findings beyond [`MAX_JSON_FINDINGS`].
     pub findings: u64,
+    /// SIP messages beyond [`MAX_JSON_MESSAGES`]; absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sip: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -482,6 +493,10 @@ impl<'a> Report<'a> {
             diagnosis,
             limit: limits.findings,
         };
+        let sip = SipArrayJson {
+            analysis,
+            limit: limits.messages,
+        };
         let beyond = |total: usize, listed: usize| total.saturating_sub(listed) as u64;
         let omitted = OmittedJson {
             flows: beyond(analysis.flows.len(), limits.flows),
@@ -498,6 +513,11 @@ impl<'a> Report<'a> {
             icmp: beyond(icmp.total(), limits.messages),
             roles: roles.omitted() as u64,
             findings: findings.omitted() as u64,
+            sip: if analysis.proto.messages.len() > limits.messages {
+                beyond(sip.total(), limits.messages)
+            } else {
+                0
+            },
         };
         Report {
             edgecap_version: env!("CARGO_PKG_VERSION"),
@@ -512,7 +532,19 @@ impl<'a> Report<'a> {
             anomalies: AnomaliesJson::new(analysis),
             roles,
             findings,
+            sip,
+            inputs: Vec::new(),
         }
+    }
+
+    /// The document with the logs read beside the capture (`inputs`).
+    pub fn with_inputs(mut self, logs: &'a [crate::inputs::LogInput]) -> Report<'a> {
+        let limit = MAX_JSON_MESSAGES;
+        self.inputs = logs
+            .iter()
+            .map(|l| super::json_inputs::input_json(l, limit))
+            .collect();
+        self
     }
 
     /// Writes the document as pretty-printed JSON followed by a newline.

@@ -8,8 +8,9 @@
 //! `--json` document lists (same structs, same escaping); it is nested, not
 //! merged, because STUN entries already have a `type` key (the message
 //! type). Order: one `capture`, then every `flow`, `stun`, `tls`,
-//! `allocation`, `turn_channel`, `icmp`, `anomaly` (id and count), `role` and
-//! `finding`, then one `end` with the number of lines of each kind.
+//! `allocation`, `turn_channel`, `icmp`, `anomaly` (id and count), `role`,
+//! `finding`, `sip` and `input` (one per log given), then one `end` with the
+//! number of lines of each kind.
 
 use super::json::{CaptureJson, JsonLimits, Report};
 use edgecap_analyze::{Analysis, Diagnosis};
@@ -50,7 +51,7 @@ struct AnomalyCount {
 
 /// The kinds of lines between `capture` and `end`, in output order; the
 /// `end` line counts each.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 11] = [
     "flow",
     "stun",
     "tls",
@@ -60,6 +61,8 @@ pub const KINDS: [&str; 9] = [
     "anomaly",
     "role",
     "finding",
+    "sip",
+    "input",
 ];
 
 fn write_line<W: Write, T: Serialize>(out: &mut W, line: &T) -> io::Result<()> {
@@ -86,6 +89,17 @@ fn write_all<W: Write, T: Serialize>(
 pub fn write_lines<W: Write>(
     analysis: &Analysis,
     diagnosis: &Diagnosis,
+    out: &mut W,
+) -> io::Result<()> {
+    write_lines_with_inputs(analysis, diagnosis, &[], out)
+}
+
+/// [`write_lines`] with one `input` line per log read beside the capture
+/// (the `inputs` entry of `--json`, uncapped).
+pub fn write_lines_with_inputs<W: Write>(
+    analysis: &Analysis,
+    diagnosis: &Diagnosis,
+    logs: &[crate::inputs::LogInput],
     out: &mut W,
 ) -> io::Result<()> {
     // The document's parts, uncapped: the lines list everything.
@@ -122,6 +136,13 @@ pub fn write_lines<W: Write>(
         )?,
         write_all(out, KINDS[7], r.roles.entries())?,
         write_all(out, KINDS[8], r.findings.entries())?,
+        write_all(out, KINDS[9], super::json_sip::sip_entries(analysis))?,
+        write_all(
+            out,
+            KINDS[10],
+            logs.iter()
+                .map(|l| super::json_inputs::input_json(l, usize::MAX)),
+        )?,
     ];
     write_line(
         out,

@@ -1,6 +1,7 @@
 //! The human summary printed by `edgecap summary`: capture facts, damage
 //! warnings, the findings, roles and ladder of the diagnosis, anomalies, a
-//! table of flows, the TURN allocation stories and the TLS handshakes, in plain aligned columns that paste cleanly into a
+//! table of flows, the TURN allocation stories, the TLS handshakes and the
+//! SIP messages, in plain aligned columns that paste cleanly into a
 //! ticket. Every string taken from the capture is escaped by
 //! [`edgecap_core::safe`].
 
@@ -75,6 +76,7 @@ fn render_into<S: TextSink>(
     flows_section(out, analysis, opts);
     allocations_section(out, analysis, opts);
     tls_section(out, analysis);
+    super::sip_text::sip_section(out, analysis);
 }
 
 fn allocations_section<S: TextSink>(out: &mut S, analysis: &Analysis, opts: TextOptions) {

@@ -233,6 +233,14 @@ fn message_lines(out: &mut Vec<DetailLine>, d: &Decoded) {
                 out.push(line(format!("  answers the request in frame {f}")));
             }
         }
+        ProtoMsg::Sip(r) => {
+            for (is_heading, text) in crate::sip_detail::sip_lines(&r.msg) {
+                out.push(DetailLine {
+                    text,
+                    heading: is_heading,
+                });
+            }
+        }
         ProtoMsg::Anomaly(a) => out.push(line(escape(&a.detail).into_owned())),
     }
 }
@@ -260,3 +268,6 @@ pub fn detail_lines(loaded: &Loaded, row: &LadderRow) -> Vec<DetailLine> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests_sip;

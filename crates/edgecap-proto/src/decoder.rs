@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use super::icmp::IcmpEvent;
 use super::tls::TlsEvent;
+use crate::sip::record::SipRecord;
 use crate::stun::framing::Framing;
 use crate::stun::pseudo_tls::PseudoTlsEvent;
 use crate::stun::record::StunRecord;
@@ -269,6 +270,8 @@ pub enum ProtoMsg {
     /// quoted datagram's sender). Not produced by a decoder: the dispatcher
     /// places it on the flow.
     Icmp(Box<IcmpEvent>),
+    /// A SIP message on UDP or clear TCP.
+    Sip(Box<SipRecord>),
     /// Malformed or suspicious traffic.
     Anomaly(ProtoAnomaly),
 }

@@ -50,7 +50,8 @@ pub const MAX_DESYNCS: u32 = 64;
 /// Most decoder outputs kept (STUN messages, TLS events, …); later ones are
 /// counted in `ProtoAnalysis::dropped`.
 pub const MAX_MESSAGES: usize = 1_000_000;
-/// Most bytes of STUN messages kept (each keeps its wire bytes): with
+/// Most bytes of STUN and SIP messages kept (each keeps its wire bytes or
+/// headers and body): with
 /// messages of up to 64 KiB, `MAX_MESSAGES` alone would not bound memory.
 /// Later messages are decoded and counted in `ProtoAnalysis::dropped`.
 pub const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
@@ -157,6 +158,7 @@ fn kind_name(msg: &ProtoMsg) -> &'static str {
         ProtoMsg::Tls(_) => "tls",
         ProtoMsg::PseudoTls(_) => "pseudo-tls",
         ProtoMsg::Icmp(_) => "icmp",
+        ProtoMsg::Sip(_) => "sip",
         ProtoMsg::Anomaly(_) => "anomaly",
     }
 }
@@ -236,8 +238,14 @@ impl ProtoSink {
                     *self.anomaly_counts.entry(a.kind.id()).or_insert(0) += 1;
                 }
             }
+            if let ProtoMsg::Sip(r) = &d.msg {
+                for a in &r.msg.anomalies {
+                    *self.anomaly_counts.entry(a.id()).or_insert(0) += 1;
+                }
+            }
             let size = match &d.msg {
                 ProtoMsg::Stun(r) => r.msg.bytes().len(),
+                ProtoMsg::Sip(r) => r.kept_bytes(),
                 _ => 0,
             };
             if self.messages.len() >= MAX_MESSAGES

@@ -1,9 +1,10 @@
 //! Application protocols carried in UDP datagrams and TCP streams: STUN, TURN
 //! and MS-TURN on every transport the edge uses, and TLS handshakes.
 //!
-//! Layer 3 of the workspace: it may import `edgecap-core`, `edgecap-capture`
-//! and `edgecap-net`. One folder per protocol (`stun/`, with its flow decoder,
-//! framings, pseudo-TLS, transactions and allocation stories; `tls/`); the
+//! Layer 3 of the workspace: it may import `edgecap-core`, `edgecap-sip`,
+//! `edgecap-capture` and `edgecap-net`. One folder per protocol (`stun/`, with its flow decoder,
+//! framings, pseudo-TLS, transactions and allocation stories; `tls/`; `sip/`,
+//! driving `edgecap-sip`'s grammar on UDP and clear TCP); the
 //! decoder host (traits, registry, dispatch, [`ProtoAnalysis`]) at the top.
 //!
 //! This layer owns everything between the flow table and the analysis: a
@@ -29,6 +30,7 @@ pub mod dispatch;
 pub mod icmp;
 pub mod proto_flow;
 pub mod registry;
+pub mod sip;
 pub mod stun;
 pub mod tls;
 
@@ -47,6 +49,7 @@ pub use decoder::{
 pub use dispatch::ProtoSink;
 pub use proto_flow::ProtoFlow;
 pub use registry::registry;
+pub use sip::SipRecord;
 pub use stun::allocation::{
     AllocationOutcome, AllocationStep, AllocationStory, RelayTraffic, StepKind, TrafficKind,
 };

@@ -9,15 +9,18 @@
 
 use super::decoder::Decoder;
 use super::tls::TlsDecoder;
+use crate::sip::SipDecoder;
 use crate::stun::flow::StunDecoder;
 
 static STUN: StunDecoder = StunDecoder;
 static TLS: TlsDecoder = TlsDecoder;
+static SIP: SipDecoder = SipDecoder;
 
 /// Every decoder, in probe order: STUN (with TURN, MS-TURN and pseudo-TLS),
-/// then TLS.
+/// then TLS, then SIP (text: its strict start-line probe never matches the
+/// binary STUN and TLS headers).
 pub fn registry() -> Vec<&'static dyn Decoder> {
-    vec![&STUN, &TLS]
+    vec![&STUN, &TLS, &SIP]
 }
 
 #[cfg(test)]
@@ -27,6 +30,6 @@ mod tests {
     #[test]
     fn registry_order_and_names() {
         let names: Vec<_> = registry().iter().map(|d| d.name()).collect();
-        assert_eq!(names, ["stun", "tls"]);
+        assert_eq!(names, ["stun", "tls", "sip"]);
     }
 }

@@ -22,6 +22,7 @@ fn label(d: &Decoded) -> String {
         ProtoMsg::Tls(t) => format!("tls:{}", t.label()),
         ProtoMsg::PseudoTls(p) => p.label().to_string(),
         ProtoMsg::Icmp(e) => format!("icmp:{}", e.reason.as_str()),
+        ProtoMsg::Sip(r) => format!("sip:{:?}", r.msg.start),
         ProtoMsg::Anomaly(a) => format!("anomaly:{}", a.id),
     }
 }

@@ -41,17 +41,26 @@
 //!   ICMP / ICMPv6 errors, a TLS 1.3 HelloRetryRequest, the "modified"
 //!   (Kuznetzov) pcap format and SCTP / ESP / VRRP flows
 //!   ([`decoding_gaps`]).
+//! * `sip-signalling.pcap`, `lync-client.uccapilog`, `lync-fe-sipstack.txt`
+//!   — SIP on clear TCP and UDP (MRAS 504 / 1038 and 200 with credentials,
+//!   an INVITE with relay candidates split across segments, 51007, 52017)
+//!   and the client's and front end's logs of the same story ([`sip_signalling`]).
 //!
 //! `cargo run --example gen_captures` writes them.
 
 pub mod decoding_gaps;
 mod hostile;
+mod sip;
 mod stun_captures;
 
 pub use hostile::{
     hostile, hostile_strings, HOSTILE_ALPN, HOSTILE_INVISIBLE, HOSTILE_SNI, HOSTILE_TAIL,
 };
 
+pub use sip::{
+    sip_signalling, sipstack_log, uccapi_log, CALL_ID, MEDIATION_CALL_ID, MRAS_CALL_ID,
+    MRAS_PASSWORD, UCCAPI_OFFSET_NS,
+};
 pub use stun_captures::field_cases::{
     desktop_sharing_refused, field_captures, healthy_call, mras_refused, udp_blocked, unknown_user,
     FieldCapture, KeyFrame, FIELD_ICE_LOCAL, FIELD_ICE_REMOTE,
@@ -299,7 +308,7 @@ pub fn damaged_corrupt() -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Every sample capture as (file name in `captures/`, bytes).
+/// Every sample capture and sample log as (file name in `captures/`, bytes).
 pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
     let outcomes = tcp_outcomes()?;
     // Cut 10 bytes into the last record's data.
@@ -322,6 +331,9 @@ pub fn all() -> io::Result<Vec<(&'static str, Vec<u8>)>> {
     ));
     all.push(("modified-format.pcap", decoding_gaps::modified_format()?));
     all.push(("other-transports.pcap", decoding_gaps::other_transports()?));
+    all.push(("sip-signalling.pcap", sip_signalling()?));
+    all.push(("lync-client.uccapilog", uccapi_log()?.into_bytes()));
+    all.push(("lync-fe-sipstack.txt", sipstack_log()?.into_bytes()));
     Ok(all)
 }
 

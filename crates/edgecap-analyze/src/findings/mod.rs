@@ -10,12 +10,17 @@
 //! Captured strings (reason phrases, SNI) appear only escaped
 //! ([`edgecap_core::safe`]). [`detect`] returns all findings unsorted; the caller sorts.
 
+mod clock_skew;
 pub mod common;
 mod errors;
 mod ice_checks;
 mod merge;
+mod mras_failed;
 mod nat_relay_port;
 mod pseudo_tls;
+mod sdp_no_relay;
+mod sip_error;
+mod sip_exchanges;
 mod stun_unanswered;
 mod tcp_injected_reset;
 mod tcp_refused;
@@ -118,6 +123,22 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
         turn_one_way::ID,
         "relayed data of an allocation goes one way only: packets toward a peer and none back",
     ),
+    (
+        mras_failed::ID,
+        "a SIP SERVICE to MRAS answered with an error or never answered (\"Limited External Calling\"), diagnostics decoded, linked to failed 5062 connections",
+    ),
+    (
+        clock_skew::ID,
+        "a host's SIP Date headers disagree with the capture's clock by more than 5 minutes (error beyond the 8-hour MRAS credential lifetime)",
+    ),
+    (
+        sdp_no_relay::ID,
+        "an SDP offer or answer without relay or reflexive candidates, naming the host's failed Allocate (then an error)",
+    ),
+    (
+        sip_error::ID,
+        "a SIP request answered 4xx/5xx/6xx, with ms-diagnostics / ms-client-diagnostics decoded",
+    ),
 ];
 
 /// Runs every detector and returns all findings (unsorted: the caller sorts).
@@ -154,6 +175,10 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(nat_relay_port::detect(&ctx));
     add(turn_one_way::detect(&ctx));
     add(ice_checks::detect(&ctx));
+    add(mras_failed::detect(&ctx));
+    add(sip_error::detect(&ctx));
+    add(sdp_no_relay::detect(&ctx));
+    add(clock_skew::detect(&ctx));
     let mut out = merge::merge_alike(out);
     out.shrink_to_fit();
     out

@@ -1,0 +1,122 @@
+//! `clock.skew`: a host whose SIP `Date` headers (always GMT, RFC 3261
+//! §20.17) disagree with the capture's clock by more than
+//! [`MAX_AGREEMENT_SECS`]. A front end whose clock or time zone is wrong lets
+//! MRAS SERVICE requests expire in its outbound queue ("Limited External
+//! Calling"), and MRAS credentials live 8 hours: beyond that, credentials
+//! are expired or not yet valid wherever they are checked.
+//!
+//! Severity: `error` beyond [`MRAS_CREDENTIAL_SECS`], else `warning`. One
+//! finding per sending host, on its message that disagrees most. Frames:
+//! that message. Details: `seconds` (Date minus capture, signed as text),
+//! `count` (Date headers from the host).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use super::common::{Ctx, FindingBuilder};
+use super::sip_exchanges::SipAt;
+use crate::{Detail, Finding, Severity};
+use edgecap_core::safe::escape_bytes;
+use edgecap_proto::ProtoMsg;
+
+/// The finding id.
+pub const ID: &str = "clock.skew";
+/// Largest disagreement read as agreement: 5 minutes (the Kerberos and
+/// TLS-DSK tolerance Lync servers use).
+pub const MAX_AGREEMENT_SECS: i64 = 5 * 60;
+/// MRAS credential lifetime: 480 minutes ([MS-AVEDGEA], the `duration` of
+/// a credentials response).
+pub const MRAS_CREDENTIAL_SECS: i64 = 8 * 3600;
+
+fn human(secs: i64) -> String {
+    let a = secs.unsigned_abs();
+    match a {
+        0..=119 => format!("{a} s"),
+        120..=7199 => format!("{} min {} s", a / 60, a % 60),
+        _ => format!("{} h {} min", a / 3600, a % 3600 / 60),
+    }
+}
+
+/// One finding per host whose Date headers disagree with the capture.
+pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
+    // host → (count, worst |skew|, skew, message)
+    let mut worst: BTreeMap<IpAddr, (u64, i64, SipAt<'_>)> = BTreeMap::new();
+    for d in &ctx.analysis.proto.messages {
+        let ProtoMsg::Sip(rec) = &d.msg else { continue };
+        let Some(date) = rec.msg.date() else { continue };
+        let Some(at) = SipAt::of(ctx.analysis, d, rec) else {
+            continue;
+        };
+        let skew = date - d.ts.0.div_euclid(1_000_000_000);
+        let e = worst.entry(at.src.ip);
+        match e {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert((1, skew, at));
+            }
+            std::collections::btree_map::Entry::Occupied(mut o) => {
+                let (n, w, m) = o.get_mut();
+                *n += 1;
+                if skew.abs() > w.abs() {
+                    *w = skew;
+                    *m = at;
+                }
+            }
+        }
+    }
+    worst
+        .into_iter()
+        .filter(|(_, (_, skew, _))| skew.abs() > MAX_AGREEMENT_SECS)
+        .map(|(host, (n, skew, at))| {
+            let mut b = FindingBuilder::default();
+            b.frames([at.frame]).flow(at.flow);
+            let date = at.rec.msg.header("date").unwrap_or_default();
+            let summary = format!(
+                "{} dates its SIP messages {} {} the capture's clock (Date \"{}\" in frame {}; {n} Date header{})",
+                ctx.host(host),
+                human(skew),
+                if skew < 0 { "behind" } else { "ahead of" },
+                escape_bytes(date),
+                at.frame,
+                if n == 1 { "" } else { "s" }
+            );
+            let severity = if skew.abs() > MRAS_CREDENTIAL_SECS {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let explanation = format!(
+                "SIP Date headers are in GMT, so a difference of more than {} s from the capture \
+                 is this host's clock (or its time zone) set wrong — or the capturing machine's. \
+                 A front end with a wrong clock lets MRAS SERVICE requests expire in its outbound \
+                 queue (clients show \"Limited External Calling\"); MRAS credentials are valid for \
+                 8 hours, so beyond that they are expired or not yet valid where they are checked. \
+                 Correct the clock (and time zone) and restart the front end services.",
+                MAX_AGREEMENT_SECS
+            );
+            b.detail("seconds", Detail::Text(skew.to_string()))
+                .detail("count", Detail::Count(n));
+            b.build(ID, severity, summary, explanation)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+
+    #[test]
+    fn the_gateway_three_hours_behind() {
+        let all = detect_all(&capture("sip-signalling.pcap"), &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1, "the front end's Date agrees: {f:?}");
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(frames(f[0]), vec![20]);
+        assert_eq!(
+            f[0].summary,
+            "10.10.10.5 dates its SIP messages 3 h 0 min behind the capture's clock (Date \"Thu, 26 Nov 2026 10:00:07 GMT\" in frame 20; 1 Date header)"
+        );
+        assert_eq!(human(-59), "59 s");
+        assert_eq!(human(600), "10 min 0 s");
+    }
+}

@@ -1,0 +1,182 @@
+//! The files given on the command line: one capture and any number of
+//! Lync / Skype for Business logs beside it, told apart by content (a log is
+//! recognised by `edgecap_sip::log::detect` on its first bytes; everything
+//! else is handed to the capture reader, which names what it is not). Each
+//! log is read whole through the bounded streaming reader, and its clock
+//! offset against the capture is estimated from the SIP messages both hold
+//! (or set by `--offset FILE=SECONDS`).
+//!
+//! Memory: at most [`MAX_LOG_ITEMS`] records kept per log, the rest counted.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use edgecap_analyze::log_offset::{estimate, message_key, LogOffset};
+use edgecap_analyze::Analysis;
+use edgecap_proto::ProtoMsg;
+use edgecap_sip::log::{
+    detect, LogEvent, LogItem, LogKind, LogProblem, LogReader, LogSip, LogStats, DETECT_LEN,
+};
+
+/// Records (SIP messages, events and problems) kept per log; later ones are
+/// counted in [`LogInput::dropped`]. A day of a busy client's UCCAPI log
+/// holds some tens of thousands of SIP messages.
+pub const MAX_LOG_ITEMS: usize = 100_000;
+
+/// What a command-line file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A capture (or something the capture reader will reject).
+    Capture,
+    /// A log of this kind.
+    Log(LogKind),
+}
+
+/// Reads the first bytes of `path` and tells a log from a capture. `-`
+/// (standard input) is always the capture.
+pub fn sniff(path: &Path) -> io::Result<InputKind> {
+    if path == Path::new("-") {
+        return Ok(InputKind::Capture);
+    }
+    let mut head = Vec::with_capacity(DETECT_LEN);
+    File::open(path)?
+        .take(DETECT_LEN as u64)
+        .read_to_end(&mut head)?;
+    Ok(detect(&head).map_or(InputKind::Capture, InputKind::Log))
+}
+
+/// Splits the command-line files into the one capture and the logs.
+pub fn split_inputs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<(PathBuf, LogKind)>), String> {
+    let mut capture = None;
+    let mut logs = Vec::new();
+    for p in paths {
+        let shown = edgecap_core::safe::escape_path(p);
+        match sniff(p).map_err(|e| format!("{shown}: {e}"))? {
+            InputKind::Log(kind) => logs.push((p.clone(), kind)),
+            InputKind::Capture if capture.is_none() => capture = Some(p.clone()),
+            InputKind::Capture => {
+                return Err(format!(
+                "{shown}: a second capture (one capture at a time; logs are recognised by content)"
+            ))
+            }
+        }
+    }
+    let capture = capture.ok_or_else(|| {
+        "no capture among the files: a log is read beside a capture (a log alone is not supported yet)".to_string()
+    })?;
+    Ok((capture, logs))
+}
+
+/// One log, read.
+#[derive(Debug)]
+pub struct LogInput {
+    /// The file.
+    pub path: PathBuf,
+    /// Its kind.
+    pub kind: LogKind,
+    /// SIP messages, in file order.
+    pub sips: Vec<LogSip>,
+    /// Diagnostic events.
+    pub events: Vec<LogEvent>,
+    /// Broken records.
+    pub problems: Vec<LogProblem>,
+    /// Records beyond [`MAX_LOG_ITEMS`], counted.
+    pub dropped: u64,
+    /// The reader's counters.
+    pub stats: LogStats,
+    /// The I/O error that stopped reading early, if any.
+    pub io_error: Option<String>,
+    /// The offset estimated against the capture.
+    pub offset: Option<LogOffset>,
+    /// The offset given by `--offset`, nanoseconds.
+    pub offset_override: Option<i64>,
+    /// For each of `sips`, the capture frame of the same message (same
+    /// Call-ID, CSeq and method or status), when the capture has it.
+    pub frames: Vec<Option<u64>>,
+}
+
+impl LogInput {
+    /// The offset to subtract from the log's times: the override, else the
+    /// estimate.
+    pub fn offset_ns(&self) -> Option<i64> {
+        self.offset_override.or(self.offset.map(|o| o.offset_ns))
+    }
+}
+
+/// Reads the log at `path`.
+pub fn read_log(path: &Path, kind: LogKind) -> io::Result<LogInput> {
+    let mut reader = LogReader::new(BufReader::new(File::open(path)?), kind);
+    let mut log = LogInput {
+        path: path.to_path_buf(),
+        kind,
+        sips: Vec::new(),
+        events: Vec::new(),
+        problems: Vec::new(),
+        dropped: 0,
+        stats: LogStats::default(),
+        io_error: None,
+        offset: None,
+        offset_override: None,
+        frames: Vec::new(),
+    };
+    let mut kept = 0;
+    for item in reader.by_ref() {
+        if kept >= MAX_LOG_ITEMS {
+            log.dropped += 1;
+            continue;
+        }
+        kept += 1;
+        match item {
+            LogItem::Sip(s) => log.sips.push(*s),
+            LogItem::Event(e) => log.events.push(e),
+            LogItem::Problem(p) => log.problems.push(p),
+        }
+    }
+    log.stats = reader.stats();
+    log.io_error = reader.io_error().map(ToString::to_string);
+    Ok(log)
+}
+
+/// Estimates `log`'s clock offset against the capture's SIP messages and
+/// finds the capture frame of each of its messages.
+pub fn correlate(log: &mut LogInput, analysis: &Analysis) {
+    let capture = || {
+        analysis.proto.messages.iter().filter_map(|d| match &d.msg {
+            ProtoMsg::Sip(r) => Some((message_key(&r.msg)?, d.ts.0, d.frames.last.0)),
+            _ => None,
+        })
+    };
+    let ours = log
+        .sips
+        .iter()
+        .filter_map(|s| Some((message_key(&s.message)?, s.time?.unix_nanos())));
+    log.offset = estimate(capture().map(|(k, t, _)| (k, t)), ours);
+    let mut pool: BTreeMap<Vec<u8>, VecDeque<u64>> = BTreeMap::new();
+    for (k, _, frame) in capture() {
+        pool.entry(k).or_default().push_back(frame);
+    }
+    log.frames = log
+        .sips
+        .iter()
+        .map(|s| pool.get_mut(&message_key(&s.message)?)?.pop_front())
+        .collect();
+}
+
+/// Parses `FILE=SECONDS` of `--offset`.
+pub fn parse_offset(s: &str) -> Result<(PathBuf, i64), String> {
+    let (file, secs) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected FILE=SECONDS, got {s:?}"))?;
+    let secs: f64 = secs
+        .parse()
+        .map_err(|_| format!("{secs:?} is not a number of seconds"))?;
+    if !secs.is_finite() || secs.abs() > 1e9 {
+        return Err(format!("{secs} seconds is out of range"));
+    }
+    Ok((PathBuf::from(file), (secs * 1e9).round() as i64))
+}
+
+#[cfg(test)]
+mod tests;
