@@ -43,6 +43,9 @@ use std::ops::RangeInclusive;
 pub enum Role {
     /// A client: sends Allocate requests to an edge (or SYNs to its TURN ports).
     Client,
+    /// A Lync / Skype for Business front end (or director): the SIP server
+    /// clients register with, and the MRAS client of the edge on 5062.
+    FrontEnd,
     /// The edge interface facing the clients (TURN on 443/3478, MRAS on 5062).
     InternalEdge,
     /// The edge interface facing the internet; may sit behind a NAT whose public
@@ -56,8 +59,9 @@ pub enum Role {
 
 impl Role {
     /// Every role, in ladder column order.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Client,
+        Role::FrontEnd,
         Role::InternalEdge,
         Role::ExternalEdge,
         Role::RemoteEdge,
@@ -68,6 +72,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Client => "client",
+            Role::FrontEnd => "front_end",
             Role::InternalEdge => "internal_edge",
             Role::ExternalEdge => "external_edge",
             Role::RemoteEdge => "remote_edge",
@@ -85,6 +90,7 @@ impl Role {
     pub fn words(self) -> &'static str {
         match self {
             Role::Client => "client",
+            Role::FrontEnd => "front end",
             Role::InternalEdge => "internal edge",
             Role::ExternalEdge => "external edge",
             Role::RemoteEdge => "remote edge",

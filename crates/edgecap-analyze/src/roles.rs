@@ -31,7 +31,7 @@
 //! 5. `answers_allocate` → internal edge: a private TURN server answering
 //!    private clients with no NAT evidence (the interface internal clients use).
 //! 6. `mras_target` → internal edge: the TCP server on 5062 (MRAS). Its
-//!    client (a front end) gets no role from this rule.
+//!    client is the front end (rule 14).
 //! 7. `relayed_address` → external edge: the relayed address handed out in an
 //!    Allocate success (MS-TURN MAPPED-ADDRESS, RFC XOR-RELAYED-ADDRESS); it
 //!    may be the public address of a NAT in front of the edge.
@@ -55,7 +55,11 @@
 //!     with a relay port (Set Active Destination 1.1.1.1:50704) and exchanges
 //!     traffic with an edge's relay port from any port — so a remote edge is
 //!     recognised even when its NAT rewrote the relay source port.
-//! 14. `peer_address` → peer: an address named as XOR-PEER-ADDRESS, MS-TURN
+//! 14. `mras_client` → front end: the TCP client of the MRAS port 5062 (a
+//!     front end asks the edge's MRAS for relay credentials).
+//! 15. `sip_server` → front end: the server a TURN client (rule 8) talks
+//!     SIP to on 5060, 5061 or 5068 — the pool it registers with.
+//! 16. `peer_address` → peer: an address named as XOR-PEER-ADDRESS, MS-TURN
 //!     DESTINATION-ADDRESS or REMOTE-ADDRESS in the TURN messages of an
 //!     allocation. The remote edge's relay address is often the peer address:
 //!     the remote edge rules win.
@@ -103,7 +107,7 @@ pub const USER_OVERRIDE: &str = "user_override";
 const MAX_DISTINCT_DETAILS: usize = 64;
 
 /// Every inference rule as (id, role it gives), strongest first.
-pub const RULES: [(&str, Role); 14] = [
+pub const RULES: [(&str, Role); 16] = [
     (GLOBAL_TURN_SERVER, Role::ExternalEdge),
     (ALLOCATE_FROM_INTERNET, Role::ExternalEdge),
     (CLIENT_BEHIND_NAT, Role::ExternalEdge),
@@ -117,8 +121,17 @@ pub const RULES: [(&str, Role); 14] = [
     (RELAY_PORT_TARGET, Role::RemoteEdge),
     (RELAY_PORT_SOURCE, Role::RemoteEdge),
     (NAMED_RELAY_PEER, Role::RemoteEdge),
+    (MRAS_CLIENT, Role::FrontEnd),
+    (SIP_SERVER, Role::FrontEnd),
     (PEER_ADDRESS, Role::Peer),
 ];
+
+const MRAS_CLIENT: &str = "mras_client";
+const SIP_SERVER: &str = "sip_server";
+
+/// SIP ports a client's front end listens on: 5060 (TCP/UDP), 5061 (TLS)
+/// and 5068 (the Mediation/front-end clear port in the design notes).
+const SIP_PORTS: [u16; 3] = [5060, 5061, 5068];
 
 const GLOBAL_TURN_SERVER: &str = "global_turn_server";
 const CLIENT_BEHIND_NAT: &str = "client_behind_nat";
@@ -330,6 +343,7 @@ pub fn infer(analysis: &Analysis, cfg: &EdgeConfig) -> RoleMap {
         .collect();
     for flow in &analysis.flows {
         relay_rules(flow, cfg, &edges, &facts.named_peers, &first_msg, &mut hits);
+        sip_server_rule(flow, &mut hits);
     }
     resolve(hits, cfg)
 }
@@ -588,7 +602,7 @@ fn peer_rule(
     }
 }
 
-/// Rule 6: the TCP server on the MRAS port.
+/// Rules 6 and 14: the TCP server on the MRAS port, and its client.
 fn mras_rule(flow: &FlowRecord, hits: &mut Hits) {
     if flow.transport != Transport::Tcp || flow.server.port != MRAS_PORT {
         return;
@@ -606,6 +620,42 @@ fn mras_rule(flow: &FlowRecord, hits: &mut Hits) {
         format!(
             "{} is the TCP server on MRAS port {MRAS_PORT} for {} ({outcome})",
             flow.server, flow.client
+        ),
+    );
+    hits.add(
+        flow.client.ip,
+        MRAS_CLIENT,
+        Some(frame),
+        format!(
+            "{} connects to MRAS on {} ({outcome}): a front end asking for relay credentials",
+            flow.client, flow.server
+        ),
+    );
+}
+
+/// Rule 15: the SIP server of a TURN client.
+fn sip_server_rule(flow: &FlowRecord, hits: &mut Hits) {
+    if !SIP_PORTS.contains(&flow.server.port)
+        || flow.client.ip == flow.server.ip
+        || !matches!(hits.best_role(flow.client.ip), Some(Role::Client))
+    {
+        return;
+    }
+    let frame = flow
+        .tcp
+        .as_ref()
+        .and_then(|t| t.control.syn_frame)
+        .unwrap_or(flow.first_frame);
+    hits.add(
+        flow.server.ip,
+        SIP_SERVER,
+        Some(frame),
+        format!(
+            "{} is the SIP server ({} {}) of the TURN client {}",
+            flow.server,
+            transport_name(flow.transport),
+            flow.server.port,
+            flow.client
         ),
     );
 }

@@ -118,11 +118,13 @@ fn detect_inner(ctx: &Ctx<'_>) -> Vec<(FlowId, Finding)> {
         let how = match (&h.alert, &reset) {
             (Some((a, dir, frame)), _) => {
                 let (who, ip) = side(*dir);
-                format!(
-                    "{who} {} sent {} (frame {frame})",
-                    ctx.host(ip),
-                    a.describe()
-                )
+                // "internal edge 10.3.0.34", or "client 10.3.0.11" when the
+                // address has no role.
+                let sender = match ctx.roles.role_of(ip) {
+                    Some(_) => ctx.host(ip),
+                    None => format!("{who} {ip}"),
+                };
+                format!("{sender} sent {} (frame {frame})", a.describe())
             }
             (None, Some((by, rsts))) => {
                 let (who, ip) = side(by.unwrap_or(Direction::ToServer));
@@ -257,7 +259,7 @@ mod tests {
         assert_eq!(
             f.summary,
             "TLS 1.2 handshake external edge 10.3.0.40:50900 → remote edge 192.0.2.61:5061 \
-             (SNI sip.fabrikam.com) failed: client external edge 10.3.0.40 sent fatal unknown_ca \
+             (SNI sip.fabrikam.com) failed: external edge 10.3.0.40 sent fatal unknown_ca \
              (frame 44)"
         );
         assert_eq!(detail(f, "alert"), Some(&Detail::Text("unknown_ca".into())));

@@ -418,7 +418,7 @@ fn rfc_turn_with_peer_on_separate_hosts() {
 }
 
 #[test]
-fn mras_target_is_the_internal_edge_and_its_client_gets_nothing() {
+fn mras_target_is_the_internal_edge_and_its_client_the_front_end() {
     let mut c = Cap::new();
     let mut t = TcpConversation::new(sa("10.3.0.20:50500"), sa("10.3.0.34:5062"));
     c.put(t.syn());
@@ -426,7 +426,14 @@ fn mras_target_is_the_internal_edge_and_its_client_gets_nothing() {
     let mut t = TcpConversation::new(sa("10.3.0.20:50501"), sa("10.3.0.34:5062"));
     c.put(t.syn());
     let map = infer(&c.analyze(), &EdgeConfig::default());
-    assert_eq!(summary(&map), vec![(ip("10.3.0.34"), Role::InternalEdge)]);
+    assert_eq!(
+        summary(&map),
+        vec![
+            (ip("10.3.0.20"), Role::FrontEnd),
+            (ip("10.3.0.34"), Role::InternalEdge)
+        ]
+    );
+    assert_eq!(frames(&map, "10.3.0.20", "mras_client"), [1, 3]);
     assert_eq!(rules(&map, "10.3.0.34"), ["mras_target"]);
     assert_eq!(frames(&map, "10.3.0.34", "mras_target"), [1, 3]);
     let d = &evidence(&map, "10.3.0.34", "mras_target").detail;
@@ -735,4 +742,28 @@ fn remote_edge_recognised_when_its_nat_rewrote_the_port() {
     let d = &evidence(&map, "1.1.1.1", "named_relay_peer").detail;
     assert!(d.contains("from port 61234, not 50704"), "{d}");
     assert_eq!(assignment(&map, "198.51.100.44").role, Role::Peer);
+}
+
+/// The MRAS client on 5062 and the SIP server of a TURN client are the
+/// front end; a SIP server of a host that is no TURN client gets nothing.
+#[test]
+fn front_end_from_mras_and_sip() {
+    let mut c = Cap::new();
+    let mut t = TcpConversation::new(sa("10.3.0.10:49731"), sa("10.3.0.34:5062"));
+    c.put(t.syn());
+    c.put(t.emit(ToClient, TcpFlags::RST | TcpFlags::ACK, b"", 0));
+    c.udp("10.98.2.1:50040", "10.3.0.34:3478", &ms_allocate(1, false));
+    let mut sip = TcpConversation::new(sa("10.98.2.1:50100"), sa("10.3.0.20:5061"));
+    c.put(sip.syn());
+    c.put(sip.syn_ack());
+    let mut other = TcpConversation::new(sa("10.98.9.9:50100"), sa("10.3.0.21:5061"));
+    c.put(other.syn());
+    let map = infer(&c.analyze(), &EdgeConfig::default());
+    assert_eq!(assignment(&map, "10.3.0.10").role, Role::FrontEnd);
+    assert_eq!(rules(&map, "10.3.0.10"), ["mras_client"]);
+    assert_eq!(frames(&map, "10.3.0.10", "mras_client"), [1]);
+    assert_eq!(assignment(&map, "10.3.0.20").role, Role::FrontEnd);
+    assert_eq!(rules(&map, "10.3.0.20"), ["sip_server"]);
+    assert!(map.role_of(ip("10.3.0.21")).is_none(), "{map:#?}");
+    assert!(map.role_of(ip("10.98.9.9")).is_none(), "{map:#?}");
 }
