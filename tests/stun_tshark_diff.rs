@@ -43,6 +43,7 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("field-injected-reset.pcap", 0),
     ("ice-only.pcap", 7),
     ("ice-failed.pcap", 8),
+    ("field-call-refused.pcap", 4),
     ("tcp-outcomes.pcap", 0),
     ("link-types.pcapng.gz", 0),
     ("damaged-truncated.pcap", 0),

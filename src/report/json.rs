@@ -89,6 +89,10 @@ pub struct Report<'a> {
     /// capture carries no SIP.
     #[serde(skip_serializing_if = "SipArrayJson::is_empty")]
     pub sip: SipArrayJson<'a>,
+    /// The SIP calls (Call-IDs with an INVITE) with their candidates and
+    /// links; absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<super::json_calls::CallJson>,
     /// The logs read beside the capture; absent when none was given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<super::json_inputs::InputJson<'a>>,
@@ -533,6 +537,11 @@ impl<'a> Report<'a> {
             roles,
             findings,
             sip,
+            calls: edgecap_analyze::calls::calls(analysis)
+                .0
+                .iter()
+                .map(super::json_calls::CallJson::new)
+                .collect(),
             inputs: Vec::new(),
         }
     }

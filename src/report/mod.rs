@@ -7,9 +7,11 @@
 //! from a capture goes through [`edgecap_core::safe`] before it is printed.
 
 pub mod brief;
+pub mod calls_text;
 pub mod diagnosis;
 pub mod html;
 pub mod json;
+pub mod json_calls;
 pub mod json_diag;
 pub mod json_icmp;
 pub mod json_inputs;

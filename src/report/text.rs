@@ -77,6 +77,7 @@ fn render_into<S: TextSink>(
     allocations_section(out, analysis, opts);
     tls_section(out, analysis);
     super::sip_text::sip_section(out, analysis);
+    super::calls_text::calls_section(out, analysis);
 }
 
 fn allocations_section<S: TextSink>(out: &mut S, analysis: &Analysis, opts: TextOptions) {

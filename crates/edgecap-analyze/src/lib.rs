@@ -13,6 +13,7 @@
 //! prove it), so a user can check it in Wireshark and override it
 //! (`--role ADDR=ROLE`). Output order is deterministic.
 
+pub mod calls;
 pub mod credentials;
 pub mod engine;
 pub mod findings;

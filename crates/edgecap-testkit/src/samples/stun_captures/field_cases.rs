@@ -650,6 +650,7 @@ pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
         super::topology_cases::injected_reset()?,
         super::topology_cases::ice_only()?,
         super::topology_cases::ice_failed()?,
+        super::topology_cases::call_refused()?,
     ])
 }
 
@@ -698,6 +699,10 @@ mod tests {
             ("field-injected-reset.pcap", &[4, 5, 6, 7]),
             ("ice-only.pcap", &[1, 4, 5, 6, 7]),
             ("ice-failed.pcap", &[1, 5]),
+            (
+                "field-call-refused.pcap",
+                &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17],
+            ),
         ];
         let caps = field_captures().expect("generate");
         assert_eq!(caps.len(), want.len());

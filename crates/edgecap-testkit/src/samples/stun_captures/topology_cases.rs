@@ -20,6 +20,10 @@
 //! * `ice-only.pcap` — ICE checks between two peers, no TURN: a host pair
 //!   never answered, the server-reflexive pair succeeds and is nominated.
 //! * `ice-failed.pcap` — ICE checks on every pair, none answered.
+//! * `field-call-refused.pcap` — field case 1 with its signalling in clear:
+//!   the allocation, the INVITE offering its relay candidate, the 200 OK
+//!   whose 51007 media-debug names both relays, and the edge-to-edge TCP
+//!   connection refused three times.
 
 use super::field_cases::{
     allocation, at, ice_answer, ice_check, rtp, Field, FieldCapture, CLIENT, EDGE_EXT, EDGE_INT,
@@ -333,5 +337,40 @@ pub fn ice_failed() -> io::Result<FieldCapture> {
         4,
         2_000,
     )?;
+    c.finish()
+}
+
+/// `field-call-refused.pcap`: 1–4 the client 10.98.2.1:50050 allocates on
+/// the internal edge 10.3.0.34:3478 (relayed 2.2.2.2:58138); 5–7 TCP
+/// handshake to the front end 10.10.10.1:5060, 8 the INVITE offering the
+/// relay candidate 2.2.2.2:58138 TCP-PASS, 9 100 Trying, 10 the 200 OK with
+/// ms-client-diagnostics 51007 (LocalMR 1.1.1.1:50704, RemoteMR
+/// 2.2.2.2:58138), 11 ACK; 12–17 the external edge 10.3.0.40:58138 → the
+/// remote edge 1.1.1.1:50704 refused three times (same ISN).
+pub fn call_refused() -> io::Result<FieldCapture> {
+    let mut c = Field::new("field-call-refused.pcap", 44_400, 2)?;
+    let a = allocation(0xb0, "2.2.2.2:58138", "10.98.2.1:50050", "1.1.1.1:50704");
+    udp_allocation(
+        &mut c,
+        &a,
+        at(CLIENT, 50050),
+        at(EDGE_INT, 3478),
+        "Allocate success: relayed 2.2.2.2:58138",
+    )?;
+    c.at_ms(500);
+    let mut t = TcpConversation::new(at(CLIENT, 51647), sa("10.10.10.1:5060"));
+    c.handshake(&mut t)?;
+    let f = c.put(&t.data(ToServer, &crate::samples::sip::invite()))?;
+    c.key(f, "INVITE with the relay candidate 2.2.2.2:58138");
+    let f = c.put(&t.data(ToClient, &crate::samples::sip::trying()))?;
+    c.key(f, "100 Trying");
+    let f = c.put(&t.data(ToClient, &crate::samples::sip::ok_51007()))?;
+    c.key(f, "200 OK, ms-client-diagnostics 51007 LocalMR/RemoteMR");
+    c.put(&t.data(ToServer, &crate::samples::sip::ack()))?;
+    let (edge, remote) = (at(EDGE_EXT, 58138), sa("1.1.1.1:50704"));
+    for i in 0..3 {
+        c.at_ms(1_000 + 500 * i);
+        c.refused(edge, remote, 0x6B00_0001, ["SYN", "RST,ACK"])?;
+    }
     c.finish()
 }
