@@ -193,14 +193,20 @@ impl Index {
         }
     }
 
+    /// The ladder row of exactly `frame`: the row it completes, else the
+    /// row of a message spanning it; `None` when no row has that frame.
+    pub fn row_at_frame(&self, frame: FrameNo) -> Option<usize> {
+        self.rows.iter().position(|r| r.frame == frame).or_else(|| {
+            self.rows
+                .iter()
+                .position(|r| r.first_frame <= frame && frame <= r.frame)
+        })
+    }
+
     /// The ladder row that best shows `frame`: the row of that frame (or
     /// whose message spans it), else the first row after it, else the last.
     pub fn row_for_frame(&self, frame: FrameNo) -> Option<usize> {
-        if let Some(i) = self
-            .rows
-            .iter()
-            .position(|r| r.first_frame <= frame && frame <= r.frame)
-        {
+        if let Some(i) = self.row_at_frame(frame) {
             return Some(i);
         }
         self.rows

@@ -92,13 +92,18 @@ impl LadderState {
     }
 }
 
-/// The search line (`/`): what is typed, and whether it is being typed.
+/// The search line (`/`): what is typed, whether it is being typed, and
+/// the rows it matches (for `n` / `N` and the `3/17` counter).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchState {
     /// The query (kept after Enter for `n` / `N`).
     pub query: String,
     /// The search line has the keyboard.
     pub editing: bool,
+    /// Positions in `LadderState::visible` of the matching rows, ascending;
+    /// recomputed when the query or the filter changes (at most one entry
+    /// per ladder row).
+    pub matches: Vec<usize>,
 }
 
 impl SearchState {
@@ -106,6 +111,32 @@ impl SearchState {
     pub fn search(&self) -> RowSearch {
         RowSearch::new(&self.query)
     }
+
+    /// The match counter for the selection at `selected` (a position in the
+    /// visible rows): `3/17` on the third match, `–/17` between matches,
+    /// `0/0` when nothing matches; `None` without a query.
+    pub fn counter(&self, selected: usize) -> Option<String> {
+        if self.query.is_empty() {
+            return None;
+        }
+        let n = self.matches.len();
+        if n == 0 {
+            return Some("0/0".to_string());
+        }
+        Some(match self.matches.binary_search(&selected) {
+            Ok(i) => format!("{}/{n}", i + 1),
+            Err(_) => format!("–/{n}"),
+        })
+    }
+}
+
+/// Which evidence frame of which finding `]` / `[` stepped to last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvidenceCursor {
+    /// The finding (index into the diagnosis' findings).
+    pub finding: usize,
+    /// The position in that finding's frames.
+    pub frame: usize,
 }
 
 /// The filter menu (`f`): the filters offered and the highlighted one.
@@ -149,6 +180,8 @@ pub enum InputMode {
     Normal,
     /// Typing into the search line.
     Search,
+    /// Typing a frame number into the go-to line.
+    Goto,
     /// Choosing in the filter menu.
     Menu,
 }
@@ -204,6 +237,10 @@ pub struct App {
     pub search: SearchState,
     /// The filter menu, while open.
     pub menu: Option<FilterMenu>,
+    /// The go-to-frame line (digits typed so far), while open.
+    pub goto: Option<String>,
+    /// The evidence frame `]` / `[` (or Enter on a finding) went to last.
+    pub evidence: Option<EvidenceCursor>,
     /// A one-line message for the footer (search misses, export paths).
     pub status: Option<String>,
     /// Effects for the run loop, oldest first.
@@ -233,6 +270,8 @@ impl App {
             hex: HexState::default(),
             search: SearchState::default(),
             menu: None,
+            goto: None,
+            evidence: None,
             status: None,
             effects: Vec::new(),
         }
@@ -246,11 +285,13 @@ impl App {
         }
     }
 
-    /// How keys are read: the search line and the filter menu take the
-    /// keyboard while open.
+    /// How keys are read: the search line, the go-to line and the filter
+    /// menu take the keyboard while open.
     pub fn input_mode(&self) -> InputMode {
         if self.search.editing {
             InputMode::Search
+        } else if self.goto.is_some() {
+            InputMode::Goto
         } else if self.menu.is_some() {
             InputMode::Menu
         } else {

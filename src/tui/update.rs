@@ -4,14 +4,18 @@
 //! [`Effect`] for the run loop, so update itself never does I/O.
 
 use super::action::Action;
-use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
+use super::app::{App, Effect, EvidenceCursor, FilterMenu, HexState, ListState, LoadState, Pane};
 use super::layout;
 use crate::ladder::filter::RowFilter;
+use edgecap_capture::FrameNo;
 
 /// Rows the mouse wheel moves per notch.
 const WHEEL_ROWS: isize = 3;
 /// Longest search query kept.
 const MAX_QUERY_CHARS: usize = 64;
+/// Longest go-to line: a frame number is a u64, whose largest value has 20
+/// digits.
+const MAX_GOTO_DIGITS: usize = 20;
 
 fn len_of(app: &App, pane: Pane) -> usize {
     let Some(l) = app.loaded() else { return 0 };
@@ -69,6 +73,128 @@ fn show_row(app: &mut App, row: usize) {
     app.detail.scroll = 0;
 }
 
+/// Moves the focus to the ladder, remembering where it came from for Esc.
+fn focus_ladder(app: &mut App) {
+    if app.focus != Pane::Ladder {
+        app.back.push(app.focus);
+        app.focus = Pane::Ladder;
+    }
+}
+
+/// A character in the go-to line: digits are kept; `g` / `G` on an empty
+/// line go to the first / last row (so `gg` works as in vi and less).
+fn goto_char(app: &mut App, c: char) {
+    let Some(line) = &mut app.goto else { return };
+    match c {
+        '0'..='9' if line.len() < MAX_GOTO_DIGITS => line.push(c),
+        'g' | 'G' if line.is_empty() => {
+            app.goto = None;
+            let to = if c == 'g' { isize::MIN } else { isize::MAX };
+            move_by(app, app.focus, to / 2);
+        }
+        _ => {}
+    }
+}
+
+/// Enter in the go-to line: selects the ladder row of exactly that frame.
+fn goto_done(app: &mut App) {
+    let Some(line) = app.goto.take() else { return };
+    let Ok(n) = line.parse::<u64>() else {
+        app.status = Some("go to frame: type a frame number, then Enter".to_string());
+        return;
+    };
+    let Some(l) = app.loaded() else { return };
+    let packets = l.analysis.capture.packets;
+    match l.index.row_at_frame(FrameNo(n)) {
+        Some(row) => {
+            app.status = None;
+            show_row(app, row);
+            focus_ladder(app);
+        }
+        None if (1..=packets).contains(&n) => {
+            app.status = Some(format!(
+                "frame {n} has no ladder row (no decoded message or TCP control)"
+            ));
+        }
+        None => app.status = Some(format!("no frame {n}: the capture has {packets} frames")),
+    }
+}
+
+/// `]` / `[`: the selected finding's next (previous) evidence frame whose
+/// ladder row differs from the selected row. The first press goes to the
+/// first evidence frame.
+fn step_evidence(app: &mut App, forward: bool) {
+    let Some(l) = app.loaded() else { return };
+    let sel = app.findings.selected;
+    let Some(f) = l.diagnosis.findings.get(sel) else {
+        app.status = Some("no finding selected".to_string());
+        return;
+    };
+    let n = f.frames.len();
+    if n == 0 {
+        app.status = Some(format!("{} has no evidence frames", f.id));
+        return;
+    }
+    let at = app
+        .evidence
+        .filter(|e| e.finding == sel)
+        .map(|e| e.frame.min(n - 1));
+    let order: Vec<usize> = match (at, forward) {
+        (None, _) => vec![0],
+        (Some(k), true) => (k + 1..n).collect(),
+        (Some(k), false) => (0..k).rev().collect(),
+    };
+    let current = app.ladder.row();
+    let next = order.into_iter().find_map(|k| {
+        let row = l.index.row_for_frame(f.frames[k])?;
+        (at.is_none() || Some(row) != current).then_some((k, row))
+    });
+    let Some((k, row)) = next else {
+        let which = if forward { "last" } else { "first" };
+        let k = at.unwrap_or(0);
+        app.status = Some(format!(
+            "{which} evidence frame of {} ({}/{n})",
+            f.id,
+            k + 1
+        ));
+        return;
+    };
+    let msg = format!(
+        "evidence frame {} ({}/{n}) of {}",
+        f.frames[k].0,
+        k + 1,
+        f.id
+    );
+    app.status = None;
+    show_row(app, row);
+    app.status = Some(match app.status.take() {
+        Some(cleared) => format!("{msg} · {cleared}"),
+        None => msg,
+    });
+    app.evidence = Some(EvidenceCursor {
+        finding: sel,
+        frame: k,
+    });
+    focus_ladder(app);
+}
+
+/// Recomputes which visible rows match the search (for the counter).
+fn recount(app: &mut App) {
+    let search = app.search.search();
+    let matches = match app.loaded() {
+        Some(l) if !app.search.query.is_empty() => app
+            .ladder
+            .visible
+            .iter()
+            .enumerate()
+            .filter(|(_, &i)| search.matches(&l.index, &l.index.rows[i]))
+            .map(|(pos, _)| pos)
+            .collect(),
+        _ => Vec::new(),
+    };
+    app.search.matches = matches;
+}
+
 /// Applies `filter`, keeping the selected row when it stays visible, else
 /// the first visible row after it.
 fn set_filter(app: &mut App, filter: RowFilter) {
@@ -79,6 +205,7 @@ fn set_filter(app: &mut App, filter: RowFilter) {
     app.ladder.filter = filter;
     app.ladder.selected = pos.min(visible.len().saturating_sub(1));
     app.ladder.visible = visible;
+    recount(app);
 }
 
 fn request_hex(app: &mut App) {
@@ -114,6 +241,12 @@ fn drill_in(app: &mut App) {
         _ => None,
     };
     let Some((pane, row)) = target else { return };
+    if from == Pane::Findings {
+        app.evidence = Some(EvidenceCursor {
+            finding: app.findings.selected,
+            frame: 0,
+        });
+    }
     if let Some(row) = row {
         show_row(app, row);
     }
@@ -292,25 +425,43 @@ pub fn update(app: &mut App, action: Action) {
         Action::SearchStart => {
             app.search.editing = true;
             app.search.query.clear();
+            app.search.matches.clear();
             app.focus = Pane::Ladder;
             app.status = None;
         }
         Action::SearchChar(c) => {
             if !c.is_control() && app.search.query.chars().count() < MAX_QUERY_CHARS {
                 app.search.query.push(c);
+                recount(app);
                 find_from_selection(app);
             }
         }
         Action::SearchBackspace => {
             app.search.query.pop();
+            recount(app);
             find_from_selection(app);
         }
         Action::SearchDone => app.search.editing = false,
         Action::SearchCancel => {
             app.search.editing = false;
             app.search.query.clear();
+            app.search.matches.clear();
             app.status = None;
         }
+        Action::GotoStart => {
+            app.goto = Some(String::new());
+            app.status = None;
+        }
+        Action::GotoChar(c) => goto_char(app, c),
+        Action::GotoBackspace => {
+            if let Some(line) = &mut app.goto {
+                line.pop();
+            }
+        }
+        Action::GotoDone => goto_done(app),
+        Action::GotoCancel => app.goto = None,
+        Action::NextEvidence => step_evidence(app, true),
+        Action::PrevEvidence => step_evidence(app, false),
         Action::NextMatch => find(app, true),
         Action::PrevMatch => find(app, false),
         Action::FilterMenu => open_menu(app),

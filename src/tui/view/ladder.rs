@@ -34,6 +34,8 @@ pub struct LadderView<'a> {
     pub state: &'a LadderState,
     /// The search, for marking matches.
     pub search: RowSearch,
+    /// The search's match counter (`3/17`), when there is a query.
+    pub counter: Option<String>,
     /// Time column mode.
     pub time: TimeMode,
     /// Has the focus.
@@ -182,13 +184,17 @@ impl LadderView<'_> {
         let index = &self.loaded.index;
         let shown = self.state.visible.len();
         let total = index.rows.len();
-        if shown == total {
+        let title = if shown == total {
             format!("Ladder ({total} messages)")
         } else {
             format!(
                 "Ladder ({shown} of {total}: {})",
                 self.state.filter.describe(index)
             )
+        };
+        match &self.counter {
+            Some(c) => format!("{title} · match {c}"),
+            None => title,
         }
     }
 

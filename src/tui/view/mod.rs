@@ -90,10 +90,15 @@ fn title_line(app: &App, theme: Theme) -> Line<'static> {
 
 fn footer_line(app: &App, theme: Theme) -> Line<'static> {
     if app.search.editing {
+        let counter = app
+            .search
+            .counter(app.ladder.selected)
+            .map_or(String::new(), |c| format!("  {c}"));
         return Line::from(vec![
             Span::styled("/", theme.key()),
             Span::raw(escape(&app.search.query).into_owned()),
             Span::styled("▏", theme.key()),
+            Span::styled(counter, theme.key()),
             Span::styled(
                 format!(
                     "  {}",
@@ -101,6 +106,14 @@ fn footer_line(app: &App, theme: Theme) -> Line<'static> {
                 ),
                 theme.dim(),
             ),
+        ]);
+    }
+    if let Some(line) = &app.goto {
+        return Line::from(vec![
+            Span::styled("go to frame: ", theme.key()),
+            Span::raw(line.clone()),
+            Span::styled("▏", theme.key()),
+            Span::styled("  Enter go · gg first row · Esc cancel", theme.dim()),
         ]);
     }
     if let Some(status) = &app.status {
@@ -170,6 +183,7 @@ fn render_pane(app: &App, loaded: &Loaded, pane: Pane, area: Rect, buf: &mut Buf
             loaded,
             state: &app.ladder,
             search: app.search.search(),
+            counter: app.search.counter(app.ladder.selected),
             time: app.time,
             focused,
             theme,
