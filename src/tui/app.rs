@@ -130,15 +130,6 @@ impl SearchState {
     }
 }
 
-/// Which evidence frame of which finding `]` / `[` stepped to last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EvidenceCursor {
-    /// The finding (index into the diagnosis' findings).
-    pub finding: usize,
-    /// The position in that finding's frames.
-    pub frame: usize,
-}
-
 /// The filter menu (`f`): the filters offered and the highlighted one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterMenu {
@@ -239,8 +230,6 @@ pub struct App {
     pub menu: Option<FilterMenu>,
     /// The go-to-frame line (digits typed so far), while open.
     pub goto: Option<String>,
-    /// The evidence frame `]` / `[` (or Enter on a finding) went to last.
-    pub evidence: Option<EvidenceCursor>,
     /// A one-line message for the footer (search misses, export paths).
     pub status: Option<String>,
     /// Effects for the run loop, oldest first.
@@ -271,7 +260,6 @@ impl App {
             search: SearchState::default(),
             menu: None,
             goto: None,
-            evidence: None,
             status: None,
             effects: Vec::new(),
         }

@@ -4,7 +4,7 @@
 //! [`Effect`] for the run loop, so update itself never does I/O.
 
 use super::action::Action;
-use super::app::{App, Effect, EvidenceCursor, FilterMenu, HexState, ListState, LoadState, Pane};
+use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
 use super::layout;
 use crate::ladder::filter::RowFilter;
 use edgecap_capture::FrameNo;
@@ -120,60 +120,53 @@ fn goto_done(app: &mut App) {
     }
 }
 
-/// `]` / `[`: the selected finding's next (previous) evidence frame whose
-/// ladder row differs from the selected row. The first press goes to the
-/// first evidence frame.
+/// `]` / `[`: the selected finding's evidence frame after (before) the
+/// selected ladder row, like "next error" in an editor. From the findings
+/// or flows pane the walk starts at the finding's first evidence frame.
 fn step_evidence(app: &mut App, forward: bool) {
     let Some(l) = app.loaded() else { return };
-    let sel = app.findings.selected;
-    let Some(f) = l.diagnosis.findings.get(sel) else {
+    let Some(f) = l.diagnosis.findings.get(app.findings.selected) else {
         app.status = Some("no finding selected".to_string());
         return;
     };
     let n = f.frames.len();
-    if n == 0 {
-        app.status = Some(format!("{} has no evidence frames", f.id));
-        return;
-    }
-    let at = app
-        .evidence
-        .filter(|e| e.finding == sel)
-        .map(|e| e.frame.min(n - 1));
-    let order: Vec<usize> = match (at, forward) {
-        (None, _) => vec![0],
-        (Some(k), true) => (k + 1..n).collect(),
-        (Some(k), false) => (0..k).rev().collect(),
+    let in_ladder = matches!(app.focus, Pane::Ladder | Pane::Detail);
+    let current = app.ladder.row().map(|r| &l.index.rows[r]);
+    let pick = match current.filter(|_| in_ladder) {
+        None => f.frames.iter().enumerate().min_by_key(|(_, fr)| **fr),
+        Some(row) if forward => f
+            .frames
+            .iter()
+            .enumerate()
+            .filter(|(_, fr)| **fr > row.frame)
+            .min_by_key(|(_, fr)| **fr),
+        Some(row) => f
+            .frames
+            .iter()
+            .enumerate()
+            .filter(|(_, fr)| **fr < row.first_frame)
+            .max_by_key(|(_, fr)| **fr),
     };
-    let current = app.ladder.row();
-    let next = order.into_iter().find_map(|k| {
-        let row = l.index.row_for_frame(f.frames[k])?;
-        (at.is_none() || Some(row) != current).then_some((k, row))
-    });
-    let Some((k, row)) = next else {
-        let which = if forward { "last" } else { "first" };
-        let k = at.unwrap_or(0);
-        app.status = Some(format!(
-            "{which} evidence frame of {} ({}/{n})",
-            f.id,
-            k + 1
-        ));
+    let Some((k, &frame)) = pick else {
+        let which = if forward { "after" } else { "before" };
+        app.status = Some(match n {
+            0 => format!("{} has no evidence frames", f.id),
+            _ => format!(
+                "no evidence frame of {} {which} this row ({n} in all)",
+                f.id
+            ),
+        });
         return;
     };
-    let msg = format!(
-        "evidence frame {} ({}/{n}) of {}",
-        f.frames[k].0,
-        k + 1,
-        f.id
-    );
+    let msg = format!("evidence frame {} ({}/{n}) of {}", frame.0, k + 1, f.id);
+    let Some(row) = l.index.row_for_frame(frame) else {
+        return;
+    };
     app.status = None;
     show_row(app, row);
     app.status = Some(match app.status.take() {
         Some(cleared) => format!("{msg} · {cleared}"),
         None => msg,
-    });
-    app.evidence = Some(EvidenceCursor {
-        finding: sel,
-        frame: k,
     });
     focus_ladder(app);
 }
@@ -241,12 +234,6 @@ fn drill_in(app: &mut App) {
         _ => None,
     };
     let Some((pane, row)) = target else { return };
-    if from == Pane::Findings {
-        app.evidence = Some(EvidenceCursor {
-            finding: app.findings.selected,
-            frame: 0,
-        });
-    }
     if let Some(row) = row {
         show_row(app, row);
     }
