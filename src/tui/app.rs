@@ -287,9 +287,10 @@ impl App {
         }
     }
 
-    /// True when the layout shows all four panes at once.
+    /// True when the layout shows all four panes at once (from 120×40:
+    /// below that the ladder would have under 70 columns or 20 rows).
     pub fn wide(&self) -> bool {
-        self.size.0 >= 140 && self.size.1 >= 36
+        self.size.0 >= 120 && self.size.1 >= 40
     }
 
     /// Rows a page moves: the body height of the focused pane, roughly.

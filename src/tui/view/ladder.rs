@@ -25,6 +25,23 @@ const FRAME_W: u16 = 7;
 const LANE_MIN: u16 = 7;
 /// Widest lane.
 const LANE_MAX: u16 = 18;
+/// A lane wide enough for the short column titles (`int.edge`) and arrows
+/// that read well: what the layout asks for when it has room.
+const LANE_COMFORT: u16 = 12;
+
+/// The label width the layout asks for at most: enough for every label
+/// but long error reasons (`401 The request did not contain a
+/// Message-Integrity attribute`), which the detail pane shows whole.
+const LABEL_COMFORT: u16 = 40;
+
+/// The width the ladder pane needs to draw every lane comfortably and its
+/// labels (up to [`LABEL_COMFORT`]), borders included.
+pub fn natural_width(loaded: &Loaded) -> u16 {
+    let lanes = u16::try_from(loaded.index.columns.len().max(1)).unwrap_or(u16::MAX);
+    (2 + TIME_W + FRAME_W + 1)
+        .saturating_add(lanes.saturating_mul(LANE_COMFORT))
+        .saturating_add(loaded.label_width.min(LABEL_COMFORT))
+}
 
 /// The ladder pane.
 pub struct LadderView<'a> {
