@@ -33,7 +33,7 @@ impl Loaded {
             .findings
             .iter()
             .map(|f| {
-                chars(&f.id)
+                chars(f.id)
                     .saturating_add(chars(&f.summary))
                     .saturating_add(9)
             })
