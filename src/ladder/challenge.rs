@@ -62,3 +62,63 @@ impl Challenges {
                 .is_some_and(|&auth| auth > r.frames.last)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ladder::{Index, Outcome, RowSource};
+    use crate::test_util::diagnosed;
+    use edgecap_proto::ProtoMsg;
+
+    /// (outcome, request integrity) of every 401 row of the ladder.
+    fn challenges(name: &str) -> Vec<(Outcome, Integrity)> {
+        let (a, d) = diagnosed(name);
+        let index = Index::build(&a, &d);
+        let records: Vec<&StunRecord> = a.proto.stun_records().collect();
+        index
+            .rows
+            .iter()
+            .filter(|r| r.label.starts_with("401"))
+            .map(|r| {
+                let RowSource::Message(i) = r.source else {
+                    panic!("a 401 row is a message: {r:?}")
+                };
+                let ProtoMsg::Stun(rec) = &a.proto.messages[i].msg else {
+                    panic!("a 401 row is STUN: {r:?}")
+                };
+                let req = records
+                    .iter()
+                    .find(|q| q.flow == rec.flow && Some(q.frames.last) == rec.response_to)
+                    .expect("the 401 answers a request of the capture");
+                (r.outcome, req.integrity)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn real_coturn_challenges_are_normal_and_wrong_credentials_are_not() {
+        // coturn answers each anonymous Allocate with 401 (normal, retried
+        // with credentials) and also the wrong password and the unknown
+        // user with 401 (requests with MESSAGE-INTEGRITY): those stay warnings.
+        let all = challenges("coturn-loopback.pcap");
+        let normal = all.iter().filter(|c| c.0 == Outcome::Neutral).count();
+        let warned = all.iter().filter(|c| c.0 == Outcome::Warn).count();
+        assert!(normal >= 2 && warned >= 2, "{all:?}");
+        for (outcome, integrity) in &all {
+            assert_eq!(
+                *outcome == Outcome::Neutral,
+                *integrity == Integrity::Absent,
+                "{all:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_challenge_never_answered_with_credentials_stays_a_warning() {
+        // The hostile capture's Allocate (USERNAME, no MESSAGE-INTEGRITY) is
+        // challenged and never retried.
+        let all = challenges("hostile-strings.pcap");
+        assert!(!all.is_empty());
+        assert!(all.iter().all(|c| c.0 == Outcome::Warn), "{all:?}");
+    }
+}
