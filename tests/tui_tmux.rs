@@ -122,6 +122,12 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     tmux(&["send-keys", "-t", &session, "-l", "["]);
     let step = wait_for(&session, "evidence frame 15 (4/6)");
     assert!(step.contains("RST (refused)  frame 15 "), "{step}");
+    // `F` follows that row's flow (its SYN and RST), `F` again shows all.
+    tmux(&["send-keys", "-t", &session, "F"]);
+    let followed = wait_for(&session, "Ladder (2 of 16: flow ");
+    assert!(!followed.contains("SYN-ACK"), "{followed}");
+    tmux(&["send-keys", "-t", &session, "F"]);
+    wait_for(&session, "Ladder (16 messages)");
     tmux(&["send-keys", "-t", &session, "Escape"]);
     // `f`, then the second choice: problems only.
     tmux(&["send-keys", "-t", &session, "f"]);

@@ -67,6 +67,9 @@ pub enum Action {
     NextEvidence,
     /// The selected finding's previous evidence frame (`[`).
     PrevEvidence,
+    /// Follow the selected row's flow: show only its rows, or all rows
+    /// again when already following it (`F`).
+    FollowFlow,
     /// Open the quick-filter menu (`f`).
     FilterMenu,
     /// Export the visible ladder as text and Mermaid (`e`).

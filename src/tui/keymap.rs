@@ -27,6 +27,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("n  N", "next / previous match (counter 3/17)"),
     ("]  [", "next / previous evidence frame of the finding"),
     ("f", "filter: problems, flow, role pair, protocol, all"),
+    ("F", "follow the selected row's flow (again: all rows)"),
     ("t", "time column: absolute / relative / delta"),
     ("e", "export the ladder as text and Mermaid files"),
     ("mouse", "click selects a pane or row; the wheel scrolls"),
@@ -108,6 +109,7 @@ fn map_normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('n') => Action::NextMatch,
         KeyCode::Char('N') => Action::PrevMatch,
         KeyCode::Char('f') => Action::FilterMenu,
+        KeyCode::Char('F') => Action::FollowFlow,
         KeyCode::Char('e') => Action::Export,
         _ => return None,
     })
@@ -178,6 +180,7 @@ mod tests {
             (KeyCode::Char('f'), "FilterMenu"),
             (KeyCode::Char('e'), "Export"),
             (KeyCode::Char(':'), "GotoStart"),
+            (KeyCode::Char('F'), "FollowFlow"),
             (KeyCode::Char(']'), "NextEvidence"),
             (KeyCode::Char('['), "PrevEvidence"),
             (KeyCode::Home, "Top"),

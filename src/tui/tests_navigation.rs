@@ -1,6 +1,6 @@
 //! Unit tests of navigation: go to frame (`:` / `g` + number + Enter, the
-//! exact frame), the search's match counter, and stepping through the
-//! selected finding's evidence frames with `]` / `[`.
+//! exact frame), the search's match counter, stepping through the
+//! selected finding's evidence frames with `]` / `[`, following a flow (`F`).
 
 use super::app::{InputMode, Pane};
 use super::tests::{app_with, field, screen};
@@ -199,4 +199,34 @@ fn after_enter_on_a_finding_brackets_walk_on_from_there() {
     assert_eq!(frame_of_selection(&app), 13);
     update(&mut app, Action::PrevEvidence);
     assert_eq!(frame_of_selection(&app), 12);
+}
+
+#[test]
+fn f_follows_the_selected_rows_flow_and_back() {
+    let mut app = app_with(field("field-desktop-sharing-refused.pcap"), (80, 24));
+    let total = app.ladder.visible.len();
+    goto(&mut app, Action::GotoStart, "15");
+    let l = app.loaded().expect("loaded");
+    let flow = l.index.rows[app.ladder.row().expect("a row")].flow;
+    update(&mut app, Action::FollowFlow);
+    assert_eq!(app.ladder.filter, RowFilter::Flow(flow));
+    assert_eq!(frame_of_selection(&app), 15);
+    let l = app.loaded().expect("loaded");
+    let frames: Vec<u64> = app
+        .ladder
+        .visible
+        .iter()
+        .map(|&i| l.index.rows[i].frame.0)
+        .collect();
+    // The second refused attempt: its SYN and its RST only.
+    assert_eq!(frames, [14, 15]);
+    let s = screen(&app);
+    assert!(
+        s.contains(&format!("Ladder (2 of {total}: flow {flow})")),
+        "{s}"
+    );
+    update(&mut app, Action::FollowFlow);
+    assert_eq!(app.ladder.filter, RowFilter::All);
+    assert_eq!(app.ladder.visible.len(), total);
+    assert_eq!(frame_of_selection(&app), 15);
 }

@@ -171,6 +171,26 @@ fn step_evidence(app: &mut App, forward: bool) {
     focus_ladder(app);
 }
 
+/// `F`: only the selected row's flow, or all rows when already there.
+fn follow_flow(app: &mut App) {
+    let Some(l) = app.loaded() else { return };
+    let Some(row) = app.ladder.row().and_then(|r| l.index.rows.get(r)) else {
+        app.status = Some("no ladder row selected".to_string());
+        return;
+    };
+    let flow = RowFilter::Flow(row.flow);
+    set_filter(
+        app,
+        if app.ladder.filter == flow {
+            RowFilter::All
+        } else {
+            flow
+        },
+    );
+    app.status = None;
+    focus_ladder(app);
+}
+
 /// Recomputes which visible rows match the search (for the counter).
 fn recount(app: &mut App) {
     let search = app.search.search();
@@ -452,6 +472,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::NextMatch => find(app, true),
         Action::PrevMatch => find(app, false),
         Action::FilterMenu => open_menu(app),
+        Action::FollowFlow => follow_flow(app),
         Action::Export => app.effects.push(Effect::Export),
         Action::Back => {
             app.status = None;
