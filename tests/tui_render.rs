@@ -205,3 +205,118 @@ fn hex_dump_of_the_evidence_is_reread_from_the_file() {
         insta::assert_snapshot!(format!("{short}_100x40_hex"), s);
     }
 }
+
+/// The text of `rect` on the drawn screen, one string per line.
+fn region(app: &App, rect: ratatui::layout::Rect) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    t.draw(|f| f.render_widget(&Screen { app }, f.area()))
+        .expect("draw");
+    let buf = t.backend().buffer();
+    (rect.y..rect.bottom())
+        .map(|y| {
+            (rect.x..rect.right())
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn pane_rect(app: &App, pane: Pane) -> ratatui::layout::Rect {
+    edgecap::tui::layout::areas(app)
+        .panes
+        .into_iter()
+        .find(|(p, _)| *p == pane)
+        .map(|(_, r)| r)
+        .expect("pane on screen")
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn all_panes_from_120x40_with_the_ladder_given_the_most_room() {
+    for (short, file) in CASES {
+        for size in [(120u16, 40u16), (200, 50)] {
+            let a = app(file, size);
+            assert!(a.wide(), "{size:?}");
+            let ladder = pane_rect(&a, Pane::Ladder);
+            let findings = pane_rect(&a, Pane::Findings);
+            assert!(ladder.width >= findings.width, "{short} {size:?}");
+            assert!(
+                ladder.height > pane_rect(&a, Pane::Detail).height,
+                "{short} {size:?}"
+            );
+            insta::assert_snapshot!(format!("{short}_{}x{}", size.0, size.1), screen(&a));
+        }
+        // Just below, one pane at a time.
+        assert!(!app(file, (119, 40)).wide());
+        assert!(!app(file, (120, 39)).wide());
+    }
+}
+
+#[test]
+fn at_200x50_the_findings_pane_takes_what_the_ladder_leaves() {
+    let a = app("field-desktop-sharing-refused.pcap", (200, 50));
+    let findings = pane_rect(&a, Pane::Findings);
+    // 40 % would be 80 columns; the ladder's four lanes and labels need
+    // about 110, so the findings get the rest.
+    assert!(findings.width > 80, "{findings:?}");
+    let ladder = region(&a, pane_rect(&a, Pane::Ladder));
+    assert!(
+        ladder
+            .iter()
+            .any(|l| l.contains("Allocate ✓ relay 2.2.2.2:58138")),
+        "{ladder:#?}"
+    );
+}
+
+#[test]
+fn the_selected_findings_whole_summary_shows_at_every_size() {
+    for (short, file) in CASES {
+        for size in [(80u16, 24u16), (120, 40), (160, 48), (200, 50)] {
+            let mut a = app(file, size);
+            let summaries: Vec<String> = a
+                .loaded()
+                .expect("loaded")
+                .diagnosis
+                .findings
+                .iter()
+                .map(|f| words(&format!("{} {}", f.id, f.summary)))
+                .collect();
+            for (i, summary) in summaries.iter().enumerate() {
+                assert_eq!(a.findings.selected, i);
+                let rect = pane_rect(&a, Pane::Findings);
+                let inner: Vec<String> = region(&a, rect)
+                    .iter()
+                    .map(|l| l.trim_matches('│').to_string())
+                    .collect();
+                let text = words(&inner.join(" "));
+                assert!(
+                    text.contains(summary.as_str()),
+                    "{short} {size:?} finding {i}: {summary}\n{inner:#?}"
+                );
+                update(&mut a, Action::Down);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_title_keeps_the_counts_at_80_columns() {
+    let file = "field-desktop-sharing-refused.pcap";
+    let long = format!("/home/admin/captures/2026-11-26/edge-external-interface/{file}");
+    let mut a = App::new(&long, None, false, (80, 24));
+    update(&mut a, Action::Loaded(Box::new(loaded(file))));
+    let s = screen(&a);
+    let title = s.lines().next().expect("a title line");
+    assert!(
+        title.contains("20 packets  4 flows  1 error 2 info"),
+        "{title}"
+    );
+    assert!(
+        title.contains(file) && !title.contains("/home/admin"),
+        "{title}"
+    );
+    insta::assert_snapshot!("refused_80x24_long_name", title);
+}

@@ -98,6 +98,37 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
         "{search}"
     );
     tmux(&["send-keys", "-t", &session, "Enter"]);
+    let counted = wait_for(&session, "· match 1/1");
+    assert!(counted.contains("Ladder (16 messages)"), "{counted}");
+
+    // `:` + number + Enter goes to exactly that frame (not frames 10-17
+    // that contain a 1), `g` + number too; the detail follows.
+    tmux(&["send-keys", "-t", &session, "-l", ":1"]);
+    wait_for(&session, "go to frame: 1▏");
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    wait_for(&session, "SYN → port 443  frame 1 ");
+    tmux(&["send-keys", "-t", &session, "-l", "g16"]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    wait_for(&session, "SYN → port 50704  frame 16 ");
+    // `]` / `[`: the selected finding's next / previous evidence frame
+    // from the selected row (frames 12-17 of the refused connections).
+    tmux(&["send-keys", "-t", &session, "-l", "]"]);
+    wait_for(
+        &session,
+        "evidence frame 17 (6/6) of tcp.connection_refused",
+    );
+    tmux(&["send-keys", "-t", &session, "-l", "["]);
+    wait_for(&session, "evidence frame 16 (5/6)");
+    tmux(&["send-keys", "-t", &session, "-l", "["]);
+    let step = wait_for(&session, "evidence frame 15 (4/6)");
+    assert!(step.contains("RST (refused)  frame 15 "), "{step}");
+    // `F` follows that row's flow (its SYN and RST), `F` again shows all.
+    tmux(&["send-keys", "-t", &session, "F"]);
+    let followed = wait_for(&session, "Ladder (2 of 16: flow ");
+    assert!(!followed.contains("SYN-ACK"), "{followed}");
+    tmux(&["send-keys", "-t", &session, "F"]);
+    wait_for(&session, "Ladder (16 messages)");
+    tmux(&["send-keys", "-t", &session, "Escape"]);
     // `f`, then the second choice: problems only.
     tmux(&["send-keys", "-t", &session, "f"]);
     wait_for(&session, "Filter the ladder");

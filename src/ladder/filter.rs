@@ -77,7 +77,8 @@ pub enum RowFilter {
     #[default]
     All,
     /// Failures and warnings: error responses, RSTs, alerts, retransmissions,
-    /// unanswered requests, 401/438 challenges.
+    /// unanswered requests, 401/438 challenges other than the normal first
+    /// 401 to an anonymous Allocate.
     Problems,
     /// The rows of one flow.
     Flow(FlowId),
@@ -232,11 +233,15 @@ mod tests {
         }
     }
 
-    #[test]
-    fn problems_are_the_refused_connections_and_the_challenge() {
-        let (a, index) = field("field-desktop-sharing-refused.pcap");
+    fn problem_labels(name: &str) -> Vec<String> {
+        let (a, index) = field(name);
         let kept = RowFilter::Problems.apply(&index, &a);
-        let labels: Vec<&str> = kept.iter().map(|&i| index.rows[i].label.as_str()).collect();
+        kept.iter().map(|&i| index.rows[i].label.clone()).collect()
+    }
+
+    #[test]
+    fn problems_are_the_refused_connections_not_the_normal_challenge() {
+        let labels = problem_labels("field-desktop-sharing-refused.pcap");
         assert_eq!(
             labels
                 .iter()
@@ -245,8 +250,28 @@ mod tests {
             3,
             "{labels:?}"
         );
-        assert!(labels.iter().any(|l| l.contains("401")), "{labels:?}");
+        // The 401 to the anonymous Allocate is answered by an authenticated
+        // Allocate (frame 8): the normal start of TURN authentication.
+        assert!(!labels.iter().any(|l| l.starts_with("401")), "{labels:?}");
         assert!(!labels.iter().any(|l| l.contains('✓')), "{labels:?}");
+    }
+
+    #[test]
+    fn the_error_after_the_challenge_is_the_problem() {
+        // Two clients' authenticated Allocates rejected with 436: the 436s
+        // are problems, the 401s that preceded them are not.
+        let labels = problem_labels("field-unknown-user.pcap");
+        assert_eq!(labels.len(), 2, "{labels:?}");
+        assert!(labels.iter().all(|l| l.starts_with("436")), "{labels:?}");
+        let (a, index) = field("field-unknown-user.pcap");
+        let challenges = index
+            .rows
+            .iter()
+            .filter(|r| r.label.starts_with("401"))
+            .inspect(|r| assert_eq!(r.outcome, Outcome::Neutral, "{r:?}"))
+            .count();
+        assert_eq!(challenges, 2);
+        assert!(RowFilter::All.apply(&index, &a).len() > labels.len());
     }
 
     #[test]

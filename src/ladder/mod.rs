@@ -16,8 +16,9 @@ use edgecap_analyze::{Diagnosis, Role, RoleMap};
 use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::tcp_state::TcpOutcome;
 use edgecap_net::{Direction, FlowId};
-use edgecap_proto::AllocationOutcome;
+use edgecap_proto::{AllocationOutcome, ProtoMsg};
 
+pub mod challenge;
 pub mod export;
 pub mod filter;
 pub mod labels;
@@ -34,11 +35,13 @@ pub const MAX_COLUMNS: usize = 6;
 /// How a ladder row or badge is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// A request or neutral event.
+    /// A request or neutral event (including the normal 401 challenge to
+    /// an anonymous Allocate, see [`challenge`]).
     Neutral,
     /// Success (Allocate ✓, SYN-ACK, handshake complete).
     Good,
-    /// A normal challenge or something odd (401, retransmission).
+    /// Something odd: a 401/438 not followed by an authenticated retry,
+    /// a retransmission.
     Warn,
     /// Failure (error response, RST, alert, no response).
     Bad,
@@ -152,11 +155,15 @@ impl Index {
     /// Builds the index. Cost is linear in flows plus messages.
     pub fn build(analysis: &Analysis, diagnosis: &Diagnosis) -> Index {
         let columns = build_columns(analysis, &diagnosis.roles);
+        let challenges = challenge::Challenges::new(analysis);
         let mut rows = Vec::new();
         for (i, d) in analysis.proto.messages.iter().enumerate() {
-            let Some((label, outcome)) = message_label(&d.msg) else {
+            let Some((label, mut outcome)) = message_label(&d.msg) else {
                 continue;
             };
+            if matches!(&d.msg, ProtoMsg::Stun(r) if challenges.is_normal(r)) {
+                outcome = Outcome::Neutral;
+            }
             let Some((_, client, server)) = analysis.flow_ends(d.flow) else {
                 continue;
             };
@@ -186,14 +193,20 @@ impl Index {
         }
     }
 
+    /// The ladder row of exactly `frame`: the row it completes, else the
+    /// row of a message spanning it; `None` when no row has that frame.
+    pub fn row_at_frame(&self, frame: FrameNo) -> Option<usize> {
+        self.rows.iter().position(|r| r.frame == frame).or_else(|| {
+            self.rows
+                .iter()
+                .position(|r| r.first_frame <= frame && frame <= r.frame)
+        })
+    }
+
     /// The ladder row that best shows `frame`: the row of that frame (or
     /// whose message spans it), else the first row after it, else the last.
     pub fn row_for_frame(&self, frame: FrameNo) -> Option<usize> {
-        if let Some(i) = self
-            .rows
-            .iter()
-            .position(|r| r.first_frame <= frame && frame <= r.frame)
-        {
+        if let Some(i) = self.row_at_frame(frame) {
             return Some(i);
         }
         self.rows

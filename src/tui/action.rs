@@ -52,6 +52,24 @@ pub enum Action {
     NextMatch,
     /// Previous row matching the search.
     PrevMatch,
+    /// Open the go-to-frame line (`:` or `g`).
+    GotoStart,
+    /// A character typed into the go-to line (digits; `g` on an empty line
+    /// goes to the first row, `G` to the last).
+    GotoChar(char),
+    /// Backspace in the go-to line.
+    GotoBackspace,
+    /// Enter in the go-to line: select the row of that frame.
+    GotoDone,
+    /// Esc in the go-to line.
+    GotoCancel,
+    /// The selected finding's next evidence frame (`]`).
+    NextEvidence,
+    /// The selected finding's previous evidence frame (`[`).
+    PrevEvidence,
+    /// Follow the selected row's flow: show only its rows, or all rows
+    /// again when already following it (`F`).
+    FollowFlow,
     /// Open the quick-filter menu (`f`).
     FilterMenu,
     /// Export the visible ladder as text and Mermaid (`e`).

@@ -92,19 +92,41 @@ impl LadderState {
     }
 }
 
-/// The search line (`/`): what is typed, and whether it is being typed.
+/// The search line (`/`): what is typed, whether it is being typed, and
+/// the rows it matches (for `n` / `N` and the `3/17` counter).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchState {
     /// The query (kept after Enter for `n` / `N`).
     pub query: String,
     /// The search line has the keyboard.
     pub editing: bool,
+    /// Positions in `LadderState::visible` of the matching rows, ascending;
+    /// recomputed when the query or the filter changes (at most one entry
+    /// per ladder row).
+    pub matches: Vec<usize>,
 }
 
 impl SearchState {
     /// The compiled search.
     pub fn search(&self) -> RowSearch {
         RowSearch::new(&self.query)
+    }
+
+    /// The match counter for the selection at `selected` (a position in the
+    /// visible rows): `3/17` on the third match, `–/17` between matches,
+    /// `0/0` when nothing matches; `None` without a query.
+    pub fn counter(&self, selected: usize) -> Option<String> {
+        if self.query.is_empty() {
+            return None;
+        }
+        let n = self.matches.len();
+        if n == 0 {
+            return Some("0/0".to_string());
+        }
+        Some(match self.matches.binary_search(&selected) {
+            Ok(i) => format!("{}/{n}", i + 1),
+            Err(_) => format!("–/{n}"),
+        })
     }
 }
 
@@ -149,6 +171,8 @@ pub enum InputMode {
     Normal,
     /// Typing into the search line.
     Search,
+    /// Typing a frame number into the go-to line.
+    Goto,
     /// Choosing in the filter menu.
     Menu,
 }
@@ -204,6 +228,8 @@ pub struct App {
     pub search: SearchState,
     /// The filter menu, while open.
     pub menu: Option<FilterMenu>,
+    /// The go-to-frame line (digits typed so far), while open.
+    pub goto: Option<String>,
     /// A one-line message for the footer (search misses, export paths).
     pub status: Option<String>,
     /// Effects for the run loop, oldest first.
@@ -233,6 +259,7 @@ impl App {
             hex: HexState::default(),
             search: SearchState::default(),
             menu: None,
+            goto: None,
             status: None,
             effects: Vec::new(),
         }
@@ -246,11 +273,13 @@ impl App {
         }
     }
 
-    /// How keys are read: the search line and the filter menu take the
-    /// keyboard while open.
+    /// How keys are read: the search line, the go-to line and the filter
+    /// menu take the keyboard while open.
     pub fn input_mode(&self) -> InputMode {
         if self.search.editing {
             InputMode::Search
+        } else if self.goto.is_some() {
+            InputMode::Goto
         } else if self.menu.is_some() {
             InputMode::Menu
         } else {
@@ -258,9 +287,10 @@ impl App {
         }
     }
 
-    /// True when the layout shows all four panes at once.
+    /// True when the layout shows all four panes at once (from 120×40:
+    /// below that the ladder would have under 70 columns or 20 rows).
     pub fn wide(&self) -> bool {
-        self.size.0 >= 140 && self.size.1 >= 36
+        self.size.0 >= 120 && self.size.1 >= 40
     }
 
     /// Rows a page moves: the body height of the focused pane, roughly.

@@ -1,7 +1,7 @@
 //! Maps key presses and mouse events to [`Action`]s. Pure: no state is
 //! changed here, so every binding can be tested without a terminal. The
-//! search line and the filter menu take the keyboard while open
-//! ([`InputMode`]). The help overlay lists the same keys ([`KEYS`]).
+//! search line, the go-to-frame line and the filter menu take the keyboard
+//! while open ([`InputMode`]). The help overlay lists the same keys ([`KEYS`]).
 
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -14,7 +14,8 @@ use super::app::InputMode;
 pub const KEYS: &[(&str, &str)] = &[
     ("↑ ↓  k j", "previous / next row (scroll in Detail)"),
     ("PgUp PgDn", "one page up / down"),
-    ("g  G  Home End", "first / last row"),
+    ("Home End  G", "first / last row"),
+    (": or g", "go to frame: its number, Enter (gg: first row)"),
     ("Tab  Shift-Tab", "next / previous pane"),
     (
         "→ ← l h",
@@ -23,8 +24,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Enter", "finding/flow → ladder row → detail + hex dump"),
     ("Esc", "back; closes help, menu and search"),
     ("/", "search the ladder: label, frame, role"),
-    ("n  N", "next / previous match"),
+    ("n  N", "next / previous match (counter 3/17)"),
+    ("]  [", "next / previous evidence frame of the finding"),
     ("f", "filter: problems, flow, role pair, protocol, all"),
+    ("F", "follow the selected row's flow (again: all rows)"),
     ("t", "time column: absolute / relative / delta"),
     ("e", "export the ladder as text and Mermaid files"),
     ("mouse", "click selects a pane or row; the wheel scrolls"),
@@ -50,6 +53,13 @@ pub fn map(key: KeyEvent, mode: InputMode) -> Option<Action> {
             KeyCode::Esc => Action::SearchCancel,
             KeyCode::Backspace => Action::SearchBackspace,
             KeyCode::Char(c) => Action::SearchChar(c),
+            _ => return None,
+        }),
+        InputMode::Goto => Some(match key.code {
+            KeyCode::Enter => Action::GotoDone,
+            KeyCode::Esc => Action::GotoCancel,
+            KeyCode::Backspace => Action::GotoBackspace,
+            KeyCode::Char(c) => Action::GotoChar(c),
             _ => return None,
         }),
         InputMode::Menu => Some(match key.code {
@@ -82,8 +92,11 @@ fn map_normal(code: KeyCode) -> Option<Action> {
         KeyCode::Down | KeyCode::Char('j') => Action::Down,
         KeyCode::PageUp => Action::PageUp,
         KeyCode::PageDown => Action::PageDown,
-        KeyCode::Home | KeyCode::Char('g') => Action::Top,
+        KeyCode::Home => Action::Top,
         KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+        KeyCode::Char(':' | 'g') => Action::GotoStart,
+        KeyCode::Char(']') => Action::NextEvidence,
+        KeyCode::Char('[') => Action::PrevEvidence,
         KeyCode::Tab => Action::NextPane,
         KeyCode::BackTab => Action::PrevPane,
         KeyCode::Right | KeyCode::Char('l') => Action::Right,
@@ -96,6 +109,7 @@ fn map_normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('n') => Action::NextMatch,
         KeyCode::Char('N') => Action::PrevMatch,
         KeyCode::Char('f') => Action::FilterMenu,
+        KeyCode::Char('F') => Action::FollowFlow,
         KeyCode::Char('e') => Action::Export,
         _ => return None,
     })
@@ -120,8 +134,8 @@ mod tests {
             (KeyCode::Char('k'), KeyCode::Up),
             (KeyCode::Char('l'), KeyCode::Right),
             (KeyCode::Char('h'), KeyCode::Left),
-            (KeyCode::Char('g'), KeyCode::Home),
             (KeyCode::Char('G'), KeyCode::End),
+            (KeyCode::Char('g'), KeyCode::Char(':')),
         ] {
             assert_eq!(
                 format!("{:?}", normal(a)),
@@ -135,7 +149,12 @@ mod tests {
     fn quit_keys_and_unbound_keys() {
         assert!(matches!(normal(KeyCode::Char('q')), Some(Action::Quit)));
         let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        for mode in [InputMode::Normal, InputMode::Search, InputMode::Menu] {
+        for mode in [
+            InputMode::Normal,
+            InputMode::Search,
+            InputMode::Goto,
+            InputMode::Menu,
+        ] {
             assert!(matches!(map(ctrl('c'), mode), Some(Action::Quit)));
             assert!(map(ctrl('j'), mode).is_none());
         }
@@ -160,6 +179,11 @@ mod tests {
             (KeyCode::Char('N'), "PrevMatch"),
             (KeyCode::Char('f'), "FilterMenu"),
             (KeyCode::Char('e'), "Export"),
+            (KeyCode::Char(':'), "GotoStart"),
+            (KeyCode::Char('F'), "FollowFlow"),
+            (KeyCode::Char(']'), "NextEvidence"),
+            (KeyCode::Char('['), "PrevEvidence"),
+            (KeyCode::Home, "Top"),
         ] {
             assert_eq!(format!("{:?}", normal(code)), format!("Some({want})"));
         }
@@ -177,6 +201,13 @@ mod tests {
         assert_eq!(search(KeyCode::Enter), "Some(SearchDone)");
         assert_eq!(search(KeyCode::Esc), "Some(SearchCancel)");
         assert_eq!(search(KeyCode::Backspace), "Some(SearchBackspace)");
+        let goto = |code| format!("{:?}", map(key(code), InputMode::Goto));
+        assert_eq!(goto(KeyCode::Char('7')), "Some(GotoChar('7'))");
+        assert_eq!(goto(KeyCode::Char('g')), "Some(GotoChar('g'))");
+        assert_eq!(goto(KeyCode::Enter), "Some(GotoDone)");
+        assert_eq!(goto(KeyCode::Esc), "Some(GotoCancel)");
+        assert_eq!(goto(KeyCode::Backspace), "Some(GotoBackspace)");
+        assert_eq!(goto(KeyCode::Tab), "None");
         let menu = |code| format!("{:?}", map(key(code), InputMode::Menu));
         assert_eq!(menu(KeyCode::Char('j')), "Some(Down)");
         assert_eq!(menu(KeyCode::Enter), "Some(Enter)");

@@ -43,13 +43,17 @@ pub fn areas_in(app: &App, screen: Rect) -> Areas {
         tabs: None,
         panes: Vec::new(),
     };
-    if app.loaded().is_none() {
+    let Some(loaded) = app.loaded() else {
         return out;
-    }
+    };
     if app.wide() {
+        let left_w = left_width(
+            body.width,
+            ladder::natural_width(loaded),
+            findings::natural_width(loaded),
+        );
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
-                .areas(body);
+            Layout::horizontal([Constraint::Length(left_w), Constraint::Min(1)]).areas(body);
         let [fi, fl] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(left);
         let [la, de] =
@@ -67,6 +71,19 @@ pub fn areas_in(app: &App, screen: Rect) -> Areas {
         out.panes = vec![(app.focus, pane)];
     }
     out
+}
+
+/// The width of the left column (findings and flows) in a wide body of
+/// `width` columns: the columns the ladder leaves over once it has its
+/// natural width, or fewer when the findings need fewer; always between 2/5
+/// and 1/2 of the body, so the ladder keeps the most room.
+pub fn left_width(width: u16, ladder_need: u16, findings_need: u16) -> u16 {
+    let lo = width * 2 / 5;
+    let hi = width / 2;
+    width
+        .saturating_sub(ladder_need)
+        .min(findings_need)
+        .clamp(lo, hi.max(lo))
 }
 
 /// The tab labels and their x ranges on the tab bar starting at `x`.

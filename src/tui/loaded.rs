@@ -14,16 +14,36 @@ pub struct Loaded {
     pub diagnosis: Diagnosis,
     /// Rows, columns and groups for the views.
     pub index: Index,
+    /// The longest ladder label, in characters (for the layout).
+    pub label_width: u16,
+    /// The longest findings-list line (severity, id, summary), in characters.
+    pub findings_width: u16,
+}
+
+fn chars(s: &str) -> u16 {
+    u16::try_from(s.chars().count()).unwrap_or(u16::MAX)
 }
 
 impl Loaded {
     /// Diagnoses nothing: wraps an analysis and its diagnosis, building the index.
     pub fn new(analysis: Analysis, diagnosis: Diagnosis) -> Loaded {
         let index = Index::build(&analysis, &diagnosis);
+        let label_width = index.rows.iter().map(|r| chars(&r.label)).max();
+        let findings_width = diagnosis
+            .findings
+            .iter()
+            .map(|f| {
+                chars(f.id)
+                    .saturating_add(chars(&f.summary))
+                    .saturating_add(9)
+            })
+            .max();
         Loaded {
             analysis,
             diagnosis,
             index,
+            label_width: label_width.unwrap_or(0),
+            findings_width: findings_width.unwrap_or(0),
         }
     }
 }

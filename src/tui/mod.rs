@@ -26,6 +26,8 @@ pub mod view;
 mod tests;
 #[cfg(test)]
 mod tests_interaction;
+#[cfg(test)]
+mod tests_navigation;
 
 pub use action::Action;
 pub use app::{App, Pane, TimeMode};

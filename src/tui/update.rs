@@ -7,11 +7,15 @@ use super::action::Action;
 use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
 use super::layout;
 use crate::ladder::filter::RowFilter;
+use edgecap_capture::FrameNo;
 
 /// Rows the mouse wheel moves per notch.
 const WHEEL_ROWS: isize = 3;
 /// Longest search query kept.
 const MAX_QUERY_CHARS: usize = 64;
+/// Longest go-to line: a frame number is a u64, whose largest value has 20
+/// digits.
+const MAX_GOTO_DIGITS: usize = 20;
 
 fn len_of(app: &App, pane: Pane) -> usize {
     let Some(l) = app.loaded() else { return 0 };
@@ -69,6 +73,141 @@ fn show_row(app: &mut App, row: usize) {
     app.detail.scroll = 0;
 }
 
+/// Moves the focus to the ladder, remembering where it came from for Esc.
+fn focus_ladder(app: &mut App) {
+    if app.focus != Pane::Ladder {
+        app.back.push(app.focus);
+        app.focus = Pane::Ladder;
+    }
+}
+
+/// A character in the go-to line: digits are kept; `g` / `G` on an empty
+/// line go to the first / last row (so `gg` works as in vi and less).
+fn goto_char(app: &mut App, c: char) {
+    let Some(line) = &mut app.goto else { return };
+    match c {
+        '0'..='9' if line.len() < MAX_GOTO_DIGITS => line.push(c),
+        'g' | 'G' if line.is_empty() => {
+            app.goto = None;
+            let to = if c == 'g' { isize::MIN } else { isize::MAX };
+            move_by(app, app.focus, to / 2);
+        }
+        _ => {}
+    }
+}
+
+/// Enter in the go-to line: selects the ladder row of exactly that frame.
+fn goto_done(app: &mut App) {
+    let Some(line) = app.goto.take() else { return };
+    let Ok(n) = line.parse::<u64>() else {
+        app.status = Some("go to frame: type a frame number, then Enter".to_string());
+        return;
+    };
+    let Some(l) = app.loaded() else { return };
+    let packets = l.analysis.capture.packets;
+    match l.index.row_at_frame(FrameNo(n)) {
+        Some(row) => {
+            app.status = None;
+            show_row(app, row);
+            focus_ladder(app);
+        }
+        None if (1..=packets).contains(&n) => {
+            app.status = Some(format!(
+                "frame {n} has no ladder row (no decoded message or TCP control)"
+            ));
+        }
+        None => app.status = Some(format!("no frame {n}: the capture has {packets} frames")),
+    }
+}
+
+/// `]` / `[`: the selected finding's evidence frame after (before) the
+/// selected ladder row, like "next error" in an editor. From the findings
+/// or flows pane the walk starts at the finding's first evidence frame.
+fn step_evidence(app: &mut App, forward: bool) {
+    let Some(l) = app.loaded() else { return };
+    let Some(f) = l.diagnosis.findings.get(app.findings.selected) else {
+        app.status = Some("no finding selected".to_string());
+        return;
+    };
+    let n = f.frames.len();
+    let in_ladder = matches!(app.focus, Pane::Ladder | Pane::Detail);
+    let current = app.ladder.row().map(|r| &l.index.rows[r]);
+    let pick = match current.filter(|_| in_ladder) {
+        None => f.frames.iter().enumerate().min_by_key(|(_, fr)| **fr),
+        Some(row) if forward => f
+            .frames
+            .iter()
+            .enumerate()
+            .filter(|(_, fr)| **fr > row.frame)
+            .min_by_key(|(_, fr)| **fr),
+        Some(row) => f
+            .frames
+            .iter()
+            .enumerate()
+            .filter(|(_, fr)| **fr < row.first_frame)
+            .max_by_key(|(_, fr)| **fr),
+    };
+    let Some((k, &frame)) = pick else {
+        let which = if forward { "after" } else { "before" };
+        app.status = Some(match n {
+            0 => format!("{} has no evidence frames", f.id),
+            _ => format!(
+                "no evidence frame of {} {which} this row ({n} in all)",
+                f.id
+            ),
+        });
+        return;
+    };
+    let msg = format!("evidence frame {} ({}/{n}) of {}", frame.0, k + 1, f.id);
+    let Some(row) = l.index.row_for_frame(frame) else {
+        return;
+    };
+    app.status = None;
+    show_row(app, row);
+    app.status = Some(match app.status.take() {
+        Some(cleared) => format!("{msg} · {cleared}"),
+        None => msg,
+    });
+    focus_ladder(app);
+}
+
+/// `F`: only the selected row's flow, or all rows when already there.
+fn follow_flow(app: &mut App) {
+    let Some(l) = app.loaded() else { return };
+    let Some(row) = app.ladder.row().and_then(|r| l.index.rows.get(r)) else {
+        app.status = Some("no ladder row selected".to_string());
+        return;
+    };
+    let flow = RowFilter::Flow(row.flow);
+    set_filter(
+        app,
+        if app.ladder.filter == flow {
+            RowFilter::All
+        } else {
+            flow
+        },
+    );
+    app.status = None;
+    focus_ladder(app);
+}
+
+/// Recomputes which visible rows match the search (for the counter).
+fn recount(app: &mut App) {
+    let search = app.search.search();
+    let matches = match app.loaded() {
+        Some(l) if !app.search.query.is_empty() => app
+            .ladder
+            .visible
+            .iter()
+            .enumerate()
+            .filter(|(_, &i)| search.matches(&l.index, &l.index.rows[i]))
+            .map(|(pos, _)| pos)
+            .collect(),
+        _ => Vec::new(),
+    };
+    app.search.matches = matches;
+}
+
 /// Applies `filter`, keeping the selected row when it stays visible, else
 /// the first visible row after it.
 fn set_filter(app: &mut App, filter: RowFilter) {
@@ -79,6 +218,7 @@ fn set_filter(app: &mut App, filter: RowFilter) {
     app.ladder.filter = filter;
     app.ladder.selected = pos.min(visible.len().saturating_sub(1));
     app.ladder.visible = visible;
+    recount(app);
 }
 
 fn request_hex(app: &mut App) {
@@ -292,28 +432,47 @@ pub fn update(app: &mut App, action: Action) {
         Action::SearchStart => {
             app.search.editing = true;
             app.search.query.clear();
+            app.search.matches.clear();
             app.focus = Pane::Ladder;
             app.status = None;
         }
         Action::SearchChar(c) => {
             if !c.is_control() && app.search.query.chars().count() < MAX_QUERY_CHARS {
                 app.search.query.push(c);
+                recount(app);
                 find_from_selection(app);
             }
         }
         Action::SearchBackspace => {
             app.search.query.pop();
+            recount(app);
             find_from_selection(app);
         }
         Action::SearchDone => app.search.editing = false,
         Action::SearchCancel => {
             app.search.editing = false;
             app.search.query.clear();
+            app.search.matches.clear();
             app.status = None;
         }
+        Action::GotoStart => {
+            app.goto = Some(String::new());
+            app.status = None;
+        }
+        Action::GotoChar(c) => goto_char(app, c),
+        Action::GotoBackspace => {
+            if let Some(line) = &mut app.goto {
+                line.pop();
+            }
+        }
+        Action::GotoDone => goto_done(app),
+        Action::GotoCancel => app.goto = None,
+        Action::NextEvidence => step_evidence(app, true),
+        Action::PrevEvidence => step_evidence(app, false),
         Action::NextMatch => find(app, true),
         Action::PrevMatch => find(app, false),
         Action::FilterMenu => open_menu(app),
+        Action::FollowFlow => follow_flow(app),
         Action::Export => app.effects.push(Effect::Export),
         Action::Back => {
             app.status = None;

@@ -1,6 +1,6 @@
 //! The findings pane: one line per finding, most severe first (the
-//! diagnosis order), and below the list the selected finding's evidence
-//! and explanation. Enter jumps to its first evidence frame in the ladder.
+//! diagnosis order), and below the list the selected finding's whole
+//! summary (wrapped), evidence and explanation. Enter jumps to its first evidence frame in the ladder.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,6 +24,12 @@ pub struct FindingsView<'a> {
     pub focused: bool,
     /// Styles.
     pub theme: Theme,
+}
+
+/// The width the findings pane needs to show every list line whole,
+/// borders included.
+pub fn natural_width(loaded: &Loaded) -> u16 {
+    loaded.findings_width.saturating_add(2)
 }
 
 /// The list (top, at most half the pane) and the selected finding's text.
@@ -85,7 +91,15 @@ impl Widget for &FindingsView<'_> {
             }
         }
         let f = &findings[sel];
-        let mut lines = vec![Line::from("")];
+        // The list line may be cut at the pane's edge: the whole summary
+        // is repeated here, wrapped.
+        let mut lines = vec![
+            Line::from(""),
+            Line::from(vec![
+                Span::styled(format!("{} ", f.id), self.theme.header()),
+                Span::raw(escape(&f.summary).into_owned()),
+            ]),
+        ];
         if !f.frames.is_empty() {
             lines.push(Line::from(Span::styled(
                 format!("frames {}", frame_list(&f.frames)),

@@ -25,6 +25,23 @@ const FRAME_W: u16 = 7;
 const LANE_MIN: u16 = 7;
 /// Widest lane.
 const LANE_MAX: u16 = 18;
+/// A lane wide enough for the short column titles (`int.edge`) and arrows
+/// that read well: what the layout asks for when it has room.
+const LANE_COMFORT: u16 = 12;
+
+/// The label width the layout asks for at most: enough for every label
+/// but long error reasons (`401 The request did not contain a
+/// Message-Integrity attribute`), which the detail pane shows whole.
+const LABEL_COMFORT: u16 = 40;
+
+/// The width the ladder pane needs to draw every lane comfortably and its
+/// labels (up to [`LABEL_COMFORT`]), borders included.
+pub fn natural_width(loaded: &Loaded) -> u16 {
+    let lanes = u16::try_from(loaded.index.columns.len().max(1)).unwrap_or(u16::MAX);
+    (2 + TIME_W + FRAME_W + 1)
+        .saturating_add(lanes.saturating_mul(LANE_COMFORT))
+        .saturating_add(loaded.label_width.min(LABEL_COMFORT))
+}
 
 /// The ladder pane.
 pub struct LadderView<'a> {
@@ -34,6 +51,8 @@ pub struct LadderView<'a> {
     pub state: &'a LadderState,
     /// The search, for marking matches.
     pub search: RowSearch,
+    /// The search's match counter (`3/17`), when there is a query.
+    pub counter: Option<String>,
     /// Time column mode.
     pub time: TimeMode,
     /// Has the focus.
@@ -182,13 +201,17 @@ impl LadderView<'_> {
         let index = &self.loaded.index;
         let shown = self.state.visible.len();
         let total = index.rows.len();
-        if shown == total {
+        let title = if shown == total {
             format!("Ladder ({total} messages)")
         } else {
             format!(
                 "Ladder ({shown} of {total}: {})",
                 self.state.filter.describe(index)
             )
+        };
+        match &self.counter {
+            Some(c) => format!("{title} · match {c}"),
+            None => title,
         }
     }
 

@@ -3,8 +3,10 @@
 //! [`App`] and the loaded index; they do no I/O and no decoding.
 //!
 //! Layout: a title line, the panes, a footer with the main keys. From
-//! 140×36 up all four panes show at once (findings and flows left, ladder
-//! and detail right); smaller terminals show a tab bar and the focused pane.
+//! 120×40 up all four panes show at once (findings and flows left, ladder
+//! and detail right, the ladder taking its natural width up to 3/5 and
+//! at least half of the screen, see [`super::layout::left_width`]); smaller
+//! terminals show a tab bar and the focused pane.
 
 pub mod detail;
 pub mod findings;
@@ -55,19 +57,36 @@ pub fn scroll_offset(selected: usize, len: usize, height: usize) -> usize {
     selected.saturating_sub(height / 2).min(len - height)
 }
 
-fn title_line(app: &App, theme: Theme) -> Line<'static> {
-    let mut spans = vec![
-        Span::styled(" edgecap ", theme.header()),
-        Span::raw(escape(&app.name).into_owned()),
-    ];
+/// `name` in at most `room` characters: whole, else `…/` and the file
+/// name, else the file name, else its end after `…`.
+fn short_name(name: &str, room: usize) -> String {
+    let fits = |s: &str| s.chars().count() <= room;
+    if fits(name) {
+        return name.to_string();
+    }
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let dotted = format!("…/{base}");
+    if fits(&dotted) {
+        return dotted;
+    }
+    if fits(base) {
+        return base.to_string();
+    }
+    let n = base.chars().count();
+    match room {
+        0 => String::new(),
+        _ => format!("…{}", base.chars().skip(n + 1 - room).collect::<String>()),
+    }
+}
+
+/// The title: program, capture name and counts. The counts always show;
+/// a name too long for the rest is shortened from the left ([`short_name`]).
+fn title_line(app: &App, theme: Theme, width: u16) -> Line<'static> {
+    let mut counts = Vec::new();
     if let Some(l) = app.loaded() {
         let c = &l.analysis.capture;
-        spans.push(Span::styled(
-            format!(
-                "  {} packets  {} flows  ",
-                c.packets,
-                l.analysis.flows.len()
-            ),
+        counts.push(Span::styled(
+            format!("  {} packets  {} flows ", c.packets, l.analysis.flows.len()),
             theme.dim(),
         ));
         for s in [Severity::Error, Severity::Warning, Severity::Info] {
@@ -78,22 +97,37 @@ fn title_line(app: &App, theme: Theme) -> Line<'static> {
                 .filter(|f| f.severity == s)
                 .count();
             if n > 0 {
-                spans.push(Span::styled(
-                    format!("{n} {} ", s.as_str()),
+                counts.push(Span::styled(
+                    format!(" {n} {}", s.as_str()),
                     theme.severity(s),
                 ));
             }
         }
     }
+    let head = " edgecap ";
+    let used: usize = head.len()
+        + counts
+            .iter()
+            .map(|s| s.content.chars().count())
+            .sum::<usize>();
+    let room = usize::from(width).saturating_sub(used);
+    let name = short_name(&escape(&app.name), room);
+    let mut spans = vec![Span::styled(head, theme.header()), Span::raw(name)];
+    spans.extend(counts);
     Line::from(spans)
 }
 
 fn footer_line(app: &App, theme: Theme) -> Line<'static> {
     if app.search.editing {
+        let counter = app
+            .search
+            .counter(app.ladder.selected)
+            .map_or(String::new(), |c| format!("  {c}"));
         return Line::from(vec![
             Span::styled("/", theme.key()),
             Span::raw(escape(&app.search.query).into_owned()),
             Span::styled("▏", theme.key()),
+            Span::styled(counter, theme.key()),
             Span::styled(
                 format!(
                     "  {}",
@@ -101,6 +135,14 @@ fn footer_line(app: &App, theme: Theme) -> Line<'static> {
                 ),
                 theme.dim(),
             ),
+        ]);
+    }
+    if let Some(line) = &app.goto {
+        return Line::from(vec![
+            Span::styled("go to frame: ", theme.key()),
+            Span::raw(line.clone()),
+            Span::styled("▏", theme.key()),
+            Span::styled("  Enter go · gg first row · Esc cancel", theme.dim()),
         ]);
     }
     if let Some(status) = &app.status {
@@ -170,6 +212,7 @@ fn render_pane(app: &App, loaded: &Loaded, pane: Pane, area: Rect, buf: &mut Buf
             loaded,
             state: &app.ladder,
             search: app.search.search(),
+            counter: app.search.counter(app.ladder.selected),
             time: app.time,
             focused,
             theme,
@@ -192,7 +235,7 @@ impl Widget for &Screen<'_> {
         let app = self.app;
         let theme = Theme { color: app.color };
         let a = areas_in(app, area);
-        title_line(app, theme).render(a.title, buf);
+        title_line(app, theme, a.title.width).render(a.title, buf);
         footer_line(app, theme).render(a.footer, buf);
         match &app.load {
             LoadState::Loading {
@@ -230,7 +273,17 @@ impl Widget for &Screen<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::scroll_offset;
+    use super::{scroll_offset, short_name};
+
+    #[test]
+    fn long_names_keep_their_end() {
+        assert_eq!(short_name("/a/b/x.pcap", 20), "/a/b/x.pcap");
+        assert_eq!(short_name("/a/bbbb/x.pcap", 10), "…/x.pcap");
+        assert_eq!(short_name("/a/bbbb/x.pcap", 6), "x.pcap");
+        assert_eq!(short_name("/a/bbbb/x.pcap", 4), "…cap");
+        assert_eq!(short_name("/a/bbbb/x.pcap", 0), "");
+        assert_eq!(short_name("ééé/ü.pcap", 8), "…/ü.pcap");
+    }
 
     #[test]
     fn scrolling_keeps_the_selection_visible() {
