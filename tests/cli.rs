@@ -3,18 +3,10 @@
 
 mod common;
 
-use common::{captures_dir, edgecap, summary_json};
+use common::{cap, captures_dir, edgecap, summary_json};
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Stdio};
-
-fn cap(name: &str) -> String {
-    captures_dir()
-        .join(name)
-        .to_str()
-        .expect("utf-8")
-        .to_string()
-}
 
 fn flows(doc: &Value) -> &Vec<Value> {
     doc["flows"].as_array().expect("flows array")

@@ -3,15 +3,7 @@
 
 mod common;
 
-use common::{captures_dir, edgecap, summary_json};
-
-fn cap(name: &str) -> String {
-    captures_dir()
-        .join(name)
-        .to_str()
-        .expect("utf-8")
-        .to_string()
-}
+use common::{cap, edgecap, summary_json};
 
 fn text(args: &[&str]) -> (Option<i32>, String) {
     let out = edgecap(args);

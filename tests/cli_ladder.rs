@@ -5,15 +5,7 @@
 
 mod common;
 
-use common::{captures_dir, edgecap, summary_json};
-
-fn cap(name: &str) -> String {
-    captures_dir()
-        .join(name)
-        .to_str()
-        .expect("utf-8")
-        .to_string()
-}
+use common::{cap, edgecap, summary_json};
 
 /// Runs `edgecap ladder ARGS…`, asserts exit 0, returns standard output.
 fn ladder(args: &[&str]) -> String {

@@ -10,6 +10,15 @@ pub fn captures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("captures")
 }
 
+/// The path of the committed capture `name`, as a string for arguments.
+pub fn cap(name: &str) -> String {
+    captures_dir()
+        .join(name)
+        .to_str()
+        .expect("utf-8")
+        .to_string()
+}
+
 /// Every committed capture (pcap, pcapng, gzip, NetMon `.cap`), sorted by name.
 pub fn all_captures() -> Vec<PathBuf> {
     let mut caps: Vec<PathBuf> = std::fs::read_dir(captures_dir())

@@ -602,17 +602,21 @@ fn peer_rule(
     }
 }
 
+/// The frame that opened a flow: its first SYN, else its first frame.
+fn opening_frame(flow: &FlowRecord) -> FrameNo {
+    flow.tcp
+        .as_ref()
+        .and_then(|t| t.control.syn_frame)
+        .unwrap_or(flow.first_frame)
+}
+
 /// Rules 6 and 14: the TCP server on the MRAS port, and its client.
 fn mras_rule(flow: &FlowRecord, hits: &mut Hits) {
     if flow.transport != Transport::Tcp || flow.server.port != MRAS_PORT {
         return;
     }
     let outcome = flow.tcp_outcome().map_or("unknown", |o| o.as_str());
-    let frame = flow
-        .tcp
-        .as_ref()
-        .and_then(|t| t.control.syn_frame)
-        .unwrap_or(flow.first_frame);
+    let frame = opening_frame(flow);
     hits.add(
         flow.server.ip,
         MRAS_TARGET,
@@ -641,11 +645,7 @@ fn sip_server_rule(flow: &FlowRecord, hits: &mut Hits) {
     {
         return;
     }
-    let frame = flow
-        .tcp
-        .as_ref()
-        .and_then(|t| t.control.syn_frame)
-        .unwrap_or(flow.first_frame);
+    let frame = opening_frame(flow);
     hits.add(
         flow.server.ip,
         SIP_SERVER,
