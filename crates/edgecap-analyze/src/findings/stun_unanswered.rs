@@ -149,6 +149,11 @@ fn finding(
     }
     let request_frames = b.sorted_frames();
     let last = *request_frames.last()?;
+    // An ICMP error answered it: not unanswered but rejected, one cause that
+    // `udp.port_unreachable` reports with these requests as evidence.
+    if transport == Transport::Udp && icmp.first_on(flow, request_frames[0]).is_some() {
+        return None;
+    }
     let fb = if method == Method::Allocate {
         fallbacks.find(client, transport, server, last)
     } else {
@@ -194,16 +199,8 @@ fn finding(
                     "sent"
                 }
             ));
-            let rejected = icmp.first_on(flow, request_frames[0]);
-            explanation.push_str(&match (transport, rejected) {
-                (Transport::Udp, Some((f, e))) => format!(
-                    "An {} {} from {} answered it (frame {f}; see udp.port_unreachable): the \
-                     datagram was rejected, not silently dropped.",
-                    e.protocol_name(),
-                    e.reason.words(),
-                    ctx.host(e.from),
-                ),
-                (Transport::Udp, None) => format!(
+            explanation.push_str(&match transport {
+                Transport::Udp => format!(
                     "Most often a firewall silently drops UDP {} between {} and {} (or drops the \
                      answers on the way back: asymmetric routing, a NAT that lost its mapping), \
                      or the edge's A/V service is not listening on this address. Less often \
@@ -215,7 +212,7 @@ fn finding(
                     ctx.host(client.ip),
                     ctx.host(server.ip)
                 ),
-                (Transport::Tcp, _) => format!(
+                Transport::Tcp => format!(
                     "The TCP connection to {} carried the request but nothing came back: the \
                      service accepted the connection and did not answer (overloaded, hung, or \
                      a proxy/load balancer in front of it swallowing the stream), or the server \
@@ -223,7 +220,7 @@ fn finding(
                     ctx.host(server.ip)
                 ),
                 // STUN is never decoded on other transports.
-                (Transport::Ip(_), _) => String::new(),
+                Transport::Ip(_) => String::new(),
             });
         }
     }
