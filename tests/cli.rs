@@ -460,3 +460,18 @@ fn a_mistyped_subcommand_is_named() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn export_dir_must_be_a_directory() {
+    let out = edgecap(&[
+        "--export-dir",
+        "/nonexistent/edgecap-exports",
+        &cap("field-unknown-user.pcap"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--export-dir /nonexistent/edgecap-exports: not a directory"),
+        "{err}"
+    );
+}

@@ -48,8 +48,13 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     let export_dir = std::env::temp_dir().join(format!("{session}.export"));
     let _ = std::fs::remove_dir_all(&export_dir);
     std::fs::create_dir_all(&export_dir).expect("export dir");
+    // Started elsewhere: `--export-dir` decides where `e` writes.
+    let elsewhere = std::env::temp_dir().join(format!("{session}.cwd"));
+    let _ = std::fs::remove_dir_all(&elsewhere);
+    std::fs::create_dir_all(&elsewhere).expect("working dir");
     let script = format!(
-        "cd {} && {bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        "cd {} && {bin} --export-dir {} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        elsewhere.display(),
         export_dir.display(),
         capture.display(),
         exit_file.display()
@@ -135,7 +140,7 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     tmux(&["send-keys", "-t", &session, "j", "Enter"]);
     let filtered = wait_for(&session, ": problems only)");
     assert!(!filtered.contains("SYN-ACK"), "{filtered}");
-    // `e` exports the filtered ladder to the current directory.
+    // `e` exports the filtered ladder to the `--export-dir` directory.
     tmux(&["send-keys", "-t", &session, "e"]);
     wait_for(&session, "exported");
     let stem = "field-desktop-sharing-refused.pcap";
@@ -146,6 +151,11 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     assert_eq!(text.matches("RST (refused)").count(), 3, "{text}");
     assert!(!text.contains("SYN-ACK"), "the filter applies: {text}");
     assert!(mermaid.starts_with("sequenceDiagram"), "{mermaid}");
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).expect("working dir").count(),
+        0,
+        "nothing written to the working directory"
+    );
 
     tmux(&["send-keys", "-t", &session, "q"]);
     let after = wait_for(&session, "TERMINAL-RESTORED");
@@ -158,4 +168,5 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     tmux(&["kill-session", "-t", &session]);
     let _ = std::fs::remove_file(&exit_file);
     let _ = std::fs::remove_dir_all(&export_dir);
+    let _ = std::fs::remove_dir_all(&elsewhere);
 }

@@ -36,6 +36,10 @@ pub struct TuiArgs {
     /// When to colour the timeline: auto (unless NO_COLOR is set and not empty), always, never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Directory the ladder export (`e`) writes NAME.ladder.txt and NAME.ladder.mmd to
+    /// (default: the current directory); existing files are never overwritten.
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
 }
 
 /// How a capture is analysed and its edge recognised: shared by every mode.

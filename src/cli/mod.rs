@@ -49,7 +49,17 @@ fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
         analyze: args.edge.analyze_options(),
         edge: args.edge.edge_config(),
         color: color::wanted(args.color, true),
+        export_dir: args.export_dir.clone(),
     };
+    if let Some(dir) = &args.export_dir {
+        if !dir.is_dir() {
+            eprintln!(
+                "edgecap: --export-dir {}: not a directory",
+                edgecap_core::safe::escape_path(dir)
+            );
+            return ExitCode::from(exit::ERROR);
+        }
+    }
     crate::tui::run(file, opts)
 }
 

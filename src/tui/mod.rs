@@ -64,6 +64,8 @@ pub struct TuiOptions {
     pub edge: EdgeConfig,
     /// Colours allowed (false under NO_COLOR or `--color never`).
     pub color: bool,
+    /// Where exports go (`--export-dir`; the current directory when `None`).
+    pub export_dir: Option<PathBuf>,
 }
 
 /// Restores the terminal: leaves raw mode and the alternate screen.
@@ -126,10 +128,11 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
         .and_then(|mut terminal| {
             let size = terminal.size()?;
             let mut app = App::new(&name, total_bytes, opts.color, (size.width, size.height));
-            let mut ctx = effects::EffectContext::new(
-                path.to_path_buf(),
-                std::env::current_dir().unwrap_or_default(),
-            );
+            let export_dir = match &opts.export_dir {
+                Some(dir) => dir.clone(),
+                None => std::env::current_dir().unwrap_or_default(),
+            };
+            let mut ctx = effects::EffectContext::new(path.to_path_buf(), export_dir);
             event_loop(&mut terminal, &mut app, &rx, &mut ctx).map(|()| app)
         });
     restore();
