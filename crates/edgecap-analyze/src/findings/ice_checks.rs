@@ -65,7 +65,9 @@ fn session_key(r: &StunRecord) -> Option<SessionKey> {
     Some(if a <= b { (a, b) } else { (b, a) })
 }
 
-fn is_check(r: &StunRecord) -> bool {
+/// A Binding request with ICE attributes (PRIORITY, ICE-CONTROLLING or
+/// ICE-CONTROLLED): a connectivity check.
+pub(super) fn is_check(r: &StunRecord) -> bool {
     r.msg.msg_type.method == Method::Binding
         && r.msg.msg_type.class == Class::Request
         && [

@@ -28,7 +28,10 @@ pub const ID: &str = "stun.request_unanswered";
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
     let mut groups: BTreeMap<(FlowId, Method), Vec<&StunRecord>> = BTreeMap::new();
     for (_, r) in ctx.originals() {
-        if r.unanswered {
+        // ICE connectivity checks fail by design on some pairs; the ICE
+        // findings tell whether a pair succeeded (`ice.checks`,
+        // `ice.no_pair_succeeded`).
+        if r.unanswered && !super::ice_checks::is_check(r) {
             groups
                 .entry((r.flow, r.msg.msg_type.method))
                 .or_default()
