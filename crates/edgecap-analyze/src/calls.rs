@@ -70,31 +70,10 @@ pub struct Call {
 
 /// The calls of `analysis`, in order of their first message.
 pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
-    let relayed: HashMap<SocketAddr, FrameNo> = analysis
-        .proto
-        .allocations
-        .iter()
-        .flat_map(|s| &s.steps)
-        .filter_map(|st| match st.kind {
-            StepKind::AllocateSuccess {
-                relayed: Some(a), ..
-            } => Some((a, st.frame)),
-            _ => None,
-        })
-        .collect();
-    // Flows by (address, port) of either end, with the other end's port,
-    // for the media-debug links.
-    let mut by_end: EndIndex = HashMap::new();
-    for f in &analysis.flows {
-        by_end
-            .entry((f.client.ip, f.client.port))
-            .or_default()
-            .push((f.id, f.server.port));
-        by_end
-            .entry((f.server.ip, f.server.port))
-            .or_default()
-            .push((f.id, f.client.port));
-    }
+    // Built on first need: a capture without SIP calls (a busy edge's
+    // usual case) pays for neither index.
+    let mut relayed: Option<HashMap<SocketAddr, FrameNo>> = None;
+    let mut by_end: Option<EndIndex> = None;
     let mut order: Vec<Vec<u8>> = Vec::new();
     let mut calls: BTreeMap<Vec<u8>, Call> = BTreeMap::new();
     let mut dropped = 0u64;
@@ -145,7 +124,8 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
                 let (Some(local), Some(remote)) = (md.addr("LocalMR"), md.addr("RemoteMR")) else {
                     continue;
                 };
-                link_relay_flows(call, &by_end, local, remote);
+                let index = by_end.get_or_insert_with(|| end_index(analysis));
+                link_relay_flows(call, index, local, remote);
             }
         }
         let Some(ct) = m.header("content-type") else {
@@ -180,7 +160,12 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
                         transport: c.transport.name().to_vec(),
                         addr,
                         allocation: (c.typ == CandidateType::Relay)
-                            .then(|| relayed.get(&addr).copied())
+                            .then(|| {
+                                relayed
+                                    .get_or_insert_with(|| relayed_index(analysis))
+                                    .get(&addr)
+                                    .copied()
+                            })
                             .flatten(),
                     });
                 }
@@ -196,6 +181,38 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
 
 /// Flows by one end's (address, port): (flow, the other end's port).
 type EndIndex = HashMap<(IpAddr, u16), Vec<(FlowId, u16)>>;
+
+/// Every flow under both of its ends, for the media-debug links.
+fn end_index(analysis: &Analysis) -> EndIndex {
+    let mut by_end: EndIndex = HashMap::new();
+    for f in &analysis.flows {
+        by_end
+            .entry((f.client.ip, f.client.port))
+            .or_default()
+            .push((f.id, f.server.port));
+        by_end
+            .entry((f.server.ip, f.server.port))
+            .or_default()
+            .push((f.id, f.client.port));
+    }
+    by_end
+}
+
+/// The relayed address of every Allocate success, with its frame.
+fn relayed_index(analysis: &Analysis) -> HashMap<SocketAddr, FrameNo> {
+    analysis
+        .proto
+        .allocations
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|st| match st.kind {
+            StepKind::AllocateSuccess {
+                relayed: Some(a), ..
+            } => Some((a, st.frame)),
+            _ => None,
+        })
+        .collect()
+}
 
 /// Flows between `local` (exact) and `remote`'s relay port on any address
 /// (the edge's private side sends from the port of its public relayed
