@@ -145,8 +145,10 @@ pub const FINDING_IDS: &[(&str, &str)] = &[
 pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Finding> {
     let ctx = Ctx::new(analysis, roles, cfg);
     // Resets explained better elsewhere are not also reported as `tcp.reset`.
+    // An injected-reset finding is about its one flow.
+    let injected = tcp_injected_reset::detect(&ctx);
     let mut not_plain_resets = tls_handshake::failed_flows(&ctx);
-    not_plain_resets.extend(tcp_injected_reset::injected_flows(&ctx));
+    not_plain_resets.extend(injected.iter().flat_map(|f| f.flows.iter().copied()));
     let mut out = Vec::new();
     // One detector may return a finding per flow (a flood of unanswered
     // requests): its list becomes the result instead of being copied.
@@ -160,7 +162,7 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(tcp_refused::detect(&ctx));
     add(tcp_syn::detect(&ctx));
     add(tcp_reset::detect(&ctx, &not_plain_resets));
-    add(tcp_injected_reset::detect(&ctx));
+    add(injected);
     add(pseudo_tls::detect(&ctx));
     add(tls_handshake::detect(&ctx));
     add(stun_unanswered::detect(&ctx));

@@ -12,12 +12,10 @@
 //! (`client`/`server`), `ttl` (of the RST), `expected_ttl` (of the claimed
 //! sender's packets), `sent_after` (its packets after the RST).
 
-use std::collections::BTreeSet;
-
 use super::common::{frames_phrase, Ctx, FindingBuilder};
 use crate::{Detail, Finding, Severity};
 use edgecap_net::table::FlowRecord;
-use edgecap_net::{Direction, FlowId};
+use edgecap_net::Direction;
 
 /// The finding id.
 pub const ID: &str = "tcp.injected_reset";
@@ -64,17 +62,8 @@ fn injected(f: &FlowRecord) -> Option<Injected> {
     })
 }
 
-/// Flows whose RST was injected (left out of `tcp.reset`).
-pub fn injected_flows(ctx: &Ctx<'_>) -> BTreeSet<FlowId> {
-    ctx.analysis
-        .flows
-        .iter()
-        .filter(|f| injected(f).is_some())
-        .map(|f| f.id)
-        .collect()
-}
-
-/// One finding per connection with an injected RST.
+/// One finding per connection with an injected RST (its flow is left out
+/// of `tcp.reset`).
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
     ctx.analysis
         .flows
