@@ -199,17 +199,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// Allocation stories whose Allocate succeeded with a relayed port equal to `port`:
-    /// (story, success frame, relayed address).
+    /// (story, success frame, relayed address), in story and step order.
     pub fn allocations_with_relay_port(
         &self,
         port: u16,
-    ) -> Vec<(&'a AllocationStory, FrameNo, SocketAddr)> {
+    ) -> impl Iterator<Item = (&'a AllocationStory, FrameNo, SocketAddr)> + '_ {
         let stories = &self.analysis.proto.allocations;
-        self.relayed.get(&port).map_or_else(Vec::new, |v| {
-            v.iter()
-                .map(|&(i, frame, addr)| (&stories[i], frame, addr))
-                .collect()
-        })
+        self.relayed
+            .get(&port)
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .map(move |&(i, frame, addr)| (&stories[i], frame, addr))
     }
 }
 

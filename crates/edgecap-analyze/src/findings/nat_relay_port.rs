@@ -11,15 +11,13 @@
 //! the Allocate success of the relayed address. Details: `relayed`,
 //! `source_port` (the port the far side saw), `count`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 
 use super::common::{frames_phrase, Ctx, FindingBuilder};
 use crate::roles::is_public;
 use crate::{Detail, Finding, Role, Severity};
-use edgecap_capture::FrameNo;
 use edgecap_proto::stun::{Class, Method};
-use edgecap_proto::StepKind;
 
 /// The finding id.
 pub const ID: &str = "nat.relay_port_rewritten";
@@ -36,27 +34,6 @@ struct Group {
 
 /// One finding per relayed address whose port the NAT rewrote.
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
-    // Public relayed addresses by port, with the frame that handed each out.
-    let mut relayed: HashMap<u16, Vec<(SocketAddr, FrameNo)>> = HashMap::new();
-    for story in &ctx.analysis.proto.allocations {
-        for step in &story.steps {
-            if let StepKind::AllocateSuccess {
-                relayed: Some(addr),
-                ..
-            } = step.kind
-            {
-                if is_public(addr.ip()) {
-                    let list = relayed.entry(addr.port()).or_default();
-                    if !list.iter().any(|(a, _)| *a == addr) {
-                        list.push((addr, step.frame));
-                    }
-                }
-            }
-        }
-    }
-    if relayed.is_empty() {
-        return Vec::new();
-    }
     let mut groups: BTreeMap<SocketAddr, Group> = BTreeMap::new();
     for (_, r) in ctx.originals() {
         let t = r.msg.msg_type;
@@ -70,10 +47,12 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
         ) else {
             continue;
         };
-        let Some(&(addr, alloc_frame)) = relayed.get(&requester.port).and_then(|l| {
-            l.iter()
-                .find(|(a, _)| a.ip() == mapped.ip() && a.ip() != requester.ip)
-        }) else {
+        // A public relayed address with the requester's port (the first
+        // handed out), seen outside with the mapped IP.
+        let Some((_, alloc_frame, addr)) = ctx
+            .allocations_with_relay_port(requester.port)
+            .find(|(_, _, a)| is_public(a.ip()) && a.ip() == mapped.ip() && a.ip() != requester.ip)
+        else {
             continue;
         };
         if mapped.port() == addr.port() {
