@@ -55,7 +55,7 @@ fn render_into<S: TextSink>(
 ) {
     let c = &analysis.capture;
     let findings = &diagnosis.findings;
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| diagnosis.count(s);
     let damage = if c.warnings.is_empty() {
         String::new()
     } else {

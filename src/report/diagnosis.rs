@@ -62,7 +62,7 @@ pub fn wrap<S: TextSink>(out: &mut S, indent: &str, text: &str) {
 /// The `Findings` section.
 pub fn findings_section<S: TextSink>(out: &mut S, diagnosis: &Diagnosis, style: Style) {
     let findings = &diagnosis.findings;
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| diagnosis.count(s);
     let _ = writeln!(
         out,
         "\nFindings ({} error, {} warning, {} info)",

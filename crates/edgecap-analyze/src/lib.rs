@@ -263,6 +263,11 @@ impl Diagnosis {
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).min()
     }
+
+    /// How many findings have severity `s`.
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
 }
 
 /// Infers roles (then applies overrides) and runs every detector.
