@@ -144,6 +144,39 @@ impl Field {
         });
         Ok(self.key(f, what))
     }
+    /// One MS-TURN allocation on UDP from `client` to `server`: anonymous
+    /// Allocate, 401, authenticated Allocate, success (`success` names it).
+    pub(super) fn udp_allocation(
+        &mut self,
+        a: &MsAllocation,
+        client: SocketAddr,
+        server: SocketAddr,
+        success: &'static str,
+    ) -> io::Result<()> {
+        let f = self.udp(client, server, &a.allocate())?;
+        self.key(f, "anonymous Allocate");
+        let f = self.udp(server, client, &a.unauthorized())?;
+        self.key(f, "401 with realm and nonce");
+        let f = self.udp(client, server, &a.allocate_auth())?;
+        self.key(f, "authenticated Allocate");
+        let f = self.udp(server, client, &a.success())?;
+        self.key(f, success);
+        Ok(())
+    }
+    /// The same allocation in `02 00 len` frames on TCP 443 after the
+    /// pseudo-TLS handshake.
+    pub(super) fn ms443_allocation(
+        &mut self,
+        t: &mut TcpConversation,
+        a: &MsAllocation,
+        success: &'static str,
+    ) -> io::Result<()> {
+        self.ms443(t, ToServer, &a.allocate(), "anonymous Allocate")?;
+        self.ms443(t, ToClient, &a.unauthorized(), "401 with realm and nonce")?;
+        self.ms443(t, ToServer, &a.allocate_auth(), "authenticated Allocate")?;
+        self.ms443(t, ToClient, &a.success(), success)?;
+        Ok(())
+    }
     /// The client closes a TCP connection (FIN, FIN, ACK).
     pub(super) fn close(&mut self, t: &mut TcpConversation) -> io::Result<u64> {
         self.put(&t.fin(ToServer))?;
@@ -215,25 +248,7 @@ pub fn desktop_sharing_refused() -> io::Result<FieldCapture> {
     let mut t = TcpConversation::new(at(CLIENT, 50124), at(EDGE_INT, 443));
     c.handshake(&mut t)?;
     c.pseudo_tls(&mut t, 0x51)?;
-    c.ms443(&mut t, ToServer, &a.allocate(), "anonymous Allocate")?;
-    c.ms443(
-        &mut t,
-        ToClient,
-        &a.unauthorized(),
-        "401 with realm and nonce",
-    )?;
-    c.ms443(
-        &mut t,
-        ToServer,
-        &a.allocate_auth(),
-        "authenticated Allocate",
-    )?;
-    c.ms443(
-        &mut t,
-        ToClient,
-        &a.success(),
-        "Allocate success: relayed 2.2.2.2:58138",
-    )?;
+    c.ms443_allocation(&mut t, &a, "Allocate success: relayed 2.2.2.2:58138")?;
     c.ms443(
         &mut t,
         ToServer,
@@ -580,14 +595,7 @@ pub fn healthy_call() -> io::Result<FieldCapture> {
     let relay = at(EDGE_EXT, 58150);
     let remote = sa("1.1.1.1:50710");
     let a = allocation(0x68, "2.2.2.2:58150", "10.98.2.1:50200", "1.1.1.1:50710");
-    let f = c.udp(client, edge, &a.allocate())?;
-    c.key(f, "anonymous Allocate");
-    let f = c.udp(edge, client, &a.unauthorized())?;
-    c.key(f, "401 with realm and nonce");
-    let f = c.udp(client, edge, &a.allocate_auth())?;
-    c.key(f, "authenticated Allocate");
-    let f = c.udp(edge, client, &a.success())?;
-    c.key(f, "Allocate success: relayed 2.2.2.2:58150");
+    c.udp_allocation(&a, client, edge, "Allocate success: relayed 2.2.2.2:58150")?;
     // After the SIP offer/answer both sides check the relay pair; the
     // remote edge sees the relay through the NAT as 2.2.2.2:58150.
     c.at_ms(1_500);

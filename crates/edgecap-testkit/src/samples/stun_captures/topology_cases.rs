@@ -35,26 +35,6 @@ use crate::{IpBuilder, Tcp, TcpConversation};
 use edgecap_net::Direction::{ToClient, ToServer};
 use std::io;
 
-/// One MS-TURN allocation exchange over UDP (anonymous Allocate, 401,
-/// authenticated Allocate, success), with key frames.
-fn udp_allocation(
-    c: &mut Field,
-    a: &super::MsAllocation,
-    client: std::net::SocketAddr,
-    server: std::net::SocketAddr,
-    success: &'static str,
-) -> io::Result<()> {
-    let f = c.udp(client, server, &a.allocate())?;
-    c.key(f, "anonymous Allocate");
-    let f = c.udp(server, client, &a.unauthorized())?;
-    c.key(f, "401 with realm and nonce");
-    let f = c.udp(client, server, &a.allocate_auth())?;
-    c.key(f, "authenticated Allocate");
-    let f = c.udp(server, client, &a.success())?;
-    c.key(f, success);
-    Ok(())
-}
-
 /// `topology-home-nat.pcap`: the home PC 192.168.0.5 (public NAT address
 /// 203.0.113.50) allocates on the edge's public address 198.51.100.9:3478
 /// (relayed on that same address) and on a cloud relay 52.114.1.1:3478.
@@ -68,8 +48,7 @@ pub fn home_user_behind_nat() -> io::Result<FieldCapture> {
         "203.0.113.50:61000",
         "1.1.1.1:50704",
     );
-    udp_allocation(
-        &mut c,
+    c.udp_allocation(
         &a,
         at(pc, 50040),
         edge,
@@ -83,8 +62,7 @@ pub fn home_user_behind_nat() -> io::Result<FieldCapture> {
         "203.0.113.50:61010",
         "1.1.1.1:50704",
     );
-    udp_allocation(
-        &mut c,
+    c.udp_allocation(
         &b,
         at(pc, 50050),
         cloud,
@@ -104,8 +82,7 @@ pub fn relay_private() -> io::Result<FieldCapture> {
         "203.0.113.50:61000",
         "1.1.1.1:50704",
     );
-    udp_allocation(
-        &mut c,
+    c.udp_allocation(
         &a,
         sa("203.0.113.50:61000"),
         at(EDGE_EXT, 3478),
@@ -123,8 +100,7 @@ pub fn nat_port_rewritten() -> io::Result<FieldCapture> {
     let mut c = Field::new("field-nat-port-rewritten.pcap", 40_800, 2)?;
     let client = at(CLIENT, 50260);
     let a = allocation(0x8c, "2.2.2.2:58160", "10.98.2.1:50260", "1.1.1.1:50720");
-    udp_allocation(
-        &mut c,
+    c.udp_allocation(
         &a,
         client,
         at(EDGE_INT, 3478),
@@ -191,20 +167,7 @@ pub fn one_way_relay() -> io::Result<FieldCapture> {
     let mut t = TcpConversation::new(at(CLIENT, 50270), at(EDGE_INT, 443));
     c.handshake(&mut t)?;
     c.pseudo_tls(&mut t, 0x95)?;
-    c.ms443(&mut t, ToServer, &a.allocate(), "anonymous Allocate")?;
-    c.ms443(&mut t, ToClient, &a.unauthorized(), "401")?;
-    c.ms443(
-        &mut t,
-        ToServer,
-        &a.allocate_auth(),
-        "authenticated Allocate",
-    )?;
-    c.ms443(
-        &mut t,
-        ToClient,
-        &a.success(),
-        "Allocate success: relayed 2.2.2.2:58170",
-    )?;
+    c.ms443_allocation(&mut t, &a, "Allocate success: relayed 2.2.2.2:58170")?;
     c.ms443(
         &mut t,
         ToServer,
@@ -350,8 +313,7 @@ pub fn ice_failed() -> io::Result<FieldCapture> {
 pub fn call_refused() -> io::Result<FieldCapture> {
     let mut c = Field::new("field-call-refused.pcap", 44_400, 2)?;
     let a = allocation(0xb0, "2.2.2.2:58138", "10.98.2.1:50050", "1.1.1.1:50704");
-    udp_allocation(
-        &mut c,
+    c.udp_allocation(
         &a,
         at(CLIENT, 50050),
         at(EDGE_INT, 3478),
