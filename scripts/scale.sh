@@ -7,14 +7,19 @@
 # present), times `edgecap summary --json --fail-on none` on each with
 # /usr/bin/time, and prints a table: shape, factor, units, file MB, wall s,
 # CPU (user) s, µs of CPU per unit and peak RSS. Factors 1 and 2 are run three
-# times and the fastest run is kept, to limit noise on short runs.
+# times and the fastest run is kept, to limit noise on short runs. In the same
+# run, `tshark -q -z conv,udp` reads each file once (its own UDP conversation
+# table, the cheapest tshark pass that dissects every packet): its CPU seconds
+# and how many times faster edgecap is ("× tshark", CPU against CPU), so the
+# ratio holds even when the shared machine's absolute speed drifts.
 #
 # Then, per shape, the growth of CPU time per unit from 1x to 8x: linear work
 # keeps it flat. Prints `FAIL: SHAPE time per unit grew N % from 1x to 8x`
 # for every shape over 30 % (or whose 8x run exceeds the time limit) and exits
 # 1; otherwise prints PASS.
 #
-# Usage: scripts/scale.sh [SHAPE…]   (default: every shape; needs /usr/bin/time)
+# Usage: scripts/scale.sh [SHAPE…]   (default: every shape; needs /usr/bin/time
+# and tshark; SCALE_TSHARK=0 leaves tshark out)
 # Environment: SCALE_TIMEOUT = seconds allowed per run (default 600);
 # SCALE_BIN = the edgecap binary to time (default: the one just built), e.g. a
 # saved copy of an older build to compare with.
@@ -32,9 +37,14 @@ gen=$target/release/examples/gen_scale_capture
 
 results=bench-data/scale-results.txt
 : >"$results"
-printf '| %-11s | %6s | %8s | %7s | %8s | %8s | %9s | %8s |\n' \
-  shape factor units "file MB" "wall s" "CPU s" "µs/unit" "RSS MiB"
-echo "| ----------- | -----: | -------: | ------: | -------: | -------: | --------: | -------: |"
+with_tshark=${SCALE_TSHARK:-1}
+if [ "$with_tshark" = 1 ] && ! command -v tshark >/dev/null; then
+  echo "scale.sh: tshark not found (install it, or SCALE_TSHARK=0)" >&2
+  exit 2
+fi
+printf '| %-11s | %6s | %8s | %7s | %8s | %8s | %9s | %8s | %8s | %9s |\n' \
+  shape factor units "file MB" "wall s" "CPU s" "µs/unit" "RSS MiB" "tshark s" "× tshark"
+echo "| ----------- | -----: | -------: | ------: | -------: | -------: | --------: | -------: | -------: | --------: |"
 for shape in "${shapes[@]}"; do
   for factor in 1 2 4 8; do
     file=bench-data/scale-$shape-${factor}x.pcap
@@ -59,15 +69,22 @@ for shape in "${shapes[@]}"; do
     done
     mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1e6 }')
     if [ "$status" = timeout ]; then
-      printf '| %-11s | %6s | %8s | %7s | %8s | %8s | %9s | %8s |\n' \
-        "$shape" "${factor}x" "$units" "$mb" ">$limit" "-" "-" "-"
+      printf '| %-11s | %6s | %8s | %7s | %8s | %8s | %9s | %8s | %8s | %9s |\n' \
+        "$shape" "${factor}x" "$units" "$mb" ">$limit" "-" "-" "-" "-" "-"
       echo "$shape $factor $units timeout" >>"$results"
       break
     fi
+    tshark_cpu=-
+    if [ "$with_tshark" = 1 ] &&
+      timeout "$limit" /usr/bin/time -f '%U' -o bench-data/scale-tshark-time.txt \
+        tshark -q -z conv,udp -r "$file" >/dev/null 2>&1; then
+      tshark_cpu=$(cat bench-data/scale-tshark-time.txt)
+    fi
     awk -v s="$shape" -v f="${factor}x" -v u="$units" -v mb="$mb" -v w="$best_wall" \
-      -v c="$best_cpu" -v r="$best_rss" 'BEGIN {
-        printf "| %-11s | %6s | %8d | %7s | %8.2f | %8.2f | %9.2f | %8.1f |\n",
-          s, f, u, mb, w, c, c * 1e6 / u, r / 1024 }'
+      -v c="$best_cpu" -v r="$best_rss" -v t="$tshark_cpu" 'BEGIN {
+        ratio = (t == "-" || c <= 0) ? "-" : sprintf("%.1f", t / c)
+        printf "| %-11s | %6s | %8d | %7s | %8.2f | %8.2f | %9.2f | %8.1f | %8s | %9s |\n",
+          s, f, u, mb, w, c, c * 1e6 / u, r / 1024, t, ratio }'
     echo "$shape $factor $units $best_cpu" >>"$results"
   done
 done
