@@ -87,6 +87,7 @@ use edgecap_net::table::FlowRecord;
 use edgecap_net::{Direction, Endpoint, FlowId, Transport};
 use edgecap_proto::stun::{AttrKind, AttrValue, Class, Method};
 use edgecap_proto::ProtoMsg;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -349,8 +350,8 @@ pub fn infer(analysis: &Analysis, cfg: &EdgeConfig) -> RoleMap {
 }
 
 /// The completing frame of the first decoded message per flow and direction.
-fn first_message_frames(analysis: &Analysis) -> HashMap<FlowId, [Option<FrameNo>; 2]> {
-    let mut map: HashMap<FlowId, [Option<FrameNo>; 2]> = HashMap::new();
+fn first_message_frames(analysis: &Analysis) -> FxHashMap<FlowId, [Option<FrameNo>; 2]> {
+    let mut map: FxHashMap<FlowId, [Option<FrameNo>; 2]> = FxHashMap::default();
     for d in &analysis.proto.messages {
         let slot = &mut map.entry(d.flow).or_default()[d.dir.index()];
         if slot.is_none_or(|f| d.frames.last < f) {
@@ -365,7 +366,7 @@ fn first_message_frames(analysis: &Analysis) -> HashMap<FlowId, [Option<FrameNo>
 fn first_sent(
     flow: &FlowRecord,
     dir: Direction,
-    first_msg: &HashMap<FlowId, [Option<FrameNo>; 2]>,
+    first_msg: &FxHashMap<FlowId, [Option<FrameNo>; 2]>,
 ) -> FrameNo {
     let from_tcp = flow.tcp.as_ref().and_then(|t| match dir {
         Direction::ToServer => t.control.syn_frame,
@@ -674,7 +675,7 @@ fn talkers(flow: &FlowRecord) -> impl Iterator<Item = (Endpoint, Endpoint, Direc
 fn nat_rule(
     flow: &FlowRecord,
     relayed: &RelayedByPort,
-    first_msg: &HashMap<FlowId, [Option<FrameNo>; 2]>,
+    first_msg: &FxHashMap<FlowId, [Option<FrameNo>; 2]>,
     hits: &mut Hits,
 ) {
     for (sender, receiver, dir) in talkers(flow) {
@@ -710,7 +711,7 @@ fn relay_rules(
     cfg: &EdgeConfig,
     edges: &BTreeSet<IpAddr>,
     named: &NamedRelayPeers,
-    first_msg: &HashMap<FlowId, [Option<FrameNo>; 2]>,
+    first_msg: &FxHashMap<FlowId, [Option<FrameNo>; 2]>,
     hits: &mut Hits,
 ) {
     let t = transport_name(flow.transport);

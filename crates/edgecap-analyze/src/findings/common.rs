@@ -4,7 +4,8 @@
 //! strings a finding may quote, and the [`FindingBuilder`] that sorts and
 //! deduplicates evidence.
 
-use std::collections::{BinaryHeap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BinaryHeap;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::Analysis;
@@ -25,7 +26,8 @@ pub const MRAS_PORT: u16 = 5062;
 pub const SIP_TLS_PORT: u16 = 5061;
 
 /// What detectors look at: the analysis, the roles, the port configuration,
-/// and an index from (flow, frame) to STUN records.
+/// and indexes of the STUN records (a record is found by its completing
+/// frame with a binary search: the messages are sorted by it).
 pub struct Ctx<'a> {
     /// The analysis.
     pub analysis: &'a Analysis,
@@ -33,32 +35,29 @@ pub struct Ctx<'a> {
     pub roles: &'a RoleMap,
     /// Port knowledge.
     pub cfg: &'a EdgeConfig,
-    /// (flow, completing frame) → index into `analysis.proto.messages`, for STUN records.
-    by_frame: HashMap<(FlowId, FrameNo), usize>,
     /// (flow, original frame) → frames of the copies that retransmitted it.
-    copies: HashMap<(FlowId, FrameNo), Vec<FrameNo>>,
+    copies: FxHashMap<(FlowId, FrameNo), Vec<FrameNo>>,
     /// flow → index of the first allocation story that carried it.
-    story_of_flow: HashMap<FlowId, usize>,
+    story_of_flow: FxHashMap<FlowId, usize>,
     /// (flow, method) → original success responses as (message index,
     /// frame), in message order (so frames never decrease).
-    successes: HashMap<(FlowId, Method), Vec<(usize, FrameNo)>>,
+    successes: FxHashMap<(FlowId, Method), Vec<(usize, FrameNo)>>,
     /// Relayed port → successful Allocates with that relayed port, as
     /// (story index, success frame, relayed address) in story and step order.
-    relayed: HashMap<u16, Vec<(usize, FrameNo, SocketAddr)>>,
+    relayed: FxHashMap<u16, Vec<(usize, FrameNo, SocketAddr)>>,
 }
 
 impl<'a> Ctx<'a> {
     /// Indexes the STUN records of `analysis`.
     pub fn new(analysis: &'a Analysis, roles: &'a RoleMap, cfg: &'a EdgeConfig) -> Self {
-        let mut by_frame = HashMap::new();
-        let mut copies: HashMap<(FlowId, FrameNo), Vec<FrameNo>> = HashMap::new();
-        let mut successes: HashMap<(FlowId, Method), Vec<(usize, FrameNo)>> = HashMap::new();
+        let mut copies: FxHashMap<(FlowId, FrameNo), Vec<FrameNo>> = FxHashMap::default();
+        let mut successes: FxHashMap<(FlowId, Method), Vec<(usize, FrameNo)>> =
+            FxHashMap::default();
         for (i, d) in analysis.proto.messages.iter().enumerate() {
             if let ProtoMsg::Stun(r) = &d.msg {
                 match r.retransmission_of {
                     Some(orig) => copies.entry((r.flow, orig)).or_default().push(r.frame()),
                     None => {
-                        by_frame.entry((r.flow, r.frame())).or_insert(i);
                         if r.msg.msg_type.class == Class::Success {
                             successes
                                 .entry((r.flow, r.msg.msg_type.method))
@@ -69,8 +68,8 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut story_of_flow = HashMap::new();
-        let mut relayed: HashMap<u16, Vec<(usize, FrameNo, SocketAddr)>> = HashMap::new();
+        let mut story_of_flow = FxHashMap::default();
+        let mut relayed: FxHashMap<u16, Vec<(usize, FrameNo, SocketAddr)>> = FxHashMap::default();
         for (i, story) in analysis.proto.allocations.iter().enumerate() {
             for &flow in &story.flows {
                 story_of_flow.entry(flow).or_insert(i);
@@ -92,7 +91,6 @@ impl<'a> Ctx<'a> {
             analysis,
             roles,
             cfg,
-            by_frame,
             copies,
             story_of_flow,
             successes,
@@ -135,11 +133,18 @@ impl<'a> Ctx<'a> {
 
     /// The original STUN record completed at `frame` on `flow`.
     pub fn record_at(&self, flow: FlowId, frame: FrameNo) -> Option<(usize, &'a StunRecord)> {
-        let i = *self.by_frame.get(&(flow, frame))?;
-        match &self.analysis.proto.messages[i].msg {
-            ProtoMsg::Stun(r) => Some((i, &**r)),
-            _ => None,
-        }
+        let messages = &self.analysis.proto.messages;
+        let start = messages.partition_point(|d| d.frames.last < frame);
+        messages[start..]
+            .iter()
+            .take_while(|d| d.frames.last == frame)
+            .enumerate()
+            .find_map(|(k, d)| match &d.msg {
+                ProtoMsg::Stun(r) if r.flow == flow && r.retransmission_of.is_none() => {
+                    Some((start + k, &**r))
+                }
+                _ => None,
+            })
     }
 
     /// The request a response answers.

@@ -8,7 +8,8 @@
 //! messages decoded on those connections), and with several clients
 //! `clients` (how many).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use super::common::{frames_phrase, Ctx, FindingBuilder};
@@ -31,7 +32,7 @@ struct Group {
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
     let mut groups: BTreeMap<Endpoint, Group> = BTreeMap::new();
     // STUN messages per flow, counted once for every group.
-    let mut stun_on: HashMap<FlowId, u64> = HashMap::new();
+    let mut stun_on: FxHashMap<FlowId, u64> = FxHashMap::default();
     for d in &ctx.analysis.proto.messages {
         if matches!(d.msg, ProtoMsg::Stun(_)) {
             *stun_on.entry(d.flow).or_default() += 1;

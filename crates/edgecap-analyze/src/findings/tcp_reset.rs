@@ -19,7 +19,8 @@
 //! the RST, the most of the group), `rsts`, and for several connections
 //! `count` and `clients` (distinct client addresses).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use super::common::{bytes, frames_phrase, Ctx, FindingBuilder, MRAS_PORT};
@@ -246,8 +247,8 @@ fn relay_media(ctx: &Ctx<'_>, f: &FlowRecord) -> bool {
 
 /// Flow → first frame of a successful Refresh with lifetime 0 (the
 /// allocation deleted) on it, over every allocation story.
-fn deletions(ctx: &Ctx<'_>) -> HashMap<FlowId, FrameNo> {
-    let mut first: HashMap<FlowId, FrameNo> = HashMap::new();
+fn deletions(ctx: &Ctx<'_>) -> FxHashMap<FlowId, FrameNo> {
+    let mut first: FxHashMap<FlowId, FrameNo> = FxHashMap::default();
     for st in ctx.analysis.proto.allocations.iter().flat_map(|s| &s.steps) {
         if matches!(
             st.kind,

@@ -15,7 +15,8 @@
 //! when known. [`IcmpIndex`] also tells `stun.request_unanswered` that a
 //! request was rejected, not silently dropped.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use super::common::{frames_phrase, times, Ctx, FindingBuilder};
@@ -32,13 +33,13 @@ pub const ID: &str = "udp.port_unreachable";
 
 /// The ICMP errors of the analysis by the flow they quote, in frame order.
 pub struct IcmpIndex<'a> {
-    by_flow: HashMap<FlowId, Vec<(FrameNo, &'a IcmpEvent)>>,
+    by_flow: FxHashMap<FlowId, Vec<(FrameNo, &'a IcmpEvent)>>,
 }
 
 impl<'a> IcmpIndex<'a> {
     /// One pass over the decoded messages.
     pub fn new(ctx: &Ctx<'a>) -> Self {
-        let mut by_flow: HashMap<FlowId, Vec<(FrameNo, &'a IcmpEvent)>> = HashMap::new();
+        let mut by_flow: FxHashMap<FlowId, Vec<(FrameNo, &'a IcmpEvent)>> = FxHashMap::default();
         for d in &ctx.analysis.proto.messages {
             if let ProtoMsg::Icmp(e) = &d.msg {
                 by_flow.entry(d.flow).or_default().push((d.frames.last, e));

@@ -12,7 +12,8 @@
 //! peer and is otherwise counted, so a story stays small however long the
 //! call. Binding (ICE) messages are not part of a story.
 
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use super::record::StunRecord;
@@ -369,7 +370,7 @@ pub fn build_stories(
     let mut stories: BTreeMap<StoryKey, AllocationStory> = BTreeMap::new();
     // Flows already listed in their story (a flow's key never changes, so a
     // flow belongs to one story): no scan of the story's flows per message.
-    let mut listed: HashSet<FlowId> = HashSet::new();
+    let mut listed: FxHashSet<FlowId> = FxHashSet::default();
     let mut traffic: BTreeMap<StoryKey, BTreeMap<(TrafficKind, Option<SocketAddr>), RelayTraffic>> =
         BTreeMap::new();
     for (index, d) in messages.iter().enumerate() {
