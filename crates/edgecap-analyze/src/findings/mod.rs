@@ -149,41 +149,33 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     let injected = tcp_injected_reset::detect(&ctx);
     let mut not_plain_resets = tls_handshake::failed_flows(&ctx);
     not_plain_resets.extend(injected.iter().flat_map(|f| f.flows.iter().copied()));
-    let mut out = Vec::new();
-    // One detector may return a finding per flow (a flood of unanswered
-    // requests): its list becomes the result instead of being copied.
-    let mut add = |found: Vec<Finding>| {
-        if out.is_empty() {
-            out = found;
-        } else {
-            out.extend(found);
-        }
-    };
-    add(tcp_refused::detect(&ctx));
-    add(tcp_syn::detect(&ctx));
-    add(tcp_reset::detect(&ctx, &not_plain_resets));
-    add(injected);
-    add(pseudo_tls::detect(&ctx));
-    add(tls_handshake::detect(&ctx));
-    add(stun_unanswered::detect(&ctx));
-    add(udp_port_unreachable::detect(&ctx));
-    add(turn_unknown_user::detect(&ctx));
-    add(turn_auth::detect(&ctx));
-    add(turn_alloc_failed::detect(&ctx));
-    add(turn_request_failed::detect(&ctx));
-    add(turn_stale_nonce::detect(&ctx));
-    add(turn_success::detect(&ctx));
-    add(turn_relayed_private::detect(&ctx));
-    add(nat_relay_port::detect(&ctx));
-    add(turn_one_way::detect(&ctx));
-    add(ice_checks::detect(&ctx));
-    add(mras_failed::detect(&ctx));
-    add(sip_error::detect(&ctx));
-    add(sdp_no_relay::detect(&ctx));
-    add(clock_skew::detect(&ctx));
-    let mut out = merge::merge_alike(out);
-    out.shrink_to_fit();
-    out
+    // Alike findings are merged as each detector hands them over, so a
+    // detector that finds one per flow (a flood of unanswered requests) costs
+    // one finding per cause, not one per flow.
+    let mut merger = merge::Merger::default();
+    merger.extend(tcp_refused::detect(&ctx));
+    merger.extend(tcp_syn::detect(&ctx));
+    merger.extend(tcp_reset::detect(&ctx, &not_plain_resets));
+    merger.extend(injected);
+    merger.extend(pseudo_tls::detect(&ctx));
+    merger.extend(tls_handshake::detect(&ctx));
+    stun_unanswered::detect(&ctx, &mut |f| merger.push(f));
+    merger.extend(udp_port_unreachable::detect(&ctx));
+    merger.extend(turn_unknown_user::detect(&ctx));
+    merger.extend(turn_auth::detect(&ctx));
+    merger.extend(turn_alloc_failed::detect(&ctx));
+    merger.extend(turn_request_failed::detect(&ctx));
+    merger.extend(turn_stale_nonce::detect(&ctx));
+    merger.extend(turn_success::detect(&ctx));
+    merger.extend(turn_relayed_private::detect(&ctx));
+    merger.extend(nat_relay_port::detect(&ctx));
+    merger.extend(turn_one_way::detect(&ctx));
+    merger.extend(ice_checks::detect(&ctx));
+    merger.extend(mras_failed::detect(&ctx));
+    merger.extend(sip_error::detect(&ctx));
+    merger.extend(sdp_no_relay::detect(&ctx));
+    merger.extend(clock_skew::detect(&ctx));
+    merger.finish()
 }
 
 #[cfg(test)]

@@ -24,8 +24,9 @@ use edgecap_proto::{AllocationStory, StepKind, StunRecord};
 /// The finding id.
 pub const ID: &str = "stun.request_unanswered";
 
-/// One finding per (flow, method) with unanswered requests.
-pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
+/// One finding per (flow, method) with unanswered requests, handed to
+/// `found` one at a time (a capture may hold one per flow).
+pub fn detect(ctx: &Ctx<'_>, found: &mut dyn FnMut(Finding)) {
     let mut groups: BTreeMap<(FlowId, Method), Vec<&StunRecord>> = BTreeMap::new();
     for (_, r) in ctx.originals() {
         // ICE connectivity checks fail by design on some pairs; the ICE
@@ -40,10 +41,11 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
     }
     let fallbacks = Fallbacks::new(ctx);
     let icmp = IcmpIndex::new(ctx);
-    groups
-        .into_iter()
-        .filter_map(|((flow, method), reqs)| finding(ctx, &fallbacks, &icmp, flow, method, &reqs))
-        .collect()
+    for ((flow, method), reqs) in groups {
+        if let Some(f) = finding(ctx, &fallbacks, &icmp, flow, method, &reqs) {
+            found(f);
+        }
+    }
 }
 
 struct Fallback<'a> {
