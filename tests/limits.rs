@@ -288,3 +288,48 @@ fn a_flow_of_only_attribute_bombs_is_still_reported_as_stun() {
     let a = attribute_bombs(false, 10);
     check_attribute_cap(&a, 10);
 }
+
+/// One unanswered STUN Binding request per flow, each between a client and a
+/// server never seen before (a scan, or a busy edge's dead upstream).
+fn one_shot_bindings(n: u32) -> impl Iterator<Item = Vec<u8>> {
+    (0..n).map(|i| {
+        let mut id = [0u8; 12];
+        id[..4].copy_from_slice(&i.to_be_bytes());
+        let txid = edgecap_testkit::stun::rfc_txid_from(id);
+        let request = edgecap_testkit::stun::rfc(0x0001, &txid, &[]).bytes();
+        IpBuilder::new(
+            Ipv4Addr::from(0x0a40_0000 | i),
+            Ipv4Addr::from(0xac10_0000 | i),
+        )
+        .udp(50_000, 3478, &request)
+    })
+}
+
+#[test]
+fn distinct_findings_beyond_the_per_kind_cap_are_rolled_up_and_counted() {
+    use edgecap_analyze::findings::MAX_FINDINGS_PER_KIND;
+    let extra = 200;
+    let requests = MAX_FINDINGS_PER_KIND as u32 + extra;
+    let a = analyze(capture(one_shot_bindings(requests)));
+    let d = edgecap_analyze::diagnose(&a, &edgecap_analyze::EdgeConfig::default());
+    let unanswered: Vec<_> = d
+        .findings
+        .iter()
+        .filter(|f| f.id == "stun.request_unanswered")
+        .collect();
+    assert_eq!(unanswered.len(), MAX_FINDINGS_PER_KIND + 1);
+    let rolled: Vec<_> = unanswered
+        .iter()
+        .filter(|f| f.details.iter().any(|(k, _)| *k == "limit"))
+        .collect();
+    assert_eq!(rolled.len(), 1, "one roll-up");
+    let count = rolled[0].details.iter().find(|(k, _)| *k == "count");
+    assert_eq!(
+        count.map(|(_, v)| v),
+        Some(&edgecap_analyze::Detail::Count(u64::from(extra)))
+    );
+    assert_eq!(rolled[0].flows.len(), extra as usize, "every rolled-up flow kept");
+    // Nothing lost: the listed and the counted add up to every request.
+    let listed = unanswered.len() as u64 - 1;
+    assert_eq!(listed + u64::from(extra), u64::from(requests));
+}

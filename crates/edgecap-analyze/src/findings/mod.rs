@@ -15,6 +15,7 @@ pub mod common;
 mod errors;
 mod ice_checks;
 mod merge;
+pub use merge::MAX_FINDINGS_PER_KIND;
 mod mras_failed;
 mod nat_relay_port;
 mod pseudo_tls;
