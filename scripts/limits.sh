@@ -40,15 +40,18 @@ for f in syn-flood data-flood out-of-order fragments stun-attributes; do
     "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$secs" $((rss_kb / 1024)) "$dropped"
 done
 
-# Shapes whose memory still grows with the capture (no named cap yet: the
-# analysis keeps every decoded message and allocation story; issue 11 makes
-# it follow live state): 100,000 TURN allocations from one client and
+# Shapes whose memory grows with the capture up to the named caps, not yet
+# with live state only (issue 11): 100,000 TURN allocations from one client,
+# 200,000 Allocate/401 pairs and 100,000 clients each between new hosts, and
 # 400,000 one-packet STUN flows between new hosts, from the scaling
-# benchmark's generator at 8x. Prints peak RSS and bytes per unit, so a
-# regression shows and the bound, once it lands, can be checked here.
+# benchmark's generator at 8x. What bounds them: MAX_MESSAGES and
+# MAX_MESSAGE_BYTES (decoded messages kept), MAX_FLOW_RECORDS (flow records),
+# MAX_FINDINGS_PER_KIND (distinct findings of one id and severity; the
+# one-packet flows made one finding each before it). Prints peak RSS and
+# bytes per unit, so a regression shows here.
 cargo build --release --quiet --example gen_scale_capture
 printf '\n%-32s %10s %8s %10s  %s\n' capture MB secs 'peak RSS' 'per unit'
-for shape in allocations oneshot; do
+for shape in allocations pairs clients oneshot; do
   file=bench-data/scale-$shape-8x.pcap
   if [ ! -s "$file" ] || [ ! -s "$file.units" ]; then
     "$target/release/examples/gen_scale_capture" "$file" "$shape" 8 >"$file.units"
