@@ -12,14 +12,17 @@ pub mod action;
 pub mod app;
 pub mod detail_text;
 pub mod effects;
+pub mod flows_sort;
 pub mod hexdump;
 pub mod keymap;
 pub mod layout;
 pub mod loaded;
 pub mod loader;
 pub mod locate;
+pub mod sessions;
 pub mod theme;
 pub mod update;
+pub mod update_sessions;
 pub mod view;
 
 #[cfg(test)]

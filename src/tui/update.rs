@@ -5,7 +5,9 @@
 
 use super::action::Action;
 use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
+use super::flows_sort::{FlowItem, FlowOrder};
 use super::layout;
+use super::update_sessions;
 use crate::ladder::filter::RowFilter;
 use edgecap_capture::FrameNo;
 
@@ -21,7 +23,7 @@ fn len_of(app: &App, pane: Pane) -> usize {
     let Some(l) = app.loaded() else { return 0 };
     match pane {
         Pane::Findings => l.diagnosis.findings.len(),
-        Pane::Flows => l.index.groups.len(),
+        Pane::Flows => app.flow_order.items.len(),
         Pane::Ladder => app.ladder.visible.len(),
         Pane::Detail => 0,
     }
@@ -35,7 +37,7 @@ fn list_mut(app: &mut App, pane: Pane) -> Option<&mut ListState> {
     }
 }
 
-fn clamp_move(selected: usize, delta: isize, len: usize) -> usize {
+pub(super) fn clamp_move(selected: usize, delta: isize, len: usize) -> usize {
     let max = len.saturating_sub(1) as isize;
     (selected as isize).saturating_add(delta).clamp(0, max) as usize
 }
@@ -210,10 +212,11 @@ fn recount(app: &mut App) {
 
 /// Applies `filter`, keeping the selected row when it stays visible, else
 /// the first visible row after it.
-fn set_filter(app: &mut App, filter: RowFilter) {
+pub(super) fn set_filter(app: &mut App, filter: RowFilter) {
     let current = app.ladder.row();
     let Some(l) = app.loaded() else { return };
-    let visible = filter.apply(&l.index, &l.analysis);
+    let mut visible = filter.apply(&l.index, &l.analysis);
+    update_sessions::narrow(app, &mut visible);
     let pos = current.map_or(0, |row| visible.partition_point(|&r| r < row));
     app.ladder.filter = filter;
     app.ladder.selected = pos.min(visible.len().saturating_sub(1));
@@ -244,12 +247,16 @@ fn drill_in(app: &mut App) {
             .and_then(|f| f.frames.first())
             .and_then(|&frame| l.index.row_for_frame(frame))
             .map(|row| (Pane::Ladder, Some(row))),
-        (Pane::Flows, Some(l)) => l
-            .index
-            .groups
-            .get(app.flows.selected)
-            .and_then(|g| l.index.first_row_of(&l.analysis, &g.flows))
-            .map(|row| (Pane::Ladder, Some(row))),
+        (Pane::Flows, Some(l)) => match app.flow_order.items.get(app.flows.selected) {
+            Some(FlowItem::Heading(g)) => l
+                .index
+                .groups
+                .get(*g)
+                .and_then(|g| l.index.first_row_of(&l.analysis, &g.flows)),
+            Some(FlowItem::Flow(f)) => l.index.first_row_of(&l.analysis, &[*f]),
+            None => None,
+        }
+        .map(|row| (Pane::Ladder, Some(row))),
         (Pane::Ladder, Some(_)) if app.ladder.row().is_some() => Some((Pane::Detail, None)),
         _ => None,
     };
@@ -406,6 +413,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Loaded(l) => {
             app.ladder.visible = (0..l.index.rows.len()).collect();
             app.ladder.selected = 0;
+            app.flow_order = FlowOrder::new(&l, app.flow_order.key, app.flow_order.reverse);
             app.load = LoadState::Ready(l);
         }
         Action::LoadFailed(msg) => app.load = LoadState::Failed(msg),
@@ -429,6 +437,10 @@ pub fn update(app: &mut App, action: Action) {
         // Navigation waits for the data and is hidden behind the help.
         _ if app.help || app.loaded().is_none() => {}
         a if app.menu.is_some() => menu_action(app, a),
+        a if app.sessions.open => update_sessions::action(app, a),
+        Action::Sessions => update_sessions::toggle(app),
+        Action::SortNext => update_sessions::sort(app, true),
+        Action::SortReverse => update_sessions::sort(app, false),
         Action::SearchStart => {
             app.search.editing = true;
             app.search.query.clear();
@@ -478,6 +490,8 @@ pub fn update(app: &mut App, action: Action) {
             app.status = None;
             if let Some(p) = app.back.pop() {
                 app.focus = p;
+            } else {
+                update_sessions::back_to_list(app);
             }
         }
         Action::Up => move_by(app, app.focus, -1),

@@ -1,0 +1,93 @@
+//! Sessions built from real captures: one per allocation story with the
+//! state of its outcome, one per SIP call, and the flows that carry each.
+
+use super::{sessions, SessionState};
+use crate::test_util::diagnosed;
+use edgecap_proto::AllocationOutcome;
+
+#[test]
+fn one_session_per_allocation_with_its_state_and_flows() {
+    for name in [
+        "coturn-loopback.pcap",
+        "field-unknown-user.pcap",
+        "field-udp-blocked.pcap",
+        "field-desktop-sharing-refused.pcap",
+    ] {
+        let (a, d) = diagnosed(name);
+        let got = sessions(&a, &d);
+        let turn: Vec<_> = got.iter().filter(|s| s.kind.starts_with("turn/")).collect();
+        assert_eq!(turn.len(), a.proto.allocations.len(), "{name}");
+        assert!(!turn.is_empty(), "{name}");
+        for w in turn.windows(2) {
+            assert!(w[0].first_frame <= w[1].first_frame, "{name}");
+        }
+        for story in &a.proto.allocations {
+            let first = story.steps.first().map(|s| s.frame).expect("steps");
+            let s = turn
+                .iter()
+                .find(|s| s.first_frame == first && s.client == story.client.to_string())
+                .expect("a session for the story");
+            let want = match story.outcome {
+                AllocationOutcome::Allocated { relayed, .. } => {
+                    if let Some(r) = relayed {
+                        assert_eq!(s.relayed, r.to_string());
+                    }
+                    SessionState::Success
+                }
+                AllocationOutcome::Failed { code, .. } => {
+                    assert!(s.errors.contains(&code.to_string()), "{name}: {s:?}");
+                    SessionState::Failed
+                }
+                AllocationOutcome::ChallengeNotAnswered { .. } => SessionState::Failed,
+                _ => SessionState::Unanswered,
+            };
+            assert_eq!(s.state, want, "{name}: {s:?}");
+            for f in &story.flows {
+                assert!(s.flows.binary_search(f).is_ok(), "{name}: flow {f}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_unknown_user_and_the_blocked_udp_read_as_failures() {
+    let (a, d) = diagnosed("field-unknown-user.pcap");
+    let s = sessions(&a, &d);
+    assert!(
+        s.iter()
+            .any(|s| s.state == SessionState::Failed && s.errors.contains("436")),
+        "{s:?}"
+    );
+    assert!(s.iter().all(|s| s.server.contains("edge")), "{s:?}");
+    let (a, d) = diagnosed("field-udp-blocked.pcap");
+    let s = sessions(&a, &d);
+    assert!(s.iter().any(|s| s.state == SessionState::Unanswered), "{s:?}");
+}
+
+#[test]
+fn sip_calls_are_sessions_with_their_signalling_flows() {
+    let (a, d) = diagnosed("sip-signalling.pcap");
+    let (calls, _) = edgecap_analyze::calls::calls(&a);
+    assert!(!calls.is_empty());
+    let got = sessions(&a, &d);
+    let rows: Vec<_> = got.iter().filter(|s| s.kind == "call").collect();
+    assert_eq!(rows.len(), calls.len());
+    for (row, call) in rows.iter().zip(&calls) {
+        assert_eq!(Some(row.first_frame), call.invite);
+        assert!(!row.flows.is_empty(), "{row:?}");
+        let want = match call.answer {
+            Some((s, _)) if s < 300 => SessionState::Success,
+            Some(_) => SessionState::Failed,
+            None => SessionState::Unanswered,
+        };
+        assert_eq!(row.state, want);
+        // Every flow carrying one of the call's SIP messages is listed.
+        for m in &a.proto.messages {
+            if let edgecap_proto::ProtoMsg::Sip(r) = &m.msg {
+                if r.msg.call_id() == Some(&call.call_id[..]) {
+                    assert!(row.flows.binary_search(&m.flow).is_ok());
+                }
+            }
+        }
+    }
+}
