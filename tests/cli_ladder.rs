@@ -21,10 +21,11 @@ fn ladder(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
-/// The frame number of each text ladder row (the header skipped).
+/// The frame number of each text ladder row (the two header lines skipped:
+/// lane titles, then their addresses).
 fn frames(text: &str) -> Vec<u64> {
     text.lines()
-        .skip(1)
+        .skip(2)
         .map(|l| {
             let frame = l.split_whitespace().nth(1).expect("frame column");
             frame.parse().expect("frame number")
@@ -66,12 +67,12 @@ fn text_ladder_of_the_refused_desktop_sharing() {
     let abs = ladder(&["--time", "absolute", &cap(REFUSED)]);
     assert!(abs.starts_with("time (UTC)"), "{abs}");
     assert!(
-        abs.lines().nth(1).expect("row").starts_with("15:00:00.000"),
+        abs.lines().nth(2).expect("row").starts_with("15:00:00.000"),
         "{abs}"
     );
     let delta = ladder(&["--time", "delta", &cap(REFUSED)]);
     assert!(
-        delta.lines().nth(1).expect("row").starts_with("+0.000000"),
+        delta.lines().nth(2).expect("row").starts_with("+0.000000"),
         "{delta}"
     );
 }
@@ -82,10 +83,10 @@ fn mermaid_has_one_message_per_text_row() {
     let m = ladder(&["--format", "mermaid", &cap(REFUSED)]);
     assert!(m.starts_with("sequenceDiagram\n"), "{m}");
     let msgs = messages(&m);
-    assert_eq!(msgs.len(), text.lines().count() - 1, "{m}");
+    assert_eq!(msgs.len(), text.lines().count() - 2, "{m}");
     assert_eq!(msgs.iter().filter(|l| l.contains("-x")).count(), 3, "{m}");
     assert!(
-        m.contains("participant P0 as client\n"),
+        m.contains("participant P0 as client 10.98.2.1\n"),
         "participants named by role: {m}"
     );
     // `:` in the relayed address is encoded so Mermaid cannot misread it.
@@ -161,7 +162,7 @@ fn every_capture_exports_in_both_formats() {
         let m = ladder(&["--format", "mermaid", path]);
         assert_eq!(
             messages(&m).len(),
-            text.lines().count() - 1,
+            text.lines().count() - 2,
             "{path}:\n{text}\n{m}"
         );
     }

@@ -87,7 +87,8 @@ impl Lanes<'_> {
 
 /// A plain-text ladder: a header with the time mode, `frame`, the column
 /// titles centred over their lanes and `message`, a line with each lane's
-/// addresses (`2.2.2.2+1` when a role has several), then one line per row
+/// addresses (`2.2.2.2+1` when a role has several; blank under a lane
+/// titled by its address), then one line per row
 /// (time, frame number, lanes with the arrow `●──▶` / `◀──●`, label).
 /// Only the columns the rows use get a lane. No colour, no width limit;
 /// lines end without trailing spaces.
@@ -121,9 +122,7 @@ pub fn to_text(index: &Index, rows: &[usize], time: TimeFormat) -> String {
         out.push('\n');
     };
     line(time.title(), "frame", &lanes.header(titles), "message");
-    if cols.iter().any(|&c| !hosts[c].is_empty()) {
-        line("", "", &lanes.header(&hosts), "");
-    }
+    line("", "", &lanes.header(&hosts), "");
     for (r, t) in rows.iter().zip(&times) {
         line(t, &r.frame.0.to_string(), &lanes.row(r), &r.label);
     }
@@ -254,6 +253,7 @@ time (s)  frame       client       internal edge  message
         let text = to_text(&index(), &[3, 0], TimeFormat::Delta);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("delta (s)  frame"), "{text}");
+        assert!(lines[1].trim().starts_with("10.98.2.1"), "{text}");
         assert!(lines[2].starts_with("+0.000000    140"), "{text}");
         assert!(lines[3].starts_with("-0.139000      1"), "{text}");
         // No rows: the header still names every column.

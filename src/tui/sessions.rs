@@ -46,11 +46,11 @@ impl SessionState {
 /// One row of the sessions view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    /// `turn/udp`, `turn/tcp` or `call`.
+    /// `udp` or `tcp` (the allocation's transport), or `call`.
     pub kind: String,
     /// The TURN client's address, or the call's From URI (escaped).
     pub client: String,
-    /// The edge (role and address), or the call's To URI (escaped).
+    /// The edge (address, then role), or the call's To URI (escaped).
     pub server: String,
     /// How it ended.
     pub state: SessionState,
@@ -107,8 +107,21 @@ fn allocation(s: &AllocationStory, diagnosis: &Diagnosis) -> Session {
         }
     };
     let mut errors: Vec<String> = Vec::new();
+    // Challenges to a request that already carried credentials are
+    // rejections (wrong password), not the normal first 401.
+    let mut authenticated = false;
+    let mut rejected: Option<(u16, usize)> = None;
     for step in &s.steps {
         let text = match &step.kind {
+            StepKind::AllocateRequest { authenticated: a, .. } => {
+                authenticated = *a;
+                continue;
+            }
+            StepKind::Challenge { code, .. } if authenticated => {
+                let n = rejected.map_or(0, |(_, n)| n);
+                rejected = Some((*code, n + 1));
+                continue;
+            }
             StepKind::Error { code, .. } => match error_name(*code) {
                 "" => code.to_string(),
                 name => format!("{code} {name}"),
@@ -119,21 +132,28 @@ fn allocation(s: &AllocationStory, diagnosis: &Diagnosis) -> Session {
             errors.push(text);
         }
     }
+    if let Some((code, n)) = rejected {
+        errors.push(format!(
+            "{code} {} to credentials ×{n}",
+            error_name(code)
+        ));
+    }
     if let AllocationOutcome::ChallengeNotAnswered { .. } = s.outcome {
         errors.push("challenge not answered".to_string());
     }
     if let AllocationOutcome::NoResponse { .. } = s.outcome {
         errors.push("no response".to_string());
     }
+    // The address first: a narrow screen cuts the role, not the address.
     let edge = match diagnosis.roles.role_of(s.server.ip) {
-        Some(r) => format!("{} {}", r.words(), s.server),
+        Some(r) => format!("{} {}", s.server, r.words()),
         None => s.server.to_string(),
     };
     let mut flows = s.flows.clone();
     flows.sort_unstable();
     flows.dedup();
     Session {
-        kind: format!("turn/{}", s.transport.as_str()),
+        kind: s.transport.as_str().to_string(),
         client: s.client.to_string(),
         server: edge,
         state,

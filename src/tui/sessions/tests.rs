@@ -15,7 +15,7 @@ fn one_session_per_allocation_with_its_state_and_flows() {
     ] {
         let (a, d) = diagnosed(name);
         let got = sessions(&a, &d);
-        let turn: Vec<_> = got.iter().filter(|s| s.kind.starts_with("turn/")).collect();
+        let turn: Vec<_> = got.iter().filter(|s| s.kind != "call").collect();
         assert_eq!(turn.len(), a.proto.allocations.len(), "{name}");
         assert!(!turn.is_empty(), "{name}");
         for w in turn.windows(2) {
@@ -47,6 +47,40 @@ fn one_session_per_allocation_with_its_state_and_flows() {
             }
         }
     }
+}
+
+#[test]
+fn wrong_passwords_read_as_401s_to_credentials() {
+    // coturn's two wrong-credential clients: every authenticated Allocate
+    // is challenged again (32 requests, 31 of them authenticated).
+    let (a, d) = diagnosed("coturn-loopback.pcap");
+    let s = sessions(&a, &d);
+    let failed: Vec<_> = s
+        .iter()
+        .filter(|s| s.state == SessionState::Failed)
+        .collect();
+    assert_eq!(failed.len(), 2, "{s:?}");
+    // The diagnosis counts the same rejections its own way.
+    let finding = d
+        .findings
+        .iter()
+        .find(|f| f.id == "turn.auth_failed")
+        .expect("turn.auth_failed");
+    assert!(
+        finding.summary.contains("rejected 31 authenticated Allocate"),
+        "{}",
+        finding.summary
+    );
+    for f in failed {
+        assert!(
+            f.errors.starts_with("401 Unauthorized to credentials ×31,"),
+            "{f:?}"
+        );
+    }
+    assert!(s
+        .iter()
+        .filter(|s| s.state == SessionState::Success)
+        .all(|s| s.errors == "-"));
 }
 
 #[test]

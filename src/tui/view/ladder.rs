@@ -248,11 +248,9 @@ impl LadderView<'_> {
             .and_then(|k| Some((k, self.loaded.sessions.get(k)?)));
         let title = match session {
             Some((k, s)) => format!(
-                "Ladder ({shown} of {total}: session {} {} {} → {}{}) · Esc: sessions",
+                "Ladder ({shown} of {total}: session {} {}{}) · Esc: sessions",
                 k + 1,
-                s.kind,
                 s.client,
-                s.server,
                 match self.state.filter {
                     crate::ladder::filter::RowFilter::All => String::new(),
                     f => format!(", {}", f.describe(index)),

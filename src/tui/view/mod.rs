@@ -163,16 +163,16 @@ fn footer_line(app: &App, theme: Theme) -> Line<'static> {
         ]
     } else {
         &[
-        ("q", "quit"),
-        ("?", "help"),
-        ("Tab", "pane"),
-        ("Enter", "drill in"),
-        ("/", "search"),
-        ("f", "filter"),
-        ("t", "time"),
-        ("e", "export"),
-        ("s", "sessions"),
-    ]
+            ("q", "quit"),
+            ("?", "help"),
+            ("Tab", "pane"),
+            ("Enter", "open"),
+            ("s", "sessions"),
+            ("/", "search"),
+            ("f", "filter"),
+            ("e", "export"),
+            ("t", "time"),
+        ]
     };
     let mut spans = vec![Span::raw(" ")];
     for (k, what) in keys {

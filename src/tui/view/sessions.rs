@@ -31,7 +31,7 @@ const TITLES: [&str; 8] = [
 /// Widest a column grows (the last one, ERRORS, takes what is left).
 const MAX_COL: usize = 40;
 /// Narrowest each column shrinks to when the screen is narrow.
-const MIN_COL: [usize; 8] = [1, 4, 10, 12, 7, 8, 5, 12];
+const MIN_COL: [usize; 8] = [1, 4, 15, 16, 10, 8, 5, 12];
 
 /// Shrinks the widest shrinkable column, one character at a time, until
 /// the columns and their gaps fit in `room` (or none can shrink).
@@ -181,12 +181,12 @@ mod tests {
 
     #[test]
     fn columns_shrink_widest_first_down_to_their_minimum() {
-        let mut w = [1, 8, 15, 28, 7, 15, 5, 22];
+        let mut w = [1, 8, 21, 28, 10, 15, 5, 22];
         shrink(&mut w, 78);
         assert_eq!(w.iter().sum::<usize>() + 7, 78, "{w:?}");
         assert!(w.iter().zip(MIN_COL).all(|(a, b)| *a >= b), "{w:?}");
         assert_eq!(w[0], 1);
-        let mut tiny = [1, 8, 15, 28, 7, 15, 5, 22];
+        let mut tiny = [1, 8, 21, 28, 10, 15, 5, 22];
         shrink(&mut tiny, 10);
         assert_eq!(tiny, MIN_COL);
     }
