@@ -216,7 +216,13 @@ fn main() {
             "screen-sessions",
             coturn,
             (120, 22),
-            vec![Action::Sessions, Action::Down, Action::Down, Action::Down, Action::Down],
+            vec![
+                Action::Sessions,
+                Action::Down,
+                Action::Down,
+                Action::Down,
+                Action::Down,
+            ],
         ),
         // The fifth session's ladder alone: lanes by port on loopback,
         // each lane's address under its title, the legend at the bottom.

@@ -212,7 +212,10 @@ fn sessions_view_opens_one_allocations_ladder_and_comes_back() {
     tmux(&["send-keys", "-t", &session, "j", "j", "j", "j", "Enter"]);
     let ladder = wait_for(&session, "session 5 127.0.0.1:40515) · Esc: sessions");
     assert!(ladder.contains("Ladder (64 of 190"), "{ladder}");
-    assert!(!ladder.contains("Refresh"), "another session's rows: {ladder}");
+    assert!(
+        !ladder.contains("Refresh"),
+        "another session's rows: {ladder}"
+    );
     assert!(ladder.contains("401 Unauthorized"), "{ladder}");
     // Esc: back to the list, where the selection stayed.
     tmux(&["send-keys", "-t", &session, "Escape"]);

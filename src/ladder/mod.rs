@@ -25,6 +25,9 @@ pub mod labels;
 pub mod sip_label;
 pub mod time;
 
+#[cfg(test)]
+mod tests_lanes;
+
 pub use export::{to_mermaid, to_text};
 pub use labels::{message_label, stun_label};
 pub use time::{time_column, TimeFormat};
@@ -366,11 +369,17 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
         if roles_elsewhere.contains(&r) {
             keys.push(ColKey::Role(r));
         }
-        for &ip in split_order.iter().filter(|&&ip| roles.role_of(ip) == Some(r)) {
+        for &ip in split_order
+            .iter()
+            .filter(|&&ip| roles.role_of(ip) == Some(r))
+        {
             port_lanes(ip, &mut keys);
         }
     }
-    for &ip in split_order.iter().filter(|&&ip| roles.role_of(ip).is_none()) {
+    for &ip in split_order
+        .iter()
+        .filter(|&&ip| roles.role_of(ip).is_none())
+    {
         port_lanes(ip, &mut keys);
     }
     let room = MAX_COLUMNS.saturating_sub(keys.len()).max(1);
@@ -403,7 +412,9 @@ fn lane_hosts(analysis: &Analysis, columns: &Columns<'_>) -> Vec<LaneHosts> {
                 ColKey::Role(_) => out[col].add(ep.ip.to_string()),
                 ColKey::Host(_) => {}
                 ColKey::Port(ip, port) => out[col].add(Endpoint::new(ip, port).to_string()),
-                ColKey::Ports(ip) => out[col].add(format!("{}:*", Endpoint::new(ip, 0)).replace(":0:*", ":*")),
+                ColKey::Ports(ip) => {
+                    out[col].add(format!("{}:*", Endpoint::new(ip, 0)).replace(":0:*", ":*"))
+                }
                 ColKey::Other => {
                     if others.insert(ep.ip) {
                         out[col].add(ep.ip.to_string());

@@ -110,20 +110,20 @@ fn duration(f: &FlowRecord) -> f64 {
     f.last_ts.seconds_since(f.first_ts)
 }
 
-/// Compares two flows by `key` (not `Group`), ties by flow order.
+/// Compares two flows by `key` (not `Group` nor `Protocol`), ties by flow
+/// order.
 fn compare(loaded: &Loaded, key: SortKey, a: usize, b: usize) -> Ordering {
     let flows = &loaded.analysis.flows;
     let (fa, fb) = (&flows[a], &flows[b]);
-    let label = |f: &FlowRecord| loaded.analysis.proto.flow_label(f.id);
     let outcome = |f: &FlowRecord| crate::fields::outcome_name(f.tcp_outcome());
     let by = match key {
-        SortKey::Group | SortKey::Id => Ordering::Equal,
+        // Protocol is sorted on labels looked up once (see `items`).
+        SortKey::Group | SortKey::Id | SortKey::Protocol => Ordering::Equal,
         SortKey::Client => fa.client.cmp(&fb.client),
         SortKey::Server => fa.server.cmp(&fb.server),
         SortKey::Packets => fa.total_packets().cmp(&fb.total_packets()),
         SortKey::Bytes => fa.total_bytes().cmp(&fb.total_bytes()),
         SortKey::Duration => duration(fa).total_cmp(&duration(fb)),
-        SortKey::Protocol => label(fa).cmp(label(fb)),
         SortKey::Outcome => outcome(fa).cmp(outcome(fb)),
     };
     by.then(a.cmp(&b))
@@ -150,6 +150,25 @@ fn items(loaded: &Loaded, key: SortKey, reverse: bool) -> Vec<FlowItem> {
         return out;
     }
     let mut order: Vec<usize> = (0..loaded.analysis.flows.len()).collect();
+    if key == SortKey::Protocol {
+        // One label look-up per flow, not per comparison.
+        let proto = &loaded.analysis.proto;
+        let labels: Vec<&str> = loaded
+            .analysis
+            .flows
+            .iter()
+            .map(|f| proto.flow_label(f.id))
+            .collect();
+        order.sort_unstable_by(|&a, &b| {
+            let o = labels[a].cmp(labels[b]).then(a.cmp(&b));
+            if reverse {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        return order.into_iter().map(FlowItem::Flow).collect();
+    }
     order.sort_unstable_by(|&a, &b| {
         let o = compare(loaded, key, a, b);
         if reverse {

@@ -68,10 +68,7 @@ pub struct Session {
 /// of first frame.
 pub fn sessions(analysis: &Analysis, diagnosis: &Diagnosis) -> Vec<Session> {
     let stories = &analysis.proto.allocations;
-    let mut out: Vec<Session> = stories
-        .iter()
-        .map(|s| allocation(s, diagnosis))
-        .collect();
+    let mut out: Vec<Session> = stories.iter().map(|s| allocation(s, diagnosis)).collect();
     out.sort_by_key(|s| s.first_frame);
     let (calls, _) = calls(analysis);
     if !calls.is_empty() {
@@ -83,10 +80,7 @@ pub fn sessions(analysis: &Analysis, diagnosis: &Diagnosis) -> Vec<Session> {
                 _ => None,
             })
             .collect();
-        let mut rows: Vec<Session> = calls
-            .iter()
-            .map(|c| call(c, &sip, &allocated))
-            .collect();
+        let mut rows: Vec<Session> = calls.iter().map(|c| call(c, &sip, &allocated)).collect();
         rows.sort_by_key(|s| s.first_frame);
         out.extend(rows);
     }
@@ -113,7 +107,9 @@ fn allocation(s: &AllocationStory, diagnosis: &Diagnosis) -> Session {
     let mut rejected: Option<(u16, usize)> = None;
     for step in &s.steps {
         let text = match &step.kind {
-            StepKind::AllocateRequest { authenticated: a, .. } => {
+            StepKind::AllocateRequest {
+                authenticated: a, ..
+            } => {
                 authenticated = *a;
                 continue;
             }
@@ -133,10 +129,7 @@ fn allocation(s: &AllocationStory, diagnosis: &Diagnosis) -> Session {
         }
     }
     if let Some((code, n)) = rejected {
-        errors.push(format!(
-            "{code} {} to credentials ×{n}",
-            error_name(code)
-        ));
+        errors.push(format!("{code} {} to credentials ×{n}", error_name(code)));
     }
     if let AllocationOutcome::ChallengeNotAnswered { .. } = s.outcome {
         errors.push("challenge not answered".to_string());
@@ -199,7 +192,11 @@ fn call(
     let mut flows: BTreeSet<FlowId> = sip.get(&c.call_id).cloned().unwrap_or_default();
     flows.extend(c.relay_flows.iter().copied());
     let mut relays: Vec<String> = Vec::new();
-    for cand in c.candidates.iter().filter(|c| c.typ == CandidateType::Relay) {
+    for cand in c
+        .candidates
+        .iter()
+        .filter(|c| c.typ == CandidateType::Relay)
+    {
         let text = cand.addr.to_string();
         if !relays.contains(&text) {
             relays.push(text);

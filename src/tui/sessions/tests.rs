@@ -67,7 +67,9 @@ fn wrong_passwords_read_as_401s_to_credentials() {
         .find(|f| f.id == "turn.auth_failed")
         .expect("turn.auth_failed");
     assert!(
-        finding.summary.contains("rejected 31 authenticated Allocate"),
+        finding
+            .summary
+            .contains("rejected 31 authenticated Allocate"),
         "{}",
         finding.summary
     );
@@ -95,7 +97,10 @@ fn the_unknown_user_and_the_blocked_udp_read_as_failures() {
     assert!(s.iter().all(|s| s.server.contains("edge")), "{s:?}");
     let (a, d) = diagnosed("field-udp-blocked.pcap");
     let s = sessions(&a, &d);
-    assert!(s.iter().any(|s| s.state == SessionState::Unanswered), "{s:?}");
+    assert!(
+        s.iter().any(|s| s.state == SessionState::Unanswered),
+        "{s:?}"
+    );
 }
 
 #[test]

@@ -49,8 +49,7 @@ pub fn badges(g: &FlowGroup) -> Vec<(String, Outcome)> {
 
 /// Column titles, in the order of [`flow_row`]'s cells.
 const TITLES: [&str; 10] = [
-    "ID", "PROTO", "CLIENT", "SERVER", "PKTS", "BYTES", "FRAMES", "DURATION", "PROTOCOL",
-    "OUTCOME",
+    "ID", "PROTO", "CLIENT", "SERVER", "PKTS", "BYTES", "FRAMES", "DURATION", "PROTOCOL", "OUTCOME",
 ];
 /// Right-aligned columns.
 const RIGHT: [bool; 10] = [

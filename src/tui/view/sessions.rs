@@ -26,7 +26,14 @@ pub struct SessionsView<'a> {
 }
 
 const TITLES: [&str; 8] = [
-    "#", "KIND", "CLIENT", "EDGE / TO", "STATE", "RELAYED", "FRAME", "ERRORS",
+    "#",
+    "KIND",
+    "CLIENT",
+    "EDGE / TO",
+    "STATE",
+    "RELAYED",
+    "FRAME",
+    "ERRORS",
 ];
 /// Widest a column grows (the last one, ERRORS, takes what is left).
 const MAX_COL: usize = 40;
@@ -137,7 +144,10 @@ impl Widget for &SessionsView<'_> {
                     break;
                 }
                 let w = if c == 7 { left } else { widths[c].min(left) };
-                out.push((c, format!("{}{}", " ".repeat(gap), fit(&row[c], w, c == 0 || c == 6))));
+                out.push((
+                    c,
+                    format!("{}{}", " ".repeat(gap), fit(&row[c], w, c == 0 || c == 6)),
+                ));
                 used += gap + w;
             }
             out
