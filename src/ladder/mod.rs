@@ -316,6 +316,16 @@ impl Index {
     }
 }
 
+/// Client and server of every flow record, then of every protocol flow
+/// (walked again rather than collected: no copy per flow).
+fn flow_ends(analysis: &Analysis) -> impl Iterator<Item = (Endpoint, Endpoint)> + '_ {
+    analysis
+        .flows
+        .iter()
+        .map(|f| (f.client, f.server))
+        .chain(analysis.proto.flows.values().map(|f| (f.client, f.server)))
+}
+
 fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
     let mut role_set = BTreeSet::new();
     // Hosts without a role in order of appearance; the set keeps this linear
@@ -326,13 +336,7 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
     let mut split: HashMap<IpAddr, Vec<u16>> = HashMap::new();
     let mut split_order: Vec<IpAddr> = Vec::new();
     let mut roles_elsewhere: BTreeSet<Role> = BTreeSet::new();
-    let mut ends: Vec<(Endpoint, Endpoint)> = analysis
-        .flows
-        .iter()
-        .map(|f| (f.client, f.server))
-        .collect();
-    ends.extend(analysis.proto.flows.values().map(|f| (f.client, f.server)));
-    for &(c, s) in &ends {
+    for (c, s) in flow_ends(analysis) {
         if c.ip == s.ip {
             let ports = split.entry(c.ip).or_insert_with(|| {
                 split_order.push(c.ip);
@@ -343,7 +347,7 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
             }
         }
     }
-    for &(c, s) in &ends {
+    for (c, s) in flow_ends(analysis) {
         for ip in [c.ip, s.ip] {
             match roles.role_of(ip) {
                 Some(r) => {
@@ -399,12 +403,7 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
 fn lane_hosts(analysis: &Analysis, columns: &Columns<'_>) -> Vec<LaneHosts> {
     let mut out = vec![LaneHosts::default(); columns.keys.len()];
     let mut others: HashSet<IpAddr> = HashSet::new();
-    let ends = analysis
-        .flows
-        .iter()
-        .map(|f| (f.client, f.server))
-        .chain(analysis.proto.flows.values().map(|f| (f.client, f.server)));
-    for (c, s) in ends {
+    for (c, s) in flow_ends(analysis) {
         for ep in [c, s] {
             let k = columns.key(ep);
             let col = columns.col(ep);
