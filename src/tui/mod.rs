@@ -31,6 +31,8 @@ mod tests;
 mod tests_interaction;
 #[cfg(test)]
 mod tests_navigation;
+#[cfg(test)]
+mod tests_sessions;
 
 pub use action::Action;
 pub use app::{App, Pane, TimeMode};

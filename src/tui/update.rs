@@ -260,7 +260,19 @@ fn drill_in(app: &mut App) {
         (Pane::Ladder, Some(_)) if app.ladder.row().is_some() => Some((Pane::Detail, None)),
         _ => None,
     };
-    let Some((pane, row)) = target else { return };
+    let Some((pane, row)) = target else {
+        let flow = match app.flow_order.items.get(app.flows.selected) {
+            Some(FlowItem::Flow(f)) => app.loaded().and_then(|l| l.analysis.flows.get(*f)),
+            _ => None,
+        };
+        if let (Pane::Flows, Some(f)) = (from, flow) {
+            app.status = Some(format!(
+                "flow {} has no ladder row (no decoded message or TCP control)",
+                f.id
+            ));
+        }
+        return;
+    };
     if let Some(row) = row {
         show_row(app, row);
     }

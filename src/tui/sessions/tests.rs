@@ -130,3 +130,31 @@ fn sip_calls_are_sessions_with_their_signalling_flows() {
         }
     }
 }
+
+#[test]
+fn a_hostile_sip_uri_is_escaped() {
+    use std::collections::{BTreeSet, HashMap};
+
+    use edgecap_analyze::calls::Call;
+    use edgecap_capture::FrameNo;
+    use edgecap_net::FlowId;
+
+    let call_id = b"abc".to_vec();
+    let c = Call {
+        call_id: call_id.clone(),
+        from: Some(b"sip:\x1b[31mroot\xff@x".to_vec()),
+        to: Some("sip:a\u{202e}b@y".as_bytes().to_vec()),
+        invite: Some(FrameNo(3)),
+        answer: Some((488, FrameNo(5))),
+        diagnostics: vec![(52017, FrameNo(5))],
+        ..Call::default()
+    };
+    let sip = HashMap::from([(call_id, BTreeSet::from([FlowId(2), FlowId(0)]))]);
+    let s = super::call(&c, &sip, &HashMap::new());
+    assert_eq!(s.client, "sip:\\x1b[31mroot\\xff@x");
+    assert_eq!(s.server, "sip:a\\u{202e}b@y");
+    assert_eq!(s.state, SessionState::Failed);
+    assert_eq!(s.errors, "488, diag 52017");
+    assert_eq!(s.flows, [FlowId(0), FlowId(2)]);
+    assert_eq!(s.first_frame, FrameNo(3));
+}
