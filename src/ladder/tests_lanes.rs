@@ -41,6 +41,11 @@ fn a_loopback_host_gets_a_lane_per_service_port() {
             "row {r:?} flow {client} → {server}"
         );
     }
+    // The filter menu tells the port lanes apart by address.
+    assert_eq!(
+        super::filter::RowFilter::Between(0, 1).describe(&ix),
+        "external edge 127.0.0.1:* ⇄ external edge 127.0.0.1:3478"
+    );
     let groups: Vec<&str> = ix.groups.iter().map(|g| g.pair.as_str()).collect();
     assert!(
         groups.contains(&"external edge 127.0.0.1 other ports ⇄ external edge 127.0.0.1:3478"),

@@ -1,11 +1,13 @@
 //! The flows pane's order, like `tshark -z conv`: by default the flows
 //! grouped by the role pair of their client and server, a heading per group
 //! (the order of [`crate::ladder::Index::groups`]); or one flat list sorted
-//! by a column (`o` cycles it, `r` reverses). Sorting is `n log n` in the
-//! flows and is done once per key press, never per frame drawn.
+//! by a column (`o` cycles it, `r` reverses; [`on_key`]). Sorting is
+//! `n log n` in the flows and is done once per key press, never per frame
+//! drawn.
 
 use std::cmp::Ordering;
 
+use super::app::{App, Pane};
 use super::loaded::Loaded;
 use edgecap_net::table::FlowRecord;
 
@@ -178,6 +180,23 @@ fn items(loaded: &Loaded, key: SortKey, reverse: bool) -> Vec<FlowItem> {
         }
     });
     order.into_iter().map(FlowItem::Flow).collect()
+}
+
+/// `o` (next sort column) and `r` (reverse) in the flows pane.
+pub fn on_key(app: &mut App, next_key: bool) {
+    let (key, reverse) = (app.flow_order.key, app.flow_order.reverse);
+    let (key, reverse) = if next_key {
+        (key.next(), false)
+    } else {
+        (key, !reverse)
+    };
+    let Some(l) = app.loaded() else { return };
+    app.flow_order = FlowOrder::new(l, key, reverse);
+    app.flows.selected = 0;
+    if app.focus != Pane::Flows {
+        app.back.clear();
+        app.focus = Pane::Flows;
+    }
 }
 
 #[cfg(test)]

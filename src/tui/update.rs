@@ -5,7 +5,7 @@
 
 use super::action::Action;
 use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
-use super::flows_sort::{FlowItem, FlowOrder};
+use super::flows_sort::{self, FlowItem, FlowOrder};
 use super::layout;
 use super::update_sessions;
 use crate::ladder::filter::RowFilter;
@@ -451,8 +451,8 @@ pub fn update(app: &mut App, action: Action) {
         a if app.menu.is_some() => menu_action(app, a),
         a if app.sessions.open => update_sessions::action(app, a),
         Action::Sessions => update_sessions::toggle(app),
-        Action::SortNext => update_sessions::sort(app, true),
-        Action::SortReverse => update_sessions::sort(app, false),
+        Action::SortNext => flows_sort::on_key(app, true),
+        Action::SortReverse => flows_sort::on_key(app, false),
         Action::SearchStart => {
             app.search.editing = true;
             app.search.query.clear();

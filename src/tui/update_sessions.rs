@@ -1,11 +1,10 @@
-//! The state changes of the sessions view and the flows pane's sort keys,
-//! kept apart from [`super::update`]'s pane navigation: `s` opens the
-//! sessions view, Enter there narrows the ladder to that session's flows
-//! (Esc from the ladder comes back), `o` / `r` sort the flows pane.
+//! The state changes of the sessions view, kept apart from
+//! [`super::update`]'s pane navigation: `s` opens the sessions view, Enter
+//! there narrows the ladder to that session's flows (Esc from the ladder
+//! comes back to the list).
 
 use super::action::Action;
 use super::app::{App, Pane};
-use super::flows_sort::FlowOrder;
 use super::update::{clamp_move, set_filter};
 
 /// `s`: opens the sessions view (or closes it).
@@ -75,18 +74,4 @@ pub fn narrow(app: &App, visible: &mut Vec<usize>) {
         return;
     };
     visible.retain(|&i| s.flows.binary_search(&l.index.rows[i].flow).is_ok());
-}
-
-/// `o` (next sort column) and `r` (reverse) in the flows pane.
-pub fn sort(app: &mut App, next_key: bool) {
-    let (key, reverse) = (app.flow_order.key, app.flow_order.reverse);
-    let (key, reverse) = if next_key {
-        (key.next(), false)
-    } else {
-        (key, !reverse)
-    };
-    let Some(l) = app.loaded() else { return };
-    app.flow_order = FlowOrder::new(l, key, reverse);
-    app.flows.selected = 0;
-    app.focus = Pane::Flows;
 }
