@@ -44,6 +44,22 @@ fn s_enter_esc_walks_from_the_list_to_a_sessions_ladder_and_back() {
 }
 
 #[test]
+fn clicks_and_the_wheel_select_sessions() {
+    let mut app = app_with(field("coturn-loopback.pcap"), (120, 40));
+    update(&mut app, Action::Sessions);
+    // Title line, border, column titles: the third session is on line 5.
+    update(&mut app, Action::Click(10, 5));
+    assert_eq!(app.sessions.selected, 2);
+    assert!(app.sessions.open);
+    update(&mut app, Action::Click(10, 30));
+    assert_eq!(app.sessions.selected, 2, "below the list: no change");
+    update(&mut app, Action::Wheel(10, 10, true));
+    assert_eq!(app.sessions.selected, 5);
+    update(&mut app, Action::Wheel(10, 10, false));
+    assert_eq!(app.sessions.selected, 2);
+}
+
+#[test]
 fn a_capture_without_sessions_says_so() {
     let mut app = app_with(field("tcp-outcomes.pcap"), (80, 24));
     update(&mut app, Action::Sessions);

@@ -377,6 +377,9 @@ fn click(app: &mut App, x: u16, y: u16) {
         app.help = false;
         return;
     }
+    if app.sessions.open {
+        return update_sessions::action(app, Action::Click(x, y));
+    }
     match layout::hit(app, x, y) {
         Some(layout::Hit::Tab(pane)) => {
             app.back.clear();

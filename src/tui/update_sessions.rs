@@ -5,7 +5,12 @@
 
 use super::action::Action;
 use super::app::{App, Pane};
+use super::layout;
 use super::update::{clamp_move, set_filter};
+use super::view::sessions;
+
+/// Rows the mouse wheel moves per notch (as in the panes).
+const WHEEL_ROWS: isize = 3;
 
 /// `s`: opens the sessions view (or closes it).
 pub fn toggle(app: &mut App) {
@@ -24,6 +29,14 @@ pub fn action(app: &mut App, action: Action) {
         Action::PageDown => page,
         Action::Top => isize::MIN / 2,
         Action::Bottom => isize::MAX / 2,
+        Action::Wheel(_, _, down) => {
+            if down {
+                WHEEL_ROWS
+            } else {
+                -WHEEL_ROWS
+            }
+        }
+        Action::Click(_, y) => return click(app, y),
         Action::Enter => return open(app),
         Action::Back | Action::Sessions => {
             app.sessions.open = false;
@@ -32,6 +45,15 @@ pub fn action(app: &mut App, action: Action) {
         _ => return,
     };
     app.sessions.selected = clamp_move(app.sessions.selected, delta, len);
+}
+
+/// A click on line `y`: selects the session drawn there.
+fn click(app: &mut App, y: u16) {
+    let len = app.loaded().map_or(0, |l| l.sessions.len());
+    let body = layout::areas(app).body;
+    if let Some(k) = sessions::item_at(app.sessions.selected, len, body, y) {
+        app.sessions.selected = k;
+    }
 }
 
 /// Enter: the selected session's ladder only, from its first row.

@@ -97,6 +97,24 @@ fn fit(text: &str, w: usize, right: bool) -> String {
     }
 }
 
+/// The first list line and the number of list lines of the view drawn in
+/// `area` (inside the border, below the column titles).
+fn list_area(area: Rect) -> (u16, usize) {
+    let inner = pane_block("", true, Theme { color: false }).inner(area);
+    (inner.y + 1, usize::from(inner.height.saturating_sub(1)))
+}
+
+/// The session shown on line `y` of the view drawn in `area` (with
+/// `selected` selected among `len`), if any.
+pub fn item_at(selected: usize, len: usize, area: Rect, y: u16) -> Option<usize> {
+    let (top, height) = list_area(area);
+    if len == 0 || y < top || usize::from(y - top) >= height {
+        return None;
+    }
+    let off = scroll_offset(selected.min(len - 1), len, height);
+    Some(off + usize::from(y - top)).filter(|&i| i < len)
+}
+
 impl Widget for &SessionsView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let sessions = &self.loaded.sessions;
@@ -114,8 +132,7 @@ impl Widget for &SessionsView<'_> {
             Paragraph::new("No TURN allocation or SIP call in this capture.").render(inner, buf);
             return;
         }
-        let top = inner.y + 1;
-        let height = usize::from(inner.height.saturating_sub(1));
+        let (top, height) = list_area(area);
         let sel = self.state.selected.min(sessions.len() - 1);
         let off = scroll_offset(sel, sessions.len(), height);
         let shown: Vec<[String; 8]> = sessions
