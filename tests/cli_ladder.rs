@@ -205,3 +205,35 @@ fn same_isn_retries_are_every_one_a_row() {
     assert!(text.contains("refused 3 times  frames 1-6"), "{text}");
     assert!(text.contains("refused 3 times (RST, frames 1-6)"), "{text}");
 }
+
+#[test]
+fn a_loopback_capture_is_drawn_between_port_lanes() {
+    let text = ladder(&[&cap("coturn-loopback.pcap")]);
+    let mut lines = text.lines();
+    let titles = lines.next().expect("titles");
+    let hosts = lines.next().expect("addresses");
+    assert_eq!(titles.matches("external edge").count(), 2, "{text}");
+    assert!(
+        hosts.contains("127.0.0.1:*") && hosts.contains("127.0.0.1:3478"),
+        "{text}"
+    );
+    assert!(!text.contains('↺'), "{text}");
+    // Each Allocate goes from the client ports to the TURN server's port.
+    let allocates: Vec<&str> = text.lines().filter(|l| l.ends_with(" Allocate")).collect();
+    assert!(!allocates.is_empty());
+    assert!(
+        allocates
+            .iter()
+            .all(|l| l.contains("●───") && l.contains("▶")),
+        "{text}"
+    );
+    let m = ladder(&["--format", "mermaid", &cap("coturn-loopback.pcap")]);
+    assert!(
+        m.contains("participant P0 as external edge 127.0.0.1#58;*\n"),
+        "{m}"
+    );
+    assert!(
+        m.contains("participant P1 as external edge 127.0.0.1#58;3478\n"),
+        "{m}"
+    );
+}
