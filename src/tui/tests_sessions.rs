@@ -44,6 +44,25 @@ fn s_enter_esc_walks_from_the_list_to_a_sessions_ladder_and_back() {
 }
 
 #[test]
+fn going_to_a_frame_of_another_session_leaves_the_session() {
+    let mut app = app_with(field("coturn-loopback.pcap"), (120, 40));
+    update(&mut app, Action::Sessions);
+    update(&mut app, Action::Enter);
+    assert_eq!(app.ladder.session, Some(0));
+    // Frame 44 is the third session's (TCP) Allocate.
+    update(&mut app, Action::GotoStart);
+    for c in "44".chars() {
+        update(&mut app, Action::GotoChar(c));
+    }
+    update(&mut app, Action::GotoDone);
+    assert_eq!(app.ladder.session, None);
+    let l = app.loaded().expect("loaded");
+    let row = &l.index.rows[app.ladder.row().expect("a row")];
+    assert_eq!(row.frame.0, 44);
+    assert!(screen(&app).contains("session and filter cleared"));
+}
+
+#[test]
 fn clicks_and_the_wheel_select_sessions() {
     let mut app = app_with(field("coturn-loopback.pcap"), (120, 40));
     update(&mut app, Action::Sessions);

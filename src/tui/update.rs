@@ -65,12 +65,18 @@ fn move_by(app: &mut App, pane: Pane, delta: isize) {
 }
 
 /// Selects ladder row `row` (an index into `index.rows`); when the filter
-/// hides it, the filter is cleared first and the footer says so.
+/// (or the session the ladder is narrowed to) hides it, it is cleared first
+/// and the footer says so.
 fn show_row(app: &mut App, row: usize) {
     if !app.ladder.select_row(row) {
         set_filter(app, RowFilter::All);
-        app.ladder.select_row(row);
         app.status = Some("filter cleared to show the evidence".to_string());
+        if !app.ladder.select_row(row) && app.ladder.session.take().is_some() {
+            // The row is another session's: show every session's rows.
+            set_filter(app, RowFilter::All);
+            app.ladder.select_row(row);
+            app.status = Some("session and filter cleared to show the evidence".to_string());
+        }
     }
     app.detail.scroll = 0;
 }
