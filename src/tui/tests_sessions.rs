@@ -123,3 +123,23 @@ fn o_and_r_sort_the_flows_and_enter_opens_a_flow() {
     assert!(!app.flow_order.reverse, "a new key sorts ascending");
     assert!(matches!(app.flow_order.items[0], FlowItem::Heading(0)));
 }
+
+#[test]
+fn tiny_terminals_draw_every_view_without_panicking() {
+    for name in ["coturn-loopback.pcap", "sip-signalling.pcap"] {
+        for size in [(1, 1), (7, 3), (12, 5), (25, 8), (40, 12), (60, 20)] {
+            let mut app = app_with(field(name), size);
+            for _ in 0..4 {
+                let _ = screen(&app);
+                update(&mut app, Action::NextPane);
+            }
+            update(&mut app, Action::SortNext);
+            let _ = screen(&app);
+            update(&mut app, Action::Sessions);
+            let _ = screen(&app);
+            update(&mut app, Action::Enter);
+            let s = screen(&app);
+            assert_eq!(s.lines().count(), usize::from(size.1), "{name} {size:?}");
+        }
+    }
+}
