@@ -166,6 +166,7 @@ fn main() {
     std::fs::create_dir_all(&assets).expect("assets/");
     let refused = "field-desktop-sharing-refused.pcap";
     let unknown = "field-unknown-user.pcap";
+    let coturn = "coturn-loopback.pcap";
     let screens: Vec<Shot> = vec![
         // The refused finding, Enter to its evidence, Enter for the detail.
         (
@@ -207,6 +208,49 @@ fn main() {
                 Action::SearchChar('r'),
                 Action::SearchChar('s'),
                 Action::SearchChar('t'),
+            ],
+        ),
+        // The sessions list of the real coturn capture (two clients with
+        // wrong credentials failed).
+        (
+            "screen-sessions",
+            coturn,
+            (120, 22),
+            vec![
+                Action::Sessions,
+                Action::Down,
+                Action::Down,
+                Action::Down,
+                Action::Down,
+            ],
+        ),
+        // The fifth session's ladder alone: lanes by port on loopback,
+        // each lane's address under its title, the legend at the bottom.
+        (
+            "screen-session-ladder",
+            coturn,
+            (120, 40),
+            vec![
+                Action::Sessions,
+                Action::Down,
+                Action::Down,
+                Action::Down,
+                Action::Down,
+                Action::Enter,
+            ],
+        ),
+        // The flows table sorted by bytes, largest first.
+        (
+            "screen-flows-by-bytes",
+            "tcp-outcomes.pcap",
+            (100, 16),
+            vec![
+                Action::SortNext,
+                Action::SortNext,
+                Action::SortNext,
+                Action::SortNext,
+                Action::SortNext,
+                Action::SortReverse,
             ],
         ),
     ];

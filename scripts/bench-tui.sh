@@ -9,9 +9,21 @@
 # "First screen" = the title line is drawn; "loaded" = the Findings pane is
 # drawn (the analysis, diagnosis and ladder index are complete).
 #
+# Then the sessions view (`s`) and the flows sorted by bytes (`o` ×5, `r`):
+# the time from the key to the screen showing it.
+#
 # Usage: scripts/bench-tui.sh [MEGABYTES] [--stun]   (needs tmux)
+# Environment: EDGECAP_BIN = the binary to run (default: the release build),
+# BENCH_FILE = a capture to open instead of the synthetic one (e.g.
+# bench-data/scale-relay-8x.pcap from scripts/scale.sh), BENCH_VIEWS=0 skips
+# the sessions and sort timings (for builds without them).
 set -euo pipefail
 source "$(dirname "$0")/bench-capture.sh" "$@"
+if [ -n "${BENCH_FILE:-}" ]; then
+  file=$BENCH_FILE
+  bytes=$(stat -c %s "$file")
+fi
+bin=${EDGECAP_BIN:-./target/release/edgecap}
 session="edgecap-bench-$$"
 cat "$file" >/dev/null # warm the page cache, as scripts/bench.sh does
 
@@ -19,7 +31,7 @@ now() { date +%s%N; } # nanoseconds
 screen() { tmux capture-pane -p -t "$session" 2>/dev/null || true; }
 
 start=$(now)
-tmux new-session -d -s "$session" -x 200 -y 50 "exec ./target/release/edgecap $file"
+tmux new-session -d -s "$session" -x 200 -y 50 "exec $bin $file"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true' EXIT
 first=""
 while :; do
@@ -31,6 +43,26 @@ while :; do
 done
 pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
 hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+# Time from a key to the screen that shows its effect.
+key_to() {
+  local needle=$1
+  shift
+  local t0
+  t0=$(now)
+  tmux send-keys -t "$session" "$@"
+  until grep -qF "$needle" <<<"$(screen)"; do
+    if (( $(now) - t0 > 600000000000 )); then echo "timed out" >&2; exit 1; fi
+    sleep 0.01
+  done
+  echo $(( $(now) - t0 ))
+}
+if [ "${BENCH_VIEWS:-1}" = 1 ]; then
+sessions_ns=$(key_to "Sessions (" s)
+tmux send-keys -t "$session" Escape
+sorted_ns=$(key_to "by bytes ▼" o o o o o r)
+echo "sessions view: $(awk -v n="$sessions_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s after \`s\`;" \
+  "flows sorted by bytes: $(awk -v n="$sorted_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s after \`o\` ×5, \`r\`"
+fi
 tmux send-keys -t "$session" q
 python3 - "$start" "$first" "$loaded" "$hwm_kb" "$bytes" "$file" <<'PY'
 import sys

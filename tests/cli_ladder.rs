@@ -21,10 +21,11 @@ fn ladder(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
-/// The frame number of each text ladder row (the header skipped).
+/// The frame number of each text ladder row (the two header lines skipped:
+/// lane titles, then their addresses).
 fn frames(text: &str) -> Vec<u64> {
     text.lines()
-        .skip(1)
+        .skip(2)
         .map(|l| {
             let frame = l.split_whitespace().nth(1).expect("frame column");
             frame.parse().expect("frame number")
@@ -66,12 +67,12 @@ fn text_ladder_of_the_refused_desktop_sharing() {
     let abs = ladder(&["--time", "absolute", &cap(REFUSED)]);
     assert!(abs.starts_with("time (UTC)"), "{abs}");
     assert!(
-        abs.lines().nth(1).expect("row").starts_with("15:00:00.000"),
+        abs.lines().nth(2).expect("row").starts_with("15:00:00.000"),
         "{abs}"
     );
     let delta = ladder(&["--time", "delta", &cap(REFUSED)]);
     assert!(
-        delta.lines().nth(1).expect("row").starts_with("+0.000000"),
+        delta.lines().nth(2).expect("row").starts_with("+0.000000"),
         "{delta}"
     );
 }
@@ -82,10 +83,10 @@ fn mermaid_has_one_message_per_text_row() {
     let m = ladder(&["--format", "mermaid", &cap(REFUSED)]);
     assert!(m.starts_with("sequenceDiagram\n"), "{m}");
     let msgs = messages(&m);
-    assert_eq!(msgs.len(), text.lines().count() - 1, "{m}");
+    assert_eq!(msgs.len(), text.lines().count() - 2, "{m}");
     assert_eq!(msgs.iter().filter(|l| l.contains("-x")).count(), 3, "{m}");
     assert!(
-        m.contains("participant P0 as client\n"),
+        m.contains("participant P0 as client 10.98.2.1\n"),
         "participants named by role: {m}"
     );
     // `:` in the relayed address is encoded so Mermaid cannot misread it.
@@ -161,7 +162,7 @@ fn every_capture_exports_in_both_formats() {
         let m = ladder(&["--format", "mermaid", path]);
         assert_eq!(
             messages(&m).len(),
-            text.lines().count() - 1,
+            text.lines().count() - 2,
             "{path}:\n{text}\n{m}"
         );
     }
@@ -203,4 +204,36 @@ fn same_isn_retries_are_every_one_a_row() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("refused 3 times  frames 1-6"), "{text}");
     assert!(text.contains("refused 3 times (RST, frames 1-6)"), "{text}");
+}
+
+#[test]
+fn a_loopback_capture_is_drawn_between_port_lanes() {
+    let text = ladder(&[&cap("coturn-loopback.pcap")]);
+    let mut lines = text.lines();
+    let titles = lines.next().expect("titles");
+    let hosts = lines.next().expect("addresses");
+    assert_eq!(titles.matches("external edge").count(), 2, "{text}");
+    assert!(
+        hosts.contains("127.0.0.1:*") && hosts.contains("127.0.0.1:3478"),
+        "{text}"
+    );
+    assert!(!text.contains('↺'), "{text}");
+    // Each Allocate goes from the client ports to the TURN server's port.
+    let allocates: Vec<&str> = text.lines().filter(|l| l.ends_with(" Allocate")).collect();
+    assert!(!allocates.is_empty());
+    assert!(
+        allocates
+            .iter()
+            .all(|l| l.contains("●───") && l.contains("▶")),
+        "{text}"
+    );
+    let m = ladder(&["--format", "mermaid", &cap("coturn-loopback.pcap")]);
+    assert!(
+        m.contains("participant P0 as external edge 127.0.0.1#58;*\n"),
+        "{m}"
+    );
+    assert!(
+        m.contains("participant P1 as external edge 127.0.0.1#58;3478\n"),
+        "{m}"
+    );
 }

@@ -132,9 +132,13 @@ fn check(capture_name: &str) {
 
     let (lanes, rows) = mermaid_ladder(&capture);
     assert!(lanes.len() >= 2 && rows.len() >= 5, "{lanes:?} {rows:?}");
+    // Mermaid names a participant by its lane's title and addresses.
     let dom_lanes: Vec<String> = tags(&dom, "<g class=\"lane\"")
         .iter()
-        .map(|t| attr(t, "data-title").to_string())
+        .map(|t| match attr(t, "data-hosts") {
+            "" => attr(t, "data-title").to_string(),
+            hosts => format!("{} {hosts}", attr(t, "data-title")),
+        })
         .collect();
     for (i, title) in &lanes {
         assert_eq!(dom_lanes.get(*i), Some(title), "{capture_name}: lane {i}");

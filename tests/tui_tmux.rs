@@ -170,3 +170,81 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     let _ = std::fs::remove_dir_all(&export_dir);
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
+
+/// Waits for `needle`, then until two captures 100 ms apart agree: the
+/// whole screen is drawn, not just the line holding `needle`.
+fn settled(session: &str, needle: &str) -> String {
+    let start = Instant::now();
+    let mut last = wait_for(session, needle);
+    loop {
+        sleep(Duration::from_millis(100));
+        let now = screen(session);
+        if now == last {
+            return now;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the screen never settled:\n{now}"
+        );
+        last = now;
+    }
+}
+
+#[test]
+fn sessions_view_opens_one_allocations_ladder_and_comes_back() {
+    let session = format!("edgecap-e2e-sessions-{}", std::process::id());
+    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
+    let _ = std::fs::remove_file(&exit_file);
+    let bin = env!("CARGO_BIN_EXE_edgecap");
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/coturn-loopback.pcap");
+    let script = format!(
+        "{bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        capture.display(),
+        exit_file.display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &script,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    // The loopback capture: the client ports and the TURN server's 3478
+    // are two lanes, so the Allocate is an arrow, not a loop.
+    let first = settled(&session, "Ladder (190 messages)");
+    assert!(first.contains("127.0.0.1:3478"), "{first}");
+    assert!(!first.contains('↺'), "{first}");
+    // `s`: one line per allocation; the two wrong-credential clients failed.
+    tmux(&["send-keys", "-t", &session, "s"]);
+    let list = settled(&session, "Sessions (6)");
+    assert_eq!(list.matches(" udp ").count(), 4, "{list}");
+    assert_eq!(list.matches(" tcp ").count(), 2, "{list}");
+    assert_eq!(list.matches(" failed ").count(), 2, "{list}");
+    assert!(list.contains("127.0.0.1:50040"), "relayed address: {list}");
+    // The fifth session (127.0.0.1:40515, frames 87-150): Enter shows only
+    // its rows.
+    tmux(&["send-keys", "-t", &session, "j", "j", "j", "j", "Enter"]);
+    let ladder = settled(&session, "session 5 127.0.0.1:40515) · Esc: sessions");
+    assert!(ladder.contains("Ladder (64 of 190"), "{ladder}");
+    assert!(
+        !ladder.contains("Refresh"),
+        "another session's rows: {ladder}"
+    );
+    assert!(ladder.contains("401 Unauthorized"), "{ladder}");
+    // Esc: back to the list, where the selection stayed.
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    wait_for(&session, "Sessions (6)");
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    wait_for(&session, "Ladder (190 messages)");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    wait_for(&session, "TERMINAL-RESTORED");
+    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
+    assert_eq!(code.trim(), "0");
+    tmux(&["kill-session", "-t", &session]);
+    let _ = std::fs::remove_file(&exit_file);
+}

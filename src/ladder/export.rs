@@ -86,7 +86,9 @@ impl Lanes<'_> {
 }
 
 /// A plain-text ladder: a header with the time mode, `frame`, the column
-/// titles centred over their lanes and `message`, then one line per row
+/// titles centred over their lanes and `message`, a line with each lane's
+/// addresses (`2.2.2.2+1` when a role has several; blank under a lane
+/// titled by its address), then one line per row
 /// (time, frame number, lanes with the arrow `●──▶` / `◀──●`, label).
 /// Only the columns the rows use get a lane. No colour, no width limit;
 /// lines end without trailing spaces.
@@ -94,9 +96,14 @@ pub fn to_text(index: &Index, rows: &[usize], time: TimeFormat) -> String {
     let rows = pick(index, rows);
     let cols = used_columns(index, &rows);
     let titles = &index.columns;
+    // The second header line: each lane's addresses (port lanes and role
+    // lanes; a host lane's title is already its address).
+    let hosts: Vec<String> = (0..titles.len())
+        .map(|c| index.hosts.get(c).map(|h| h.short()).unwrap_or_default())
+        .collect();
     let w = cols
         .iter()
-        .map(|&c| titles[c].chars().count() + 2)
+        .map(|&c| titles[c].chars().count().max(hosts[c].chars().count()) + 2)
         .fold(LANE_W, usize::max);
     let lanes = Lanes { cols: &cols, w };
     let times = time_column(index, rows.iter().copied(), None, time);
@@ -115,6 +122,7 @@ pub fn to_text(index: &Index, rows: &[usize], time: TimeFormat) -> String {
         out.push('\n');
     };
     line(time.title(), "frame", &lanes.header(titles), "message");
+    line("", "", &lanes.header(&hosts), "");
     for (r, t) in rows.iter().zip(&times) {
         line(t, &r.frame.0.to_string(), &lanes.row(r), &r.label);
     }
@@ -148,17 +156,17 @@ pub fn mermaid_text(text: &str) -> String {
 }
 
 /// A Mermaid `sequenceDiagram`: one `participant` per column the rows use
-/// (`P<column>` named by the column title), then one message per row,
+/// (`P<column>` named by the column title and its addresses), then one message per row,
 /// `P0->>P1: [frame] label`, with a cross (`-x`) for failures.
 pub fn to_mermaid(index: &Index, rows: &[usize]) -> String {
     let rows = pick(index, rows);
     let mut out = String::from("sequenceDiagram\n");
     for c in used_columns(index, &rows) {
-        let _ = writeln!(
-            out,
-            "    participant P{c} as {}",
-            mermaid_text(&index.columns[c])
-        );
+        let name = match index.hosts.get(c).map(|h| h.short()) {
+            Some(a) if !a.is_empty() => format!("{} {a}", index.columns[c]),
+            _ => index.columns[c].clone(),
+        };
+        let _ = writeln!(out, "    participant P{c} as {}", mermaid_text(&name));
     }
     for r in rows {
         let arrow = if r.outcome == Outcome::Bad {
@@ -181,7 +189,7 @@ pub fn to_mermaid(index: &Index, rows: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ladder::RowSource;
+    use crate::ladder::{LaneHosts, RowSource};
     use edgecap_capture::{FrameNo, Timestamp};
     use edgecap_net::FlowId;
 
@@ -204,6 +212,17 @@ mod tests {
             columns: ["client", "internal edge", "10.9.9.9"]
                 .map(String::from)
                 .to_vec(),
+            hosts: vec![
+                LaneHosts {
+                    shown: vec!["10.98.2.1".to_string()],
+                    more: 0,
+                },
+                LaneHosts {
+                    shown: vec!["10.3.0.34".to_string(), "10.3.0.35".to_string()],
+                    more: 1,
+                },
+                LaneHosts::default(),
+            ],
             rows: vec![
                 row(1, 0, 1, "Allocate", Outcome::Neutral),
                 row(12, 1, 0, "401 Unauthorized", Outcome::Warn),
@@ -220,6 +239,7 @@ mod tests {
         let text = to_text(&index(), &[0, 1, 2, 3], TimeFormat::Relative);
         let want = "\
 time (s)  frame       client       internal edge  message
+                     10.98.2.1      10.3.0.34+2
 0.001000      1          ●───────────────▶        Allocate
 0.012000     12          ◀───────────────●        401 Unauthorized
 0.013000     13          │               │↺       self
@@ -233,12 +253,13 @@ time (s)  frame       client       internal edge  message
         let text = to_text(&index(), &[3, 0], TimeFormat::Delta);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("delta (s)  frame"), "{text}");
-        assert!(lines[1].starts_with("+0.000000    140"), "{text}");
-        assert!(lines[2].starts_with("-0.139000      1"), "{text}");
+        assert!(lines[1].trim().starts_with("10.98.2.1"), "{text}");
+        assert!(lines[2].starts_with("+0.000000    140"), "{text}");
+        assert!(lines[3].starts_with("-0.139000      1"), "{text}");
         // No rows: the header still names every column.
         let empty = to_text(&index(), &[], TimeFormat::Absolute);
         assert!(empty.contains("10.9.9.9"), "{empty}");
-        assert_eq!(empty.lines().count(), 1);
+        assert_eq!(empty.lines().count(), 2);
     }
 
     #[test]
@@ -246,8 +267,8 @@ time (s)  frame       client       internal edge  message
         let m = to_mermaid(&index(), &[0, 1, 2, 3, 99]);
         let want = "\
 sequenceDiagram
-    participant P0 as client
-    participant P1 as internal edge
+    participant P0 as client 10.98.2.1
+    participant P1 as internal edge 10.3.0.34+2
     P0->>P1: [1] Allocate
     P1->>P0: [12] 401 Unauthorized
     P1->>P1: [13] self

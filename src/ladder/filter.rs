@@ -113,7 +113,18 @@ impl RowFilter {
 
     /// A one-line description, with column titles from `index`.
     pub fn describe(self, index: &Index) -> String {
-        let col = |c: usize| index.columns.get(c).map_or("?", String::as_str);
+        let col = |c: usize| -> String {
+            let Some(title) = index.columns.get(c) else {
+                return "?".to_string();
+            };
+            // Lanes sharing a title (one host's ports) are told apart by
+            // their address.
+            let shared = index.columns.iter().filter(|t| *t == title).count() > 1;
+            match index.hosts.get(c).map(|h| h.short()) {
+                Some(a) if shared && !a.is_empty() => format!("{title} {a}"),
+                _ => title.clone(),
+            }
+        };
         match self {
             RowFilter::All => "all rows".to_string(),
             RowFilter::Problems => "problems only".to_string(),

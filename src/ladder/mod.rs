@@ -8,14 +8,14 @@
 //! no decoding. Rows are sorted by (completing frame, kind order), so the
 //! ladder is deterministic.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 use edgecap_analyze::Analysis;
 use edgecap_analyze::{Diagnosis, Role, RoleMap};
 use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::tcp_state::TcpOutcome;
-use edgecap_net::{Direction, FlowId};
+use edgecap_net::{Direction, Endpoint, FlowId};
 use edgecap_proto::{AllocationOutcome, ProtoMsg};
 
 pub mod challenge;
@@ -25,12 +25,63 @@ pub mod labels;
 pub mod sip_label;
 pub mod time;
 
+#[cfg(test)]
+mod tests_lanes;
+
 pub use export::{to_mermaid, to_text};
 pub use labels::{message_label, stun_label};
 pub use time::{time_column, TimeFormat};
 
 /// Most host columns in the ladder; further unknown hosts share "other".
 pub const MAX_COLUMNS: usize = 6;
+/// Most lanes of service ports on a host that talks to itself (loopback
+/// captures); its other ports share one lane.
+pub const MAX_PORT_LANES: usize = 3;
+/// Most addresses listed for one lane (the rest are counted).
+pub const MAX_LANE_ADDRESSES: usize = 4;
+
+/// The addresses behind one lane, for its header and the legend.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LaneHosts {
+    /// Addresses (or `ip:port`) in order of appearance, at most
+    /// [`MAX_LANE_ADDRESSES`].
+    pub shown: Vec<String>,
+    /// Addresses not listed.
+    pub more: usize,
+}
+
+impl LaneHosts {
+    /// The first address and a count of the others (`2.2.2.2+1`); empty
+    /// when the lane's title is its address.
+    pub fn short(&self) -> String {
+        let rest = self.shown.len().saturating_sub(1) + self.more;
+        match self.shown.first() {
+            None => String::new(),
+            Some(a) if rest == 0 => a.clone(),
+            Some(a) => format!("{a}+{rest}"),
+        }
+    }
+
+    /// Every listed address and a count of the rest (`2.2.2.2, 10.3.0.40`).
+    pub fn full(&self) -> String {
+        let mut s = self.shown.join(", ");
+        if self.more > 0 {
+            s.push_str(&format!(" +{} more", self.more));
+        }
+        s
+    }
+
+    fn add(&mut self, a: String) {
+        if self.shown.contains(&a) {
+            return;
+        }
+        if self.shown.len() < MAX_LANE_ADDRESSES {
+            self.shown.push(a);
+        } else {
+            self.more += 1;
+        }
+    }
+}
 
 /// How a ladder row or badge is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +159,8 @@ pub struct FlowGroup {
 pub struct Index {
     /// Column titles, left to right.
     pub columns: Vec<String>,
+    /// The addresses behind each column (same order as `columns`).
+    pub hosts: Vec<LaneHosts>,
     /// Rows in frame order.
     pub rows: Vec<LadderRow>,
     /// Groups in order of first flow.
@@ -116,38 +169,78 @@ pub struct Index {
     pub first_ts: Option<Timestamp>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum ColKey {
     Role(Role),
     Host(IpAddr),
+    /// A service port of a host that talks to itself.
+    Port(IpAddr, u16),
+    /// The other ports of a host that talks to itself.
+    Ports(IpAddr),
     Other,
 }
 
 struct Columns<'a> {
     roles: &'a RoleMap,
     keys: Vec<ColKey>,
+    /// Hosts that talk to themselves, with the service ports given lanes.
+    split: HashMap<IpAddr, Vec<u16>>,
 }
 
 impl Columns<'_> {
-    fn key(&self, ip: IpAddr) -> ColKey {
-        match self.roles.role_of(ip) {
+    fn key(&self, ep: Endpoint) -> ColKey {
+        if let Some(ports) = self.split.get(&ep.ip) {
+            return if ports.contains(&ep.port) {
+                ColKey::Port(ep.ip, ep.port)
+            } else {
+                ColKey::Ports(ep.ip)
+            };
+        }
+        match self.roles.role_of(ep.ip) {
             Some(r) => ColKey::Role(r),
-            None if self.keys.contains(&ColKey::Host(ip)) => ColKey::Host(ip),
+            None if self.keys.contains(&ColKey::Host(ep.ip)) => ColKey::Host(ep.ip),
             None => ColKey::Other,
         }
     }
 
-    fn col(&self, ip: IpAddr) -> usize {
-        let k = self.key(ip);
+    fn col(&self, ep: Endpoint) -> usize {
+        let k = self.key(ep);
         self.keys.iter().position(|x| *x == k).unwrap_or(0)
+    }
+
+    fn title(&self, k: ColKey) -> String {
+        let host = |ip: IpAddr| match self.roles.role_of(ip) {
+            Some(r) => r.words().to_string(),
+            None => ip.to_string(),
+        };
+        match k {
+            ColKey::Role(r) => r.words().to_string(),
+            ColKey::Host(ip) => ip.to_string(),
+            ColKey::Port(ip, _) | ColKey::Ports(ip) => host(ip),
+            ColKey::Other => "other hosts".to_string(),
+        }
+    }
+
+    /// The name of a column in a role pair (`external edge 127.0.0.1:3478`
+    /// for a port lane, the title otherwise).
+    fn pair_name(&self, k: ColKey) -> String {
+        match k {
+            ColKey::Port(ip, port) => format!("{} {}", self.title(k), Endpoint::new(ip, port)),
+            ColKey::Ports(ip) => format!("{} {ip} other ports", self.title(k)),
+            _ => self.title(k),
+        }
     }
 }
 
-fn col_title(k: ColKey) -> String {
-    match k {
-        ColKey::Role(r) => r.words().to_string(),
-        ColKey::Host(ip) => ip.to_string(),
-        ColKey::Other => "other hosts".to_string(),
+/// `[1.2.3.4] label` for a row to or from the shared "other hosts" lane,
+/// naming the host the lane cannot.
+fn name_other(columns: &Columns<'_>, src: Endpoint, dst: Endpoint, label: String) -> String {
+    let other = |ep: Endpoint| columns.key(ep) == ColKey::Other;
+    match (other(src), other(dst)) {
+        (true, true) => format!("[{} → {}] {label}", src.ip, dst.ip),
+        (true, false) => format!("[{}] {label}", src.ip),
+        (false, true) => format!("[{}] {label}", dst.ip),
+        (false, false) => label,
     }
 }
 
@@ -175,9 +268,9 @@ impl Index {
                 frame: d.frames.last,
                 first_frame: d.frames.first,
                 ts: Some(d.ts),
-                from: columns.col(src.ip),
-                to: columns.col(dst.ip),
-                label,
+                from: columns.col(src),
+                to: columns.col(dst),
+                label: name_other(&columns, src, dst, label),
                 outcome,
                 flow: d.flow,
                 source: RowSource::Message(i),
@@ -186,7 +279,8 @@ impl Index {
         tcp_rows(analysis, &columns, &mut rows);
         rows.sort_by_key(|r| (r.frame, !matches!(r.source, RowSource::Message(_))));
         Index {
-            columns: columns.keys.iter().map(|k| col_title(*k)).collect(),
+            columns: columns.keys.iter().map(|k| columns.title(*k)).collect(),
+            hosts: lane_hosts(analysis, &columns),
             rows,
             groups: build_groups(analysis, &columns),
             first_ts: analysis.capture.first_ts,
@@ -222,28 +316,76 @@ impl Index {
     }
 }
 
+/// Client and server of every flow record, then of every protocol flow
+/// (walked again rather than collected: no copy per flow).
+fn flow_ends(analysis: &Analysis) -> impl Iterator<Item = (Endpoint, Endpoint)> + '_ {
+    analysis
+        .flows
+        .iter()
+        .map(|f| (f.client, f.server))
+        .chain(analysis.proto.flows.values().map(|f| (f.client, f.server)))
+}
+
 fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
     let mut role_set = BTreeSet::new();
     // Hosts without a role in order of appearance; the set keeps this linear
     // in flows on captures with thousands of hosts.
     let mut hosts: Vec<IpAddr> = Vec::new();
     let mut seen: HashSet<IpAddr> = HashSet::new();
-    let mut note = |ip: IpAddr| match roles.role_of(ip) {
-        Some(r) => {
-            role_set.insert(r);
+    // Hosts that talk to themselves, in order, with their service ports.
+    let mut split: HashMap<IpAddr, Vec<u16>> = HashMap::new();
+    let mut split_order: Vec<IpAddr> = Vec::new();
+    let mut roles_elsewhere: BTreeSet<Role> = BTreeSet::new();
+    for (c, s) in flow_ends(analysis) {
+        if c.ip == s.ip {
+            let ports = split.entry(c.ip).or_insert_with(|| {
+                split_order.push(c.ip);
+                Vec::new()
+            });
+            if !ports.contains(&s.port) && ports.len() < MAX_PORT_LANES {
+                ports.push(s.port);
+            }
         }
-        None if seen.insert(ip) => hosts.push(ip),
-        None => {}
+    }
+    for (c, s) in flow_ends(analysis) {
+        for ip in [c.ip, s.ip] {
+            match roles.role_of(ip) {
+                Some(r) => {
+                    role_set.insert(r);
+                    if !split.contains_key(&ip) {
+                        roles_elsewhere.insert(r);
+                    }
+                }
+                None if split.contains_key(&ip) => {}
+                None if seen.insert(ip) => hosts.push(ip),
+                None => {}
+            }
+        }
+    }
+    let port_lanes = |ip: IpAddr, keys: &mut Vec<ColKey>| {
+        keys.push(ColKey::Ports(ip));
+        if let Some(ports) = split.get(&ip) {
+            keys.extend(ports.iter().map(|&p| ColKey::Port(ip, p)));
+        }
     };
-    for f in &analysis.flows {
-        note(f.client.ip);
-        note(f.server.ip);
+    let mut keys: Vec<ColKey> = Vec::new();
+    for r in role_set {
+        if roles_elsewhere.contains(&r) {
+            keys.push(ColKey::Role(r));
+        }
+        for &ip in split_order
+            .iter()
+            .filter(|&&ip| roles.role_of(ip) == Some(r))
+        {
+            port_lanes(ip, &mut keys);
+        }
     }
-    for f in analysis.proto.flows.values() {
-        note(f.client.ip);
-        note(f.server.ip);
+    for &ip in split_order
+        .iter()
+        .filter(|&&ip| roles.role_of(ip).is_none())
+    {
+        port_lanes(ip, &mut keys);
     }
-    let mut keys: Vec<ColKey> = role_set.into_iter().map(ColKey::Role).collect();
     let room = MAX_COLUMNS.saturating_sub(keys.len()).max(1);
     if hosts.len() <= room {
         keys.extend(hosts.into_iter().map(ColKey::Host));
@@ -254,14 +396,40 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
     if keys.is_empty() {
         keys.push(ColKey::Other);
     }
-    Columns { roles, keys }
+    Columns { roles, keys, split }
+}
+
+/// The addresses behind each column, in order of appearance in the flows.
+fn lane_hosts(analysis: &Analysis, columns: &Columns<'_>) -> Vec<LaneHosts> {
+    let mut out = vec![LaneHosts::default(); columns.keys.len()];
+    let mut others: HashSet<IpAddr> = HashSet::new();
+    for (c, s) in flow_ends(analysis) {
+        for ep in [c, s] {
+            let k = columns.key(ep);
+            let col = columns.col(ep);
+            match k {
+                ColKey::Role(_) => out[col].add(ep.ip.to_string()),
+                ColKey::Host(_) => {}
+                ColKey::Port(ip, port) => out[col].add(Endpoint::new(ip, port).to_string()),
+                ColKey::Ports(ip) => {
+                    out[col].add(format!("{}:*", Endpoint::new(ip, 0)).replace(":0:*", ":*"))
+                }
+                ColKey::Other => {
+                    if others.insert(ep.ip) {
+                        out[col].add(ep.ip.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow>) {
     for (i, f) in analysis.flows.iter().enumerate() {
         let Some(tcp) = &f.tcp else { continue };
-        let c = columns.col(f.client.ip);
-        let s = columns.col(f.server.ip);
+        let c = columns.col(f.client);
+        let s = columns.col(f.server);
         let ts_of = |frame: FrameNo| {
             tcp.control.time_of(frame).or(if frame == f.first_frame {
                 Some(f.first_ts)
@@ -278,7 +446,7 @@ fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow
             ts: ts_of(frame),
             from,
             to,
-            label,
+            label: name_other(columns, f.client, f.server, label),
             outcome,
             flow: f.id,
             source,
@@ -350,11 +518,11 @@ fn build_groups(analysis: &Analysis, columns: &Columns<'_>) -> Vec<FlowGroup> {
     }
     let mut groups: Vec<(ColKey, ColKey, FlowGroup)> = Vec::new();
     for (i, f) in analysis.flows.iter().enumerate() {
-        let (a, b) = (columns.key(f.client.ip), columns.key(f.server.ip));
+        let (a, b) = (columns.key(f.client), columns.key(f.server));
         let pos = match groups.iter().position(|g| g.0 == a && g.1 == b) {
             Some(p) => p,
             None => {
-                let pair = format!("{} ⇄ {}", col_title(a), col_title(b));
+                let pair = format!("{} ⇄ {}", columns.pair_name(a), columns.pair_name(b));
                 groups.push((
                     a,
                     b,

@@ -335,7 +335,10 @@ fn flows_section<S: TextSink>(out: &mut S, analysis: &Analysis, opts: TextOption
     }
 }
 
-fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
+/// The ten cells of a flow's line in the flows table (ID, PROTO, CLIENT,
+/// SERVER, PACKETS, BYTES, FRAMES, DURATION, PROTOCOL, TCP OUTCOME), shared
+/// with the timeline's flows pane.
+pub fn flow_row(f: &FlowRecord, protocol: &str) -> [String; 10] {
     let mut outcome = crate::fields::outcome_name(f.tcp_outcome()).to_string();
     if let Some(tcp) = &f.tcp {
         if let (Some(by), false) = (

@@ -72,6 +72,12 @@ pub enum Action {
     FollowFlow,
     /// Open the quick-filter menu (`f`).
     FilterMenu,
+    /// Open or close the sessions view (`s`).
+    Sessions,
+    /// Sort the flows pane by the next column (`o`).
+    SortNext,
+    /// Reverse the flows pane's order (`r`).
+    SortReverse,
     /// Export the visible ladder as text and Mermaid (`e`).
     Export,
     /// A mouse click at (column, row).

@@ -2,6 +2,7 @@
 //! state struct per pane. No I/O and no decoding here; only
 //! [`super::update::update`] mutates an [`App`].
 
+use super::flows_sort::FlowOrder;
 use super::loaded::Loaded;
 use crate::ladder::filter::{RowFilter, RowSearch};
 use edgecap_analyze::LoadProgress;
@@ -70,6 +71,9 @@ pub struct LadderState {
     pub selected: usize,
     /// First lane (column) shown; lanes scroll with ← → when they overflow.
     pub first_lane: usize,
+    /// The session (index into `Loaded::sessions`) the rows are narrowed
+    /// to, when one was opened from the sessions view.
+    pub session: Option<usize>,
 }
 
 impl LadderState {
@@ -164,6 +168,15 @@ pub enum Effect {
     Export,
 }
 
+/// The sessions view (`s`): open or not, and the selected session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionsState {
+    /// The view covers the panes.
+    pub open: bool,
+    /// Selected row.
+    pub selected: usize,
+}
+
 /// How the keyboard is interpreted right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputMode {
@@ -216,8 +229,12 @@ pub struct App {
     pub size: (u16, u16),
     /// Findings pane.
     pub findings: ListState,
-    /// Flows pane.
+    /// Flows pane (the selection among `flow_order.items`).
     pub flows: ListState,
+    /// The flows pane's sort order and lines.
+    pub flow_order: FlowOrder,
+    /// The sessions view.
+    pub sessions: SessionsState,
     /// Ladder pane.
     pub ladder: LadderState,
     /// Detail pane.
@@ -254,6 +271,8 @@ impl App {
             size,
             findings: ListState::default(),
             flows: ListState::default(),
+            flow_order: FlowOrder::default(),
+            sessions: SessionsState::default(),
             ladder: LadderState::default(),
             detail: DetailState::default(),
             hex: HexState::default(),

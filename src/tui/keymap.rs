@@ -28,6 +28,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("]  [", "next / previous evidence frame of the finding"),
     ("f", "filter: problems, flow, role pair, protocol, all"),
     ("F", "follow the selected row's flow (again: all rows)"),
+    ("s", "sessions: allocations and calls; Enter: its ladder"),
+    ("o  r", "Flows: sort by the next column / reverse"),
     ("t", "time column: absolute / relative / delta"),
     ("e", "export the ladder as text and Mermaid files"),
     ("mouse", "click selects a pane or row; the wheel scrolls"),
@@ -111,6 +113,9 @@ fn map_normal(code: KeyCode) -> Option<Action> {
         KeyCode::Char('f') => Action::FilterMenu,
         KeyCode::Char('F') => Action::FollowFlow,
         KeyCode::Char('e') => Action::Export,
+        KeyCode::Char('s') => Action::Sessions,
+        KeyCode::Char('o') => Action::SortNext,
+        KeyCode::Char('r') => Action::SortReverse,
         _ => return None,
     })
 }
@@ -184,6 +189,9 @@ mod tests {
             (KeyCode::Char(']'), "NextEvidence"),
             (KeyCode::Char('['), "PrevEvidence"),
             (KeyCode::Home, "Top"),
+            (KeyCode::Char('s'), "Sessions"),
+            (KeyCode::Char('o'), "SortNext"),
+            (KeyCode::Char('r'), "SortReverse"),
         ] {
             assert_eq!(format!("{:?}", normal(code)), format!("Some({want})"));
         }

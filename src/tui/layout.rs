@@ -46,6 +46,10 @@ pub fn areas_in(app: &App, screen: Rect) -> Areas {
     let Some(loaded) = app.loaded() else {
         return out;
     };
+    if app.sessions.open {
+        // The sessions view covers the body.
+        return out;
+    }
     if app.wide() {
         let left_w = left_width(
             body.width,
@@ -127,7 +131,7 @@ pub fn hit(app: &App, x: u16, y: u16) -> Option<Hit> {
     let (pane, rect) = a.panes.into_iter().find(|(_, r)| contains(*r, x, y))?;
     let item = match pane {
         Pane::Findings => findings::item_at(loaded, app.findings, rect, y),
-        Pane::Flows => flows::item_at(loaded, app.flows, rect, y),
+        Pane::Flows => flows::item_at(&app.flow_order, app.flows, rect, y),
         Pane::Ladder => ladder::item_at(&app.ladder, rect, y),
         Pane::Detail => None,
     };

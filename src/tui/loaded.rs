@@ -1,7 +1,8 @@
 //! [`Loaded`]: what loading a capture produced — the analysis, its
-//! diagnosis and the ladder index the views draw — shared by the app state,
+//! diagnosis, the ladder index and the sessions the views draw — shared by the app state,
 //! the loader, the hex dump and the views.
 
+use super::sessions::{sessions, Session};
 use crate::ladder::Index;
 use edgecap_analyze::{Analysis, Diagnosis};
 
@@ -14,6 +15,8 @@ pub struct Loaded {
     pub diagnosis: Diagnosis,
     /// Rows, columns and groups for the views.
     pub index: Index,
+    /// Allocations and calls for the sessions view.
+    pub sessions: Vec<Session>,
     /// The longest ladder label, in characters (for the layout).
     pub label_width: u16,
     /// The longest findings-list line (severity, id, summary), in characters.
@@ -38,7 +41,9 @@ impl Loaded {
                     .saturating_add(9)
             })
             .max();
+        let sessions = sessions(&analysis, &diagnosis);
         Loaded {
+            sessions,
             analysis,
             diagnosis,
             index,

@@ -12,14 +12,17 @@ pub mod action;
 pub mod app;
 pub mod detail_text;
 pub mod effects;
+pub mod flows_sort;
 pub mod hexdump;
 pub mod keymap;
 pub mod layout;
 pub mod loaded;
 pub mod loader;
 pub mod locate;
+pub mod sessions;
 pub mod theme;
 pub mod update;
+pub mod update_sessions;
 pub mod view;
 
 #[cfg(test)]
@@ -28,6 +31,8 @@ mod tests;
 mod tests_interaction;
 #[cfg(test)]
 mod tests_navigation;
+#[cfg(test)]
+mod tests_sessions;
 
 pub use action::Action;
 pub use app::{App, Pane, TimeMode};

@@ -138,14 +138,16 @@ fn clicks_focus_panes_and_select_rows() {
     let mut app = app_with(field("field-desktop-sharing-refused.pcap"), (160, 48));
     let areas = super::layout::areas(&app);
     let (_, ladder) = areas.panes[2];
-    // Third row of the ladder: border, header, then rows.
-    update(&mut app, Action::Click(ladder.x + 30, ladder.y + 4));
+    // Third row of the ladder: border, two header lines, then rows.
+    update(&mut app, Action::Click(ladder.x + 30, ladder.y + 5));
     assert_eq!(app.focus, Pane::Ladder);
     assert_eq!(app.ladder.selected, 2);
     let (_, flows) = areas.panes[1];
-    update(&mut app, Action::Click(flows.x + 2, flows.y + 1));
+    // Border, column titles, then the lines: the third is the second flow
+    // under the first role pair's heading.
+    update(&mut app, Action::Click(flows.x + 2, flows.y + 4));
     assert_eq!(app.focus, Pane::Flows);
-    assert_eq!(app.flows.selected, 0);
+    assert_eq!(app.flows.selected, 2);
     // The wheel scrolls the pane under the pointer.
     update(&mut app, Action::Wheel(ladder.x + 5, ladder.y + 5, true));
     assert_eq!(app.focus, Pane::Flows, "the wheel does not move the focus");

@@ -5,7 +5,9 @@
 
 use super::action::Action;
 use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
+use super::flows_sort::{self, FlowItem, FlowOrder};
 use super::layout;
+use super::update_sessions;
 use crate::ladder::filter::RowFilter;
 use edgecap_capture::FrameNo;
 
@@ -21,7 +23,7 @@ fn len_of(app: &App, pane: Pane) -> usize {
     let Some(l) = app.loaded() else { return 0 };
     match pane {
         Pane::Findings => l.diagnosis.findings.len(),
-        Pane::Flows => l.index.groups.len(),
+        Pane::Flows => app.flow_order.items.len(),
         Pane::Ladder => app.ladder.visible.len(),
         Pane::Detail => 0,
     }
@@ -35,7 +37,7 @@ fn list_mut(app: &mut App, pane: Pane) -> Option<&mut ListState> {
     }
 }
 
-fn clamp_move(selected: usize, delta: isize, len: usize) -> usize {
+pub(super) fn clamp_move(selected: usize, delta: isize, len: usize) -> usize {
     let max = len.saturating_sub(1) as isize;
     (selected as isize).saturating_add(delta).clamp(0, max) as usize
 }
@@ -63,12 +65,18 @@ fn move_by(app: &mut App, pane: Pane, delta: isize) {
 }
 
 /// Selects ladder row `row` (an index into `index.rows`); when the filter
-/// hides it, the filter is cleared first and the footer says so.
+/// (or the session the ladder is narrowed to) hides it, it is cleared first
+/// and the footer says so.
 fn show_row(app: &mut App, row: usize) {
     if !app.ladder.select_row(row) {
         set_filter(app, RowFilter::All);
-        app.ladder.select_row(row);
         app.status = Some("filter cleared to show the evidence".to_string());
+        if !app.ladder.select_row(row) && app.ladder.session.take().is_some() {
+            // The row is another session's: show every session's rows.
+            set_filter(app, RowFilter::All);
+            app.ladder.select_row(row);
+            app.status = Some("session and filter cleared to show the evidence".to_string());
+        }
     }
     app.detail.scroll = 0;
 }
@@ -210,10 +218,11 @@ fn recount(app: &mut App) {
 
 /// Applies `filter`, keeping the selected row when it stays visible, else
 /// the first visible row after it.
-fn set_filter(app: &mut App, filter: RowFilter) {
+pub(super) fn set_filter(app: &mut App, filter: RowFilter) {
     let current = app.ladder.row();
     let Some(l) = app.loaded() else { return };
-    let visible = filter.apply(&l.index, &l.analysis);
+    let mut visible = filter.apply(&l.index, &l.analysis);
+    update_sessions::narrow(app, &mut visible);
     let pos = current.map_or(0, |row| visible.partition_point(|&r| r < row));
     app.ladder.filter = filter;
     app.ladder.selected = pos.min(visible.len().saturating_sub(1));
@@ -244,16 +253,32 @@ fn drill_in(app: &mut App) {
             .and_then(|f| f.frames.first())
             .and_then(|&frame| l.index.row_for_frame(frame))
             .map(|row| (Pane::Ladder, Some(row))),
-        (Pane::Flows, Some(l)) => l
-            .index
-            .groups
-            .get(app.flows.selected)
-            .and_then(|g| l.index.first_row_of(&l.analysis, &g.flows))
-            .map(|row| (Pane::Ladder, Some(row))),
+        (Pane::Flows, Some(l)) => match app.flow_order.items.get(app.flows.selected) {
+            Some(FlowItem::Heading(g)) => l
+                .index
+                .groups
+                .get(*g)
+                .and_then(|g| l.index.first_row_of(&l.analysis, &g.flows)),
+            Some(FlowItem::Flow(f)) => l.index.first_row_of(&l.analysis, &[*f]),
+            None => None,
+        }
+        .map(|row| (Pane::Ladder, Some(row))),
         (Pane::Ladder, Some(_)) if app.ladder.row().is_some() => Some((Pane::Detail, None)),
         _ => None,
     };
-    let Some((pane, row)) = target else { return };
+    let Some((pane, row)) = target else {
+        let flow = match app.flow_order.items.get(app.flows.selected) {
+            Some(FlowItem::Flow(f)) => app.loaded().and_then(|l| l.analysis.flows.get(*f)),
+            _ => None,
+        };
+        if let (Pane::Flows, Some(f)) = (from, flow) {
+            app.status = Some(format!(
+                "flow {} has no ladder row (no decoded message or TCP control)",
+                f.id
+            ));
+        }
+        return;
+    };
     if let Some(row) = row {
         show_row(app, row);
     }
@@ -358,6 +383,9 @@ fn click(app: &mut App, x: u16, y: u16) {
         app.help = false;
         return;
     }
+    if app.sessions.open {
+        return update_sessions::action(app, Action::Click(x, y));
+    }
     match layout::hit(app, x, y) {
         Some(layout::Hit::Tab(pane)) => {
             app.back.clear();
@@ -406,6 +434,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Loaded(l) => {
             app.ladder.visible = (0..l.index.rows.len()).collect();
             app.ladder.selected = 0;
+            app.flow_order = FlowOrder::new(&l, app.flow_order.key, app.flow_order.reverse);
             app.load = LoadState::Ready(l);
         }
         Action::LoadFailed(msg) => app.load = LoadState::Failed(msg),
@@ -429,6 +458,10 @@ pub fn update(app: &mut App, action: Action) {
         // Navigation waits for the data and is hidden behind the help.
         _ if app.help || app.loaded().is_none() => {}
         a if app.menu.is_some() => menu_action(app, a),
+        a if app.sessions.open => update_sessions::action(app, a),
+        Action::Sessions => update_sessions::toggle(app),
+        Action::SortNext => flows_sort::on_key(app, true),
+        Action::SortReverse => flows_sort::on_key(app, false),
         Action::SearchStart => {
             app.search.editing = true;
             app.search.query.clear();
@@ -478,6 +511,8 @@ pub fn update(app: &mut App, action: Action) {
             app.status = None;
             if let Some(p) = app.back.pop() {
                 app.focus = p;
+            } else {
+                update_sessions::back_to_list(app);
             }
         }
         Action::Up => move_by(app, app.focus, -1),

@@ -64,6 +64,7 @@ pre { background: #f6f8fa; padding: .6em; overflow-x: auto; white-space: pre-wra
 svg.ladder { font-family: ui-monospace, monospace; font-size: 12px; }
 svg.ladder .lane line { stroke: #8c959f; stroke-dasharray: 4 3; }
 svg.ladder .lane-title { font-weight: bold; font-family: system-ui, sans-serif; }
+svg.ladder .lane-addr { font-size: 11px; fill: #555; }
 svg.ladder .gutter, svg.ladder .gutter-head, svg.ladder .more { fill: #59636e; }
 svg.ladder .row line, svg.ladder .row path { stroke-width: 1.6; }
 svg.ladder .neutral line, svg.ladder .neutral path, svg.ladder .neutral circle { stroke: #3d4451; fill: #3d4451; }

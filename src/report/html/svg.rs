@@ -22,7 +22,7 @@ pub const MAX_SVG_ROWS: usize = 2000;
 const MAX_LABEL_CHARS: usize = 64;
 const GUTTER: usize = 170;
 const LANE_W: usize = 190;
-const HEAD_H: usize = 48;
+const HEAD_H: usize = 60;
 const ROW_H: usize = 24;
 const MARGIN: usize = 16;
 
@@ -86,10 +86,12 @@ pub fn ladder_svg(out: &mut String, index: &Index) {
         let x = lane_x(i);
         let _ = writeln!(
             out,
-            "<g class=\"lane\" data-title=\"{t}\"><text class=\"lane-title\" x=\"{x}\" y=\"28\" \
-             text-anchor=\"middle\">{t}</text><line x1=\"{x}\" y1=\"{y1}\" x2=\"{x}\" \
+            "<g class=\"lane\" data-title=\"{t}\" data-hosts=\"{a}\"><text class=\"lane-title\" x=\"{x}\" y=\"28\" \
+             text-anchor=\"middle\">{t}</text><text class=\"lane-addr\" x=\"{x}\" y=\"44\" \
+             text-anchor=\"middle\">{a}</text><line x1=\"{x}\" y1=\"{y1}\" x2=\"{x}\" \
              y2=\"{bottom}\"/></g>",
             t = esc(title),
+            a = esc(&index.hosts.get(i).map(|h| h.short()).unwrap_or_default()),
             y1 = HEAD_H - 10,
         );
     }

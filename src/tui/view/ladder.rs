@@ -7,12 +7,13 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::{pane_block, scroll_offset};
 use crate::ladder::filter::RowSearch;
 use crate::ladder::time::time_column;
-use crate::ladder::LadderRow;
+use crate::ladder::{LadderRow, Outcome};
 use crate::tui::app::{LadderState, TimeMode};
 use crate::tui::loaded::Loaded;
 use crate::tui::theme::Theme;
@@ -26,7 +27,7 @@ const LANE_MIN: u16 = 7;
 /// Widest lane.
 const LANE_MAX: u16 = 18;
 /// A lane wide enough for the short column titles (`int.edge`) and arrows
-/// that read well: what the layout asks for when it has room.
+/// that read well: what the layout asks for at least when it has room.
 const LANE_COMFORT: u16 = 12;
 
 /// The label width the layout asks for at most: enough for every label
@@ -34,12 +35,27 @@ const LANE_COMFORT: u16 = 12;
 /// Message-Integrity attribute`), which the detail pane shows whole.
 const LABEL_COMFORT: u16 = 40;
 
+/// The lane width that shows every lane's title and short address (one
+/// column of space included), between [`LANE_MIN`] and [`LANE_MAX`].
+fn lane_want(loaded: &Loaded) -> u16 {
+    let index = &loaded.index;
+    let longest = index
+        .hosts
+        .iter()
+        .map(|h| h.short().chars().count())
+        .max()
+        .unwrap_or(0);
+    u16::try_from(longest + 1)
+        .unwrap_or(LANE_MAX)
+        .clamp(LANE_MIN, LANE_MAX)
+}
+
 /// The width the ladder pane needs to draw every lane comfortably and its
 /// labels (up to [`LABEL_COMFORT`]), borders included.
 pub fn natural_width(loaded: &Loaded) -> u16 {
     let lanes = u16::try_from(loaded.index.columns.len().max(1)).unwrap_or(u16::MAX);
     (2 + TIME_W + FRAME_W + 1)
-        .saturating_add(lanes.saturating_mul(LANE_COMFORT))
+        .saturating_add(lanes.saturating_mul(lane_want(loaded).max(LANE_COMFORT)))
         .saturating_add(loaded.label_width.min(LABEL_COMFORT))
 }
 
@@ -97,12 +113,13 @@ struct Lanes {
 }
 
 impl Lanes {
-    /// Fits `total` lanes into the 55 % of `width` left of the labels,
+    /// Fits `total` lanes into the 55 % of `width` left of the labels (up
+    /// to 70 % when lanes of `want` columns need it for their addresses),
     /// scrolling from `first_lane` when even the narrowest lanes overflow.
-    fn fit(x: u16, width: u16, total: usize, first_lane: usize) -> Lanes {
+    fn fit(x: u16, width: u16, total: usize, first_lane: usize, want: u16) -> Lanes {
         let total = total.max(1);
-        let room = width * 11 / 20;
         let n = total as u16;
+        let room = (width * 11 / 20).max(want.saturating_mul(n).min(width * 7 / 10));
         let (w, shown) = if room / n >= LANE_MIN {
             ((room / n).min(LANE_MAX), total)
         } else {
@@ -178,9 +195,33 @@ fn draw_arrow(buf: &mut Buffer, lanes: &Lanes, y: u16, row: &LadderRow, theme: T
     buf.set_string(b, y, head, style);
 }
 
-/// The first screen line of rows, and how many rows fit, in `inner`.
+/// Lines of the lane header: titles, then the lanes' addresses.
+const HEADER_LINES: u16 = 2;
+/// The legend line shows from this many lines inside the pane.
+const LEGEND_FROM: u16 = 10;
+
+/// The first screen line of rows, and how many rows fit, in `inner` (below
+/// the two header lines, above the legend when there is room for it).
 fn rows_area(inner: Rect) -> (u16, usize) {
-    (inner.y + 1, usize::from(inner.height.saturating_sub(1)))
+    let legend = u16::from(inner.height >= LEGEND_FROM);
+    (
+        inner.y + HEADER_LINES,
+        usize::from(inner.height.saturating_sub(HEADER_LINES + legend)),
+    )
+}
+
+/// `text` in at most `w` characters, keeping its end (the port or last
+/// octets tell lanes apart): `…0.0.1:3478`.
+fn keep_end(text: &str, w: usize) -> String {
+    let n = text.chars().count();
+    if n <= w {
+        return text.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let tail: String = text.chars().skip(n + 1 - w).collect();
+    format!("…{tail}")
 }
 
 /// The position among the visible rows shown on line `y` of the pane drawn
@@ -201,13 +242,25 @@ impl LadderView<'_> {
         let index = &self.loaded.index;
         let shown = self.state.visible.len();
         let total = index.rows.len();
-        let title = if shown == total {
-            format!("Ladder ({total} messages)")
-        } else {
-            format!(
+        let session = self
+            .state
+            .session
+            .and_then(|k| Some((k, self.loaded.sessions.get(k)?)));
+        let title = match session {
+            Some((k, s)) => format!(
+                "Ladder ({shown} of {total}: session {} {}{}) · Esc: sessions",
+                k + 1,
+                s.client,
+                match self.state.filter {
+                    crate::ladder::filter::RowFilter::All => String::new(),
+                    f => format!(", {}", f.describe(index)),
+                }
+            ),
+            None if shown == total => format!("Ladder ({total} messages)"),
+            None => format!(
                 "Ladder ({shown} of {total}: {})",
                 self.state.filter.describe(index)
-            )
+            ),
         };
         match &self.counter {
             Some(c) => format!("{title} · match {c}"),
@@ -236,6 +289,10 @@ impl LadderView<'_> {
             let t: String = fit_title(title, w).chars().take(w).collect();
             let x = centre.saturating_sub(t.chars().count() as u16 / 2);
             buf.set_stringn(x, y, &t, w, style);
+            let hosts = self.loaded.index.hosts.get(c).map(|h| h.short());
+            let a = keep_end(hosts.as_deref().unwrap_or(""), w);
+            let x = centre.saturating_sub(a.chars().count() as u16 / 2);
+            buf.set_stringn(x, y + 1, &a, w, self.theme.dim());
         }
         if lanes.first > 0 {
             buf.set_string(lanes.x, y, "‹", self.theme.key());
@@ -245,6 +302,35 @@ impl LadderView<'_> {
         }
         let label_w = usize::from(inner.right().saturating_sub(label_x));
         buf.set_stringn(label_x, y, "message", label_w, style);
+    }
+}
+
+impl LadderView<'_> {
+    /// The legend under the rows: what arrows and colours mean, then each
+    /// lane's addresses as far as they fit.
+    fn legend(&self, buf: &mut Buffer, inner: Rect) {
+        if inner.height < LEGEND_FROM {
+            return;
+        }
+        let y = inner.bottom() - 1;
+        let t = self.theme;
+        let mut spans = vec![
+            Span::styled("●─▶ sender → receiver ", t.dim()),
+            Span::styled("ok ", t.outcome(Outcome::Good)),
+            Span::styled("odd ", t.outcome(Outcome::Warn)),
+            Span::styled("failed", t.outcome(Outcome::Bad)),
+        ];
+        let index = &self.loaded.index;
+        for (c, title) in index.columns.iter().enumerate() {
+            let full = index.hosts.get(c).map(|h| h.full()).unwrap_or_default();
+            if full.is_empty() {
+                continue;
+            }
+            spans.push(Span::styled(" · ", t.dim()));
+            spans.push(Span::styled(title.clone(), t.header()));
+            spans.push(Span::styled(format!(" {full}"), t.dim()));
+        }
+        Line::from(spans).render(Rect::new(inner.x, y, inner.width, 1), buf);
     }
 }
 
@@ -264,7 +350,7 @@ impl Widget for &LadderView<'_> {
             Paragraph::new(text).render(inner, buf);
             return;
         }
-        if inner.height < 2 || inner.width < TIME_W + FRAME_W + 12 {
+        if inner.height < HEADER_LINES + 1 || inner.width < TIME_W + FRAME_W + 12 {
             return;
         }
         let rest = inner.width - TIME_W - FRAME_W;
@@ -273,10 +359,12 @@ impl Widget for &LadderView<'_> {
             rest,
             index.columns.len(),
             self.state.first_lane,
+            lane_want(self.loaded),
         );
         let label_x = lanes.right() + 1;
         let label_w = usize::from(inner.right().saturating_sub(label_x));
         self.header(buf, inner, &lanes, label_x);
+        self.legend(buf, inner);
         let (top, height) = rows_area(inner);
         let sel = self.state.selected.min(visible.len() - 1);
         let off = scroll_offset(sel, visible.len(), height);
@@ -331,16 +419,29 @@ mod tests {
 
     #[test]
     fn lanes_shrink_until_the_minimum_then_scroll() {
-        let wide = Lanes::fit(0, 200, 4, 0);
+        let wide = Lanes::fit(0, 200, 4, 0, LANE_COMFORT);
         assert_eq!((wide.w, wide.shown), (LANE_MAX, 4));
-        let tight = Lanes::fit(0, 58, 4, 3);
+        let tight = Lanes::fit(0, 58, 4, 3, LANE_COMFORT);
         assert_eq!((tight.shown, tight.first), (4, 0), "{tight:?}");
-        let over = Lanes::fit(0, 58, 6, 0);
+        let over = Lanes::fit(0, 58, 6, 0, LANE_COMFORT);
         assert!(over.shown < 6 && over.w >= LANE_MIN, "{over:?}");
-        let scrolled = Lanes::fit(0, 58, 6, 99);
+        let scrolled = Lanes::fit(0, 58, 6, 99, LANE_COMFORT);
         assert_eq!(scrolled.first + scrolled.shown, 6, "{scrolled:?}");
         assert!(matches!(scrolled.place(0), Place::Left(_)));
         assert!(matches!(over.place(5), Place::Right(_)));
         assert!(matches!(over.place(0), Place::At(_)));
+        // Addresses of 9 characters widen four lanes to 10 columns each
+        // in an 80-column pane (58 columns right of time and frame), never
+        // past 70 % of it.
+        let wanted = Lanes::fit(0, 58, 4, 0, 10);
+        assert_eq!((wanted.w, wanted.shown), (10, 4), "{wanted:?}");
+        assert_eq!(Lanes::fit(0, 58, 4, 0, 7).w, 7);
+    }
+
+    #[test]
+    fn addresses_keep_their_end() {
+        assert_eq!(keep_end("10.98.2.1", 9), "10.98.2.1");
+        assert_eq!(keep_end("127.0.0.1:3478", 9), "…0.1:3478");
+        assert_eq!(keep_end("abc", 0), "");
     }
 }

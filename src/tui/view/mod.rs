@@ -15,6 +15,7 @@ pub mod help;
 pub mod ladder;
 pub mod loading;
 pub mod menu;
+pub mod sessions;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -152,16 +153,27 @@ fn footer_line(app: &App, theme: Theme) -> Line<'static> {
             Span::styled("  (Esc)", theme.dim()),
         ]);
     }
-    let keys: &[(&str, &str)] = &[
-        ("q", "quit"),
-        ("?", "help"),
-        ("Tab", "pane"),
-        ("Enter", "drill in"),
-        ("/", "search"),
-        ("f", "filter"),
-        ("t", "time"),
-        ("e", "export"),
-    ];
+    let keys: &[(&str, &str)] = if app.sessions.open {
+        &[
+            ("q", "quit"),
+            ("?", "help"),
+            ("↑↓", "select"),
+            ("Enter", "ladder of the session"),
+            ("Esc", "back"),
+        ]
+    } else {
+        &[
+            ("q", "quit"),
+            ("?", "help"),
+            ("Tab", "pane"),
+            ("Enter", "open"),
+            ("s", "sessions"),
+            ("/", "search"),
+            ("f", "filter"),
+            ("e", "export"),
+            ("t", "time"),
+        ]
+    };
     let mut spans = vec![Span::raw(" ")];
     for (k, what) in keys {
         spans.push(Span::styled(*k, theme.key()));
@@ -203,6 +215,7 @@ fn render_pane(app: &App, loaded: &Loaded, pane: Pane, area: Rect, buf: &mut Buf
             .render(area, buf),
         Pane::Flows => (&flows::FlowsView {
             loaded,
+            order: &app.flow_order,
             state: app.flows,
             focused,
             theme,
@@ -249,6 +262,14 @@ impl Widget for &Screen<'_> {
                 .render(a.body, buf),
             LoadState::Failed(msg) => loading::failed(msg, a.body, buf),
             LoadState::Ready(loaded) => {
+                if app.sessions.open {
+                    (&sessions::SessionsView {
+                        loaded,
+                        state: app.sessions,
+                        theme,
+                    })
+                        .render(a.body, buf);
+                }
                 if let Some(tabs) = a.tabs {
                     tab_line(app, tabs, buf, theme);
                 }
