@@ -328,7 +328,11 @@ fn distinct_findings_beyond_the_per_kind_cap_are_rolled_up_and_counted() {
         count.map(|(_, v)| v),
         Some(&edgecap_analyze::Detail::Count(u64::from(extra)))
     );
-    assert_eq!(rolled[0].flows.len(), extra as usize, "every rolled-up flow kept");
+    assert_eq!(
+        rolled[0].flows.len(),
+        extra as usize,
+        "every rolled-up flow kept"
+    );
     // Nothing lost: the listed and the counted add up to every request.
     let listed = unanswered.len() as u64 - 1;
     assert_eq!(listed + u64::from(extra), u64::from(requests));
