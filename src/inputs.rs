@@ -4,7 +4,8 @@
 //! else is handed to the capture reader, which names what it is not). Each
 //! log is read whole through the bounded streaming reader, and its clock
 //! offset against the capture is estimated from the SIP messages both hold
-//! (or set by `--offset FILE=SECONDS`).
+//! (or set by `--offset FILE=SECONDS`). A log given alone becomes the
+//! timeline itself ([`analyze_alone`]).
 //!
 //! Memory: at most [`MAX_LOG_ITEMS`] records kept per log, the rest counted.
 
@@ -13,6 +14,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use edgecap_analyze::log_alone::analysis_from_log;
 use edgecap_analyze::log_offset::{estimate, message_key, LogOffset};
 use edgecap_analyze::Analysis;
 use edgecap_proto::ProtoMsg;
@@ -64,7 +66,7 @@ pub fn split_inputs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<(PathBuf, LogKind
         }
     }
     let capture = capture.ok_or_else(|| {
-        "no capture among the files: a log is read beside a capture (a log alone is not supported yet)".to_string()
+        "no capture among the files: several logs are read beside a capture (one log may be read alone)".to_string()
     })?;
     Ok((capture, logs))
 }
@@ -95,6 +97,12 @@ pub struct LogInput {
     /// For each of `sips`, the capture frame of the same message (same
     /// Call-ID, CSeq and method or status), when the capture has it.
     pub frames: Vec<Option<u64>>,
+    /// For each of `sips`, the index in the analysis' protocol messages of
+    /// the same message, when it has it (the ladder marks that row).
+    pub messages: Vec<Option<usize>>,
+    /// Read without a capture: its messages are the timeline, on its own
+    /// clock, their frame numbers its line numbers.
+    pub alone: bool,
 }
 
 impl LogInput {
@@ -102,6 +110,16 @@ impl LogInput {
     /// estimate.
     pub fn offset_ns(&self) -> Option<i64> {
         self.offset_override.or(self.offset.map(|o| o.offset_ns))
+    }
+
+    /// The offset that puts the log's times on the timeline: the offset
+    /// against the capture, or none at all for a log read alone (its own
+    /// clock is the timeline's).
+    pub fn timeline_offset_ns(&self) -> Option<i64> {
+        if self.alone {
+            return Some(0);
+        }
+        self.offset_ns()
     }
 }
 
@@ -120,6 +138,8 @@ pub fn read_log(path: &Path, kind: LogKind) -> io::Result<LogInput> {
         offset: None,
         offset_override: None,
         frames: Vec::new(),
+        messages: Vec::new(),
+        alone: false,
     };
     let mut kept = 0;
     for item in reader.by_ref() {
@@ -139,29 +159,57 @@ pub fn read_log(path: &Path, kind: LogKind) -> io::Result<LogInput> {
     Ok(log)
 }
 
+/// The analysis of `log` read with no capture beside it: its SIP messages
+/// are the timeline ([`edgecap_analyze::log_alone`]); marks it `alone`.
+pub fn analyze_alone(log: &mut LogInput) -> Analysis {
+    log.alone = true;
+    let analysis = analysis_from_log(&edgecap_core::safe::path_bytes(&log.path), &log.sips);
+    // Each placed record is the message whose frame is its line.
+    let by_line: BTreeMap<u64, usize> = analysis
+        .proto
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.frames.last.0, i))
+        .collect();
+    log.messages = log
+        .sips
+        .iter()
+        .map(|s| by_line.get(&s.line).copied())
+        .collect();
+    analysis
+}
+
 /// Estimates `log`'s clock offset against the capture's SIP messages and
 /// finds the capture frame of each of its messages.
 pub fn correlate(log: &mut LogInput, analysis: &Analysis) {
     let capture = || {
-        analysis.proto.messages.iter().filter_map(|d| match &d.msg {
-            ProtoMsg::Sip(r) => Some((message_key(&r.msg)?, d.ts.0, d.frames.last.0)),
-            _ => None,
-        })
+        analysis
+            .proto
+            .messages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match &d.msg {
+                ProtoMsg::Sip(r) => Some((message_key(&r.msg)?, d.ts.0, (d.frames.last.0, i))),
+                _ => None,
+            })
     };
     let ours = log
         .sips
         .iter()
         .filter_map(|s| Some((message_key(&s.message)?, s.time?.unix_nanos())));
     log.offset = estimate(capture().map(|(k, t, _)| (k, t)), ours);
-    let mut pool: BTreeMap<Vec<u8>, VecDeque<u64>> = BTreeMap::new();
-    for (k, _, frame) in capture() {
-        pool.entry(k).or_default().push_back(frame);
+    let mut pool: BTreeMap<Vec<u8>, VecDeque<(u64, usize)>> = BTreeMap::new();
+    for (k, _, at) in capture() {
+        pool.entry(k).or_default().push_back(at);
     }
-    log.frames = log
+    let found: Vec<Option<(u64, usize)>> = log
         .sips
         .iter()
         .map(|s| pool.get_mut(&message_key(&s.message)?)?.pop_front())
         .collect();
+    log.frames = found.iter().map(|f| f.map(|(frame, _)| frame)).collect();
+    log.messages = found.iter().map(|f| f.map(|(_, i)| i)).collect();
 }
 
 /// Parses `FILE=SECONDS` of `--offset`.

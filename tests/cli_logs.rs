@@ -2,8 +2,9 @@
 //! story: logs are recognised by content in any position, each log's clock
 //! offset is estimated (the client log is local time UTC+1 and 2.350 s fast,
 //! the front end log is UTC), every log message is tied to its capture
-//! frame, `--offset` overrides, a log alone or two captures are refused,
-//! and the MRAS password appears in no output.
+//! frame, `--offset` overrides, two logs without a capture or two captures
+//! are refused, a log alone is its own timeline, and the MRAS password
+//! appears in no output.
 
 mod common;
 
@@ -140,11 +141,15 @@ fn text_names_the_time_zone_and_override_wins() {
 
 #[test]
 fn refusals() {
-    for alone in [&["summary", CLIENT][..], &["summary", CLIENT, FE]] {
-        let (code, _, err) = stdout(alone);
-        assert_eq!(code, Some(2));
-        assert!(err.contains("no capture among the files"), "{err}");
-    }
+    let (code, _, err) = stdout(&["summary", CLIENT, FE]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no capture among the files"), "{err}");
+    let (code, _, err) = stdout(&["summary", "--offset", &format!("{CLIENT}=1"), CLIENT]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("a log read alone is on its own clock"),
+        "{err}"
+    );
     let (code, _, err) = stdout(&["summary", CAP, "captures/tcp-outcomes.pcap"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("a second capture"), "{err}");
@@ -157,6 +162,57 @@ fn refusals() {
 }
 
 #[test]
+fn a_log_alone_is_the_timeline() {
+    // The client log: the 504 to the MRAS SERVICE is an error (exit 1), its
+    // evidence the log's lines; the call and its candidates are there.
+    let (code, out, err) = stdout(&["summary", "--json", CLIENT]);
+    assert_eq!(code, Some(1), "{err}");
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["capture"]["format"], "log");
+    assert_eq!(doc["inputs"][0]["alone"], true);
+    let lines: Vec<u64> = doc["inputs"][0]["sip"]
+        .as_array()
+        .expect("sip")
+        .iter()
+        .map(|m| m["line"].as_u64().expect("line"))
+        .collect();
+    let frames: Vec<u64> = doc["sip"]
+        .as_array()
+        .expect("sip")
+        .iter()
+        .map(|m| m["frame"].as_u64().expect("frame"))
+        .collect();
+    assert_eq!(frames, lines, "frame numbers are the log's line numbers");
+    let ids: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id"))
+        .collect();
+    assert!(ids.contains(&"mras.request_failed"), "{ids:?}");
+    assert!(
+        !ids.contains(&"clock.skew"),
+        "UTC+1 is the log's zone: {ids:?}"
+    );
+    assert_eq!(doc["calls"].as_array().expect("calls").len(), 1);
+    // The front end's log in the ladder: its SIP messages are the rows, 8
+    // on the timeline and the SERVICE it relayed to the edge by name.
+    let (code, out, err) = stdout(&["ladder", FE]);
+    assert_eq!(code, Some(0), "{err}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains("(CSeq ")).collect();
+    assert_eq!(rows.len(), 9, "{out}");
+    assert!(
+        rows.iter()
+            .all(|l| l.contains("[log lync-fe-sipstack.txt:")),
+        "{out}"
+    );
+    assert!(out
+        .lines()
+        .next()
+        .is_some_and(|h| h.contains("edge-int.contoso.com")));
+}
+
+#[test]
 fn the_mras_password_is_never_printed() {
     for args in [
         &["summary", "--fail-on", "none", CAP, CLIENT, FE][..],
@@ -164,6 +220,8 @@ fn the_mras_password_is_never_printed() {
         &["summary", "--json-lines", "--fail-on", "none", CAP],
         &["ladder", CAP],
         &["ladder", "--format", "mermaid", CAP],
+        &["summary", "--json", "--fail-on", "none", CLIENT],
+        &["ladder", FE],
     ] {
         let (code, out, err) = stdout(args);
         assert_eq!(code, Some(0), "{args:?}: {err}");

@@ -170,3 +170,45 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     let _ = std::fs::remove_dir_all(&export_dir);
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
+
+#[test]
+fn a_log_alone_opens_as_its_own_timeline() {
+    let session = format!("edgecap-e2e-log-{}", std::process::id());
+    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
+    let _ = std::fs::remove_file(&exit_file);
+    let bin = env!("CARGO_BIN_EXE_edgecap");
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lync-client.uccapilog");
+    let script = format!(
+        "{bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        log.display(),
+        exit_file.display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "48",
+        &script,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    // The 504 to the MRAS SERVICE is found from the log alone, and its
+    // SIP messages are the ladder.
+    let first = wait_for(&session, "mras.request_failed");
+    assert!(first.contains("Ladder (8 messages)"), "{first}");
+    // Enter: the finding's first evidence, the SERVICE on line 2 of the log.
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    sleep(Duration::from_millis(300));
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let detail = wait_for(&session, "frame 2");
+    assert!(detail.contains("SERVICE"), "{detail}");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    wait_for(&session, "TERMINAL-RESTORED");
+    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
+    assert_eq!(code.trim(), "0");
+    tmux(&["kill-session", "-t", &session]);
+    let _ = std::fs::remove_file(&exit_file);
+}

@@ -1,12 +1,15 @@
 //! The ladder index: columns (roles, then hosts without one), one row per
 //! arrow (STUN/TURN message, TLS record, pseudo-TLS hello, SIP message, SYN, SYN-ACK,
 //! RST) and flows grouped by column pair, built once from the [`Analysis`]
-//! and [`Diagnosis`]. The TUI draws from it and `edgecap ladder` exports it.
+//! and [`Diagnosis`] — and from the logs given beside the capture, whose
+//! messages join the rows ([`log_rows`]). The TUI draws from it and
+//! `edgecap ladder` exports it.
 //!
 //! Owns every display string derived from the capture; each one goes through
 //! [`edgecap_core::safe`] here, so views never see raw capture bytes and do
 //! no decoding. Rows are sorted by (completing frame, kind order), so the
-//! ladder is deterministic.
+//! ladder is deterministic; a log's own rows go after the last capture row
+//! not later than them.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
@@ -22,6 +25,7 @@ pub mod challenge;
 pub mod export;
 pub mod filter;
 pub mod labels;
+pub mod log_rows;
 pub mod sip_label;
 pub mod time;
 
@@ -58,6 +62,29 @@ pub enum RowSource {
     SynAck(usize),
     /// An RST of `analysis.flows[i]`.
     Rst(usize),
+    /// A SIP message only a log holds: `logs[log].sips[sip]` of the logs
+    /// the index was built with (its `flow` is [`LOG_FLOW`]).
+    Log {
+        /// The log, in command-line order.
+        log: usize,
+        /// The message, in the log's order.
+        sip: usize,
+    },
+}
+
+/// The flow of a row only a log holds: no flow of the capture has this id
+/// (flow records are capped far below it).
+pub const LOG_FLOW: FlowId = FlowId(u32::MAX);
+
+impl LadderRow {
+    /// The frame column: the frame number, or `-` for a row only a log
+    /// holds (its label names the log and line).
+    pub fn frame_text(&self) -> String {
+        match self.source {
+            RowSource::Log { .. } => "-".to_string(),
+            _ => self.frame.0.to_string(),
+        }
+    }
 }
 
 /// One arrow of the ladder.
@@ -120,15 +147,40 @@ pub struct Index {
 enum ColKey {
     Role(Role),
     Host(IpAddr),
+    /// A host a log names by name (`Columns::names`).
+    Name(usize),
     Other,
 }
 
 struct Columns<'a> {
     roles: &'a RoleMap,
     keys: Vec<ColKey>,
+    /// Titles of the `Name` columns, escaped.
+    names: Vec<String>,
 }
 
 impl Columns<'_> {
+    fn title(&self, k: ColKey) -> String {
+        match k {
+            ColKey::Name(i) => self.names.get(i).cloned().unwrap_or_default(),
+            k => col_title(k),
+        }
+    }
+
+    /// The column of a log's endpoint.
+    fn end_col(&self, end: &log_rows::LogEnd) -> usize {
+        match end {
+            log_rows::LogEnd::Ip(ip) => self.col(*ip),
+            log_rows::LogEnd::Name(n) => {
+                let k = match self.names.iter().position(|x| x == n) {
+                    Some(i) if self.keys.contains(&ColKey::Name(i)) => ColKey::Name(i),
+                    _ => ColKey::Other,
+                };
+                self.keys.iter().position(|x| *x == k).unwrap_or(0)
+            }
+        }
+    }
+
     fn key(&self, ip: IpAddr) -> ColKey {
         match self.roles.role_of(ip) {
             Some(r) => ColKey::Role(r),
@@ -147,14 +199,28 @@ fn col_title(k: ColKey) -> String {
     match k {
         ColKey::Role(r) => r.words().to_string(),
         ColKey::Host(ip) => ip.to_string(),
-        ColKey::Other => "other hosts".to_string(),
+        ColKey::Name(_) | ColKey::Other => "other hosts".to_string(),
     }
 }
 
 impl Index {
     /// Builds the index. Cost is linear in flows plus messages.
     pub fn build(analysis: &Analysis, diagnosis: &Diagnosis) -> Index {
-        let columns = build_columns(analysis, &diagnosis.roles);
+        Index::build_with_logs(analysis, diagnosis, &[])
+    }
+
+    /// Builds the index with the messages of `logs` (correlated with the
+    /// capture, or one log read alone): a message the capture also holds
+    /// marks its row `[log NAME:LINE]`, the others become rows of their own
+    /// at their time on the capture's clock. Linear in flows, messages and
+    /// log messages (plus a sort of the log rows).
+    pub fn build_with_logs(
+        analysis: &Analysis,
+        diagnosis: &Diagnosis,
+        logs: &[crate::inputs::LogInput],
+    ) -> Index {
+        let plan = log_rows::plan(analysis, logs);
+        let columns = build_columns(analysis, &diagnosis.roles, &plan.ends());
         let challenges = challenge::Challenges::new(analysis);
         let mut rows = Vec::new();
         for (i, d) in analysis.proto.messages.iter().enumerate() {
@@ -185,11 +251,13 @@ impl Index {
         }
         tcp_rows(analysis, &columns, &mut rows);
         rows.sort_by_key(|r| (r.frame, !matches!(r.source, RowSource::Message(_))));
+        plan.mark(&mut rows);
+        let first_ts = plan.insert(&columns, &mut rows, analysis.capture.first_ts);
         Index {
-            columns: columns.keys.iter().map(|k| col_title(*k)).collect(),
+            columns: columns.keys.iter().map(|k| columns.title(*k)).collect(),
             rows,
             groups: build_groups(analysis, &columns),
-            first_ts: analysis.capture.first_ts,
+            first_ts,
         }
     }
 
@@ -222,17 +290,22 @@ impl Index {
     }
 }
 
-fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
+fn build_columns<'a>(
+    analysis: &Analysis,
+    roles: &'a RoleMap,
+    log_ends: &[&log_rows::LogEnd],
+) -> Columns<'a> {
     let mut role_set = BTreeSet::new();
-    // Hosts without a role in order of appearance; the set keeps this linear
-    // in flows on captures with thousands of hosts.
-    let mut hosts: Vec<IpAddr> = Vec::new();
+    // Hosts without a role in order of appearance (the capture's, then the
+    // logs'); the set keeps this linear in flows on captures with thousands
+    // of hosts.
+    let mut hosts: Vec<ColKey> = Vec::new();
     let mut seen: HashSet<IpAddr> = HashSet::new();
     let mut note = |ip: IpAddr| match roles.role_of(ip) {
         Some(r) => {
             role_set.insert(r);
         }
-        None if seen.insert(ip) => hosts.push(ip),
+        None if seen.insert(ip) => hosts.push(ColKey::Host(ip)),
         None => {}
     };
     for f in &analysis.flows {
@@ -243,18 +316,27 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
         note(f.client.ip);
         note(f.server.ip);
     }
+    let mut names: Vec<String> = Vec::new();
+    for end in log_ends {
+        match end {
+            log_rows::LogEnd::Ip(ip) => note(*ip),
+            log_rows::LogEnd::Name(n) if !names.contains(n) => names.push(n.clone()),
+            log_rows::LogEnd::Name(_) => {}
+        }
+    }
+    hosts.extend((0..names.len()).map(ColKey::Name));
     let mut keys: Vec<ColKey> = role_set.into_iter().map(ColKey::Role).collect();
     let room = MAX_COLUMNS.saturating_sub(keys.len()).max(1);
     if hosts.len() <= room {
-        keys.extend(hosts.into_iter().map(ColKey::Host));
+        keys.extend(hosts);
     } else {
-        keys.extend(hosts.into_iter().take(room - 1).map(ColKey::Host));
+        keys.extend(hosts.into_iter().take(room - 1));
         keys.push(ColKey::Other);
     }
     if keys.is_empty() {
         keys.push(ColKey::Other);
     }
-    Columns { roles, keys }
+    Columns { roles, keys, names }
 }
 
 fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow>) {
@@ -334,6 +416,7 @@ fn tcp_rows(analysis: &Analysis, columns: &Columns<'_>, rows: &mut Vec<LadderRow
 }
 
 fn build_groups(analysis: &Analysis, columns: &Columns<'_>) -> Vec<FlowGroup> {
+    let col_title = |k: ColKey| columns.title(k);
     let mut allocated: BTreeSet<FlowId> = BTreeSet::new();
     let mut unanswered: BTreeSet<FlowId> = BTreeSet::new();
     for s in &analysis.proto.allocations {

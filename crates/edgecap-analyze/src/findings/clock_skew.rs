@@ -5,6 +5,10 @@
 //! Calling"), and MRAS credentials live 8 hours: beyond that, credentials
 //! are expired or not yet valid wherever they are checked.
 //!
+//! A log read alone is on its writer's clock, in a time zone it does not
+//! name: there the nearest whole or half hour is taken as the log's zone
+//! and set aside, so only what is left (at most 15 minutes) can be a skew.
+//!
 //! Severity: `error` beyond [`MRAS_CREDENTIAL_SECS`], else `warning`. One
 //! finding per sending host, on its message that disagrees most. Frames:
 //! that message. Details: `seconds` (Date minus capture, signed as text),
@@ -15,7 +19,9 @@ use std::net::IpAddr;
 
 use super::common::{Ctx, FindingBuilder};
 use super::sip_exchanges::SipAt;
+use crate::log_offset::nearest_zone;
 use crate::{Detail, Finding, Severity};
+use edgecap_capture::CaptureFormat;
 use edgecap_core::safe::escape_bytes;
 use edgecap_proto::ProtoMsg;
 
@@ -39,6 +45,12 @@ fn human(secs: i64) -> String {
 
 /// One finding per host whose Date headers disagree with the capture.
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
+    let log_alone = ctx.analysis.capture.format == CaptureFormat::LogAlone;
+    let clock = if log_alone {
+        "the log's clock (its time zone set aside)"
+    } else {
+        "the capture's clock"
+    };
     // host → (count, worst |skew|, skew, message)
     let mut worst: BTreeMap<IpAddr, (u64, i64, SipAt<'_>)> = BTreeMap::new();
     for d in &ctx.analysis.proto.messages {
@@ -47,7 +59,12 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
         let Some(at) = SipAt::of(ctx.analysis, d, rec) else {
             continue;
         };
-        let skew = date - d.ts.0.div_euclid(1_000_000_000);
+        let mut skew = date - d.ts.0.div_euclid(1_000_000_000);
+        if log_alone {
+            // Log minus Date: the nearest whole or half hour is the log's zone.
+            let (_, rest) = nearest_zone(skew.saturating_mul(-1_000_000_000));
+            skew = -(rest / 1_000_000_000);
+        }
         let e = worst.entry(at.src.ip);
         match e {
             std::collections::btree_map::Entry::Vacant(v) => {
@@ -71,7 +88,7 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
             b.frames([at.frame]).flow(at.flow);
             let date = at.rec.msg.header("date").unwrap_or_default();
             let summary = format!(
-                "{} dates its SIP messages {} {} the capture's clock (Date \"{}\" in frame {}; {n} Date header{})",
+                "{} dates its SIP messages {} {} {clock} (Date \"{}\" in frame {}; {n} Date header{})",
                 ctx.host(host),
                 human(skew),
                 if skew < 0 { "behind" } else { "ahead of" },
@@ -104,6 +121,39 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
 mod tests {
     use super::super::test_util::*;
     use super::*;
+
+    fn client_log(date: &str) -> crate::Analysis {
+        let text = edgecap_testkit::samples::uccapi_log()
+            .unwrap()
+            .replace("Date: Thu, 26 Nov 2026 13:00:01 GMT", date);
+        let sips: Vec<_> =
+            edgecap_sip::log::LogReader::new(text.as_bytes(), edgecap_sip::log::LogKind::Uccapi)
+                .filter_map(|i| match i {
+                    edgecap_sip::log::LogItem::Sip(s) => Some(*s),
+                    _ => None,
+                })
+                .collect();
+        crate::log_alone::analysis_from_log(b"client.uccapilog", &sips)
+    }
+
+    #[test]
+    fn a_log_alone_in_local_time_is_no_skew_but_ten_minutes_beyond_its_zone_are() {
+        // The client log is in UTC+1 (its clock 2.4 s fast): the front
+        // end's Date one hour behind is the log's zone.
+        let a = client_log("Date: Thu, 26 Nov 2026 13:00:01 GMT");
+        assert!(with_id(&detect_all(&a, &Default::default()), ID).is_empty());
+        let a = client_log("Date: Thu, 26 Nov 2026 12:50:01 GMT");
+        let all = detect_all(&a, &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].summary.starts_with(
+                "10.10.10.1 dates its SIP messages 10 min 2 s behind the log's clock (its time zone set aside)"
+            ),
+            "{}",
+            f[0].summary
+        );
+    }
 
     #[test]
     fn the_gateway_three_hours_behind() {
