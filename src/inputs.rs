@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use edgecap_analyze::log_alone::analysis_from_log;
 use edgecap_analyze::log_offset::{estimate, message_key, LogOffset};
+use edgecap_analyze::mras_credentials::{Issued, IssuedAt};
 use edgecap_analyze::Analysis;
 use edgecap_proto::ProtoMsg;
 use edgecap_sip::log::{
@@ -106,6 +107,14 @@ pub struct LogInput {
 }
 
 impl LogInput {
+    /// The file name (without its directories), escaped for a terminal.
+    pub fn name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || edgecap_core::safe::escape_path(&self.path),
+            |n| edgecap_core::safe::escape_path(Path::new(n)),
+        )
+    }
+
     /// The offset to subtract from the log's times: the override, else the
     /// estimate.
     pub fn offset_ns(&self) -> Option<i64> {
@@ -210,6 +219,47 @@ pub fn correlate(log: &mut LogInput, analysis: &Analysis) {
         .collect();
     log.frames = found.iter().map(|f| f.map(|(frame, _)| frame)).collect();
     log.messages = found.iter().map(|f| f.map(|(_, i)| i)).collect();
+}
+
+/// `clock.skew` from `log`'s estimated offset, when it is beyond 5
+/// minutes and not a time zone (none when `--offset` set it: the user
+/// knows).
+pub fn clock_finding(log: &LogInput) -> Option<edgecap_analyze::Finding> {
+    if log.offset_override.is_some() {
+        return None;
+    }
+    let name = log.name();
+    let mut frames: Vec<edgecap_core::FrameNo> = log
+        .frames
+        .iter()
+        .flatten()
+        .map(|&f| edgecap_core::FrameNo(f))
+        .collect();
+    frames.sort_unstable();
+    frames.dedup();
+    edgecap_analyze::findings::clock_skew_of_log(&name, log.offset.as_ref()?, frames)
+}
+
+/// The MRAS credentials the logs' own messages hand out (those the capture
+/// does not also hold), on the capture's clock: logs without an offset
+/// cannot be placed and give none.
+pub fn issued_in_logs(logs: &[LogInput]) -> Vec<Issued> {
+    let mut out = Vec::new();
+    for log in logs.iter().filter(|l| !l.alone) {
+        let Some(off) = log.offset_ns() else { continue };
+        let name = log.name();
+        for (i, s) in log.sips.iter().enumerate() {
+            if log.messages.get(i).copied().flatten().is_some() {
+                continue;
+            }
+            let Some(t) = s.time else { continue };
+            let at = IssuedAt::Log(name.clone(), s.line);
+            let time = edgecap_core::Timestamp(t.unix_nanos().saturating_sub(off));
+            out.extend(Issued::of_message(&s.message, time, at));
+        }
+    }
+    out.truncate(edgecap_analyze::mras_credentials::MAX_ISSUED);
+    out
 }
 
 /// Parses `FILE=SECONDS` of `--offset`.

@@ -232,3 +232,69 @@ fn the_mras_password_is_never_printed() {
         );
     }
 }
+
+/// A copy of the client log with `edit` applied, in a fresh temporary file.
+fn edited_client_log(tag: &str, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(CLIENT).expect("client log");
+    let dir = std::env::temp_dir().join(format!("edgecap-cli-logs-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("client.uccapilog");
+    std::fs::write(&path, edit(text)).expect("write");
+    path
+}
+
+#[test]
+fn a_log_twenty_minutes_off_beyond_its_zone_is_a_clock_skew() {
+    // Every record 20 minutes later: +1 h 20 min 2.35 s is no time zone.
+    let log = edited_client_log("skew", |t| t.replace("|14:00:", "|14:20:"));
+    let (code, out, err) = stdout(&[
+        "summary",
+        "--brief",
+        "--fail-on",
+        "none",
+        CAP,
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("WARNING  clock.skew  the log client.uccapilog runs 80 min 2 s ahead of the capture's clock (8 messages both hold"),
+        "{out}"
+    );
+    // The original (UTC+1, 2.35 s fast) is a time zone: no such finding.
+    let (_, out, _) = stdout(&["summary", "--brief", "--fail-on", "none", CAP, CLIENT]);
+    assert!(!out.contains("the log client.uccapilog runs"), "{out}");
+    let _ = std::fs::remove_dir_all(log.parent().unwrap());
+}
+
+#[test]
+fn the_unknown_user_names_the_mras_response_of_the_client_log() {
+    // The client log's MRAS 200 OK hands out the username the edge of
+    // field-unknown-user.pcap rejects (436); with the log's clock set so
+    // that response (14:00:03.428) lands at 15:59:50 on the capture's.
+    let log = edited_client_log("mras", |t| {
+        t.replace(
+            "AgAAJCFf4/sBzVDF7Q9GNmDEp0oLdfto4acI50YDy3IAAAAAOoZBWBV8je4fgGTvyKbxh7sioMY=",
+            "AgAAABM3cG9vbDI=",
+        )
+    });
+    let offset = format!("{}=-7186.572", log.display());
+    let (code, out, err) = stdout(&[
+        "summary",
+        "--brief",
+        "--offset",
+        &offset,
+        "captures/field-unknown-user.pcap",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        out.contains(
+            "; credentials issued by MRAS at 2026-11-26T15:59:50.000000Z (log client.uccapilog:47) \
+             for media relay av.contoso.com, edge-int.contoso.com, rejected by this edge"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("clock.skew"), "{out}");
+    let _ = std::fs::remove_dir_all(log.parent().unwrap());
+}

@@ -181,10 +181,15 @@ fn load_inputs(
         let diagnosis = diagnose(&analysis, &edge.edge_config());
         return Some((analysis, diagnosis));
     };
-    let (analysis, diagnosis) = load_diagnosed(capture, edge)?;
+    let (analysis, mut diagnosis) = load_diagnosed(capture, edge)?;
     for log in logs.iter_mut() {
         inputs::correlate(log, &analysis);
+        if let Some(f) = inputs::clock_finding(log) {
+            diagnosis.add(f);
+        }
     }
+    let issued = inputs::issued_in_logs(logs);
+    edgecap_analyze::mras_credentials::apply(&analysis, &mut diagnosis, &issued);
     Some((analysis, diagnosis))
 }
 

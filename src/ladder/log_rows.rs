@@ -15,14 +15,13 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
 
 use super::sip_label::sip_label;
 use super::{Columns, LadderRow, Outcome, RowSource, LOG_FLOW};
 use crate::inputs::LogInput;
 use edgecap_analyze::Analysis;
 use edgecap_capture::{FrameNo, Timestamp};
-use edgecap_core::safe::{escape_bytes, escape_path};
+use edgecap_core::safe::escape_bytes;
 use edgecap_net::Direction;
 use edgecap_sip::log::LogDirection;
 
@@ -53,16 +52,9 @@ pub struct Plan {
     marks: HashMap<usize, String>,
 }
 
-/// The log's file name (without its directories), escaped.
-fn log_name(log: &LogInput) -> String {
-    log.path
-        .file_name()
-        .map_or_else(|| escape_path(&log.path), |n| escape_path(Path::new(n)))
-}
-
 /// `[log NAME:LINE]`, NAME the log's file name, escaped.
 pub fn log_mark(log: &LogInput, line: u64) -> String {
-    format!("[log {}:{line}]", log_name(log))
+    format!("[log {}:{line}]", log.name())
 }
 
 /// `10.0.0.1:5061` → the address; `edge.contoso.com:5062` → the name.
@@ -121,7 +113,7 @@ pub fn plan(analysis: &Analysis, logs: &[LogInput]) -> Plan {
                 .map_or_else(|| LogEnd::Name("?".to_string()), end_of);
             let writer = match (s.local.as_deref().map(end_of), seen) {
                 (Some(LogEnd::Ip(ip)), _) | (_, Some(ip)) => LogEnd::Ip(ip),
-                _ => LogEnd::Name(format!("{} writer", log_name(log))),
+                _ => LogEnd::Name(format!("{} writer", log.name())),
             };
             let (from, to) = match dir {
                 LogDirection::Sent => (writer, peer),

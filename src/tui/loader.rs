@@ -59,10 +59,12 @@ fn load(
             crate::inputs::InputKind::Log(kind) => {
                 read_logs.push(crate::inputs::read_log(p, kind).map_err(|e| shown(p, e))?);
             }
-            crate::inputs::InputKind::Capture => return Err(format!(
+            crate::inputs::InputKind::Capture => {
+                return Err(format!(
                 "edgecap: {}: not a log (one capture at a time; logs are recognised by content)",
                 edgecap_core::safe::escape_path(p)
-            )),
+            ))
+            }
         }
     }
     if let Ok(crate::inputs::InputKind::Log(kind)) = crate::inputs::sniff(path) {
@@ -90,9 +92,14 @@ fn load(
             let _ = tx.send(Action::Progress(p));
         }
     });
-    let diagnosis = diagnose(&analysis, cfg);
+    let mut diagnosis = diagnose(&analysis, cfg);
     for log in &mut read_logs {
         crate::inputs::correlate(log, &analysis);
+        if let Some(f) = crate::inputs::clock_finding(log) {
+            diagnosis.add(f);
+        }
     }
+    let issued = crate::inputs::issued_in_logs(&read_logs);
+    edgecap_analyze::mras_credentials::apply(&analysis, &mut diagnosis, &issued);
     Ok(Loaded::with_logs(analysis, diagnosis, read_logs))
 }

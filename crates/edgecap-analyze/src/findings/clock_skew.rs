@@ -19,9 +19,10 @@ use std::net::IpAddr;
 
 use super::common::{Ctx, FindingBuilder};
 use super::sip_exchanges::SipAt;
-use crate::log_offset::nearest_zone;
+use crate::log_offset::{nearest_zone, LogOffset};
 use crate::{Detail, Finding, Severity};
 use edgecap_capture::CaptureFormat;
+use edgecap_capture::FrameNo;
 use edgecap_core::safe::escape_bytes;
 use edgecap_proto::ProtoMsg;
 
@@ -34,7 +35,48 @@ pub const MAX_AGREEMENT_SECS: i64 = 5 * 60;
 /// a credentials response).
 pub const MRAS_CREDENTIAL_SECS: i64 = 8 * 3600;
 
-fn human(secs: i64) -> String {
+/// `clock.skew` from a log's clock: its estimated offset against the
+/// capture beyond [`MAX_AGREEMENT_SECS`] that is not a time zone (whole or
+/// half hours within 5 minutes, [`crate::log_offset`]). `name` is the log's
+/// file name, escaped; `frames` the capture frames of the messages both hold
+/// (evidence). Severity as for `Date` headers.
+pub fn of_log(name: &str, offset: &LogOffset, frames: Vec<FrameNo>) -> Option<Finding> {
+    if offset.zone_minutes.is_some() || offset.offset_ns.abs() <= MAX_AGREEMENT_SECS * 1_000_000_000
+    {
+        return None;
+    }
+    let secs = offset.offset_ns / 1_000_000_000;
+    let mut b = FindingBuilder::default();
+    b.frames(frames);
+    let summary = format!(
+        "the log {name} runs {} {} the capture's clock ({} messages both hold, matched by Call-ID \
+         and CSeq, spread {:.3} s): not a time zone",
+        human(secs),
+        if secs < 0 { "behind" } else { "ahead of" },
+        offset.matched,
+        offset.spread_ns as f64 / 1e9
+    );
+    let severity = if secs.abs() > MRAS_CREDENTIAL_SECS {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let explanation = format!(
+        "The same SIP messages carry different times in the log and in the capture, by more \
+         than {MAX_AGREEMENT_SECS} s and not by whole or half hours (a log in local time): the \
+         clock of the host that wrote the log, or of the capturing machine, is wrong. A front \
+         end or client with a wrong clock lets MRAS requests expire in queues and presents \
+         MRAS credentials (valid 8 hours) as expired or not yet valid; Kerberos and TLS-DSK \
+         sign-in fail beyond 5 minutes. Correct the clock (NTP) on that host."
+    );
+    b.detail("seconds", Detail::Text(secs.to_string()))
+        .detail("log", Detail::Text(name.to_string()))
+        .detail("count", Detail::Count(offset.matched as u64));
+    Some(b.build(ID, severity, summary, explanation))
+}
+
+/// `59 s`, `10 min 0 s`, `3 h 0 min`.
+pub(crate) fn human(secs: i64) -> String {
     let a = secs.unsigned_abs();
     match a {
         0..=119 => format!("{a} s"),
@@ -153,6 +195,37 @@ mod tests {
             "{}",
             f[0].summary
         );
+    }
+
+    #[test]
+    fn a_log_twenty_minutes_ahead_is_a_skew_an_hour_is_a_zone() {
+        let twenty = crate::log_offset::estimate(
+            vec![(b"k".to_vec(), 0)],
+            vec![(b"k".to_vec(), 20 * 60 * 1_000_000_000 + 7)],
+        )
+        .unwrap();
+        let f = of_log("client.uccapilog", &twenty, vec![FrameNo(4)]).expect("a skew");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(
+            f.summary,
+            "the log client.uccapilog runs 20 min 0 s ahead of the capture's clock (1 messages \
+             both hold, matched by Call-ID and CSeq, spread 0.000 s): not a time zone"
+        );
+        assert_eq!(f.frames, vec![FrameNo(4)]);
+        let nine_hours_behind = crate::log_offset::estimate(
+            vec![(b"k".to_vec(), 9 * 3600 * 1_000_000_000 + 1_000_000_000_000)],
+            vec![(b"k".to_vec(), 0)],
+        )
+        .unwrap();
+        let f = of_log("fe.txt", &nine_hours_behind, vec![]).expect("a skew");
+        assert_eq!(f.severity, Severity::Error);
+        assert!(f.summary.contains("behind"), "{}", f.summary);
+        let zone = crate::log_offset::estimate(
+            vec![(b"k".to_vec(), 0)],
+            vec![(b"k".to_vec(), 3600 * 1_000_000_000 + 2_350_000_000)],
+        )
+        .unwrap();
+        assert_eq!(of_log("client.uccapilog", &zone, vec![]), None);
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //! ([`edgecap_core::safe`]). [`detect`] returns all findings unsorted; the caller sorts.
 
 mod clock_skew;
+pub(crate) use clock_skew::human as human_secs;
+pub use clock_skew::{of_log as clock_skew_of_log, MAX_AGREEMENT_SECS, MRAS_CREDENTIAL_SECS};
 pub mod common;
 mod errors;
 mod ice_checks;
@@ -182,6 +184,7 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     add(sdp_no_relay::detect(&ctx));
     add(clock_skew::detect(&ctx));
     let mut out = merge::merge_alike(out);
+    tcp_refused::name_calls(analysis, &mut out);
     out.shrink_to_fit();
     out
 }
