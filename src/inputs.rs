@@ -228,7 +228,7 @@ pub fn clock_finding(log: &LogInput) -> Option<edgecap_analyze::Finding> {
     if log.offset_override.is_some() {
         return None;
     }
-    let name = log.name();
+    let raw = edgecap_core::safe::path_bytes(log.path.file_name().map_or(&log.path, Path::new));
     let mut frames: Vec<edgecap_core::FrameNo> = log
         .frames
         .iter()
@@ -237,7 +237,7 @@ pub fn clock_finding(log: &LogInput) -> Option<edgecap_analyze::Finding> {
         .collect();
     frames.sort_unstable();
     frames.dedup();
-    edgecap_analyze::findings::clock_skew_of_log(&name, log.offset.as_ref()?, frames)
+    edgecap_analyze::findings::clock_skew_of_log(&log.name(), &raw, log.offset.as_ref()?, frames)
 }
 
 /// The MRAS credentials the logs' own messages hand out (those the capture
@@ -247,7 +247,9 @@ pub fn issued_in_logs(logs: &[LogInput]) -> Vec<Issued> {
     let mut out = Vec::new();
     for log in logs.iter().filter(|l| !l.alone) {
         let Some(off) = log.offset_ns() else { continue };
-        let name = log.name();
+        let name =
+            edgecap_core::safe::path_bytes(log.path.file_name().map_or(&log.path, Path::new))
+                .into_owned();
         for (i, s) in log.sips.iter().enumerate() {
             if log.messages.get(i).copied().flatten().is_some() {
                 continue;

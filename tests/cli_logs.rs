@@ -298,3 +298,45 @@ fn the_unknown_user_names_the_mras_response_of_the_client_log() {
     assert!(!out.contains("clock.skew"), "{out}");
     let _ = std::fs::remove_dir_all(log.parent().unwrap());
 }
+
+#[test]
+fn a_hostile_log_alone_reaches_no_terminal_raw() {
+    let dir = std::env::temp_dir().join(format!("edgecap-cli-logs-{}-hostile", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // The file name, the peer (a host name: its own ladder column) and the
+    // Call-ID carry an escape sequence.
+    let path = dir.join("ev\u{1b}[2Jil.uccapilog");
+    let head = "11/26/2026|14:00:02.354 24F8:2648 INFO  :: ";
+    let peer = "ev\u{1b}[31mil.example:5061";
+    let log = format!(
+        "{head}Sending Packet - {peer} (From Local Address: 10.98.2.1:51647) 60 bytes:\r\n\
+         {head}INVITE sip:bob@x SIP/2.0\r\n\
+         Call-ID: c\u{1b}[31mall\r\n\
+         CSeq: 1 INVITE\r\n\
+         Content-Length: 0\r\n\
+         \r\n\
+         {head}End of Sending Packet - {peer} (From Local Address: 10.98.2.1:51647) 60 bytes\r\n"
+    );
+    std::fs::write(&path, log).expect("write");
+    let p = path.to_str().expect("utf-8 name");
+    for args in [
+        &["summary", "--fail-on", "none", p][..],
+        &["summary", "--json", "--fail-on", "none", p],
+        &["ladder", p],
+        &["ladder", "--format", "mermaid", p],
+    ] {
+        let (code, out, err) = stdout(args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(
+            !out.contains('\u{1b}'),
+            "{args:?} printed a raw ESC:\n{out}"
+        );
+        assert!(!err.contains('\u{1b}'), "{args:?}: {err}");
+    }
+    // The host-name peer is a row of its own on the ladder, escaped.
+    let (_, out, _) = stdout(&["ladder", p]);
+    assert!(out.contains("ev\\x1b[31mil.example"), "{out}");
+    assert!(out.contains("[log ev\\x1b[2Jil.uccapilog:1]"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use crate::findings::{human_secs as human, MAX_AGREEMENT_SECS, MRAS_CREDENTIAL_SECS};
 use crate::{Analysis, Detail, Diagnosis, Finding, Severity};
 use edgecap_capture::{FrameNo, Timestamp};
-use edgecap_core::safe::escape_bytes;
+use edgecap_core::safe::{escape_bytes, text_or_hex};
 use edgecap_proto::stun::{Class, Method};
 use edgecap_proto::ProtoMsg;
 use edgecap_sip::{Mras, SipMessage};
@@ -33,15 +33,25 @@ pub const MAX_ISSUED: usize = 10_000;
 pub enum IssuedAt {
     /// The capture frame of the MRAS response.
     Frame(FrameNo),
-    /// A log (file name, escaped) and the line of the response.
-    Log(String, u64),
+    /// A log (its file name, as bytes) and the line of the response.
+    Log(Vec<u8>, u64),
+}
+
+impl IssuedAt {
+    /// For JSON details: the log's name printable or `hex:`, recoverable.
+    fn detail(&self) -> String {
+        match self {
+            IssuedAt::Frame(n) => format!("frame {n}"),
+            IssuedAt::Log(name, line) => format!("log {}:{line}", text_or_hex(name)),
+        }
+    }
 }
 
 impl std::fmt::Display for IssuedAt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             IssuedAt::Frame(n) => write!(f, "frame {n}"),
-            IssuedAt::Log(name, line) => write!(f, "log {name}:{line}"),
+            IssuedAt::Log(name, line) => write!(f, "log {}:{line}", escape_bytes(name)),
         }
     }
 }
@@ -255,7 +265,7 @@ pub fn apply(analysis: &Analysis, diagnosis: &mut Diagnosis, issued: &[Issued]) 
             flows: Vec::new(),
             details: vec![
                 ("seconds", Detail::Text(off.to_string())),
-                ("mras_response", Detail::Text(c.at.to_string())),
+                ("mras_response", Detail::Text(c.at.detail())),
             ],
         });
     }

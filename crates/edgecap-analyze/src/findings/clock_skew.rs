@@ -38,9 +38,11 @@ pub const MRAS_CREDENTIAL_SECS: i64 = 8 * 3600;
 /// `clock.skew` from a log's clock: its estimated offset against the
 /// capture beyond [`MAX_AGREEMENT_SECS`] that is not a time zone (whole or
 /// half hours within 5 minutes, [`crate::log_offset`]). `name` is the log's
-/// file name, escaped; `frames` the capture frames of the messages both hold
-/// (evidence). Severity as for `Date` headers.
-pub fn of_log(name: &str, offset: &LogOffset, frames: Vec<FrameNo>) -> Option<Finding> {
+/// file name escaped for the summary, `raw` the same as bytes (the `log`
+/// detail keeps it recoverable, `hex:` when not printable); `frames` the
+/// capture frames of the messages both hold (evidence). Severity as for
+/// `Date` headers.
+pub fn of_log(name: &str, raw: &[u8], offset: &LogOffset, frames: Vec<FrameNo>) -> Option<Finding> {
     if offset.zone_minutes.is_some() || offset.offset_ns.abs() <= MAX_AGREEMENT_SECS * 1_000_000_000
     {
         return None;
@@ -70,7 +72,10 @@ pub fn of_log(name: &str, offset: &LogOffset, frames: Vec<FrameNo>) -> Option<Fi
          sign-in fail beyond 5 minutes. Correct the clock (NTP) on that host."
     );
     b.detail("seconds", Detail::Text(secs.to_string()))
-        .detail("log", Detail::Text(name.to_string()))
+        .detail(
+            "log",
+            Detail::Text(edgecap_core::safe::text_or_hex(raw).into_owned()),
+        )
         .detail("count", Detail::Count(offset.matched as u64));
     Some(b.build(ID, severity, summary, explanation))
 }
@@ -204,7 +209,13 @@ mod tests {
             vec![(b"k".to_vec(), 20 * 60 * 1_000_000_000 + 7)],
         )
         .unwrap();
-        let f = of_log("client.uccapilog", &twenty, vec![FrameNo(4)]).expect("a skew");
+        let f = of_log(
+            "client.uccapilog",
+            b"client.uccapilog",
+            &twenty,
+            vec![FrameNo(4)],
+        )
+        .expect("a skew");
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -217,7 +228,7 @@ mod tests {
             vec![(b"k".to_vec(), 0)],
         )
         .unwrap();
-        let f = of_log("fe.txt", &nine_hours_behind, vec![]).expect("a skew");
+        let f = of_log("fe.txt", b"fe.txt", &nine_hours_behind, vec![]).expect("a skew");
         assert_eq!(f.severity, Severity::Error);
         assert!(f.summary.contains("behind"), "{}", f.summary);
         let zone = crate::log_offset::estimate(
@@ -225,7 +236,10 @@ mod tests {
             vec![(b"k".to_vec(), 3600 * 1_000_000_000 + 2_350_000_000)],
         )
         .unwrap();
-        assert_eq!(of_log("client.uccapilog", &zone, vec![]), None);
+        assert_eq!(
+            of_log("client.uccapilog", b"client.uccapilog", &zone, vec![]),
+            None
+        );
     }
 
     #[test]

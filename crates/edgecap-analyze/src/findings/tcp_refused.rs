@@ -57,15 +57,16 @@ pub fn name_calls(analysis: &crate::Analysis, findings: &mut [Finding]) {
             crate::calls::CallLink::MediaDebug(fr) => ("its LocalMR/RemoteMR", fr),
             crate::calls::CallLink::Candidate(fr) => ("its candidate", fr),
         };
-        let media = edgecap_core::safe::escape_bytes(media).into_owned();
         f.summary.push_str(&format!(
-            "; media {media} of call {short}…{ends}, {how} in frame {frame}"
+            "; media {} of call {short}…{ends}, {how} in frame {frame}",
+            edgecap_core::safe::escape_bytes(media)
         ));
         if let Err(i) = f.frames.binary_search(&frame) {
             f.frames.insert(i, frame);
         }
-        f.details.push(("call", Detail::Text(id)));
-        f.details.push(("media", Detail::Text(media)));
+        let kept = |b: &[u8]| Detail::Text(edgecap_core::safe::text_or_hex(b).into_owned());
+        f.details.push(("call", kept(&call.call_id)));
+        f.details.push(("media", kept(media)));
     }
 }
 

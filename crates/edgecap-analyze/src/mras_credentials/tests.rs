@@ -13,7 +13,7 @@ fn issued(time: Timestamp) -> Issued {
         time,
         duration_min: Some(480),
         relays: vec![b"av.contoso.com".to_vec()],
-        at: IssuedAt::Log("client.uccapilog".into(), 47),
+        at: IssuedAt::Log(b"client.uccapilog".to_vec(), 47),
     }
 }
 
