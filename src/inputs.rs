@@ -4,7 +4,8 @@
 //! else is handed to the capture reader, which names what it is not). Each
 //! log is read whole through the bounded streaming reader, and its clock
 //! offset against the capture is estimated from the SIP messages both hold
-//! (or set by `--offset FILE=SECONDS`).
+//! (or set by `--offset FILE=SECONDS`). A log given alone becomes the
+//! timeline itself ([`analyze_alone`]).
 //!
 //! Memory: at most [`MAX_LOG_ITEMS`] records kept per log, the rest counted.
 
@@ -13,7 +14,9 @@ use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use edgecap_analyze::log_alone::analysis_from_log;
 use edgecap_analyze::log_offset::{estimate, message_key, LogOffset};
+use edgecap_analyze::mras_credentials::{Issued, IssuedAt};
 use edgecap_analyze::Analysis;
 use edgecap_proto::ProtoMsg;
 use edgecap_sip::log::{
@@ -64,7 +67,7 @@ pub fn split_inputs(paths: &[PathBuf]) -> Result<(PathBuf, Vec<(PathBuf, LogKind
         }
     }
     let capture = capture.ok_or_else(|| {
-        "no capture among the files: a log is read beside a capture (a log alone is not supported yet)".to_string()
+        "no capture among the files: several logs are read beside a capture (one log may be read alone)".to_string()
     })?;
     Ok((capture, logs))
 }
@@ -95,13 +98,37 @@ pub struct LogInput {
     /// For each of `sips`, the capture frame of the same message (same
     /// Call-ID, CSeq and method or status), when the capture has it.
     pub frames: Vec<Option<u64>>,
+    /// For each of `sips`, the index in the analysis' protocol messages of
+    /// the same message, when it has it (the ladder marks that row).
+    pub messages: Vec<Option<usize>>,
+    /// Read without a capture: its messages are the timeline, on its own
+    /// clock, their frame numbers its line numbers.
+    pub alone: bool,
 }
 
 impl LogInput {
+    /// The file name (without its directories), escaped for a terminal.
+    pub fn name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || edgecap_core::safe::escape_path(&self.path),
+            |n| edgecap_core::safe::escape_path(Path::new(n)),
+        )
+    }
+
     /// The offset to subtract from the log's times: the override, else the
     /// estimate.
     pub fn offset_ns(&self) -> Option<i64> {
         self.offset_override.or(self.offset.map(|o| o.offset_ns))
+    }
+
+    /// The offset that puts the log's times on the timeline: the offset
+    /// against the capture, or none at all for a log read alone (its own
+    /// clock is the timeline's).
+    pub fn timeline_offset_ns(&self) -> Option<i64> {
+        if self.alone {
+            return Some(0);
+        }
+        self.offset_ns()
     }
 }
 
@@ -120,6 +147,8 @@ pub fn read_log(path: &Path, kind: LogKind) -> io::Result<LogInput> {
         offset: None,
         offset_override: None,
         frames: Vec::new(),
+        messages: Vec::new(),
+        alone: false,
     };
     let mut kept = 0;
     for item in reader.by_ref() {
@@ -139,29 +168,100 @@ pub fn read_log(path: &Path, kind: LogKind) -> io::Result<LogInput> {
     Ok(log)
 }
 
+/// The analysis of `log` read with no capture beside it: its SIP messages
+/// are the timeline ([`edgecap_analyze::log_alone`]); marks it `alone`.
+pub fn analyze_alone(log: &mut LogInput) -> Analysis {
+    log.alone = true;
+    let analysis = analysis_from_log(&edgecap_core::safe::path_bytes(&log.path), &log.sips);
+    // Each placed record is the message whose frame is its line.
+    let by_line: BTreeMap<u64, usize> = analysis
+        .proto
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.frames.last.0, i))
+        .collect();
+    log.messages = log
+        .sips
+        .iter()
+        .map(|s| by_line.get(&s.line).copied())
+        .collect();
+    analysis
+}
+
 /// Estimates `log`'s clock offset against the capture's SIP messages and
 /// finds the capture frame of each of its messages.
 pub fn correlate(log: &mut LogInput, analysis: &Analysis) {
     let capture = || {
-        analysis.proto.messages.iter().filter_map(|d| match &d.msg {
-            ProtoMsg::Sip(r) => Some((message_key(&r.msg)?, d.ts.0, d.frames.last.0)),
-            _ => None,
-        })
+        analysis
+            .proto
+            .messages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match &d.msg {
+                ProtoMsg::Sip(r) => Some((message_key(&r.msg)?, d.ts.0, (d.frames.last.0, i))),
+                _ => None,
+            })
     };
     let ours = log
         .sips
         .iter()
         .filter_map(|s| Some((message_key(&s.message)?, s.time?.unix_nanos())));
     log.offset = estimate(capture().map(|(k, t, _)| (k, t)), ours);
-    let mut pool: BTreeMap<Vec<u8>, VecDeque<u64>> = BTreeMap::new();
-    for (k, _, frame) in capture() {
-        pool.entry(k).or_default().push_back(frame);
+    let mut pool: BTreeMap<Vec<u8>, VecDeque<(u64, usize)>> = BTreeMap::new();
+    for (k, _, at) in capture() {
+        pool.entry(k).or_default().push_back(at);
     }
-    log.frames = log
+    let found: Vec<Option<(u64, usize)>> = log
         .sips
         .iter()
         .map(|s| pool.get_mut(&message_key(&s.message)?)?.pop_front())
         .collect();
+    log.frames = found.iter().map(|f| f.map(|(frame, _)| frame)).collect();
+    log.messages = found.iter().map(|f| f.map(|(_, i)| i)).collect();
+}
+
+/// `clock.skew` from `log`'s estimated offset, when it is beyond 5
+/// minutes and not a time zone (none when `--offset` set it: the user
+/// knows).
+pub fn clock_finding(log: &LogInput) -> Option<edgecap_analyze::Finding> {
+    if log.offset_override.is_some() {
+        return None;
+    }
+    let raw = edgecap_core::safe::path_bytes(log.path.file_name().map_or(&log.path, Path::new));
+    let mut frames: Vec<edgecap_core::FrameNo> = log
+        .frames
+        .iter()
+        .flatten()
+        .map(|&f| edgecap_core::FrameNo(f))
+        .collect();
+    frames.sort_unstable();
+    frames.dedup();
+    edgecap_analyze::findings::clock_skew_of_log(&log.name(), &raw, log.offset.as_ref()?, frames)
+}
+
+/// The MRAS credentials the logs' own messages hand out (those the capture
+/// does not also hold), on the capture's clock: logs without an offset
+/// cannot be placed and give none.
+pub fn issued_in_logs(logs: &[LogInput]) -> Vec<Issued> {
+    let mut out = Vec::new();
+    for log in logs.iter().filter(|l| !l.alone) {
+        let Some(off) = log.offset_ns() else { continue };
+        let name =
+            edgecap_core::safe::path_bytes(log.path.file_name().map_or(&log.path, Path::new))
+                .into_owned();
+        for (i, s) in log.sips.iter().enumerate() {
+            if log.messages.get(i).copied().flatten().is_some() {
+                continue;
+            }
+            let Some(t) = s.time else { continue };
+            let at = IssuedAt::Log(name.clone(), s.line);
+            let time = edgecap_core::Timestamp(t.unix_nanos().saturating_sub(off));
+            out.extend(Issued::of_message(&s.message, time, at));
+        }
+    }
+    out.truncate(edgecap_analyze::mras_credentials::MAX_ISSUED);
+    out
 }
 
 /// Parses `FILE=SECONDS` of `--offset`.

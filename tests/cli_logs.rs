@@ -2,8 +2,9 @@
 //! story: logs are recognised by content in any position, each log's clock
 //! offset is estimated (the client log is local time UTC+1 and 2.350 s fast,
 //! the front end log is UTC), every log message is tied to its capture
-//! frame, `--offset` overrides, a log alone or two captures are refused,
-//! and the MRAS password appears in no output.
+//! frame, `--offset` overrides, two logs without a capture or two captures
+//! are refused, a log alone is its own timeline, and the MRAS password
+//! appears in no output.
 
 mod common;
 
@@ -140,11 +141,15 @@ fn text_names_the_time_zone_and_override_wins() {
 
 #[test]
 fn refusals() {
-    for alone in [&["summary", CLIENT][..], &["summary", CLIENT, FE]] {
-        let (code, _, err) = stdout(alone);
-        assert_eq!(code, Some(2));
-        assert!(err.contains("no capture among the files"), "{err}");
-    }
+    let (code, _, err) = stdout(&["summary", CLIENT, FE]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no capture among the files"), "{err}");
+    let (code, _, err) = stdout(&["summary", "--offset", &format!("{CLIENT}=1"), CLIENT]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("a log read alone is on its own clock"),
+        "{err}"
+    );
     let (code, _, err) = stdout(&["summary", CAP, "captures/tcp-outcomes.pcap"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("a second capture"), "{err}");
@@ -157,6 +162,57 @@ fn refusals() {
 }
 
 #[test]
+fn a_log_alone_is_the_timeline() {
+    // The client log: the 504 to the MRAS SERVICE is an error (exit 1), its
+    // evidence the log's lines; the call and its candidates are there.
+    let (code, out, err) = stdout(&["summary", "--json", CLIENT]);
+    assert_eq!(code, Some(1), "{err}");
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["capture"]["format"], "log");
+    assert_eq!(doc["inputs"][0]["alone"], true);
+    let lines: Vec<u64> = doc["inputs"][0]["sip"]
+        .as_array()
+        .expect("sip")
+        .iter()
+        .map(|m| m["line"].as_u64().expect("line"))
+        .collect();
+    let frames: Vec<u64> = doc["sip"]
+        .as_array()
+        .expect("sip")
+        .iter()
+        .map(|m| m["frame"].as_u64().expect("frame"))
+        .collect();
+    assert_eq!(frames, lines, "frame numbers are the log's line numbers");
+    let ids: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id"))
+        .collect();
+    assert!(ids.contains(&"mras.request_failed"), "{ids:?}");
+    assert!(
+        !ids.contains(&"clock.skew"),
+        "UTC+1 is the log's zone: {ids:?}"
+    );
+    assert_eq!(doc["calls"].as_array().expect("calls").len(), 1);
+    // The front end's log in the ladder: its SIP messages are the rows, 8
+    // on the timeline and the SERVICE it relayed to the edge by name.
+    let (code, out, err) = stdout(&["ladder", FE]);
+    assert_eq!(code, Some(0), "{err}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains("(CSeq ")).collect();
+    assert_eq!(rows.len(), 9, "{out}");
+    assert!(
+        rows.iter()
+            .all(|l| l.contains("[log lync-fe-sipstack.txt:")),
+        "{out}"
+    );
+    assert!(out
+        .lines()
+        .next()
+        .is_some_and(|h| h.contains("edge-int.contoso.com")));
+}
+
+#[test]
 fn the_mras_password_is_never_printed() {
     for args in [
         &["summary", "--fail-on", "none", CAP, CLIENT, FE][..],
@@ -164,6 +220,8 @@ fn the_mras_password_is_never_printed() {
         &["summary", "--json-lines", "--fail-on", "none", CAP],
         &["ladder", CAP],
         &["ladder", "--format", "mermaid", CAP],
+        &["summary", "--json", "--fail-on", "none", CLIENT],
+        &["ladder", FE],
     ] {
         let (code, out, err) = stdout(args);
         assert_eq!(code, Some(0), "{args:?}: {err}");
@@ -173,4 +231,112 @@ fn the_mras_password_is_never_printed() {
             "{args:?} printed the password"
         );
     }
+}
+
+/// A copy of the client log with `edit` applied, in a fresh temporary file.
+fn edited_client_log(tag: &str, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(CLIENT).expect("client log");
+    let dir = std::env::temp_dir().join(format!("edgecap-cli-logs-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("client.uccapilog");
+    std::fs::write(&path, edit(text)).expect("write");
+    path
+}
+
+#[test]
+fn a_log_twenty_minutes_off_beyond_its_zone_is_a_clock_skew() {
+    // Every record 20 minutes later: +1 h 20 min 2.35 s is no time zone.
+    let log = edited_client_log("skew", |t| t.replace("|14:00:", "|14:20:"));
+    let (code, out, err) = stdout(&[
+        "summary",
+        "--brief",
+        "--fail-on",
+        "none",
+        CAP,
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("WARNING  clock.skew  the log client.uccapilog runs 80 min 2 s ahead of the capture's clock (8 messages both hold"),
+        "{out}"
+    );
+    // The original (UTC+1, 2.35 s fast) is a time zone: no such finding.
+    let (_, out, _) = stdout(&["summary", "--brief", "--fail-on", "none", CAP, CLIENT]);
+    assert!(!out.contains("the log client.uccapilog runs"), "{out}");
+    let _ = std::fs::remove_dir_all(log.parent().unwrap());
+}
+
+#[test]
+fn the_unknown_user_names_the_mras_response_of_the_client_log() {
+    // The client log's MRAS 200 OK hands out the username the edge of
+    // field-unknown-user.pcap rejects (436); with the log's clock set so
+    // that response (14:00:03.428) lands at 15:59:50 on the capture's.
+    let log = edited_client_log("mras", |t| {
+        t.replace(
+            "AgAAJCFf4/sBzVDF7Q9GNmDEp0oLdfto4acI50YDy3IAAAAAOoZBWBV8je4fgGTvyKbxh7sioMY=",
+            "AgAAABM3cG9vbDI=",
+        )
+    });
+    let offset = format!("{}=-7186.572", log.display());
+    let (code, out, err) = stdout(&[
+        "summary",
+        "--brief",
+        "--offset",
+        &offset,
+        "captures/field-unknown-user.pcap",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        out.contains(
+            "; credentials issued by MRAS at 2026-11-26T15:59:50.000000Z (log client.uccapilog:47) \
+             for media relay av.contoso.com, edge-int.contoso.com, rejected by this edge"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("clock.skew"), "{out}");
+    let _ = std::fs::remove_dir_all(log.parent().unwrap());
+}
+
+#[test]
+fn a_hostile_log_alone_reaches_no_terminal_raw() {
+    let dir = std::env::temp_dir().join(format!("edgecap-cli-logs-{}-hostile", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // The file name, the peer (a host name: its own ladder column) and the
+    // Call-ID carry an escape sequence.
+    let path = dir.join("ev\u{1b}[2Jil.uccapilog");
+    let head = "11/26/2026|14:00:02.354 24F8:2648 INFO  :: ";
+    let peer = "ev\u{1b}[31mil.example:5061";
+    let log = format!(
+        "{head}Sending Packet - {peer} (From Local Address: 10.98.2.1:51647) 60 bytes:\r\n\
+         {head}INVITE sip:bob@x SIP/2.0\r\n\
+         Call-ID: c\u{1b}[31mall\r\n\
+         CSeq: 1 INVITE\r\n\
+         Content-Length: 0\r\n\
+         \r\n\
+         {head}End of Sending Packet - {peer} (From Local Address: 10.98.2.1:51647) 60 bytes\r\n"
+    );
+    std::fs::write(&path, log).expect("write");
+    let p = path.to_str().expect("utf-8 name");
+    for args in [
+        &["summary", "--fail-on", "none", p][..],
+        &["summary", "--json", "--fail-on", "none", p],
+        &["ladder", p],
+        &["ladder", "--format", "mermaid", p],
+    ] {
+        let (code, out, err) = stdout(args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(
+            !out.contains('\u{1b}'),
+            "{args:?} printed a raw ESC:\n{out}"
+        );
+        assert!(!err.contains('\u{1b}'), "{args:?}: {err}");
+    }
+    // The host-name peer is a row of its own on the ladder, escaped.
+    let (_, out, _) = stdout(&["ladder", p]);
+    assert!(out.contains("ev\\x1b[31mil.example"), "{out}");
+    assert!(out.contains("[log ev\\x1b[2Jil.uccapilog:1]"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

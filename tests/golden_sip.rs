@@ -1,7 +1,8 @@
 //! Golden outputs of the signalling sample: the text summary of
 //! `captures/sip-signalling.pcap` read with the client and front-end logs of
 //! the same story, its JSON `sip` and `inputs`, and the text ladder, pinned
-//! as insta snapshots in `tests/snapshots/`.
+//! as insta snapshots in `tests/snapshots/`; and the client log read alone
+//! (text summary, ladder).
 
 mod common;
 
@@ -42,4 +43,23 @@ fn signalling_summary_with_logs() {
 #[test]
 fn signalling_ladder() {
     insta::assert_snapshot!("sip-signalling.ladder.txt", run(&["ladder", FILES[0]]));
+}
+
+#[test]
+fn client_log_alone() {
+    insta::assert_snapshot!(
+        "lync-client-alone.txt",
+        run(&["summary", "--color", "never", "--fail-on", "none", FILES[1]])
+    );
+    insta::assert_snapshot!("lync-client-alone.ladder.txt", run(&["ladder", FILES[1]]));
+}
+
+#[test]
+fn signalling_ladder_with_logs() {
+    let mut args = vec!["ladder"];
+    args.extend(FILES);
+    insta::assert_snapshot!("sip-signalling-with-logs.ladder.txt", run(&args));
+    let mut args = vec!["ladder", "--format", "mermaid"];
+    args.extend(FILES);
+    insta::assert_snapshot!("sip-signalling-with-logs.ladder.mmd", run(&args));
 }

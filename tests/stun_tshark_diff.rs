@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 /// vacuously. Counts tshark-decoded messages plus generator-listed ones.
 const MIN_COMPARED: &[(&str, usize)] = &[
     ("coturn-loopback.pcap", 150),
+    ("baresip-ice-call.pcap", 109),
     ("msturn-udp.pcap", 20),
     ("msturn-tcp443.pcap", 9),
     ("rfc-tcp-framings.pcap", 19),

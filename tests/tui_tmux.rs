@@ -248,3 +248,89 @@ fn sessions_view_opens_one_allocations_ladder_and_comes_back() {
     tmux(&["kill-session", "-t", &session]);
     let _ = std::fs::remove_file(&exit_file);
 }
+
+#[test]
+fn a_log_alone_opens_as_its_own_timeline() {
+    let session = format!("edgecap-e2e-log-{}", std::process::id());
+    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
+    let _ = std::fs::remove_file(&exit_file);
+    let bin = env!("CARGO_BIN_EXE_edgecap");
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lync-client.uccapilog");
+    let script = format!(
+        "{bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        log.display(),
+        exit_file.display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "48",
+        &script,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    // The 504 to the MRAS SERVICE is found from the log alone, and its
+    // SIP messages are the ladder.
+    let first = wait_for(&session, "mras.request_failed");
+    assert!(first.contains("Ladder (8 messages)"), "{first}");
+    // Enter: the finding's first evidence, the SERVICE on line 2 of the log.
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    sleep(Duration::from_millis(300));
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let detail = wait_for(&session, "frame 2");
+    assert!(detail.contains("SERVICE"), "{detail}");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    wait_for(&session, "TERMINAL-RESTORED");
+    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
+    assert_eq!(code.trim(), "0");
+    tmux(&["kill-session", "-t", &session]);
+    let _ = std::fs::remove_file(&exit_file);
+}
+
+#[test]
+fn a_capture_with_a_log_shows_the_log_rows() {
+    let session = format!("edgecap-e2e-logs-{}", std::process::id());
+    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
+    let _ = std::fs::remove_file(&exit_file);
+    let bin = env!("CARGO_BIN_EXE_edgecap");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let script = format!(
+        "{bin} {} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+        dir.join("sip-signalling.pcap").display(),
+        dir.join("lync-fe-sipstack.txt").display(),
+        exit_file.display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "200",
+        "-y",
+        "50",
+        &script,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    wait_for(&session, "Findings (");
+    // The SERVICE the front end relayed to the edge is only in its log: a
+    // row of its own, found by its mark.
+    tmux(&["send-keys", "-t", &session, "/"]);
+    tmux(&["send-keys", "-t", &session, "-l", "sipstack.txt:68"]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    wait_for(&session, "· match 1/1");
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let detail = wait_for(&session, "not in the capture");
+    assert!(detail.contains("lync-fe-sipstack.txt line 68"), "{detail}");
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    tmux(&["send-keys", "-t", &session, "q"]);
+    wait_for(&session, "TERMINAL-RESTORED");
+    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
+    assert_eq!(code.trim(), "0");
+    tmux(&["kill-session", "-t", &session]);
+    let _ = std::fs::remove_file(&exit_file);
+}

@@ -30,6 +30,9 @@ pub struct Cli {
 /// Flags of the interactive timeline (`edgecap FILE`).
 #[derive(Debug, Args)]
 pub struct TuiArgs {
+    /// Lync / Skype for Business logs whose messages join the timeline's ladder (as for `summary`).
+    #[arg(value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
     /// Analysis and edge flags.
     #[command(flatten)]
     pub edge: EdgeArgs,
@@ -192,8 +195,14 @@ pub struct SummaryArgs {
 /// Flags of `edgecap ladder`.
 #[derive(Debug, Args)]
 pub struct LadderArgs {
-    /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
+    /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin), or a log alone.
     pub file: PathBuf,
+    /// Lync / Skype for Business logs whose messages join the ladder (as for `summary`).
+    #[arg(value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// A log's clock offset from the capture in seconds (as for `summary`; repeatable).
+    #[arg(long = "offset", value_name = "LOG=SECONDS", value_parser = crate::inputs::parse_offset)]
+    pub offsets: Vec<(PathBuf, i64)>,
     /// Keep only the rows of this flow (repeatable): the ids of the summary's Flows table.
     #[arg(long = "flow", value_name = "N")]
     pub flows: Vec<u32>,

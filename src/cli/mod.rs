@@ -50,6 +50,7 @@ fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
         edge: args.edge.edge_config(),
         color: color::wanted(args.color, true),
         export_dir: args.export_dir.clone(),
+        logs: args.logs.clone(),
     };
     if let Some(dir) = &args.export_dir {
         if !dir.is_dir() {
@@ -98,22 +99,43 @@ fn load_diagnosed(file: &Path, edge: &EdgeArgs) -> Option<(Analysis, Diagnosis)>
     }
 }
 
-/// Splits the summary's files into the capture and the logs, and reads the
-/// logs; prints why it could not (the caller exits 2).
-fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> {
-    if args.logs.is_empty() && args.offsets.is_empty() {
-        // One file: the capture reader reports a missing or unreadable file.
-        if let Ok(inputs::InputKind::Log(_)) = inputs::sniff(&args.file) {
-            eprintln!(
-                "edgecap: {}: a log, and no capture among the files (a log alone is not supported yet)",
-                edgecap_core::safe::escape_path(&args.file)
-            );
-            return None;
+/// The files of a command, read: the capture (`None` when a log is read
+/// alone, then the only log) and the logs.
+type Inputs = (Option<std::path::PathBuf>, Vec<LogInput>);
+
+/// Splits the files into the capture and the logs, and reads the logs;
+/// prints why it could not (the caller exits 2). A log given alone has no
+/// capture: it becomes the timeline.
+fn read_logs(
+    file: &Path,
+    more: &[std::path::PathBuf],
+    offsets: &[(std::path::PathBuf, i64)],
+) -> Option<Inputs> {
+    if more.is_empty() {
+        match inputs::sniff(file) {
+            Ok(inputs::InputKind::Log(kind)) => {
+                if let Some((p, _)) = offsets.first() {
+                    eprintln!(
+                        "edgecap: --offset {}: a log read alone is on its own clock",
+                        edgecap_core::safe::escape_path(p)
+                    );
+                    return None;
+                }
+                return match inputs::read_log(file, kind) {
+                    Ok(log) => Some((None, vec![log])),
+                    Err(e) => {
+                        eprintln!("edgecap: {}: {e}", edgecap_core::safe::escape_path(file));
+                        None
+                    }
+                };
+            }
+            // One file: the capture reader reports a missing or unreadable file.
+            _ if offsets.is_empty() => return Some((Some(file.to_path_buf()), Vec::new())),
+            _ => {}
         }
-        return Some((args.file.clone(), Vec::new()));
     }
-    let mut all = vec![args.file.clone()];
-    all.extend(args.logs.iter().cloned());
+    let mut all = vec![file.to_path_buf()];
+    all.extend(more.iter().cloned());
     let (capture, kinds) = match inputs::split_inputs(&all) {
         Ok(v) => v,
         Err(e) => {
@@ -125,11 +147,7 @@ fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> 
     for (path, kind) in kinds {
         match inputs::read_log(&path, kind) {
             Ok(mut log) => {
-                log.offset_override = args
-                    .offsets
-                    .iter()
-                    .find(|(p, _)| *p == path)
-                    .map(|(_, o)| *o);
+                log.offset_override = offsets.iter().find(|(p, _)| *p == path).map(|(_, o)| *o);
                 logs.push(log);
             }
             Err(e) => {
@@ -138,8 +156,7 @@ fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> 
             }
         }
     }
-    if let Some((p, _)) = args
-        .offsets
+    if let Some((p, _)) = offsets
         .iter()
         .find(|(p, _)| !logs.iter().any(|l| l.path == *p))
     {
@@ -149,19 +166,40 @@ fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> 
         );
         return None;
     }
-    Some((capture, logs))
+    Some((Some(capture), logs))
+}
+
+/// Analyses and diagnoses the inputs: the capture with each log correlated
+/// against it, or the log read alone as the timeline.
+fn load_inputs(
+    capture: Option<&Path>,
+    logs: &mut [LogInput],
+    edge: &EdgeArgs,
+) -> Option<(Analysis, Diagnosis)> {
+    let Some(capture) = capture else {
+        let analysis = inputs::analyze_alone(logs.first_mut()?);
+        let diagnosis = diagnose(&analysis, &edge.edge_config());
+        return Some((analysis, diagnosis));
+    };
+    let (analysis, mut diagnosis) = load_diagnosed(capture, edge)?;
+    for log in logs.iter_mut() {
+        inputs::correlate(log, &analysis);
+        if let Some(f) = inputs::clock_finding(log) {
+            diagnosis.add(f);
+        }
+    }
+    let issued = inputs::issued_in_logs(logs);
+    edgecap_analyze::mras_credentials::apply(&analysis, &mut diagnosis, &issued);
+    Some((analysis, diagnosis))
 }
 
 fn summary(args: &SummaryArgs) -> ExitCode {
-    let Some((capture, mut logs)) = read_logs(args) else {
+    let Some((capture, mut logs)) = read_logs(&args.file, &args.logs, &args.offsets) else {
         return ExitCode::from(exit::ERROR);
     };
-    let Some((analysis, diagnosis)) = load_diagnosed(&capture, &args.edge) else {
+    let Some((analysis, diagnosis)) = load_inputs(capture.as_deref(), &mut logs, &args.edge) else {
         return ExitCode::from(exit::ERROR);
     };
-    for log in &mut logs {
-        inputs::correlate(log, &analysis);
-    }
     let stdout = io::stdout();
     let color = color::wanted(args.color, stdout.is_terminal());
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -263,10 +301,13 @@ fn ladder_rows(index: &Index, analysis: &Analysis, flows: &[u32]) -> Result<Vec<
 }
 
 fn ladder_command(args: &LadderArgs) -> ExitCode {
-    let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
+    let Some((capture, mut logs)) = read_logs(&args.file, &args.logs, &args.offsets) else {
         return ExitCode::from(exit::ERROR);
     };
-    let index = Index::build(&analysis, &diagnosis);
+    let Some((analysis, diagnosis)) = load_inputs(capture.as_deref(), &mut logs, &args.edge) else {
+        return ExitCode::from(exit::ERROR);
+    };
+    let index = Index::build_with_logs(&analysis, &diagnosis, &logs);
     let rows = match ladder_rows(&index, &analysis, &args.flows) {
         Ok(rows) => rows,
         Err(e) => {

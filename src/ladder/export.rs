@@ -113,7 +113,7 @@ pub fn to_text(index: &Index, rows: &[usize], time: TimeFormat) -> String {
         .fold(time.title().len(), usize::max);
     let frame_w = rows
         .iter()
-        .map(|r| r.frame.0.to_string().len())
+        .map(|r| r.frame_text().len())
         .fold("frame".len(), usize::max);
     let mut out = String::new();
     let mut line = |time: &str, frame: &str, lanes: &str, label: &str| {
@@ -124,7 +124,7 @@ pub fn to_text(index: &Index, rows: &[usize], time: TimeFormat) -> String {
     line(time.title(), "frame", &lanes.header(titles), "message");
     line("", "", &lanes.header(&hosts), "");
     for (r, t) in rows.iter().zip(&times) {
-        line(t, &r.frame.0.to_string(), &lanes.row(r), &r.label);
+        line(t, &r.frame_text(), &lanes.row(r), &r.label);
     }
     out
 }
@@ -179,7 +179,7 @@ pub fn to_mermaid(index: &Index, rows: &[usize]) -> String {
             "    P{}{arrow}P{}: [{}] {}",
             r.from,
             r.to,
-            r.frame.0,
+            r.frame_text(),
             mermaid_text(&r.label)
         );
     }

@@ -53,6 +53,7 @@ impl RowKind {
                 _ => RowKind::Stun,
             },
             RowSource::Syn(_) | RowSource::SynAck(_) | RowSource::Rst(_) => RowKind::TcpControl,
+            RowSource::Log { .. } => RowKind::Sip,
         }
     }
 

@@ -106,7 +106,7 @@ pub fn message_label(msg: &ProtoMsg) -> Option<(String, Outcome)> {
             ChannelId::MsTurnData => ("MS-TURN data".to_string(), Outcome::Neutral),
         },
         ProtoMsg::Icmp(e) => icmp_label(e),
-        ProtoMsg::Sip(r) => super::sip_label::sip_label(r),
+        ProtoMsg::Sip(r) => super::sip_label::sip_label(&r.msg),
         ProtoMsg::Anomaly(_) => return None,
     })
 }

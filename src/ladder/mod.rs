@@ -1,12 +1,15 @@
 //! The ladder index: columns (roles, then hosts without one), one row per
 //! arrow (STUN/TURN message, TLS record, pseudo-TLS hello, SIP message, SYN, SYN-ACK,
 //! RST) and flows grouped by column pair, built once from the [`Analysis`]
-//! and [`Diagnosis`]. The TUI draws from it and `edgecap ladder` exports it.
+//! and [`Diagnosis`] — and from the logs given beside the capture, whose
+//! messages join the rows ([`log_rows`]). The TUI draws from it and
+//! `edgecap ladder` exports it.
 //!
 //! Owns every display string derived from the capture; each one goes through
 //! [`edgecap_core::safe`] here, so views never see raw capture bytes and do
 //! no decoding. Rows are sorted by (completing frame, kind order), so the
-//! ladder is deterministic.
+//! ladder is deterministic; a log's own rows go after the last capture row
+//! not later than them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
@@ -22,6 +25,7 @@ pub mod challenge;
 pub mod export;
 pub mod filter;
 pub mod labels;
+pub mod log_rows;
 pub mod sip_label;
 pub mod time;
 
@@ -109,6 +113,29 @@ pub enum RowSource {
     SynAck(usize),
     /// An RST of `analysis.flows[i]`.
     Rst(usize),
+    /// A SIP message only a log holds: `logs[log].sips[sip]` of the logs
+    /// the index was built with (its `flow` is [`LOG_FLOW`]).
+    Log {
+        /// The log, in command-line order.
+        log: usize,
+        /// The message, in the log's order.
+        sip: usize,
+    },
+}
+
+/// The flow of a row only a log holds: no flow of the capture has this id
+/// (flow records are capped far below it).
+pub const LOG_FLOW: FlowId = FlowId(u32::MAX);
+
+impl LadderRow {
+    /// The frame column: the frame number, or `-` for a row only a log
+    /// holds (its label names the log and line).
+    pub fn frame_text(&self) -> String {
+        match self.source {
+            RowSource::Log { .. } => "-".to_string(),
+            _ => self.frame.0.to_string(),
+        }
+    }
 }
 
 /// One arrow of the ladder.
@@ -177,6 +204,8 @@ enum ColKey {
     Port(IpAddr, u16),
     /// The other ports of a host that talks to itself.
     Ports(IpAddr),
+    /// A host a log names by name (`Columns::names`).
+    Name(usize),
     Other,
 }
 
@@ -185,9 +214,25 @@ struct Columns<'a> {
     keys: Vec<ColKey>,
     /// Hosts that talk to themselves, with the service ports given lanes.
     split: HashMap<IpAddr, Vec<u16>>,
+    /// Titles of the `Name` columns, escaped.
+    names: Vec<String>,
 }
 
 impl Columns<'_> {
+    /// The column of a log's endpoint.
+    fn end_col(&self, end: &log_rows::LogEnd) -> usize {
+        match end {
+            log_rows::LogEnd::Ip(ip) => self.col(Endpoint::new(*ip, 0)),
+            log_rows::LogEnd::Name(n) => {
+                let k = match self.names.iter().position(|x| x == n) {
+                    Some(i) if self.keys.contains(&ColKey::Name(i)) => ColKey::Name(i),
+                    _ => ColKey::Other,
+                };
+                self.keys.iter().position(|x| *x == k).unwrap_or(0)
+            }
+        }
+    }
+
     fn key(&self, ep: Endpoint) -> ColKey {
         if let Some(ports) = self.split.get(&ep.ip) {
             return if ports.contains(&ep.port) {
@@ -217,6 +262,7 @@ impl Columns<'_> {
             ColKey::Role(r) => r.words().to_string(),
             ColKey::Host(ip) => ip.to_string(),
             ColKey::Port(ip, _) | ColKey::Ports(ip) => host(ip),
+            ColKey::Name(i) => self.names.get(i).cloned().unwrap_or_default(),
             ColKey::Other => "other hosts".to_string(),
         }
     }
@@ -247,7 +293,21 @@ fn name_other(columns: &Columns<'_>, src: Endpoint, dst: Endpoint, label: String
 impl Index {
     /// Builds the index. Cost is linear in flows plus messages.
     pub fn build(analysis: &Analysis, diagnosis: &Diagnosis) -> Index {
-        let columns = build_columns(analysis, &diagnosis.roles);
+        Index::build_with_logs(analysis, diagnosis, &[])
+    }
+
+    /// Builds the index with the messages of `logs` (correlated with the
+    /// capture, or one log read alone): a message the capture also holds
+    /// marks its row `[log NAME:LINE]`, the others become rows of their own
+    /// at their time on the capture's clock. Linear in flows, messages and
+    /// log messages (plus a sort of the log rows).
+    pub fn build_with_logs(
+        analysis: &Analysis,
+        diagnosis: &Diagnosis,
+        logs: &[crate::inputs::LogInput],
+    ) -> Index {
+        let plan = log_rows::plan(analysis, logs);
+        let columns = build_columns(analysis, &diagnosis.roles, &plan.ends());
         let challenges = challenge::Challenges::new(analysis);
         let mut rows = Vec::new();
         for (i, d) in analysis.proto.messages.iter().enumerate() {
@@ -278,12 +338,14 @@ impl Index {
         }
         tcp_rows(analysis, &columns, &mut rows);
         rows.sort_by_key(|r| (r.frame, !matches!(r.source, RowSource::Message(_))));
+        plan.mark(&mut rows);
+        let first_ts = plan.insert(&columns, &mut rows, analysis.capture.first_ts);
         Index {
             columns: columns.keys.iter().map(|k| columns.title(*k)).collect(),
             hosts: lane_hosts(analysis, &columns),
             rows,
             groups: build_groups(analysis, &columns),
-            first_ts: analysis.capture.first_ts,
+            first_ts,
         }
     }
 
@@ -326,11 +388,16 @@ fn flow_ends(analysis: &Analysis) -> impl Iterator<Item = (Endpoint, Endpoint)> 
         .chain(analysis.proto.flows.values().map(|f| (f.client, f.server)))
 }
 
-fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
+fn build_columns<'a>(
+    analysis: &Analysis,
+    roles: &'a RoleMap,
+    log_ends: &[&log_rows::LogEnd],
+) -> Columns<'a> {
     let mut role_set = BTreeSet::new();
-    // Hosts without a role in order of appearance; the set keeps this linear
-    // in flows on captures with thousands of hosts.
-    let mut hosts: Vec<IpAddr> = Vec::new();
+    // Hosts without a role in order of appearance (the capture's, then the
+    // logs'); the set keeps this linear in flows on captures with thousands
+    // of hosts.
+    let mut hosts: Vec<ColKey> = Vec::new();
     let mut seen: HashSet<IpAddr> = HashSet::new();
     // Hosts that talk to themselves, in order, with their service ports.
     let mut split: HashMap<IpAddr, Vec<u16>> = HashMap::new();
@@ -347,19 +414,24 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
             }
         }
     }
-    for (c, s) in flow_ends(analysis) {
-        for ip in [c.ip, s.ip] {
-            match roles.role_of(ip) {
-                Some(r) => {
-                    role_set.insert(r);
-                    if !split.contains_key(&ip) {
-                        roles_elsewhere.insert(r);
-                    }
+    let log_ips = log_ends.iter().filter_map(|end| match end {
+        log_rows::LogEnd::Ip(ip) => Some(*ip),
+        log_rows::LogEnd::Name(_) => None,
+    });
+    let ips = flow_ends(analysis)
+        .flat_map(|(c, s)| [c.ip, s.ip])
+        .chain(log_ips);
+    for ip in ips {
+        match roles.role_of(ip) {
+            Some(r) => {
+                role_set.insert(r);
+                if !split.contains_key(&ip) {
+                    roles_elsewhere.insert(r);
                 }
-                None if split.contains_key(&ip) => {}
-                None if seen.insert(ip) => hosts.push(ip),
-                None => {}
             }
+            None if split.contains_key(&ip) => {}
+            None if seen.insert(ip) => hosts.push(ColKey::Host(ip)),
+            None => {}
         }
     }
     let port_lanes = |ip: IpAddr, keys: &mut Vec<ColKey>| {
@@ -386,17 +458,30 @@ fn build_columns<'a>(analysis: &Analysis, roles: &'a RoleMap) -> Columns<'a> {
     {
         port_lanes(ip, &mut keys);
     }
+    let mut names: Vec<String> = Vec::new();
+    for end in log_ends {
+        match end {
+            log_rows::LogEnd::Name(n) if !names.contains(n) => names.push(n.clone()),
+            _ => {}
+        }
+    }
+    hosts.extend((0..names.len()).map(ColKey::Name));
     let room = MAX_COLUMNS.saturating_sub(keys.len()).max(1);
     if hosts.len() <= room {
-        keys.extend(hosts.into_iter().map(ColKey::Host));
+        keys.extend(hosts);
     } else {
-        keys.extend(hosts.into_iter().take(room - 1).map(ColKey::Host));
+        keys.extend(hosts.into_iter().take(room - 1));
         keys.push(ColKey::Other);
     }
     if keys.is_empty() {
         keys.push(ColKey::Other);
     }
-    Columns { roles, keys, split }
+    Columns {
+        roles,
+        keys,
+        split,
+        names,
+    }
 }
 
 /// The addresses behind each column, in order of appearance in the flows.
@@ -409,7 +494,7 @@ fn lane_hosts(analysis: &Analysis, columns: &Columns<'_>) -> Vec<LaneHosts> {
             let col = columns.col(ep);
             match k {
                 ColKey::Role(_) => out[col].add(ep.ip.to_string()),
-                ColKey::Host(_) => {}
+                ColKey::Host(_) | ColKey::Name(_) => {}
                 ColKey::Port(ip, port) => out[col].add(Endpoint::new(ip, port).to_string()),
                 ColKey::Ports(ip) => {
                     out[col].add(format!("{}:*", Endpoint::new(ip, 0)).replace(":0:*", ":*"))

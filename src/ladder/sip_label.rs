@@ -6,18 +6,16 @@
 
 use super::Outcome;
 use edgecap_core::safe::escape_bytes;
-use edgecap_proto::SipRecord;
 use edgecap_sip::message::StartLine;
 use edgecap_sip::sdp::{sdp_bodies, CandidateType, Sdp};
-use edgecap_sip::Mras;
+use edgecap_sip::{Mras, SipMessage};
 
 /// Characters of the Call-ID shown on a row (the whole one is in the detail).
 const CALL_ID_SHOWN: usize = 8;
 
 /// What the body adds to the label: relay candidates of the SDP, or the
 /// media relay and credentials of an MRAS response.
-fn body_note(r: &SipRecord) -> Option<String> {
-    let m = &r.msg;
+fn body_note(m: &SipMessage) -> Option<String> {
     if m.body_is(edgecap_sip::mras::CONTENT_TYPE) {
         let x = Mras::parse(&m.body)?;
         let relay = x.media_relays.first().and_then(|r| r.host_name.as_deref());
@@ -51,8 +49,7 @@ fn body_note(r: &SipRecord) -> Option<String> {
 }
 
 /// The arrow label and colour of a SIP message.
-pub fn sip_label(r: &SipRecord) -> (String, Outcome) {
-    let m = &r.msg;
+pub fn sip_label(m: &SipMessage) -> (String, Outcome) {
     let (mut label, outcome) = match &m.start {
         StartLine::Request { method, .. } => (escape_bytes(method).into_owned(), Outcome::Neutral),
         StartLine::Response { code, reason } => {
@@ -79,7 +76,7 @@ pub fn sip_label(r: &SipRecord) -> (String, Outcome) {
             label.push_str(&format!(" {name} {code}"));
         }
     }
-    if let Some(note) = body_note(r) {
+    if let Some(note) = body_note(m) {
         label.push_str(" · ");
         label.push_str(&note);
     }
@@ -89,15 +86,9 @@ pub fn sip_label(r: &SipRecord) -> (String, Outcome) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edgecap_net::Transport;
-    use edgecap_sip::SipMessage;
 
-    fn rec(bytes: &[u8]) -> SipRecord {
-        SipRecord {
-            msg: SipMessage::parse(bytes, false).expect("sip"),
-            transport: Transport::Tcp,
-            wire_len: bytes.len() as u64,
-        }
+    fn rec(bytes: &[u8]) -> SipMessage {
+        SipMessage::parse(bytes, false).expect("sip")
     }
 
     #[test]

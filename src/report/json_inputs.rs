@@ -33,6 +33,10 @@ pub struct InputJson<'a> {
     pub dropped_records: u64,
     /// The read error that stopped reading early.
     pub read_error: Option<String>,
+    /// Read without a capture: its SIP messages are the report's timeline
+    /// (the `sip` array, `calls`, the findings), on the log's own clock,
+    /// their frame numbers its line numbers.
+    pub alone: bool,
     /// Clock offset, when known.
     pub offset: Option<OffsetJson>,
     /// Entries the caps left out of the lists below.
@@ -153,6 +157,7 @@ pub fn input_json(log: &LogInput, limit: usize) -> InputJson<'_> {
         long_lines: log.stats.long_lines,
         dropped_records: log.dropped,
         read_error: log.io_error.clone(),
+        alone: log.alone,
         offset,
         omitted: (total - listed) as u64,
         sip: log

@@ -43,6 +43,9 @@ pub fn record_time(log: &LogInput, t: Option<LogTime>) -> String {
 
 /// The offset line of one log.
 pub fn offset_line(log: &LogInput) -> String {
+    if log.alone {
+        return "read alone: its SIP messages are the timeline above, on the log's own clock, frame numbers its line numbers".to_string();
+    }
     if let Some(o) = log.offset_override {
         return format!("clock offset {} (given by --offset)", secs(o));
     }
@@ -87,6 +90,7 @@ fn sip_record(s: &mut String, log: &LogInput, i: usize) {
         .map_or_else(|| "?".to_string(), |p| escape_bytes(p).into_owned());
     let frame = match log.frames.get(i).copied().flatten() {
         Some(f) => format!("  (frame {f})"),
+        None if log.alone => String::new(),
         None => "  (not in the capture)".to_string(),
     };
     let _ = writeln!(

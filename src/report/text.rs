@@ -158,6 +158,25 @@ fn tls_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
 
 fn capture_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
     let c = &analysis.capture;
+    if c.format == edgecap_capture::CaptureFormat::LogAlone {
+        let _ = writeln!(
+            out,
+            "Log {} (no capture: its SIP messages are the timeline, frame numbers are its line numbers)",
+            escape_bytes(&c.name)
+        );
+        let time =
+            |t: Option<edgecap_capture::Timestamp>| t.map_or("-".to_string(), |t| t.to_string());
+        let rows = [
+            ("messages", c.packets.to_string()),
+            ("first", format!("{} (the log's clock)", time(c.first_ts))),
+            ("last", time(c.last_ts)),
+            ("duration", format!("{:.6} s", c.duration_secs())),
+        ];
+        for (label, value) in rows {
+            let _ = writeln!(out, "  {label:<12} {value}");
+        }
+        return;
+    }
     let _ = writeln!(out, "Capture {}", escape_bytes(&c.name));
     let format = if c.compressed {
         format!("{} (gzip)", c.format.as_str())

@@ -233,23 +233,54 @@ fn message_lines(out: &mut Vec<DetailLine>, d: &Decoded) {
                 out.push(line(format!("  answers the request in frame {f}")));
             }
         }
-        ProtoMsg::Sip(r) => {
-            for (is_heading, text) in crate::sip_detail::sip_lines(&r.msg) {
-                out.push(DetailLine {
-                    text,
-                    heading: is_heading,
-                });
-            }
-        }
+        ProtoMsg::Sip(r) => sip_message_lines(out, &r.msg),
         ProtoMsg::Anomaly(a) => out.push(line(escape(&a.detail).into_owned())),
     }
+}
+
+fn sip_message_lines(out: &mut Vec<DetailLine>, m: &edgecap_sip::SipMessage) {
+    for (is_heading, text) in crate::sip_detail::sip_lines(m) {
+        out.push(DetailLine {
+            text,
+            heading: is_heading,
+        });
+    }
+}
+
+/// A message only a log holds: where it is written, then its fields.
+fn log_lines(out: &mut Vec<DetailLine>, loaded: &Loaded, log: usize, sip: usize) {
+    let Some((l, s)) = loaded
+        .logs
+        .get(log)
+        .and_then(|l| Some((l, l.sips.get(sip)?)))
+    else {
+        return;
+    };
+    let peer = s
+        .peer
+        .as_deref()
+        .map_or_else(|| "?".to_string(), |p| escape_bytes(p).into_owned());
+    let dir = match s.dir {
+        Some(edgecap_sip::log::LogDirection::Sent) => "sent to",
+        Some(edgecap_sip::log::LogDirection::Received) => "received from",
+        None => "peer",
+    };
+    out.push(line(format!(
+        "{} line {}  {dir} {peer}  ({}; not in the capture)",
+        edgecap_core::safe::escape_path(&l.path),
+        s.line,
+        crate::report::logs_text::record_time(l, s.time)
+    )));
+    sip_message_lines(out, &s.message);
 }
 
 /// The detail lines of `row`.
 pub fn detail_lines(loaded: &Loaded, row: &LadderRow) -> Vec<DetailLine> {
     let a = &loaded.analysis;
     let mut out = Vec::new();
-    let frames = if row.first_frame == row.frame {
+    let frames = if matches!(row.source, RowSource::Log { .. }) {
+        "from a log".to_string()
+    } else if row.first_frame == row.frame {
         format!("frame {}", row.frame)
     } else {
         format!("frames {}-{}", row.first_frame, row.frame)
@@ -265,6 +296,7 @@ pub fn detail_lines(loaded: &Loaded, row: &LadderRow) -> Vec<DetailLine> {
         RowSource::Syn(i) => tcp_lines(&mut out, flow(i), "TCP SYN"),
         RowSource::SynAck(i) => tcp_lines(&mut out, flow(i), "TCP SYN-ACK"),
         RowSource::Rst(i) => tcp_lines(&mut out, flow(i), "TCP RST"),
+        RowSource::Log { log, sip } => log_lines(&mut out, loaded, log, sip),
     }
     out
 }

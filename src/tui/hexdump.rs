@@ -234,6 +234,7 @@ pub fn hex_for_row(
                 })
                 .collect())
         }
+        RowSource::Log { .. } => Err("no hex dump: a log's record, not in the capture".to_string()),
         RowSource::Syn(_) | RowSource::SynAck(_) | RowSource::Rst(_) => {
             let frame = read(source, row.frame)?;
             Ok(vec![frame_hex(&frame, &locate::locate_tcp_header(&frame))])

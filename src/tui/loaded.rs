@@ -3,6 +3,7 @@
 //! the loader, the hex dump and the views.
 
 use super::sessions::{sessions, Session};
+use crate::inputs::LogInput;
 use crate::ladder::Index;
 use edgecap_analyze::{Analysis, Diagnosis};
 
@@ -21,6 +22,9 @@ pub struct Loaded {
     pub label_width: u16,
     /// The longest findings-list line (severity, id, summary), in characters.
     pub findings_width: u16,
+    /// The logs read (beside the capture, or alone), whose messages the
+    /// index's log rows name.
+    pub logs: Vec<LogInput>,
 }
 
 fn chars(s: &str) -> u16 {
@@ -30,7 +34,13 @@ fn chars(s: &str) -> u16 {
 impl Loaded {
     /// Diagnoses nothing: wraps an analysis and its diagnosis, building the index.
     pub fn new(analysis: Analysis, diagnosis: Diagnosis) -> Loaded {
-        let index = Index::build(&analysis, &diagnosis);
+        Loaded::with_logs(analysis, diagnosis, Vec::new())
+    }
+
+    /// [`Loaded::new`] with the logs read beside the capture (or alone):
+    /// their messages join the ladder.
+    pub fn with_logs(analysis: Analysis, diagnosis: Diagnosis, logs: Vec<LogInput>) -> Loaded {
+        let index = Index::build_with_logs(&analysis, &diagnosis, &logs);
         let label_width = index.rows.iter().map(|r| chars(&r.label)).max();
         let findings_width = diagnosis
             .findings
@@ -49,6 +59,7 @@ impl Loaded {
             index,
             label_width: label_width.unwrap_or(0),
             findings_width: findings_width.unwrap_or(0),
+            logs,
         }
     }
 }

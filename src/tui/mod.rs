@@ -71,6 +71,8 @@ pub struct TuiOptions {
     pub color: bool,
     /// Where exports go (`--export-dir`; the current directory when `None`).
     pub export_dir: Option<PathBuf>,
+    /// Logs read beside the capture, whose messages join the ladder.
+    pub logs: Vec<PathBuf>,
 }
 
 /// Restores the terminal: leaves raw mode and the alternate screen.
@@ -122,7 +124,7 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
         }
     };
     let (tx, rx) = mpsc::channel();
-    if let Err(e) = loader::spawn(PathBuf::from(path), opts.analyze, opts.edge, tx) {
+    if let Err(e) = loader::spawn(PathBuf::from(path), opts.logs, opts.analyze, opts.edge, tx) {
         eprintln!("edgecap: cannot start the loader: {e}");
         return ExitCode::from(crate::exit::ERROR);
     }

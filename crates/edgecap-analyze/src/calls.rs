@@ -66,6 +66,40 @@ pub struct Call {
     /// TCP or UDP flows between the media-debug `LocalMR` and `RemoteMR`
     /// (the NAT-ed side is matched by the relay port).
     pub relay_flows: Vec<FlowId>,
+    /// For each of `relay_flows`, the media-debug's media label
+    /// (`application-sharing`) and the frame of its diagnostics header.
+    pub relay_media: Vec<(FlowId, Vec<u8>, FrameNo)>,
+}
+
+/// Why a connection belongs to a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallLink {
+    /// A diagnostics header's `LocalMR` / `RemoteMR` name its ends (the frame
+    /// of that header).
+    MediaDebug(FrameNo),
+    /// Its server end is a candidate the call offered or answered (the
+    /// frame of that SDP).
+    Candidate(FrameNo),
+}
+
+/// The call and media `flow` belongs to: one whose media-debug values name
+/// it, else one with a candidate at its server end.
+pub fn call_of_flow<'a>(
+    calls: &'a [Call],
+    analysis: &Analysis,
+    flow: FlowId,
+) -> Option<(&'a Call, &'a [u8], CallLink)> {
+    for c in calls {
+        if let Some((_, media, frame)) = c.relay_media.iter().find(|(f, _, _)| *f == flow) {
+            return Some((c, media, CallLink::MediaDebug(*frame)));
+        }
+    }
+    let server = analysis.flow(flow)?.server;
+    let addr = SocketAddr::new(server.ip, server.port);
+    calls.iter().find_map(|c| {
+        let k = c.candidates.iter().find(|k| k.addr == addr)?;
+        Some((c, k.media.as_slice(), CallLink::Candidate(k.frame)))
+    })
 }
 
 /// The calls of `analysis`, in order of their first message.
@@ -125,7 +159,11 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
                     continue;
                 };
                 let index = by_end.get_or_insert_with(|| end_index(analysis));
+                let before = call.relay_flows.len();
                 link_relay_flows(call, index, local, remote);
+                for &f in &call.relay_flows[before..] {
+                    call.relay_media.push((f, md.media.clone(), frame));
+                }
             }
         }
         let Some(ct) = m.header("content-type") else {
@@ -262,6 +300,13 @@ mod tests {
         // The refused 10.3.0.40:58138 → 1.1.1.1:50704 connection (one flow,
         // the same ISN retried) is what 51007's LocalMR/RemoteMR name.
         assert_eq!(c.relay_flows.len(), 1);
+        assert_eq!(
+            call_of_flow(&calls, &a, c.relay_flows[0]).map(|(_, m, l)| (m.to_vec(), l)),
+            Some((
+                b"application-sharing".to_vec(),
+                CallLink::MediaDebug(FrameNo(10))
+            ))
+        );
         let f = &a.flows[c.relay_flows[0].0 as usize];
         assert_eq!(f.client.to_string(), "10.3.0.40:58138");
         assert_eq!(f.server.to_string(), "1.1.1.1:50704");

@@ -18,8 +18,10 @@ pub mod credentials;
 pub mod engine;
 pub mod findings;
 pub mod integrity;
+pub mod log_alone;
 pub mod log_offset;
 pub mod model;
+pub mod mras_credentials;
 pub mod roles;
 #[cfg(test)]
 mod test_util;
@@ -268,14 +270,28 @@ impl Diagnosis {
     pub fn count(&self, s: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == s).count()
     }
+
+    /// Adds a finding found beyond the capture (from a log), keeping the
+    /// order [`diagnose`] gives.
+    pub fn add(&mut self, f: Finding) {
+        self.findings.push(f);
+        sort_findings(&mut self.findings);
+    }
+}
+
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.severity, a.frames.first(), a.id).cmp(&(b.severity, b.frames.first(), b.id))
+    });
 }
 
 /// Infers roles (then applies overrides) and runs every detector.
 pub fn diagnose(analysis: &Analysis, cfg: &EdgeConfig) -> Diagnosis {
     let roles = roles::infer(analysis, cfg);
     let mut findings = findings::detect(analysis, &roles, cfg);
-    findings.sort_by(|a, b| {
-        (a.severity, a.frames.first(), a.id).cmp(&(b.severity, b.frames.first(), b.id))
-    });
-    Diagnosis { roles, findings }
+    sort_findings(&mut findings);
+    let mut diagnosis = Diagnosis { roles, findings };
+    let issued = mras_credentials::issued_in_capture(analysis);
+    mras_credentials::apply(analysis, &mut diagnosis, &issued);
+    diagnosis
 }

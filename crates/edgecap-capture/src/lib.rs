@@ -49,11 +49,15 @@ pub enum CaptureFormat {
     NetMon1,
     /// Microsoft Network Monitor 2.x (`GMBU` magic; NetMon 2 and 3).
     NetMon2,
+    /// No capture file was read: the analysis holds the SIP messages of a
+    /// Lync / Skype for Business log read alone, its frame numbers being
+    /// the log's line numbers (never produced by the reader).
+    LogAlone,
 }
 
 impl CaptureFormat {
-    /// `"pcap"`, `"pcapng"`, `"pcap-modified"`, `"netmon1"` or `"netmon2"`,
-    /// as used in the JSON report.
+    /// `"pcap"`, `"pcapng"`, `"pcap-modified"`, `"netmon1"`, `"netmon2"`
+    /// or `"log"`, as used in the JSON report.
     pub fn as_str(self) -> &'static str {
         match self {
             CaptureFormat::Pcap => "pcap",
@@ -61,6 +65,7 @@ impl CaptureFormat {
             CaptureFormat::PcapModified => "pcap-modified",
             CaptureFormat::NetMon1 => "netmon1",
             CaptureFormat::NetMon2 => "netmon2",
+            CaptureFormat::LogAlone => "log",
         }
     }
 }

@@ -51,6 +51,7 @@ pub(crate) fn magic_matches(format: CaptureFormat, head: &[u8]) -> bool {
         CaptureFormat::PcapModified => MODIFIED_PCAP_MAGICS.iter().any(|m| m == head),
         CaptureFormat::PcapNg => head == MAGICS[4],
         CaptureFormat::NetMon1 | CaptureFormat::NetMon2 => head == MAGIC_1 || head == MAGIC_2,
+        CaptureFormat::LogAlone => false,
     }
 }
 

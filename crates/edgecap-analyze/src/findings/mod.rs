@@ -11,6 +11,8 @@
 //! ([`edgecap_core::safe`]). [`detect`] returns all findings unsorted; the caller sorts.
 
 mod clock_skew;
+pub(crate) use clock_skew::human as human_secs;
+pub use clock_skew::{of_log as clock_skew_of_log, MAX_AGREEMENT_SECS, MRAS_CREDENTIAL_SECS};
 pub mod common;
 mod errors;
 mod ice_checks;
@@ -176,7 +178,9 @@ pub fn detect(analysis: &Analysis, roles: &RoleMap, cfg: &EdgeConfig) -> Vec<Fin
     merger.extend(sip_error::detect(&ctx));
     merger.extend(sdp_no_relay::detect(&ctx));
     merger.extend(clock_skew::detect(&ctx));
-    merger.finish()
+    let mut out = merger.finish();
+    tcp_refused::name_calls(analysis, &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! port (field cases 1 and 3), `warning` elsewhere. Frames: every SYN and RST
 //! of the group. Details: `port`, `count` (refused attempts: a SYN answered
 //! by RST; Windows retries on the same tuple with the same initial sequence
-//! number, so one flow can hold several), `syns`, `source_ports`.
+//! number, so one flow can hold several), `syns`, `source_ports`; and
+//! `call`, `media` when a SIP call of the capture points at one of the
+//! refused connections ([`name_calls`]).
 
 use std::net::IpAddr;
 
@@ -19,6 +21,54 @@ use edgecap_net::Endpoint;
 
 /// The finding id.
 pub const ID: &str = "tcp.connection_refused";
+
+/// Names the call and media of each refused connection a SIP call points
+/// at — its `LocalMR` / `RemoteMR` media-debug values, or a candidate at the
+/// connection's far end ([`crate::calls::call_of_flow`]): the summary gains
+/// "; media … of call …" and the evidence the frame that says so. Costs
+/// nothing without such a finding; one pass over the messages with one.
+pub fn name_calls(analysis: &crate::Analysis, findings: &mut [Finding]) {
+    if !findings.iter().any(|f| f.id == ID) {
+        return;
+    }
+    let (calls, _) = crate::calls::calls(analysis);
+    if calls.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.id == ID) {
+        let Some((call, media, link)) = f
+            .flows
+            .iter()
+            .find_map(|&id| crate::calls::call_of_flow(&calls, analysis, id))
+        else {
+            continue;
+        };
+        let id = edgecap_core::safe::escape_bytes(&call.call_id).into_owned();
+        let short: String = id.chars().take(8).collect();
+        let ends = match (&call.from, &call.to) {
+            (Some(a), Some(b)) => format!(
+                " ({} → {})",
+                edgecap_core::safe::escape_bytes(a),
+                edgecap_core::safe::escape_bytes(b)
+            ),
+            _ => String::new(),
+        };
+        let (how, frame) = match link {
+            crate::calls::CallLink::MediaDebug(fr) => ("its LocalMR/RemoteMR", fr),
+            crate::calls::CallLink::Candidate(fr) => ("its candidate", fr),
+        };
+        f.summary.push_str(&format!(
+            "; media {} of call {short}…{ends}, {how} in frame {frame}",
+            edgecap_core::safe::escape_bytes(media)
+        ));
+        if let Err(i) = f.frames.binary_search(&frame) {
+            f.frames.insert(i, frame);
+        }
+        let kept = |b: &[u8]| Detail::Text(edgecap_core::safe::text_or_hex(b).into_owned());
+        f.details.push(("call", kept(&call.call_id)));
+        f.details.push(("media", kept(media)));
+    }
+}
 
 /// One finding per (source address, destination address, destination port).
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
@@ -160,6 +210,33 @@ mod tests {
     use crate::Role;
     use edgecap_net::{Direction, TcpFlags};
     use edgecap_testkit::TcpConversation;
+
+    #[test]
+    fn the_call_whose_media_debug_names_the_refused_connection() {
+        let a = capture("field-call-refused.pcap");
+        let all = detect_all(&a, &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].summary.ends_with(
+                "; media application-sharing of call a622d7b9… (sip:user1@contoso.com → \
+                 sip:user2@fabrikam.com), its LocalMR/RemoteMR in frame 10"
+            ),
+            "{}",
+            f[0].summary
+        );
+        assert!(frames(f[0]).contains(&10));
+        assert_eq!(
+            detail(f[0], "media"),
+            Some(&Detail::Text("application-sharing".into()))
+        );
+        // Without SIP, no call is named.
+        let a = capture("field-desktop-sharing-refused.pcap");
+        let all = detect_all(&a, &Default::default());
+        assert!(with_id(&all, ID)
+            .iter()
+            .all(|f| detail(f, "call").is_none()));
+    }
 
     #[test]
     fn field_case_1_in_the_committed_capture() {
