@@ -3,6 +3,7 @@
 //! 1 there is one, 2 fatal error (or bad usage).
 
 pub mod args;
+pub mod follow;
 pub mod generate;
 pub mod typo;
 
@@ -153,6 +154,9 @@ fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> 
 }
 
 fn summary(args: &SummaryArgs) -> ExitCode {
+    if args.follow {
+        return follow::summary(args);
+    }
     let Some((capture, mut logs)) = read_logs(args) else {
         return ExitCode::from(exit::ERROR);
     };
@@ -186,20 +190,26 @@ fn summary(args: &SummaryArgs) -> ExitCode {
         text::write_to(&mut out, &analysis, &diagnosis, opts)
             .and_then(|()| logs_text::write_logs(&mut out, &logs))
     };
-    let failed = match (args.fail_on, diagnosis.worst()) {
-        (FailOn::AtLeast(threshold), Some(worst)) => worst <= threshold,
-        _ => false,
-    };
-    let code = if failed {
-        ExitCode::from(exit::FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    };
+    let code = findings_code(args.fail_on, &diagnosis);
     let result = finish(written.and_then(|()| out.flush()), code);
     // The process ends here: returning the analysis' memory piece by piece
     // (a busy edge's millions of records) would only cost time.
     std::mem::forget((analysis, diagnosis));
     result
+}
+
+/// The exit code for `diagnosis` under `--fail-on`: 1 when a finding is at
+/// or above the threshold, else 0.
+fn findings_code(fail_on: FailOn, diagnosis: &Diagnosis) -> ExitCode {
+    let failed = match (fail_on, diagnosis.worst()) {
+        (FailOn::AtLeast(threshold), Some(worst)) => worst <= threshold,
+        _ => false,
+    };
+    if failed {
+        ExitCode::from(exit::FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `edgecap report`: the HTML page, written to a file created for it (exit 0,

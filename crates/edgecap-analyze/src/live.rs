@@ -117,13 +117,15 @@ impl LiveAnalysis {
     }
 
     /// Ends the capture: every live flow ends, as in the batch engine; the
-    /// result equals the batch analysis of the same frames. `link_types`
-    /// and `warnings` are the reader's at its end.
+    /// result equals the batch analysis of the same frames. `reader_end` is
+    /// the reader's link types and warnings at its end, when it reached it
+    /// (else the link types of the frames seen are used). Also returns the
+    /// flows ended since [`Self::take_ended`] was last called.
     pub fn finish(
         self,
-        link_types: Vec<LinkType>,
-        warnings: Vec<CaptureWarning>,
+        reader_end: Option<(Vec<LinkType>, Vec<CaptureWarning>)>,
     ) -> (Analysis, Vec<FlowId>) {
+        let (link_types, warnings) = reader_end.unwrap_or((self.link_types, Vec::new()));
         let mut sink = self.sink;
         let mut analysis = self.ingest.finish(&mut sink, link_types, warnings, None);
         complete(&mut analysis, sink.proto.finish(), &self.opts.credentials);

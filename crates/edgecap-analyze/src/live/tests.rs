@@ -26,7 +26,10 @@ fn live_run(name: &str) -> (Vec<(u64, FindingKey)>, Vec<FindingKey>, Analysis) {
             certain_at.push((no, FindingKey::of(&d.findings[i])));
         }
     }
-    let (analysis, _) = live.finish(reader.link_types().to_vec(), reader.warnings().to_vec());
+    let (analysis, _) = live.finish(Some((
+        reader.link_types().to_vec(),
+        reader.warnings().to_vec(),
+    )));
     let d = diagnose(&analysis, &cfg);
     let at_end = certainty
         .finish(&d.findings)
