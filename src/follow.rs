@@ -68,18 +68,20 @@ enum Feed {
 }
 
 /// One update for the consumer.
-pub struct Tick<'a> {
+pub struct Tick {
     /// The analysis so far (the final one when `done`).
-    pub analysis: &'a Analysis,
+    pub analysis: Analysis,
     /// Its diagnosis.
-    pub diagnosis: &'a Diagnosis,
+    pub diagnosis: Diagnosis,
     /// Indexes into `diagnosis.findings` of the findings certain since the
     /// last tick.
-    pub newly_certain: &'a [usize],
-    /// Which findings are certain.
-    pub certainty: &'a Certainty,
+    pub newly_certain: Vec<usize>,
+    /// Which of `diagnosis.findings` are certain (all of them when `done`).
+    pub certain: Vec<bool>,
+    /// Findings waiting to become certain.
+    pub pending: usize,
     /// Flows whose payload ended since the last tick.
-    pub ended: &'a [FlowId],
+    pub ended: Vec<FlowId>,
     /// True for the last tick: the capture ended.
     pub done: bool,
 }
@@ -94,16 +96,16 @@ pub enum Next {
 }
 
 /// Runs `reader` live (see the module docs) until its input ends or `stop`
-/// is raised, calling `on_tick` at each tick and once at the end; returns
-/// the final analysis and its diagnosis.
+/// is raised, calling `on_tick` at each tick and once at the end (with
+/// `done`, the final analysis).
 pub fn run(
     mut reader: CaptureReader,
     name: &[u8],
     opts: &AnalyzeOptions,
     edge: &EdgeConfig,
     stop: &StopFlag,
-    on_tick: &mut dyn FnMut(Tick<'_>) -> Next,
-) -> (Analysis, Diagnosis) {
+    on_tick: &mut dyn FnMut(Tick) -> Next,
+) {
     let mut live = LiveAnalysis::new(name, reader.format(), reader.is_compressed(), opts);
     let (tx, rx) = mpsc::sync_channel(FRAME_QUEUE);
     // The reading thread ends when its input does, or when the loop has
@@ -163,11 +165,12 @@ pub fn run(
             let newly = certainty.update(&diagnosis.findings, now_ts);
             let ended = live.take_ended();
             let next = on_tick(Tick {
-                analysis: &analysis,
-                diagnosis: &diagnosis,
-                newly_certain: &newly,
-                certainty: &certainty,
-                ended: &ended,
+                certain: certain_flags(&certainty, &diagnosis),
+                pending: certainty.pending(),
+                analysis,
+                diagnosis,
+                newly_certain: newly,
+                ended,
                 done: false,
             });
             dirty = false;
@@ -183,12 +186,20 @@ pub fn run(
     let diagnosis = diagnose(&analysis, edge);
     let newly = certainty.finish(&diagnosis.findings);
     on_tick(Tick {
-        analysis: &analysis,
-        diagnosis: &diagnosis,
-        newly_certain: &newly,
-        certainty: &certainty,
-        ended: &ended,
+        certain: vec![true; diagnosis.findings.len()],
+        pending: 0,
+        analysis,
+        diagnosis,
+        newly_certain: newly,
+        ended,
         done: true,
     });
-    (analysis, diagnosis)
+}
+
+fn certain_flags(certainty: &Certainty, diagnosis: &Diagnosis) -> Vec<bool> {
+    diagnosis
+        .findings
+        .iter()
+        .map(|f| certainty.is_certain(f))
+        .collect()
 }

@@ -40,6 +40,10 @@ pub struct TuiArgs {
     /// (default: the current directory); existing files are never overwritten.
     #[arg(long, value_name = "DIR")]
     pub export_dir: Option<PathBuf>,
+    /// Follow FILE while it is being written (like `tail -f`): rows and certain findings
+    /// appear as packets arrive (`-`, a pipe, is always followed); see docs/live.md.
+    #[arg(long)]
+    pub follow: bool,
 }
 
 /// How a capture is analysed and its edge recognised: shared by every mode.

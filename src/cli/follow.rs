@@ -47,7 +47,8 @@ pub fn summary(args: &SummaryArgs) -> ExitCode {
     let mut lines = LiveLines::default();
     let mut written = Ok(());
     let name = edgecap_core::safe::path_bytes(&args.file);
-    let (analysis, diagnosis) = follow::run(
+    let mut worst = ExitCode::SUCCESS;
+    follow::run(
         reader,
         &name,
         &opts,
@@ -57,6 +58,13 @@ pub fn summary(args: &SummaryArgs) -> ExitCode {
             if written.is_ok() {
                 written = lines.write_tick(&tick, &mut out);
             }
+            if tick.done {
+                worst = findings_code(args.fail_on, &tick.diagnosis);
+                // The process ends soon: returning the analysis' memory
+                // piece by piece would only cost time.
+                std::mem::forget(tick);
+                return Next::Stop;
+            }
             // A closed output (`| head`) ends the run.
             if written.is_ok() {
                 Next::Continue
@@ -65,8 +73,5 @@ pub fn summary(args: &SummaryArgs) -> ExitCode {
             }
         },
     );
-    let code = findings_code(args.fail_on, &diagnosis);
-    let result = finish(written.and_then(|()| out.flush()), code);
-    std::mem::forget((analysis, diagnosis));
-    result
+    finish(written.and_then(|()| out.flush()), worst)
 }

@@ -51,6 +51,7 @@ fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
         edge: args.edge.edge_config(),
         color: color::wanted(args.color, true),
         export_dir: args.export_dir.clone(),
+        follow: args.follow,
     };
     if let Some(dir) = &args.export_dir {
         if !dir.is_dir() {

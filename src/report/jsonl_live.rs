@@ -50,9 +50,9 @@ fn decided(s: &AllocationStory, done: bool) -> Option<(u64, String)> {
 
 impl LiveLines {
     /// Writes the lines of one tick and flushes them.
-    pub fn write_tick<W: Write>(&mut self, tick: &Tick<'_>, out: &mut W) -> io::Result<()> {
-        let a = tick.analysis;
-        for id in tick.ended {
+    pub fn write_tick<W: Write>(&mut self, tick: &Tick, out: &mut W) -> io::Result<()> {
+        let a = &tick.analysis;
+        for id in &tick.ended {
             if let Some(f) = a.flow(*id) {
                 let entry = flow_json(f, a.proto.flow_label(f.id));
                 self.line(out, 0, &entry)?;
@@ -65,7 +65,7 @@ impl LiveLines {
                 }
             }
         }
-        for &i in tick.newly_certain {
+        for &i in &tick.newly_certain {
             if let Some(f) = tick.diagnosis.findings.get(i) {
                 self.line(out, 2, &finding_json(f))?;
             }

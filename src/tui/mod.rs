@@ -15,6 +15,7 @@ pub mod effects;
 pub mod hexdump;
 pub mod keymap;
 pub mod layout;
+pub mod live;
 pub mod loaded;
 pub mod loader;
 pub mod locate;
@@ -66,6 +67,9 @@ pub struct TuiOptions {
     pub color: bool,
     /// Where exports go (`--export-dir`; the current directory when `None`).
     pub export_dir: Option<PathBuf>,
+    /// Follow the file as it grows (`--follow`; standard input is always
+    /// live), see [`live`].
+    pub follow: bool,
 }
 
 /// Restores the terminal: leaves raw mode and the alternate screen.
@@ -117,7 +121,20 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
         }
     };
     let (tx, rx) = mpsc::channel();
-    if let Err(e) = loader::spawn(PathBuf::from(path), opts.analyze, opts.edge, tx) {
+    let live = opts.follow || name == "-";
+    let stop = edgecap_capture::StopFlag::default();
+    let spawned = if live {
+        live::spawn(
+            PathBuf::from(path),
+            opts.analyze,
+            opts.edge,
+            tx,
+            stop.clone(),
+        )
+    } else {
+        loader::spawn(PathBuf::from(path), opts.analyze, opts.edge, tx)
+    };
+    if let Err(e) = spawned {
         eprintln!("edgecap: cannot start the loader: {e}");
         return ExitCode::from(crate::exit::ERROR);
     }
@@ -136,6 +153,8 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
             event_loop(&mut terminal, &mut app, &rx, &mut ctx).map(|()| app)
         });
     restore();
+    // A live loader stops reading (a followed file at its current end).
+    stop.store(true, std::sync::atomic::Ordering::Release);
     match result {
         Ok(app) => match app.load {
             app::LoadState::Failed(msg) => {

@@ -1,0 +1,66 @@
+//! The live view swapping in snapshots: it follows the last row while the
+//! selection is there, keeps a row the user selected (counting the rows
+//! that arrive below, with the marker), follows again after End, and says
+//! LIVE, then ENDED, in the title.
+
+use super::*;
+use crate::tui::tests::screen;
+use crate::tui::{update, Action};
+use edgecap_analyze::live::LiveAnalysis;
+use edgecap_analyze::{diagnose, EdgeConfig};
+use edgecap_capture::open_capture;
+
+/// `Loaded` snapshots of `captures/NAME` after each of `cuts` frames.
+fn snapshots(name: &str, cuts: &[u64]) -> Vec<Loaded> {
+    let path = edgecap_testkit::capture_path(name);
+    let mut reader = open_capture(&path).expect("opens");
+    let mut live = LiveAnalysis::new(b"-", reader.format(), false, &AnalyzeOptions::default());
+    let mut out = Vec::new();
+    while let Some(frame) = reader.next_frame() {
+        live.push(&frame);
+        if cuts.contains(&frame.no.0) {
+            let a = live.snapshot();
+            let d = diagnose(&a, &EdgeConfig::default());
+            out.push(Loaded::new(a, d));
+        }
+    }
+    out
+}
+
+fn status(done: bool) -> LiveStatus {
+    LiveStatus { pending: 2, done }
+}
+
+#[test]
+fn the_selection_follows_the_end_or_stays_put_with_a_marker() {
+    let mut snaps = snapshots("tcp-outcomes.pcap", &[12, 22, 31]).into_iter();
+    let mut app = App::new("-", None, false, (100, 30));
+    apply(&mut app, Box::new(snaps.next().expect("12")), status(false));
+    let rows = app.ladder.visible.len();
+    assert!(rows >= 3);
+    // Following from the start: the last row is selected.
+    assert_eq!(app.ladder.selected, rows - 1);
+    assert!(screen(&app).contains("LIVE (2 settling)"));
+
+    // The user goes to the ladder's first row; rows arrive below it.
+    app.focus = crate::tui::Pane::Ladder;
+    update(&mut app, Action::Top);
+    let first = app.ladder.row().expect("a row");
+    let frame = app.loaded().expect("loaded").index.rows[first].frame;
+    apply(&mut app, Box::new(snaps.next().expect("22")), status(false));
+    let l = app.loaded().expect("loaded");
+    assert_eq!(l.index.rows[app.ladder.row().expect("a row")].frame, frame);
+    let added = app.ladder.visible.len() - rows;
+    assert!(added > 0);
+    let marker = format!("{added} new rows — press End to follow");
+    assert_eq!(app.status.as_deref(), Some(marker.as_str()));
+    assert!(screen(&app).contains(&marker));
+
+    // End follows again: the next rows move the selection to the last one.
+    update(&mut app, Action::Bottom);
+    apply(&mut app, Box::new(snaps.next().expect("31")), status(true));
+    assert_eq!(app.ladder.selected, app.ladder.visible.len() - 1);
+    assert_eq!(app.status, None);
+    let s = screen(&app);
+    assert!(s.contains("ENDED") && !s.contains("LIVE"), "{s}");
+}
