@@ -9,7 +9,8 @@
 //! proportion to the analysis so far, so the next tick comes no sooner than
 //! [`TICK`] and no sooner than the last tick's own cost after it ended —
 //! at most half of the time goes to ticks, and the frames keep flowing in
-//! between. A tick happens only when frames arrived since the last one.
+//! between. A tick happens only when frames arrived since the last one
+//! (and once at the start).
 //! When the input ends (or the stop flag is raised) the capture is
 //! finished as the batch engine finishes it, and the last tick carries the
 //! final analysis, on which every remaining finding is certain.
@@ -21,13 +22,15 @@ use edgecap_capture::{
 };
 use edgecap_net::FlowId;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The shortest time between two ticks: the live views' latency target
-/// (a packet on screen within 200 ms of its arrival).
-pub const TICK: Duration = Duration::from_millis(200);
+/// The shortest time between two ticks: half the live views' latency
+/// target (a packet on screen within 200 ms of its arrival), leaving the
+/// other half to the file poll (`edgecap_capture::FOLLOW_POLL`) and the
+/// screen's redraw.
+pub const TICK: Duration = Duration::from_millis(100);
 
 /// Frames in flight between the reading thread and the analysing loop:
 /// the reader waits when the analysis falls this far behind, so memory
@@ -131,7 +134,9 @@ pub fn run(
     });
     let mut certainty = Certainty::default();
     let mut due = Instant::now() + TICK;
-    let mut dirty = false;
+    // The first tick comes even before any frame: a live view shows that
+    // the capture is open and waiting.
+    let mut dirty = true;
     let mut stopped_at: Option<Instant> = None;
     let end = loop {
         let now = Instant::now();
@@ -146,6 +151,26 @@ pub fn run(
             Ok(Feed::Frame(f)) => {
                 live.push(&f.frame());
                 dirty = true;
+                // Take the rest of a burst before a tick shows it (at most
+                // a queue's worth, so that ticks go on under any load).
+                let mut ended = None;
+                for _ in 0..FRAME_QUEUE {
+                    match rx.try_recv() {
+                        Ok(Feed::Frame(f)) => live.push(&f.frame()),
+                        Ok(Feed::End(links, warnings)) => {
+                            ended = Some(Some((links, warnings)));
+                            break;
+                        }
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => {
+                            ended = Some(None);
+                            break;
+                        }
+                    }
+                }
+                if let Some(end) = ended {
+                    break end;
+                }
             }
             Ok(Feed::End(links, warnings)) => break Some((links, warnings)),
             Err(RecvTimeoutError::Timeout) => {}
