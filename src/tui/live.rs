@@ -14,9 +14,16 @@
 //! * the title says `LIVE` with the findings still waiting to become
 //!   certain, then `ENDED` once the input has ended.
 //!
+//! It runs for hours: each tick's ladder keeps the newest [`LIVE_MAX_ROWS`]
+//! rows plus every row that is evidence of a finding ([`trim`]); the rows
+//! left out are counted in the title. The analysis behind the rows is
+//! bounded by the engine's own named caps (flow records, kept messages and
+//! their bytes, anomaly examples).
+//!
 //! The hex dump needs a frame index, which a live capture does not keep:
 //! it says so instead.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::thread::{self, JoinHandle};
@@ -29,13 +36,20 @@ use super::loaded::Loaded;
 use super::theme::Theme;
 use crate::follow::{self, Next};
 use edgecap_analyze::{AnalyzeOptions, Diagnosis, EdgeConfig};
-use edgecap_capture::{open_follow, StopFlag};
+use edgecap_capture::{open_follow, FrameNo, StopFlag};
+
+/// Ladder rows a live view keeps besides the evidence of findings: the
+/// newest ones, some 150 screens of a 66-row ladder pane, at about 200
+/// bytes a row (its label and places) 2 MB at most.
+pub const LIVE_MAX_ROWS: usize = 10_000;
 
 /// The counters of a live capture shown in the title.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LiveStatus {
     /// Findings seen but not yet certain.
     pub pending: usize,
+    /// Older ladder rows not kept ([`trim`]).
+    pub dropped: usize,
     /// The input ended: this is the final analysis.
     pub done: bool,
 }
@@ -82,17 +96,39 @@ pub fn spawn(
                     roles: tick.diagnosis.roles,
                     findings,
                 };
+                let mut loaded = Box::new(Loaded::new(tick.analysis, diagnosis));
                 let status = LiveStatus {
                     pending: tick.pending,
+                    dropped: trim(&mut loaded, LIVE_MAX_ROWS),
                     done: tick.done,
                 };
-                let loaded = Box::new(Loaded::new(tick.analysis, diagnosis));
                 match tx.send(Action::Live(loaded, status)) {
                     Ok(()) => Next::Continue,
                     Err(_) => Next::Stop,
                 }
             });
         })
+}
+
+/// Keeps the newest `max` ladder rows of `loaded` and every row that is
+/// evidence of one of its findings; returns how many rows were left out.
+pub fn trim(loaded: &mut Loaded, max: usize) -> usize {
+    let rows = loaded.index.rows.len();
+    let Some(old) = rows.checked_sub(max) else {
+        return 0;
+    };
+    let evidence: HashSet<FrameNo> = loaded
+        .diagnosis
+        .findings
+        .iter()
+        .flat_map(|f| f.frames.iter().copied())
+        .collect();
+    let mut i = 0;
+    loaded.index.rows.retain(|r| {
+        i += 1;
+        i > old || evidence.contains(&r.frame) || evidence.contains(&r.first_frame)
+    });
+    rows - loaded.index.rows.len()
 }
 
 /// Swaps in the `loaded` of a new tick, keeping the selection (see the
@@ -140,6 +176,12 @@ pub fn title_spans(app: &App, theme: Theme) -> Vec<Span<'static>> {
     if live.status.pending > 0 {
         spans.push(Span::styled(
             format!(" ({} settling)", live.status.pending),
+            theme.dim(),
+        ));
+    }
+    if live.status.dropped > 0 {
+        spans.push(Span::styled(
+            format!(" {} older rows not kept", live.status.dropped),
             theme.dim(),
         ));
     }

@@ -28,7 +28,11 @@ fn snapshots(name: &str, cuts: &[u64]) -> Vec<Loaded> {
 }
 
 fn status(done: bool) -> LiveStatus {
-    LiveStatus { pending: 2, done }
+    LiveStatus {
+        pending: 2,
+        dropped: 0,
+        done,
+    }
 }
 
 #[test]
@@ -63,4 +67,46 @@ fn the_selection_follows_the_end_or_stays_put_with_a_marker() {
     assert_eq!(app.status, None);
     let s = screen(&app);
     assert!(s.contains("ENDED") && !s.contains("LIVE"), "{s}");
+}
+
+#[test]
+fn trimming_keeps_the_newest_rows_and_the_evidence() {
+    let mut loaded = snapshots("tcp-outcomes.pcap", &[31]).remove(0);
+    let all: Vec<_> = loaded.index.rows.iter().map(|r| r.frame.0).collect();
+    let evidence: Vec<u64> = loaded
+        .diagnosis
+        .findings
+        .iter()
+        .flat_map(|f| f.frames.iter().map(|n| n.0))
+        .collect();
+    assert!(
+        all.len() > 8 && evidence.contains(&11),
+        "{all:?} {evidence:?}"
+    );
+    assert_eq!(trim(&mut loaded, all.len()), 0);
+    let dropped = trim(&mut loaded, 3);
+    let kept: Vec<_> = loaded.index.rows.iter().map(|r| r.frame.0).collect();
+    assert_eq!(dropped, all.len() - kept.len());
+    assert!(dropped > 0);
+    // The last three rows, and every row of a finding's evidence.
+    assert_eq!(kept[kept.len() - 3..], all[all.len() - 3..]);
+    for (i, frame) in all.iter().enumerate() {
+        let newest = i + 3 >= all.len();
+        assert_eq!(
+            kept.contains(frame),
+            newest || evidence.contains(frame),
+            "frame {frame}"
+        );
+    }
+    let mut app = App::new("-", None, false, (120, 30));
+    apply(
+        &mut app,
+        Box::new(loaded),
+        LiveStatus {
+            pending: 0,
+            dropped,
+            done: false,
+        },
+    );
+    assert!(screen(&app).contains(&format!("LIVE {dropped} older rows not kept")));
 }
