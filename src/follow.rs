@@ -7,9 +7,9 @@
 //!
 //! Ticks stay linear in total: a snapshot and its diagnosis cost time in
 //! proportion to the analysis so far, so the next tick comes no sooner than
-//! [`TICK`] and no sooner than the last tick's own cost after it ended —
-//! at most half of the time goes to ticks, and the frames keep flowing in
-//! between. A tick happens only when frames arrived since the last one
+//! [`TICK`] and no sooner than [`TICK_COST_FACTOR`] times the last tick's
+//! own cost after it ended — at most a third of the time goes to ticks, and
+//! the frames keep flowing in between. A tick happens only when frames arrived since the last one
 //! (and once at the start).
 //! When the input ends (or the stop flag is raised) the capture is
 //! finished as the batch engine finishes it, and the last tick carries the
@@ -31,6 +31,11 @@ use std::time::{Duration, Instant};
 /// other half to the file poll (`edgecap_capture::FOLLOW_POLL`) and the
 /// screen's redraw.
 pub const TICK: Duration = Duration::from_millis(100);
+
+/// The next tick waits at least this many times the last tick's cost, so
+/// that ticks take at most a third of the analysing thread's time (their
+/// cost grows with the analysis; the frames in between do not).
+pub const TICK_COST_FACTOR: u32 = 2;
 
 /// Frames in flight between the reading thread and the analysing loop:
 /// the reader waits when the analysis falls this far behind, so memory
@@ -200,7 +205,7 @@ pub fn run(
             });
             dirty = false;
             let cost = started.elapsed();
-            due = Instant::now() + cost.max(TICK);
+            due = Instant::now() + (cost * TICK_COST_FACTOR).max(TICK);
             if next == Next::Stop {
                 stop.store(true, Ordering::Release);
                 break None;
