@@ -116,3 +116,6 @@ impl Serialize for EndCounts {
         serializer.collect_map(LIVE_KINDS.iter().zip(self.0.iter()))
     }
 }
+
+#[cfg(test)]
+mod tests;
