@@ -91,11 +91,6 @@ impl LiveAnalysis {
         self.ingest.push(frame, &mut self.sink);
     }
 
-    /// Frames analysed so far.
-    pub fn packets(&self) -> u64 {
-        self.ingest.info().packets
-    }
-
     /// The capture time of the latest frame so far.
     pub fn now(&self) -> Option<Timestamp> {
         self.ingest.info().last_ts
