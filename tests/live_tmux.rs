@@ -201,7 +201,10 @@ fn the_timeline_follows_a_file_written_in_steps() {
     assert!(s.contains("31 packets") && s.contains("LIVE"), "{s}");
     // The SYN to 5062 is unanswered so far, but its retransmission timeout
     // has not passed in capture time: no finding yet, only the refusal.
-    assert!(s.contains("Findings (1)") && !s.contains("tcp.syn_unanswered"), "{s}");
+    assert!(
+        s.contains("Findings (1)") && !s.contains("tcp.syn_unanswered"),
+        "{s}"
+    );
     assert!(s.contains("(2 settling)"), "{s}");
     assert!(latency < Duration::from_secs(1), "{latency:?}");
     // q stops following and quits.
