@@ -22,6 +22,11 @@ fi
 if ! command -v chromium >/dev/null; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 fi
+# The live timeline's test (tests/live_tmux.rs) records TURN traffic on
+# loopback: coturn's turnserver and client, captured by tcpdump (as root).
+if ! command -v turnserver >/dev/null || ! command -v tcpdump >/dev/null; then
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq coturn tcpdump
+fi
 if ! command -v groff >/dev/null; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq groff-base
 fi

@@ -25,6 +25,7 @@ pub mod cli;
 pub mod color;
 pub mod exit;
 pub mod fields;
+pub mod follow;
 pub mod inputs;
 pub mod ladder;
 pub mod output;

@@ -43,6 +43,10 @@ pub struct TuiArgs {
     /// (default: the current directory); existing files are never overwritten.
     #[arg(long, value_name = "DIR")]
     pub export_dir: Option<PathBuf>,
+    /// Follow FILE while it is being written (like `tail -f`): rows and certain findings
+    /// appear as packets arrive (`-`, a pipe, is always followed); see docs/live.md.
+    #[arg(long)]
+    pub follow: bool,
 }
 
 /// How a capture is analysed and its edge recognised: shared by every mode.
@@ -169,6 +173,11 @@ pub struct SummaryArgs {
     /// listing every flow, STUN message, handshake, allocation, channel, role and finding.
     #[arg(long, conflicts_with = "json")]
     pub json_lines: bool,
+    /// With --json-lines: read a capture still being written (a file, like `tail -f`, or `-`)
+    /// and write each flow end, allocation outcome and certain finding as it happens; ends at
+    /// Ctrl-C or when the pipe closes (see docs/live.md).
+    #[arg(long, requires = "json_lines")]
+    pub follow: bool,
     /// Print the answer on one screen: one line per finding (worst first), then the roles.
     #[arg(long, conflicts_with_all = ["json", "json_lines"])]
     pub brief: bool,

@@ -3,6 +3,7 @@
 //! 1 there is one, 2 fatal error (or bad usage).
 
 pub mod args;
+pub mod follow;
 pub mod generate;
 pub mod typo;
 
@@ -51,7 +52,14 @@ fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
         color: color::wanted(args.color, true),
         export_dir: args.export_dir.clone(),
         logs: args.logs.clone(),
+        follow: args.follow,
     };
+    if (args.follow || file == Path::new("-")) && !args.logs.is_empty() {
+        eprintln!(
+            "edgecap: a live timeline reads one capture; logs are read beside a finished capture"
+        );
+        return ExitCode::from(exit::ERROR);
+    }
     if let Some(dir) = &args.export_dir {
         if !dir.is_dir() {
             eprintln!(
@@ -194,6 +202,9 @@ fn load_inputs(
 }
 
 fn summary(args: &SummaryArgs) -> ExitCode {
+    if args.follow {
+        return follow::summary(args);
+    }
     let Some((capture, mut logs)) = read_logs(&args.file, &args.logs, &args.offsets) else {
         return ExitCode::from(exit::ERROR);
     };
@@ -224,20 +235,26 @@ fn summary(args: &SummaryArgs) -> ExitCode {
         text::write_to(&mut out, &analysis, &diagnosis, opts)
             .and_then(|()| logs_text::write_logs(&mut out, &logs))
     };
-    let failed = match (args.fail_on, diagnosis.worst()) {
-        (FailOn::AtLeast(threshold), Some(worst)) => worst <= threshold,
-        _ => false,
-    };
-    let code = if failed {
-        ExitCode::from(exit::FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    };
+    let code = findings_code(args.fail_on, &diagnosis);
     let result = finish(written.and_then(|()| out.flush()), code);
     // The process ends here: returning the analysis' memory piece by piece
     // (a busy edge's millions of records) would only cost time.
     std::mem::forget((analysis, diagnosis));
     result
+}
+
+/// The exit code for `diagnosis` under `--fail-on`: 1 when a finding is at
+/// or above the threshold, else 0.
+fn findings_code(fail_on: FailOn, diagnosis: &Diagnosis) -> ExitCode {
+    let failed = match (fail_on, diagnosis.worst()) {
+        (FailOn::AtLeast(threshold), Some(worst)) => worst <= threshold,
+        _ => false,
+    };
+    if failed {
+        ExitCode::from(exit::FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `edgecap report`: the HTML page, written to a file created for it (exit 0,

@@ -574,7 +574,8 @@ impl<'a> Report<'a> {
     }
 }
 
-fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
+/// One flow's entry (also a `flow` line of `summary --follow`).
+pub fn flow_json(f: &FlowRecord, protocol: &'static str) -> FlowJson {
     FlowJson {
         id: f.id.0,
         transport: f.transport.as_str(),

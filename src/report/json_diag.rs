@@ -2,7 +2,7 @@
 //! [`Diagnosis`]. Finding texts are edgecap's own words; every value that
 //! came from the capture is an address or a number.
 
-use edgecap_analyze::{Detail, Diagnosis, Evidence, RoleAssignment};
+use edgecap_analyze::{Detail, Diagnosis, Evidence, Finding, RoleAssignment};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -115,15 +115,20 @@ impl Serialize for RolesJson<'_> {
 impl<'a> FindingsJson<'a> {
     /// The entries, built one at a time (shared by `--json` and `--json-lines`).
     pub fn entries(&self) -> impl Iterator<Item = impl Serialize + 'a> {
-        self.diagnosis.findings.iter().map(|f| FindingJson {
-            id: f.id,
-            severity: f.severity.as_str(),
-            summary: &f.summary,
-            explanation: &f.explanation,
-            frames: f.frames.iter().map(|n| n.0).collect(),
-            flows: f.flows.iter().map(|id| id.0).collect(),
-            details: DetailsJson(&f.details),
-        })
+        self.diagnosis.findings.iter().map(finding_json)
+    }
+}
+
+/// One finding's entry (also a `finding` line of `summary --follow`).
+pub fn finding_json(f: &Finding) -> impl Serialize + '_ {
+    FindingJson {
+        id: f.id,
+        severity: f.severity.as_str(),
+        summary: &f.summary,
+        explanation: &f.explanation,
+        frames: f.frames.iter().map(|n| n.0).collect(),
+        flows: f.flows.iter().map(|id| id.0).collect(),
+        details: DetailsJson(&f.details),
     }
 }
 

@@ -385,7 +385,8 @@ fn traffic_json(t: &RelayTraffic) -> TrafficJson {
     }
 }
 
-fn story_json<'a>(a: &'a Analysis, s: &'a AllocationStory) -> StoryJson<'a> {
+/// One allocation story's entry (also an `allocation` line of `summary --follow`).
+pub fn story_json<'a>(a: &'a Analysis, s: &'a AllocationStory) -> impl Serialize + 'a {
     StoryJson {
         transport: s.transport.as_str(),
         client: s.client.to_string(),

@@ -19,9 +19,9 @@ use serde::{Serialize, Serializer};
 use std::io::{self, Write};
 
 /// One line: `{"type": kind, kind: entry}`.
-struct Line<'k, T> {
-    kind: &'k str,
-    entry: T,
+pub(crate) struct Line<'k, T> {
+    pub(crate) kind: &'k str,
+    pub(crate) entry: T,
 }
 
 impl<T: Serialize> Serialize for Line<'_, T> {
@@ -35,11 +35,11 @@ impl<T: Serialize> Serialize for Line<'_, T> {
 
 /// The `capture` line's extra key: the version that wrote the lines.
 #[derive(Serialize)]
-struct CaptureLine<'a> {
+pub(crate) struct CaptureLine<'a> {
     #[serde(rename = "type")]
-    kind: &'static str,
-    edgecap_version: &'static str,
-    capture: &'a CaptureJson,
+    pub(crate) kind: &'static str,
+    pub(crate) edgecap_version: &'static str,
+    pub(crate) capture: &'a CaptureJson,
 }
 
 /// An `anomaly` line's entry.
@@ -65,7 +65,7 @@ pub const KINDS: [&str; 11] = [
     "input",
 ];
 
-fn write_line<W: Write, T: Serialize>(out: &mut W, line: &T) -> io::Result<()> {
+pub(crate) fn write_line<W: Write, T: Serialize>(out: &mut W, line: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, line).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }

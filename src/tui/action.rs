@@ -96,4 +96,6 @@ pub enum Action {
     Loaded(Box<Loaded>),
     /// Loading failed; the message is shown (already escaped).
     LoadFailed(String),
+    /// A live capture's new snapshot (see [`super::live`]).
+    Live(Box<Loaded>, super::live::LiveStatus),
 }

@@ -251,6 +251,8 @@ pub struct App {
     pub status: Option<String>,
     /// Effects for the run loop, oldest first.
     pub effects: Vec<Effect>,
+    /// The live view's counters, when the capture is live.
+    pub live: Option<super::live::LiveState>,
 }
 
 impl App {
@@ -281,6 +283,7 @@ impl App {
             goto: None,
             status: None,
             effects: Vec::new(),
+            live: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod flows_sort;
 pub mod hexdump;
 pub mod keymap;
 pub mod layout;
+pub mod live;
 pub mod loaded;
 pub mod loader;
 pub mod locate;
@@ -73,6 +74,9 @@ pub struct TuiOptions {
     pub export_dir: Option<PathBuf>,
     /// Logs read beside the capture, whose messages join the ladder.
     pub logs: Vec<PathBuf>,
+    /// Follow the file as it grows (`--follow`; standard input is always
+    /// live), see [`live`].
+    pub follow: bool,
 }
 
 /// Restores the terminal: leaves raw mode and the alternate screen.
@@ -124,7 +128,20 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
         }
     };
     let (tx, rx) = mpsc::channel();
-    if let Err(e) = loader::spawn(PathBuf::from(path), opts.logs, opts.analyze, opts.edge, tx) {
+    let live = opts.follow || name == "-";
+    let stop = edgecap_capture::StopFlag::default();
+    let spawned = if live {
+        live::spawn(
+            PathBuf::from(path),
+            opts.analyze,
+            opts.edge,
+            tx,
+            stop.clone(),
+        )
+    } else {
+        loader::spawn(PathBuf::from(path), opts.logs, opts.analyze, opts.edge, tx)
+    };
+    if let Err(e) = spawned {
         eprintln!("edgecap: cannot start the loader: {e}");
         return ExitCode::from(crate::exit::ERROR);
     }
@@ -143,6 +160,8 @@ pub fn run(path: &Path, opts: TuiOptions) -> ExitCode {
             event_loop(&mut terminal, &mut app, &rx, &mut ctx).map(|()| app)
         });
     restore();
+    // A live loader stops reading (a followed file at its current end).
+    stop.store(true, std::sync::atomic::Ordering::Release);
     match result {
         Ok(app) => match app.load {
             app::LoadState::Failed(msg) => {

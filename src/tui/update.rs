@@ -200,7 +200,7 @@ fn follow_flow(app: &mut App) {
 }
 
 /// Recomputes which visible rows match the search (for the counter).
-fn recount(app: &mut App) {
+pub(super) fn recount(app: &mut App) {
     let search = app.search.search();
     let matches = match app.loaded() {
         Some(l) if !app.search.query.is_empty() => app
@@ -438,6 +438,7 @@ pub fn update(app: &mut App, action: Action) {
             app.load = LoadState::Ready(l);
         }
         Action::LoadFailed(msg) => app.load = LoadState::Failed(msg),
+        Action::Live(l, status) => super::live::apply(app, l, status),
         Action::HexLoaded(row, result) => {
             if app.hex == HexState::Pending(row) {
                 app.hex = match result {

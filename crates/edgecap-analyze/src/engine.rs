@@ -11,12 +11,11 @@
 //! verifies MESSAGE-INTEGRITY with the [`AnalyzeOptions`] credentials.
 
 use crate::credentials::Credential;
+use crate::ingest::Ingest;
 use crate::integrity;
-use crate::model::{AnomalyLog, CaptureInfo};
 use crate::Analysis;
-use edgecap_capture::{CaptureReader, FrameNo};
-use edgecap_net::table::{FlowDrops, FlowSink, FlowTable};
-use edgecap_net::{NetAnomaly, NetDecoder, NetStats};
+use edgecap_capture::CaptureReader;
+use edgecap_net::table::FlowSink;
 use edgecap_proto::{ProtoAnalysis, ProtoMsg, ProtoSink};
 
 /// Options of [`analyze_capture`].
@@ -70,15 +69,7 @@ pub fn analyze_capture_with_progress(
     }
     let mut sink = ProtoSink::new();
     let mut analysis = analyze_inner(reader, name.as_ref(), &mut sink, progress);
-    let proto = sink.finish();
-    analysis.anomalies.merge_proto(&proto);
-    let mut proto = proto;
-    for (i, verdict) in integrity::verify_all(&proto, &opts.credentials) {
-        if let ProtoMsg::Stun(r) = &mut proto.messages[i].msg {
-            r.integrity = verdict;
-        }
-    }
-    analysis.proto = proto;
+    complete(&mut analysis, sink.finish(), &opts.credentials);
     analysis
 }
 
@@ -93,67 +84,44 @@ fn analyze_inner(
     sink: &mut dyn FlowSink,
     progress: &mut dyn FnMut(LoadProgress),
 ) -> Analysis {
-    let mut decoder = NetDecoder::new();
-    let mut table = FlowTable::default();
-    let mut log = AnomalyLog::default();
-    let mut scratch: Vec<NetAnomaly> = Vec::new();
-    let mut info = CaptureInfo {
-        name: name.into(),
-        format: reader.format(),
-        compressed: reader.is_compressed(),
-        packets: 0,
-        bytes: 0,
-        truncated_frames: 0,
-        first_ts: None,
-        last_ts: None,
-        link_types: Vec::new(),
-        warnings: Vec::new(),
-        net: NetStats::default(),
-        flows_dropped: FlowDrops::default(),
-        icmp_unlinked: 0,
-    };
-    let mut last_frame = FrameNo(0);
+    let mut ingest = Ingest::new(name, reader.format(), reader.is_compressed());
     while let Some(frame) = reader.next_frame() {
-        info.packets += 1;
-        info.bytes += u64::from(frame.orig_len);
-        info.truncated_frames += u64::from(frame.is_truncated());
-        info.first_ts = Some(info.first_ts.map_or(frame.ts, |t| t.min(frame.ts)));
-        info.last_ts = Some(info.last_ts.map_or(frame.ts, |t| t.max(frame.ts)));
-        last_frame = frame.no;
-        if let Some(packet) = decoder.decode(&frame, &mut scratch) {
-            table.process(&frame, &packet, &mut scratch, sink);
-        }
-        for anomaly in scratch.drain(..) {
-            log.push(anomaly);
-        }
-        if info.packets % PROGRESS_EVERY_FRAMES == 0 {
+        ingest.push(&frame, sink);
+        let packets = ingest.info().packets;
+        if packets % PROGRESS_EVERY_FRAMES == 0 {
             progress(LoadProgress {
                 bytes_read: reader.input_bytes_read(),
-                packets: info.packets,
+                packets,
             });
         }
     }
     progress(LoadProgress {
         bytes_read: reader.input_bytes_read(),
-        packets: info.packets,
+        packets: ingest.info().packets,
     });
-    decoder.finish(&mut scratch);
-    info.icmp_unlinked = table.icmp_unlinked();
-    let (flows, flows_dropped) = table.finish_with_drops(last_frame, &mut scratch, sink);
-    info.flows_dropped = flows_dropped;
-    for anomaly in scratch.drain(..) {
-        log.push(anomaly);
+    let frame_index = reader.take_frame_index();
+    ingest.finish(
+        sink,
+        reader.link_types().to_vec(),
+        reader.warnings().to_vec(),
+        frame_index,
+    )
+}
+
+/// Merges the protocol layer's anomalies into `analysis`, verifies
+/// MESSAGE-INTEGRITY with `credentials` and stores `proto` in it.
+pub(crate) fn complete(
+    analysis: &mut Analysis,
+    mut proto: ProtoAnalysis,
+    credentials: &[Credential],
+) {
+    analysis.anomalies.merge_proto(&proto);
+    for (i, verdict) in integrity::verify_all(&proto, credentials) {
+        if let ProtoMsg::Stun(r) = &mut proto.messages[i].msg {
+            r.integrity = verdict;
+        }
     }
-    info.link_types = reader.link_types().to_vec();
-    info.net = decoder.stats().clone();
-    info.warnings = reader.warnings().to_vec();
-    Analysis {
-        capture: info,
-        flows,
-        anomalies: log,
-        proto: ProtoAnalysis::default(),
-        frame_index: reader.take_frame_index(),
-    }
+    analysis.proto = proto;
 }
 
 #[cfg(test)]

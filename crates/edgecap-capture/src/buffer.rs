@@ -29,6 +29,8 @@ pub struct RefillBuffer {
     offset: u64,
     eof: bool,
     error: Option<io::Error>,
+    /// A live input (a followed file, a pipe): [`Self::lookahead`] never waits.
+    live: bool,
 }
 
 impl RefillBuffer {
@@ -53,6 +55,7 @@ impl RefillBuffer {
             offset: 0,
             eof: false,
             error: None,
+            live: false,
         }
     }
 
@@ -90,6 +93,24 @@ impl RefillBuffer {
     /// Takes the I/O error that stopped the input, if any.
     pub fn take_error(&mut self) -> Option<io::Error> {
         self.error.take()
+    }
+
+    /// Marks the input as live: more bytes may come later, so a parser's
+    /// look beyond the record it returns ([`Self::lookahead`]) must not wait
+    /// for them (the record would reach the user only with the next one).
+    pub fn set_live(&mut self) {
+        self.live = true;
+    }
+
+    /// [`Self::ensure`] for a look past the current record, which a parser
+    /// may do without: on a live input only the bytes already read count.
+    #[inline]
+    pub fn lookahead(&mut self, n: usize) -> bool {
+        if self.live {
+            self.end - self.start >= n
+        } else {
+            self.ensure(n)
+        }
     }
 
     /// Makes at least `n` bytes available, reading more input if needed.

@@ -12,6 +12,7 @@
 //! only an unreadable header is a fatal [`edgecap_core::Error`].
 
 mod buffer;
+pub mod follow;
 pub mod frame_index;
 pub mod frame_source;
 mod gzip;
@@ -26,6 +27,7 @@ pub mod reader;
 mod resync;
 
 pub use edgecap_core::{endian, time, tsresol, FrameNo, LinkType, Timestamp};
+pub use follow::{open_follow, FollowFile, StopFlag, FOLLOW_POLL};
 pub use frame_index::{FrameIndex, SourceCheck};
 pub use frame_source::{FrameSource, OwnedFrame};
 pub use gzip::{InflateLimit, InflateLimitHit, INFLATE_GRACE, MAX_GZIP_RATIO};

@@ -209,7 +209,7 @@ impl PcapParser {
                 ledger.end_of_input(buf, "record", total);
                 return self.stop();
             }
-            if buf.ensure(total + self.header_len) {
+            if buf.lookahead(total + self.header_len) {
                 let next = RecordHeader::read(&buf.available()[total..], self.endian);
                 if !self.plausible(&next, Some(hdr.secs)) {
                     if let Some(skip) = self.candidate_inside(buf, total) {

@@ -233,6 +233,14 @@ impl CaptureReader {
         self.index.take().map(|b| b.finish(frames, source))
     }
 
+    /// Marks the input as live (a followed file, a pipe from a running
+    /// capture): a frame is returned as soon as its record is complete,
+    /// without waiting for the next record's header that the pcap parser
+    /// otherwise reads to check the record's length.
+    pub fn set_live(&mut self) {
+        self.buf.set_live();
+    }
+
     /// The container format.
     pub fn format(&self) -> CaptureFormat {
         match &self.parser {

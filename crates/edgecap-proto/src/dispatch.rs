@@ -30,6 +30,8 @@ use edgecap_net::table::{FlowRecord, FlowSink};
 use edgecap_net::{Direction, FlowId, Transport};
 use std::net::IpAddr;
 
+mod snapshot;
+
 /// Largest STUN-family record on a stream: MS-TURN frame header + 65535
 /// (RFC 4571 and STUN records are smaller; TLS records much smaller).
 pub const MAX_RECORD_LEN: usize = 4 + 65_535;
@@ -163,6 +165,31 @@ fn kind_name(msg: &ProtoMsg) -> &'static str {
     }
 }
 
+/// What a flow's state says about it so far (the flow's record when it ends).
+fn flow_summary(st: &FlowState) -> ProtoFlow {
+    let tail: usize = st.bufs.iter().map(|b| b.bytes.len()).sum();
+    let (decoder, summary) = match &st.stage {
+        Stage::Active { name, decoder, .. } => (Some(*name), decoder.summary()),
+        _ => (None, FlowSummary::default()),
+    };
+    let label = if summary.label.is_empty() {
+        "unknown"
+    } else {
+        summary.label
+    };
+    ProtoFlow {
+        id: st.ctx.flow,
+        transport: st.ctx.transport,
+        client: st.ctx.client,
+        server: st.ctx.server,
+        decoder,
+        label,
+        summary,
+        messages: st.messages,
+        incomplete_tail_bytes: tail as u64,
+    }
+}
+
 impl ProtoSink {
     /// A sink using every decoder of [`registry`].
     pub fn new() -> Self {
@@ -287,38 +314,16 @@ impl ProtoSink {
     }
 
     fn end(&mut self, st: Box<FlowState>) {
-        let id = st.ctx.flow;
-        let tail: usize = st.bufs.iter().map(|b| b.bytes.len()).sum();
+        let flow = flow_summary(&st);
+        let tail = flow.incomplete_tail_bytes as usize;
         self.buffered_total = self.buffered_total.saturating_sub(tail);
-        let (decoder, summary) = match &st.stage {
-            Stage::Active { name, decoder, .. } => (Some(*name), decoder.summary()),
-            _ => (None, FlowSummary::default()),
-        };
-        if decoder.is_some() && tail > 0 {
+        if flow.decoder.is_some() && tail > 0 {
             *self
                 .anomaly_counts
                 .entry("proto.incomplete_at_end")
                 .or_insert(0) += 1;
         }
-        let label = if summary.label.is_empty() {
-            "unknown"
-        } else {
-            summary.label
-        };
-        self.ended.insert(
-            id,
-            ProtoFlow {
-                id,
-                transport: st.ctx.transport,
-                client: st.ctx.client,
-                server: st.ctx.server,
-                decoder,
-                label,
-                summary,
-                messages: st.messages,
-                incomplete_tail_bytes: tail as u64,
-            },
-        );
+        self.ended.insert(flow.id, flow);
         self.merge_ended_if_many();
     }
 

@@ -83,7 +83,7 @@ fn short_name(name: &str, room: usize) -> String {
 /// The title: program, capture name and counts. The counts always show;
 /// a name too long for the rest is shortened from the left ([`short_name`]).
 fn title_line(app: &App, theme: Theme, width: u16) -> Line<'static> {
-    let mut counts = Vec::new();
+    let mut counts = super::live::title_spans(app, theme);
     if let Some(l) = app.loaded() {
         let c = &l.analysis.capture;
         counts.push(Span::styled(
