@@ -59,6 +59,8 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("tcp-outcomes.netmon2.cap", 0),
     ("mixed-media.netmon2.cap", 6),
     ("sip-signalling.pcap", 0),
+    ("multi-client.pcap", 5),
+    ("multi-edge-ext.pcap", 4),
 ];
 
 /// The bundled pcap a NetMon capture was converted from

@@ -18,6 +18,7 @@ pub mod credentials;
 pub mod engine;
 pub mod findings;
 pub mod integrity;
+pub mod join;
 pub mod log_offset;
 pub mod model;
 pub mod roles;

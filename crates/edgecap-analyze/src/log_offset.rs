@@ -75,17 +75,26 @@ pub fn estimate(
     }
     diffs.sort_unstable();
     let offset_ns = diffs[diffs.len() / 2];
-    let halves = (offset_ns as f64 / HALF_HOUR_NS as f64).round() as i64;
-    let zone_ns = halves.saturating_mul(HALF_HOUR_NS);
-    let rest = offset_ns.saturating_sub(zone_ns);
-    let zone = (rest.saturating_abs() <= ZONE_SLACK_NS).then_some(halves.saturating_mul(30));
+    let (zone, skew_ns) = split_zone(offset_ns);
     Some(LogOffset {
         offset_ns,
         matched: diffs.len(),
         spread_ns: diffs[diffs.len() - 1].saturating_sub(diffs[0]),
         zone_minutes: zone,
-        skew_ns: if zone.is_some() { rest } else { offset_ns },
+        skew_ns,
     })
+}
+
+/// Splits a clock offset into the time zone it suggests (minutes east of
+/// UTC, a multiple of 30, when the offset is within [`ZONE_SLACK_NS`] of a
+/// whole or half hour) and the rest, the clock's own error (the whole
+/// offset when no zone fits).
+pub fn split_zone(offset_ns: i64) -> (Option<i64>, i64) {
+    let halves = (offset_ns as f64 / HALF_HOUR_NS as f64).round() as i64;
+    let zone_ns = halves.saturating_mul(HALF_HOUR_NS);
+    let rest = offset_ns.saturating_sub(zone_ns);
+    let zone = (rest.saturating_abs() <= ZONE_SLACK_NS).then_some(halves.saturating_mul(30));
+    (zone, if zone.is_some() { rest } else { offset_ns })
 }
 
 #[cfg(test)]

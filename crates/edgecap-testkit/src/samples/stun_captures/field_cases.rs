@@ -644,7 +644,7 @@ pub fn healthy_call() -> io::Result<FieldCapture> {
 
 /// Every field capture, in the order of [`super::super::all`].
 pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
-    Ok(vec![
+    let mut all = vec![
         desktop_sharing_refused()?,
         unknown_user()?,
         mras_refused()?,
@@ -659,7 +659,9 @@ pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
         super::topology_cases::ice_only()?,
         super::topology_cases::ice_failed()?,
         super::topology_cases::call_refused()?,
-    ])
+    ];
+    all.extend(super::vantage_cases::client_and_edge()?);
+    Ok(all)
 }
 
 #[cfg(test)]
@@ -711,6 +713,8 @@ mod tests {
                 "field-call-refused.pcap",
                 &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17],
             ),
+            ("multi-client.pcap", &[1, 2, 3, 4, 5, 6, 7, 9, 10, 11]),
+            ("multi-edge-ext.pcap", &[1, 2, 3, 4, 5, 6, 8, 9]),
         ];
         let caps = field_captures().expect("generate");
         assert_eq!(caps.len(), want.len());

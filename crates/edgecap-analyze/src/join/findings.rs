@@ -1,0 +1,392 @@
+//! The findings that need two vantage points:
+//!
+//! * `path.lost` — a STUN message seen at one capture, travelling toward the
+//!   other (the flow's orientation, [`super::FlowLink::client_side`]), never
+//!   seen there although that capture covers the time it would have
+//!   arrived (within [`MAX_FLIGHT_NS`]) and saw the same flow. Severity
+//!   `error` on edge and relay ports, else `warning`; one finding per flow
+//!   and direction, frames of both captures.
+//! * `path.reset_not_sent` — a TCP RST seen at one capture whose claimed
+//!   sender's side — the other capture, nearer that sender on the flow's
+//!   path — never shows it, although it covers that time: a middlebox
+//!   between them sent it. Severity as `path.lost`.
+//! * `path.nat_mapping` (info) — the NAT mappings between two vantage
+//!   points (at most [`MAX_LISTED_MAPPINGS`] listed in the details, all
+//!   counted).
+//! * `clock.skew` (warning) — a capture's clock off the first one's by more
+//!   than its error bound plus [`CLOCK_TOLERANCE_NS`], unless the offset is
+//!   a time zone (whole or half hours plus a little: reported with the
+//!   vantage points, no finding).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::matching::MatchedFlags;
+use super::{
+    ends, upstream_of, ClockBasis, InputFrame, Join, JoinInput, PathFinding, MAX_FLIGHT_NS,
+};
+use crate::log_offset::split_zone;
+use crate::{Analysis, Detail, EdgeConfig, Severity};
+use edgecap_capture::{FrameNo, Timestamp};
+use edgecap_net::{Direction, Endpoint, Transport};
+
+/// Disagreement between capture clocks still read as agreement beyond the
+/// error bound: hosts synchronised by NTP agree within tens of milliseconds.
+pub const CLOCK_TOLERANCE_NS: i64 = 100_000_000;
+/// Most NAT mappings listed in one `path.nat_mapping` finding's details.
+pub const MAX_LISTED_MAPPINGS: usize = 20;
+/// Most frames listed as evidence of one finding (the count is complete).
+pub const MAX_EVIDENCE: usize = 20;
+
+/// Every finding of `join`, sorted by severity then first evidence.
+pub fn detect(
+    join: &Join,
+    inputs: &[JoinInput<'_>],
+    flags: &[MatchedFlags],
+    cfg: &EdgeConfig,
+) -> Vec<PathFinding> {
+    let mut out = lost(join, inputs, flags, cfg);
+    out.extend(resets_not_sent(join, inputs, cfg));
+    out.extend(nat_mappings(join));
+    out.extend(clock_skew(join));
+    out.sort_by(|a, b| (a.severity, a.evidence.first()).cmp(&(b.severity, b.evidence.first())));
+    out
+}
+
+fn severity(cfg: &EdgeConfig, server: Endpoint) -> Severity {
+    if cfg.is_edge_port(server.port) || cfg.is_relay_port(server.port) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// Does `a` cover time `ts` (on its own clock), with room for the flight?
+fn covers(a: &Analysis, ts: i64) -> bool {
+    match (a.capture.first_ts, a.capture.last_ts) {
+        (Some(Timestamp(first)), Some(Timestamp(last))) => {
+            first <= ts && ts.saturating_add(MAX_FLIGHT_NS) <= last
+        }
+        _ => false,
+    }
+}
+
+/// `src → dst` of a packet in direction `dir` of a flow with these ends.
+fn src_dst(c: Endpoint, s: Endpoint, dir: Direction) -> (Endpoint, Endpoint) {
+    match dir {
+        Direction::ToServer => (c, s),
+        Direction::ToClient => (s, c),
+    }
+}
+
+fn to_server(flipped: bool, side: usize, dir: Direction) -> Direction {
+    if side == 1 && flipped {
+        dir.reverse()
+    } else {
+        dir
+    }
+}
+
+fn frames_of(join: &Join, frames: &[InputFrame]) -> String {
+    let shown: Vec<String> = frames
+        .iter()
+        .take(MAX_EVIDENCE)
+        .map(|f| join.label(*f))
+        .collect();
+    let more = frames.len().saturating_sub(MAX_EVIDENCE);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+const LOST_EXPLANATION: &str = "The packet left one vantage point, and the next one on its path — which saw the same flow's other packets, before and after — never saw it: it was dropped between the two, by the network or a device on the way (a firewall's flood protection or rate limit, a NAT that lost its mapping, a full queue), unless the second capture itself dropped it (check its drop counters: tcpdump's \"dropped by kernel\", pcapng interface statistics). A lost Allocate or response makes the client retransmit (after 0.5 s, 1.5 s, …) and fall back to TCP 443 when every copy is lost; on relay ports, lost media is heard as gaps.";
+
+/// A lost message: its frame, "Allocate request", its direction.
+type Lost = (FrameNo, String, Direction);
+
+fn lost(
+    join: &Join,
+    inputs: &[JoinInput<'_>],
+    flags: &[MatchedFlags],
+    cfg: &EdgeConfig,
+) -> Vec<PathFinding> {
+    let mut out = Vec::new();
+    for (p, f) in join.pairs.iter().zip(flags) {
+        let sides = [p.a, p.b];
+        // (link, side) → frames lost on their way from that side.
+        let mut groups: BTreeMap<(usize, usize), Vec<Lost>> = BTreeMap::new();
+        for side in 0..2 {
+            let links: HashMap<_, usize> = p
+                .links
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.flows[side], i))
+                .collect();
+            let a = inputs[sides[side]].analysis;
+            let other = inputs[sides[1 - side]].analysis;
+            let shift = if side == 0 { p.offset_ns } else { -p.offset_ns };
+            for (idx, r) in a.proto.stun_records().enumerate() {
+                if f.stun[side].get(idx).copied().unwrap_or(true) {
+                    continue;
+                }
+                let Some(&li) = links.get(&r.flow) else {
+                    continue;
+                };
+                if upstream_of(&p.links[li], side, r.dir) != Some(side)
+                    || !covers(other, r.ts.0.saturating_add(shift))
+                {
+                    continue;
+                }
+                let t = r.msg.msg_type;
+                groups.entry((li, side)).or_default().push((
+                    r.frames.last,
+                    format!("{} {}", t.method.name(), t.class.name()),
+                    r.dir,
+                ));
+            }
+        }
+        for ((li, side), frames) in groups {
+            let l = &p.links[li];
+            let (from, to) = (sides[side], sides[1 - side]);
+            let (tr, c, s) = ends(l, side);
+            let (_, c2, s2) = ends(l, 1 - side);
+            // The packets' direction at `side`, in side 0's orientation.
+            let first_dir = to_server(l.flipped, side, frames[0].2);
+            let (src, dst) = src_dst(c, s, first_dir);
+            let (src2, dst2) = src_dst(c2, s2, first_dir);
+            let evidence: Vec<InputFrame> = frames
+                .iter()
+                .map(|(frame, _, _)| InputFrame {
+                    input: from,
+                    frame: *frame,
+                })
+                .collect();
+            let what = frames[0].1.clone();
+            let n = frames.len();
+            let summary = format!(
+                "{what}{} {} {src} → {dst} seen at {} ({}) never reached {} ({src2} → {dst2} there): lost between {} and {}",
+                if n > 1 { format!(" and {} more", n - 1) } else { String::new() },
+                tr.as_str(),
+                join.names[from],
+                frames_of(join, &evidence),
+                join.names[to],
+                join.names[from],
+                join.names[to],
+            );
+            let mut evidence = evidence;
+            evidence.truncate(MAX_EVIDENCE);
+            evidence.push(InputFrame {
+                input: to,
+                frame: l.first[1 - side],
+            });
+            out.push(PathFinding {
+                id: "path.lost",
+                severity: severity(cfg, s),
+                summary,
+                explanation: LOST_EXPLANATION.to_string(),
+                evidence,
+                details: vec![
+                    ("count", Detail::Count(n as u64)),
+                    ("from", Detail::Text(join.names[from].clone())),
+                    ("to", Detail::Text(join.names[to].clone())),
+                    ("transport", Detail::Text(tr.as_str().to_string())),
+                    ("source", Detail::Address(src.to_string())),
+                    ("destination", Detail::Address(dst.to_string())),
+                    ("port", Detail::Port(s.port)),
+                ],
+            });
+        }
+    }
+    out
+}
+
+const RESET_EXPLANATION: &str = "The RST names a sender whose own side of the path — a capture nearer that host, which saw the connection until then and covers the moment — shows it never sent one: a device between the two vantage points reset the connection in that host's name. Typical culprits are a TLS-inspecting or IPS firewall that does not accept MS-TURN's pseudo-TLS on 443, a load balancer, or a NAT that dropped the mapping. Find the device on the hop between the two capture points and exempt the edge's ports from inspection.";
+
+fn resets_not_sent(join: &Join, inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> Vec<PathFinding> {
+    let mut out = Vec::new();
+    for p in &join.pairs {
+        let sides = [p.a, p.b];
+        for l in p.links.iter().filter(|l| l.transport == Transport::Tcp) {
+            for side in 0..2 {
+                let a = inputs[sides[side]].analysis;
+                let Some(tcp) = a.flow(l.flows[side]).and_then(|f| f.tcp.as_ref()) else {
+                    continue;
+                };
+                let (Some(by), Some(&rst)) = (tcp.control.reset_by, tcp.control.rst_frames.first())
+                else {
+                    continue;
+                };
+                let o = 1 - side;
+                // The claimed sender's side is where the RST passes first.
+                if upstream_of(l, side, by) != Some(o) {
+                    continue;
+                }
+                let Some(ts) = tcp
+                    .control
+                    .control_times
+                    .iter()
+                    .find(|(f, _)| *f == rst)
+                    .map(|(_, t)| t.0)
+                else {
+                    continue;
+                };
+                let shift = if side == 0 { p.offset_ns } else { -p.offset_ns };
+                let other = inputs[sides[o]].analysis;
+                let by_o = if l.flipped { by.reverse() } else { by };
+                let sent = other
+                    .flow(l.flows[o])
+                    .and_then(|f| f.tcp.as_ref())
+                    .is_some_and(|t| t.control.reset_by == Some(by_o));
+                if sent
+                    || !covers(
+                        other,
+                        ts.saturating_add(shift).saturating_sub(MAX_FLIGHT_NS),
+                    )
+                {
+                    continue;
+                }
+                let (_, c, s) = ends(l, side);
+                let (sender, receiver) = src_dst(c, s, to_server(l.flipped, side, by));
+                let (_, c2, s2) = ends(l, o);
+                let (sender2, _) = src_dst(c2, s2, to_server(l.flipped, side, by));
+                let here = InputFrame {
+                    input: sides[side],
+                    frame: rst,
+                };
+                let there = InputFrame {
+                    input: sides[o],
+                    frame: l.first[o],
+                };
+                out.push(PathFinding {
+                    id: "path.reset_not_sent",
+                    severity: severity(cfg, s),
+                    summary: format!(
+                        "RST from {sender} to {receiver} seen at {} ({}) was never sent by {sender2}: {} saw that connection (from {}) and no RST from it — a device between {} and {} reset it",
+                        join.names[sides[side]],
+                        join.label(here),
+                        join.names[sides[o]],
+                        join.label(there),
+                        join.names[sides[o]],
+                        join.names[sides[side]],
+                    ),
+                    explanation: RESET_EXPLANATION.to_string(),
+                    evidence: vec![here, there],
+                    details: vec![
+                        ("seen_at", Detail::Text(join.names[sides[side]].clone())),
+                        ("not_sent_at", Detail::Text(join.names[sides[o]].clone())),
+                        ("claimed_sender", Detail::Address(sender.to_string())),
+                        ("receiver", Detail::Address(receiver.to_string())),
+                        ("port", Detail::Port(s.port)),
+                    ],
+                });
+            }
+        }
+    }
+    out
+}
+
+fn nat_mappings(join: &Join) -> Vec<PathFinding> {
+    let mut groups: BTreeMap<(usize, usize), Vec<&super::NatMapping>> = BTreeMap::new();
+    for m in &join.nat {
+        groups
+            .entry((m.inside_input, m.outside_input))
+            .or_default()
+            .push(m);
+    }
+    groups
+        .into_iter()
+        .map(|((inside, outside), ms)| {
+            let line = |m: &super::NatMapping| {
+                format!("{} {} = {}", m.transport.as_str(), m.inside, m.outside)
+            };
+            let first = ms[0];
+            let more = ms.len() - 1;
+            PathFinding {
+                id: "path.nat_mapping",
+                severity: Severity::Info,
+                summary: format!(
+                    "{} {} at {} is {} at {} ({}, {} ↔ {}){}",
+                    if first.destination { "server" } else { "client" },
+                    first.inside,
+                    join.names[inside],
+                    first.outside,
+                    join.names[outside],
+                    first.transport.as_str(),
+                    join.label(first.first[0]),
+                    join.label(first.first[1]),
+                    if more > 0 { format!("; {more} more mapping{}", if more == 1 { "" } else { "s" }) } else { String::new() },
+                ),
+                explanation: "A NAT between these two vantage points translates the addresses: the same packets carry the inside address and port at one and the outside ones at the other. An edge sees clients (and a partner's edge) by their outside addresses; a relay port or an address that changes across the NAT is what breaks media when the NAT does not keep ports or times a mapping out early.".to_string(),
+                evidence: vec![first.first[0], first.first[1]],
+                details: vec![
+                    ("inside", Detail::Text(join.names[inside].clone())),
+                    ("outside", Detail::Text(join.names[outside].clone())),
+                    ("count", Detail::Count(ms.len() as u64)),
+                    (
+                        "mappings",
+                        Detail::List(ms.iter().take(MAX_LISTED_MAPPINGS).map(|m| line(m)).collect()),
+                    ),
+                ],
+            }
+        })
+        .collect()
+}
+
+fn clock_skew(join: &Join) -> Vec<PathFinding> {
+    let mut out = Vec::new();
+    for (i, c) in join.clocks.iter().enumerate().skip(1) {
+        let (Some(off), Some(err), ClockBasis::Exchanges { via, count }) =
+            (c.offset_ns, c.error_ns, c.basis)
+        else {
+            continue;
+        };
+        let (zone, skew) = split_zone(off);
+        if zone.is_some_and(|z| z != 0)
+            || skew.saturating_abs() <= err.saturating_add(CLOCK_TOLERANCE_NS)
+        {
+            continue;
+        }
+        let evidence: Vec<InputFrame> = join
+            .pairs
+            .iter()
+            .find(|p| (p.a, p.b) == (via.min(i), via.max(i)))
+            .and_then(|p| p.matched.first().map(|m| (p, m)))
+            .map(|(p, m)| {
+                vec![
+                    InputFrame {
+                        input: p.a,
+                        frame: m.sides[0].frame,
+                    },
+                    InputFrame {
+                        input: p.b,
+                        frame: m.sides[1].frame,
+                    },
+                ]
+            })
+            .unwrap_or_default();
+        out.push(PathFinding {
+            id: "clock.skew",
+            severity: Severity::Warning,
+            summary: format!(
+                "{}'s clock is {:.3} s {} {}'s (± {:.3} s, from {count} request/response exchange{} seen at both)",
+                join.names[i],
+                (off as f64 / 1e9).abs(),
+                if off < 0 { "behind" } else { "ahead of" },
+                join.names[0],
+                err as f64 / 1e9,
+                if count == 1 { "" } else { "s" },
+            ),
+            explanation: "The two captures' clocks disagree by more than the error of the estimate: one host's clock is off (no NTP, or a wrong time zone on a capture tool that writes local time). edgecap lines the captures up by the estimated offset; lining them up by their own timestamps (mergecap, Wireshark's time display) puts packets in the wrong order. Fix the host's time source; `--offset FILE=SECONDS` overrides the estimate.".to_string(),
+            evidence,
+            details: vec![
+                ("input", Detail::Text(join.names[i].clone())),
+                ("reference", Detail::Text(join.names[0].clone())),
+                ("offset_ns", Detail::Text(off.to_string())),
+                ("error_ns", Detail::Text(err.to_string())),
+                ("exchanges", Detail::Count(count as u64)),
+            ],
+        });
+    }
+    out
+}

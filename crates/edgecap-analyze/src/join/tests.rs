@@ -1,0 +1,166 @@
+//! The join on the generated client / edge pair (`multi-client.pcap`,
+//! `multi-edge-ext.pcap`): what matched, the clock, the NAT mappings and
+//! the path findings.
+
+use super::*;
+use crate::test_util::capture;
+use crate::AnalyzeOptions;
+
+fn pair() -> (Analysis, Analysis) {
+    let o = AnalyzeOptions::default();
+    (
+        capture("multi-client.pcap", &o),
+        capture("multi-edge-ext.pcap", &o),
+    )
+}
+
+fn joined(c: &Analysis, e: &Analysis, offset: Option<i64>) -> Join {
+    let inputs = [
+        JoinInput {
+            name: "client",
+            analysis: c,
+            offset_override_ns: None,
+        },
+        JoinInput {
+            name: "edge-ext",
+            analysis: e,
+            offset_override_ns: offset,
+        },
+    ];
+    join(&inputs, &EdgeConfig::default())
+}
+
+#[test]
+fn matches_stun_and_tcp_across_the_nat() {
+    let (c, e) = pair();
+    let j = joined(&c, &e, None);
+    assert_eq!(j.pairs.len(), 1);
+    let p = &j.pairs[0];
+    let got: Vec<(String, u64, u64)> = p
+        .matched
+        .iter()
+        .map(|m| (m.kind.label(), m.sides[0].frame.0, m.sides[1].frame.0))
+        .collect();
+    let want = [
+        ("Allocate request", 1, 1),
+        ("Allocate error", 2, 2),
+        ("Allocate request", 4, 3),
+        ("Allocate success", 5, 4),
+        ("SYN", 6, 5),
+        ("SYN-ACK", 7, 6),
+    ];
+    let want: Vec<(String, u64, u64)> = want
+        .iter()
+        .map(|(k, a, b)| (k.to_string(), *a, *b))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(p.beyond_window, 0, "the lost copy had no partner left");
+    assert_eq!(p.links.len(), 2);
+    assert!(
+        p.links.iter().all(|l| l.client_side == Some(0)),
+        "the client side is input 0"
+    );
+}
+
+#[test]
+fn clock_offset_rests_on_three_exchanges() {
+    let (c, e) = pair();
+    let j = joined(&c, &e, None);
+    let est = j.pairs[0].estimate.expect("exchanges");
+    assert_eq!(est.exchanges, 3);
+    assert_eq!((est.offset_ns, est.error_ns), (2_349_500_000, 14_500_000));
+    let true_ns = edgecap_testkit::samples::VANTAGE_OFFSET_MS * 1_000_000;
+    assert!(
+        est.offset_ns.abs_diff(true_ns) <= est.error_ns as u64,
+        "the bound holds the truth"
+    );
+    assert_eq!(j.clocks[0].basis, ClockBasis::Reference);
+    assert_eq!(
+        j.clocks[1].basis,
+        ClockBasis::Exchanges { via: 0, count: 3 }
+    );
+    assert_eq!(j.clocks[1].offset_ns, Some(2_349_500_000));
+    let given = joined(&c, &e, Some(2_000_000_000));
+    assert_eq!(given.clocks[1].basis, ClockBasis::Given);
+    assert_eq!(given.clocks[1].offset_ns, Some(2_000_000_000));
+}
+
+#[test]
+fn nat_mappings_of_both_transports() {
+    let (c, e) = pair();
+    let j = joined(&c, &e, None);
+    let got: Vec<String> = j
+        .nat
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {} {} = {} {}",
+                m.inside_input,
+                m.transport.as_str(),
+                m.inside,
+                m.outside,
+                m.outside_input
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "0 udp 192.168.1.20:50040 = 198.51.100.77:40022 1",
+            "0 tcp 192.168.1.20:50041 = 198.51.100.77:40023 1",
+        ]
+    );
+}
+
+#[test]
+fn lost_allocate_injected_reset_mapping_and_skew() {
+    let (c, e) = pair();
+    let j = joined(&c, &e, None);
+    let ids: Vec<&str> = j.findings.iter().map(|f| f.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "path.lost",
+            "path.reset_not_sent",
+            "clock.skew",
+            "path.nat_mapping"
+        ]
+    );
+    let lost = &j.findings[0];
+    assert_eq!(lost.severity, Severity::Error, "UDP 3478 is an edge port");
+    assert_eq!(j.label(lost.evidence[0]), "client#3");
+    assert!(
+        lost.summary
+            .contains("192.168.1.20:50040 → 203.0.113.10:3478"),
+        "{}",
+        lost.summary
+    );
+    assert!(
+        lost.summary
+            .contains("198.51.100.77:40022 → 203.0.113.10:3478 there"),
+        "{}",
+        lost.summary
+    );
+    let rst = &j.findings[1];
+    assert_eq!(j.label(rst.evidence[0]), "client#10");
+    assert!(
+        rst.summary.contains("never sent by 203.0.113.10:443"),
+        "{}",
+        rst.summary
+    );
+    // With the offset given as zero, the 2.35 s are no longer a skew to
+    // report, and the edge's packets look as if they arrived before they
+    // left: the flows cannot be oriented, so no path finding is made.
+    let zero = joined(&c, &e, Some(0));
+    assert!(zero.findings.iter().all(|f| f.id != "clock.skew"));
+}
+
+#[test]
+fn a_capture_joined_with_an_unrelated_one_shares_nothing() {
+    let (c, _) = pair();
+    let other = capture("field-udp-blocked.pcap", &AnalyzeOptions::default());
+    let j = joined(&c, &other, None);
+    assert!(j.pairs.is_empty());
+    assert!(j.findings.is_empty());
+    assert_eq!(j.clocks[1].basis, ClockBasis::Unknown);
+}
