@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod generate;
+pub mod several;
 pub mod typo;
 
 use crate::inputs::{self, LogInput};
@@ -153,6 +154,14 @@ fn read_logs(args: &SummaryArgs) -> Option<(std::path::PathBuf, Vec<LogInput>)> 
 }
 
 fn summary(args: &SummaryArgs) -> ExitCode {
+    match several::captures_among(&args.file, &args.logs) {
+        Ok(Some(split)) => return several::summary(args, split),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("edgecap: {e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    }
     let Some((capture, mut logs)) = read_logs(args) else {
         return ExitCode::from(exit::ERROR);
     };
@@ -263,6 +272,13 @@ fn ladder_rows(index: &Index, analysis: &Analysis, flows: &[u32]) -> Result<Vec<
 }
 
 fn ladder_command(args: &LadderArgs) -> ExitCode {
+    if !args.more.is_empty() {
+        return several::ladder(args);
+    }
+    if !args.offsets.is_empty() || !args.names.is_empty() {
+        eprintln!("edgecap: --offset and --name take several captures");
+        return ExitCode::from(exit::ERROR);
+    }
     let Some((analysis, diagnosis)) = load_diagnosed(&args.file, &args.edge) else {
         return ExitCode::from(exit::ERROR);
     };

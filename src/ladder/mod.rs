@@ -22,6 +22,7 @@ pub mod challenge;
 pub mod export;
 pub mod filter;
 pub mod labels;
+pub mod path;
 pub mod sip_label;
 pub mod time;
 

@@ -165,10 +165,9 @@ fn lost(
             let what = frames[0].1.clone();
             let n = frames.len();
             let summary = format!(
-                "{what}{} {} {src} → {dst} seen at {} ({}) never reached {} ({src2} → {dst2} there): lost between {} and {}",
+                "{what}{} {} {src} → {dst} seen at {} never reached {} ({src2} → {dst2} there): lost between {} and {}",
                 if n > 1 { format!(" and {} more", n - 1) } else { String::new() },
                 tr.as_str(),
-                join.names[from],
                 frames_of(join, &evidence),
                 join.names[to],
                 join.names[from],
@@ -262,8 +261,7 @@ fn resets_not_sent(join: &Join, inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> V
                     id: "path.reset_not_sent",
                     severity: severity(cfg, s),
                     summary: format!(
-                        "RST from {sender} to {receiver} seen at {} ({}) was never sent by {sender2}: {} saw that connection (from {}) and no RST from it — a device between {} and {} reset it",
-                        join.names[sides[side]],
+                        "RST from {sender} to {receiver} seen at {} was never sent by {sender2}: {} saw that connection (from {}) and no RST from it — a device between {} and {} reset it",
                         join.label(here),
                         join.names[sides[o]],
                         join.label(there),
@@ -306,13 +304,13 @@ fn nat_mappings(join: &Join) -> Vec<PathFinding> {
                 id: "path.nat_mapping",
                 severity: Severity::Info,
                 summary: format!(
-                    "{} {} at {} is {} at {} ({}, {} ↔ {}){}",
-                    if first.destination { "server" } else { "client" },
+                    "{} {} seen at {} is {} at {} ({} NAT, {} ↔ {}){}",
+                    first.transport.as_str(),
                     first.inside,
                     join.names[inside],
                     first.outside,
                     join.names[outside],
-                    first.transport.as_str(),
+                    if first.destination { "destination" } else { "source" },
                     join.label(first.first[0]),
                     join.label(first.first[1]),
                     if more > 0 { format!("; {more} more mapping{}", if more == 1 { "" } else { "s" }) } else { String::new() },
@@ -369,7 +367,7 @@ fn clock_skew(join: &Join) -> Vec<PathFinding> {
             id: "clock.skew",
             severity: Severity::Warning,
             summary: format!(
-                "{}'s clock is {:.3} s {} {}'s (± {:.3} s, from {count} request/response exchange{} seen at both)",
+                "{}'s clock is {:.4} s {} {}'s (± {:.4} s, from {count} request/response exchange{} seen at both)",
                 join.names[i],
                 (off as f64 / 1e9).abs(),
                 if off < 0 { "behind" } else { "ahead of" },

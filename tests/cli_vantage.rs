@@ -1,0 +1,167 @@
+//! End to end: `edgecap summary` and `edgecap ladder` on the client / edge
+//! capture pair (`captures/multi-client.pcap`, `captures/multi-edge-ext.pcap`),
+//! joined. The frames the findings name are checked against tshark's view
+//! recorded beside the captures; text and JSON are pinned as snapshots.
+
+mod common;
+
+use common::edgecap;
+
+const CLIENT: &str = "captures/multi-client.pcap";
+const EDGE: &str = "captures/multi-edge-ext.pcap";
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = edgecap(args);
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).expect("utf-8"),
+        String::from_utf8(out.stderr).expect("utf-8"),
+    )
+}
+
+/// tshark's `stun.id` of each frame of a capture (recorded `.stun.tsv`).
+fn tshark_txids(capture: &str) -> Vec<(u64, String)> {
+    let tsv = std::fs::read_to_string(format!("{capture}.stun.tsv")).expect("recorded");
+    let mut lines = tsv.lines();
+    let head: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).expect("column");
+    let (frame, id) = (col("frame.number"), col("stun.id"));
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| !f[id].is_empty())
+        .map(|f| (f[frame].parse().expect("number"), f[id].to_string()))
+        .collect()
+}
+
+#[test]
+fn the_lost_copy_is_the_one_tshark_shows_only_at_the_client() {
+    let (code, text, err) = run(&["summary", "--color", "never", CLIENT, EDGE]);
+    assert_eq!(code, Some(1), "{err}");
+    // The oracle: the transaction edgecap calls lost appears twice at the
+    // client (frames 3 and 4) and once at the edge.
+    let client = tshark_txids(CLIENT);
+    let edge = tshark_txids(EDGE);
+    let lost_id = &client.iter().find(|(f, _)| *f == 3).expect("frame 3").1;
+    assert_eq!(
+        client.iter().filter(|(_, id)| id == lost_id).count(),
+        3,
+        "2 requests + success"
+    );
+    assert_eq!(
+        edge.iter().filter(|(_, id)| id == lost_id).count(),
+        2,
+        "1 request + success"
+    );
+    assert!(text.contains("path.lost  Allocate request udp 192.168.1.20:50040 → 203.0.113.10:3478 seen at multi-client#3 never reached multi-edge-ext"), "{text}");
+    assert!(text.contains("path.reset_not_sent  RST from 203.0.113.10:443 to 192.168.1.20:50041 seen at multi-client#10"), "{text}");
+    assert!(
+        text.contains(
+            "clock +2.349500 s ± 0.014500 s (3 request/response exchanges with multi-client)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "udp 192.168.1.20:50040 at multi-client = 198.51.100.77:40022 at multi-edge-ext"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Allocate request  seen at multi-client#3 only"),
+        "{text}"
+    );
+}
+
+#[test]
+fn names_offsets_text_and_json_snapshots() {
+    let names = [
+        "--name",
+        "captures/multi-client.pcap=client",
+        "--name",
+        "captures/multi-edge-ext.pcap=edge-ext",
+    ];
+    let mut args = vec!["summary", "--color", "never", EDGE, CLIENT];
+    args.extend(names);
+    let (code, text, err) = run(&args);
+    assert_eq!(code, Some(1), "{err}");
+    // The first capture given is the reference clock.
+    assert!(
+        text.contains("edge-ext  captures/multi-edge-ext.pcap  9 packets"),
+        "{text}"
+    );
+    assert!(text.contains("reference clock"), "{text}");
+    assert!(text.contains("clock -2.349500 s"), "{text}");
+    let mut args = vec!["summary", "--color", "never", CLIENT, EDGE];
+    args.extend(names);
+    let (_, text, _) = run(&args);
+    insta::assert_snapshot!("client-edge.txt", text);
+    args.push("--json");
+    let (_, json, _) = run(&args);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(doc["inputs"][0]["kind"], "capture");
+    assert_eq!(doc["inputs"][1]["clock"]["basis"], "exchanges");
+    assert_eq!(doc["join"]["findings"][0]["evidence"][0]["input"], "client");
+    assert_eq!(doc["join"]["findings"][0]["evidence"][0]["frame"], 3);
+    insta::assert_snapshot!(
+        "client-edge.json",
+        serde_json::to_string_pretty(&doc).expect("json")
+    );
+    // A given offset replaces the estimate, and no skew is left to report.
+    let mut args = vec![
+        "summary",
+        "--color",
+        "never",
+        CLIENT,
+        EDGE,
+        "--offset",
+        "captures/multi-edge-ext.pcap=2.35",
+    ];
+    args.extend(names);
+    let (_, text, _) = run(&args);
+    assert!(
+        text.contains("clock +2.350000 s (given with --offset)"),
+        "{text}"
+    );
+    assert!(!text.contains("clock.skew"), "{text}");
+    assert!(text.contains("path.lost"), "{text}");
+}
+
+#[test]
+fn ladder_shows_each_packet_once() {
+    let (code, text, err) = run(&[
+        "ladder",
+        CLIENT,
+        EDGE,
+        "--name",
+        "captures/multi-client.pcap=client",
+        "--name",
+        "captures/multi-edge-ext.pcap=edge-ext",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    // 11 + 9 frames: 6 matched pairs, the lost request and the injected RST
+    // (ACKs and data are not ladder rows).
+    assert_eq!(text.lines().count(), 8, "{text}");
+    insta::assert_snapshot!("client-edge.ladder.txt", text);
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    for args in [
+        vec![
+            "summary",
+            CLIENT,
+            EDGE,
+            "--offset",
+            "captures/multi-client.pcap=1",
+        ],
+        vec!["summary", CLIENT, EDGE, "--name", "captures/other.pcap=x"],
+        vec!["summary", CLIENT, EDGE, "--json-lines"],
+        vec!["ladder", CLIENT, EDGE, "--flow", "0"],
+        vec!["ladder", CLIENT, "--offset", "captures/multi-client.pcap=1"],
+        vec!["summary", CLIENT, "captures/no-such.pcap"],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(err.starts_with("edgecap: "), "{args:?}: {err}");
+    }
+}
