@@ -165,3 +165,50 @@ fn bad_flags_exit_2() {
         assert!(err.starts_with("edgecap: "), "{args:?}: {err}");
     }
 }
+
+/// tshark's (frame, ip.src, tcp.flags.reset) of a capture.
+fn tshark_resets(capture: &str) -> Vec<(u64, String)> {
+    let tsv = std::fs::read_to_string(format!("{capture}.tshark.tsv")).expect("recorded");
+    let mut lines = tsv.lines();
+    let head: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).expect("column");
+    let (frame, src, rst) = (col("frame.number"), col("ip.src"), col("tcp.flags.reset"));
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| f[rst] == "1" || f[rst] == "True")
+        .map(|f| (f[frame].parse().expect("number"), f[src].to_string()))
+        .collect()
+}
+
+#[test]
+fn real_recording_through_a_nat() {
+    const C: &str = "captures/real-nat-client.pcap";
+    const E: &str = "captures/real-nat-edge.pcap";
+    let (code, text, err) = run(&["summary", "--color", "never", C, E]);
+    assert_eq!(code, Some(1), "{err}");
+    // The oracle: the RST edgecap says the edge never sent is, for tshark,
+    // frame 45 at the client from 203.0.113.10, and the edge's capture has
+    // no RST from 203.0.113.10 at all.
+    assert!(tshark_resets(C).contains(&(45, "203.0.113.10".to_string())));
+    assert!(tshark_resets(E)
+        .iter()
+        .all(|(_, src)| src != "203.0.113.10"));
+    assert!(
+        text.contains("seen at real-nat-client#45 was never sent by 203.0.113.10:3478"),
+        "{text}"
+    );
+    // Each lost request's transaction id: twice at the client (the lost
+    // copy and its retransmission), once at the edge.
+    let (client, edge) = (tshark_txids(C), tshark_txids(E));
+    for frame in [5, 12] {
+        let id = &client.iter().find(|(f, _)| *f == frame).expect("frame").1;
+        let requests = |v: &[(u64, String)]| v.iter().filter(|(_, i)| i == id).count();
+        assert_eq!(requests(&client), requests(&edge) + 1, "frame {frame}");
+        assert!(
+            text.contains(&format!(
+                "seen at real-nat-client#{frame} never reached real-nat-edge"
+            )),
+            "{text}"
+        );
+    }
+}

@@ -61,6 +61,8 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("sip-signalling.pcap", 0),
     ("multi-client.pcap", 5),
     ("multi-edge-ext.pcap", 4),
+    ("real-nat-client.pcap", 35),
+    ("real-nat-edge.pcap", 30),
 ];
 
 /// The bundled pcap a NetMon capture was converted from

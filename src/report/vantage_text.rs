@@ -201,8 +201,14 @@ pub fn write_to<S: TextSink>(out: &mut S, vs: &[Vantage], join: &Join, o: Vantag
         counts(all.map(|f| f.severity))
     );
     let style = Style { color: o.color };
-    for (i, v) in vs.iter().enumerate() {
-        for f in &v.diagnosis.findings {
+    let mut each: Vec<(usize, &Vantage, &edgecap_analyze::Finding)> = vs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, v)| v.diagnosis.findings.iter().map(move |f| (i, v, f)))
+        .collect();
+    each.sort_by_key(|(i, _, f)| (f.severity, *i));
+    {
+        for (i, v, f) in each {
             let _ = writeln!(
                 out,
                 "  {}  [{}] {}  {}",

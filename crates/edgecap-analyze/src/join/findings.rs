@@ -2,8 +2,9 @@
 //!
 //! * `path.lost` — a STUN message seen at one capture, travelling toward the
 //!   other (the flow's orientation, [`super::FlowLink::client_side`]), never
-//!   seen there although that capture covers the time it would have
-//!   arrived (within [`MAX_FLIGHT_NS`]) and saw the same flow. Severity
+//!   seen there although that capture saw the same flow and covers the time
+//!   it would have arrived (twice the longest flight measured between them
+//!   plus [`FLIGHT_SLACK_NS`], at most [`MAX_FLIGHT_NS`]). Severity
 //!   `error` on edge and relay ports, else `warning`; one finding per flow
 //!   and direction, frames of both captures.
 //! * `path.reset_not_sent` — a TCP RST seen at one capture whose claimed
@@ -20,7 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::matching::MatchedFlags;
+use super::matching::{MatchedFlags, PairJoin};
 use super::{
     ends, upstream_of, ClockBasis, InputFrame, Join, JoinInput, PathFinding, MAX_FLIGHT_NS,
 };
@@ -60,11 +61,26 @@ fn severity(cfg: &EdgeConfig, server: Endpoint) -> Severity {
     }
 }
 
-/// Does `a` cover time `ts` (on its own clock), with room for the flight?
-fn covers(a: &Analysis, ts: i64) -> bool {
+/// Time in flight added to the longest one measured between two vantage
+/// points before a packet not seen at the second counts as lost: the
+/// jitter of a path that is not congested (a few milliseconds) with room.
+pub const FLIGHT_SLACK_NS: i64 = 10_000_000;
+
+/// How long after a packet passed one vantage point the other must still
+/// be capturing to count it as lost: twice the longest flight measured
+/// between them plus [`FLIGHT_SLACK_NS`], at most [`MAX_FLIGHT_NS`].
+fn flight_margin(p: &PairJoin) -> i64 {
+    p.max_flight_ns
+        .saturating_mul(2)
+        .saturating_add(FLIGHT_SLACK_NS)
+        .min(MAX_FLIGHT_NS)
+}
+
+/// Does `a` cover time `ts` (on its own clock), and `margin` after it?
+fn covers(a: &Analysis, ts: i64, margin: i64) -> bool {
     match (a.capture.first_ts, a.capture.last_ts) {
         (Some(Timestamp(first)), Some(Timestamp(last))) => {
-            first <= ts && ts.saturating_add(MAX_FLIGHT_NS) <= last
+            first <= ts && ts.saturating_add(margin) <= last
         }
         _ => false,
     }
@@ -134,7 +150,7 @@ fn lost(
                     continue;
                 };
                 if upstream_of(&p.links[li], side, r.dir) != Some(side)
-                    || !covers(other, r.ts.0.saturating_add(shift))
+                    || !covers(other, r.ts.0.saturating_add(shift), flight_margin(p))
                 {
                     continue;
                 }
@@ -237,10 +253,12 @@ fn resets_not_sent(join: &Join, inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> V
                     .flow(l.flows[o])
                     .and_then(|f| f.tcp.as_ref())
                     .is_some_and(|t| t.control.reset_by == Some(by_o));
+                let margin = flight_margin(p);
                 if sent
                     || !covers(
                         other,
-                        ts.saturating_add(shift).saturating_sub(MAX_FLIGHT_NS),
+                        ts.saturating_add(shift).saturating_sub(margin),
+                        margin,
                     )
                 {
                     continue;

@@ -125,6 +125,9 @@ pub struct PairJoin {
     pub offset_ns: i64,
     /// The estimate from the exchanges seen at both (b minus a).
     pub estimate: Option<ClockEstimate>,
+    /// The longest time in flight of a matched packet once the clocks are
+    /// lined up by `offset_ns` (set with the links' orientation).
+    pub max_flight_ns: i64,
     /// Copies whose nearest partner was beyond [`MAX_FLIGHT_NS`].
     pub beyond_window: u64,
     /// Messages not matched because of [`MAX_KEYS`] or [`MAX_COPIES`].
@@ -342,6 +345,7 @@ pub fn match_pair(ai: usize, a: &Analysis, bi: usize, b: &Analysis) -> (PairJoin
             coarse_offset_ns: coarse,
             offset_ns: coarse,
             estimate: None,
+            max_flight_ns: 0,
             beyond_window: 0,
             keys_dropped: dropped,
         },
@@ -423,12 +427,15 @@ pub fn match_pair(ai: usize, a: &Analysis, bi: usize, b: &Analysis) -> (PairJoin
 /// Decides, for each link, which side is nearer the flow's client: the side
 /// its packets toward the server reach first (and toward the client last),
 /// by a majority of its matched packets with the clocks lined up by
-/// `pair.offset_ns`.
+/// `pair.offset_ns`; and measures the longest time in flight.
 pub fn orient_links(pair: &mut PairJoin) {
     let mut votes = vec![[0u64; 2]; pair.links.len()];
+    pair.max_flight_ns = 0;
     for m in &pair.matched {
         let [x, y] = m.sides;
-        let a_first = x.ts.0.saturating_add(pair.offset_ns) < y.ts.0;
+        let flight = y.ts.0.saturating_sub(x.ts.0).saturating_sub(pair.offset_ns);
+        pair.max_flight_ns = pair.max_flight_ns.max(flight.saturating_abs());
+        let a_first = flight > 0;
         let to_server = x.dir == Direction::ToServer;
         // Toward the server, the first side is nearer the client.
         let client_side = usize::from(a_first != to_server);

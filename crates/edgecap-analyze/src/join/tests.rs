@@ -164,3 +164,57 @@ fn a_capture_joined_with_an_unrelated_one_shares_nothing() {
     assert!(j.findings.is_empty());
     assert_eq!(j.clocks[1].basis, ClockBasis::Unknown);
 }
+
+/// The recording of `scripts/record-vantage.sh`: coturn behind a real
+/// nftables NAT, both vantage points on one kernel clock.
+#[test]
+fn real_recording_through_a_nat() {
+    let o = AnalyzeOptions::default();
+    let (c, e) = (
+        capture("real-nat-client.pcap", &o),
+        capture("real-nat-edge.pcap", &o),
+    );
+    let j = joined(&c, &e, None);
+    let clock = j.clocks[1];
+    let (off, err) = (
+        clock.offset_ns.expect("offset"),
+        clock.error_ns.expect("error"),
+    );
+    assert!(
+        off.unsigned_abs() <= err as u64,
+        "one clock: 0 within ±{err} ns, got {off}"
+    );
+    assert!(
+        err < 1_000_000,
+        "loopback-fast veths: a sub-millisecond bound, got {err}"
+    );
+    assert!(matches!(clock.basis, ClockBasis::Exchanges { count, .. } if count >= 10));
+    assert_eq!(
+        j.nat.len(),
+        3,
+        "two UDP allocations and one TCP, each through the NAT"
+    );
+    assert!(j
+        .nat
+        .iter()
+        .all(|m| m.inside.ip.to_string() == "192.168.77.2"
+            && m.outside.ip.to_string() == "203.0.113.1"
+            && !m.destination));
+    let lost: Vec<u64> = j
+        .findings
+        .iter()
+        .filter(|f| f.id == "path.lost")
+        .map(|f| f.evidence[0].frame.0)
+        .collect();
+    // The third client-to-edge packet of each UDP flow (the NAT's drop
+    // rule) and the TCP packet the NAT answered with a RST.
+    assert_eq!(lost, [5, 12, 44]);
+    let rst: Vec<&PathFinding> = j
+        .findings
+        .iter()
+        .filter(|f| f.id == "path.reset_not_sent")
+        .collect();
+    assert_eq!(rst.len(), 1);
+    assert_eq!(j.label(rst[0].evidence[0]), "client#45");
+    assert!(j.findings.iter().all(|f| f.id != "clock.skew"));
+}
