@@ -212,3 +212,33 @@ fn real_recording_through_a_nat() {
         );
     }
 }
+
+#[test]
+fn hostile_file_names_are_escaped_and_recoverable() {
+    let dir = std::env::temp_dir().join(format!("edgecap-vantage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let evil = dir.join("cl\u{1b}[31mient\u{202e}.pcap");
+    std::fs::copy(CLIENT, &evil).expect("copy");
+    let evil_s = evil.to_str().expect("utf-8");
+    let (code, text, err) = run(&["summary", "--color", "never", evil_s, EDGE]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "raw escapes reached the terminal"
+    );
+    assert!(text.contains("cl\\x1b[31mient\\u{202e}#3"), "{text}");
+    let (_, json, _) = run(&["summary", "--json", evil_s, EDGE]);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let name = doc["inputs"][0]["name"].as_str().expect("name");
+    let hex = name.strip_prefix("hex:").expect("hex: form");
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect();
+    assert_eq!(
+        bytes,
+        "cl\u{1b}[31mient\u{202e}".as_bytes(),
+        "recoverable byte for byte"
+    );
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
