@@ -255,3 +255,51 @@ pub fn to_text(join: &Join, rows: &[PathRow], max: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::capture;
+    use edgecap_analyze::join::{join, JoinInput};
+    use edgecap_analyze::{AnalyzeOptions, EdgeConfig};
+
+    #[test]
+    fn each_packet_once_with_its_flight() {
+        let o = AnalyzeOptions::default();
+        let (c, e) = (
+            capture("multi-client.pcap", &o),
+            capture("multi-edge-ext.pcap", &o),
+        );
+        let inputs = [
+            JoinInput {
+                name: "c",
+                analysis: &c,
+                offset_override_ns: None,
+            },
+            JoinInput {
+                name: "e",
+                analysis: &e,
+                offset_override_ns: None,
+            },
+        ];
+        let j = join(&inputs, &EdgeConfig::default());
+        let rows = rows(&[&c, &e], &j);
+        let seen: Vec<usize> = rows.iter().map(|r| r.sightings.len()).collect();
+        assert_eq!(
+            seen,
+            [2, 2, 1, 2, 2, 2, 2, 1],
+            "the lost request and the RST once"
+        );
+        assert!(rows.iter().all(|r| r.sightings.iter().all(|s| s.aligned)));
+        // Sightings earliest first: the 401 reaches the client after the edge sent it.
+        assert_eq!(rows[1].sightings[0].input, 1);
+        let text = row_text(&j, &rows[0], rows[0].sightings[0].at);
+        assert!(
+            text.ends_with("seen at c#1, e#1  (in flight c → e 15.5 ms)"),
+            "{text}"
+        );
+        let lost = row_text(&j, &rows[2], rows[0].sightings[0].at);
+        assert!(lost.ends_with("seen at c#3 only"), "{lost}");
+        assert!(to_text(&j, &rows, 3).ends_with("  … 5 more rows\n"));
+    }
+}

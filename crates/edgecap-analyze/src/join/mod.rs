@@ -82,7 +82,7 @@ pub struct PathFinding {
 /// The captures joined.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Join {
-    /// The inputs' names, in input order.
+    /// The inputs' names, in input order (those beyond [`MAX_INPUTS`] too).
     pub names: Vec<String>,
     /// Each input's clock against the first input's.
     pub clocks: Vec<Clock>,
@@ -119,6 +119,7 @@ impl Join {
 /// Joins `inputs` (the first is the reference clock).
 pub fn join(inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> Join {
     let inputs_dropped = inputs.len().saturating_sub(MAX_INPUTS);
+    let names = inputs.iter().map(|i| i.name.to_string()).collect();
     let inputs = &inputs[..inputs.len().min(MAX_INPUTS)];
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
@@ -133,7 +134,7 @@ pub fn join(inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> Join {
     }
     let clocks = clock::resolve(inputs, &pairs);
     let mut j = Join {
-        names: inputs.iter().map(|i| i.name.to_string()).collect(),
+        names,
         clocks,
         pairs,
         nat: Vec::new(),
