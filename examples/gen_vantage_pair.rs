@@ -150,7 +150,7 @@ fn main() -> io::Result<()> {
         )?;
         t += 500_000;
         let mut k = 1;
-        if i % 50 == 49 {
+        if i % 50 == 25 {
             let lost = allocate(1);
             p.send(t, true, &udp(cl, edge, &lost), None)?;
             t += 500_000;

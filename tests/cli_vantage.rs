@@ -127,6 +127,24 @@ fn names_offsets_text_and_json_snapshots() {
 }
 
 #[test]
+fn brief_keeps_the_answer() {
+    let (code, text, _) = run(&["summary", "--brief", "--color", "never", CLIENT, EDGE]);
+    assert_eq!(code, Some(1));
+    assert!(text.starts_with("Vantage points (2)"), "{text}");
+    assert!(text.contains("ERROR    path.lost"), "{text}");
+    assert!(
+        !text.contains("Path (") && !text.contains("\n           frames "),
+        "{text}"
+    );
+    assert!(
+        !text.contains("never saw it: it was dropped"),
+        "no explanation without --explain"
+    );
+    let (_, text, _) = run(&["summary", "--brief", "--explain", CLIENT, EDGE]);
+    assert!(text.contains("never saw it: it was dropped"), "{text}");
+}
+
+#[test]
 fn ladder_shows_each_packet_once() {
     let (code, text, err) = run(&[
         "ladder",

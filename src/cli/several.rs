@@ -127,6 +127,7 @@ pub fn summary(args: &SummaryArgs, split: Split) -> ExitCode {
             color,
             max_rows: args.max_flows,
             brief: args.brief,
+            explain: args.explain,
         };
         let mut sink = Spill::new(&mut out);
         vantage_text::write_to(&mut sink, &vs, &join, opts);

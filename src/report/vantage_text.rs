@@ -25,8 +25,10 @@ pub struct VantageOptions {
     pub color: bool,
     /// Most path ladder rows printed (0 = all).
     pub max_rows: usize,
-    /// One line per finding, no explanations, no ladder.
+    /// One line per finding, no frames, no ladder.
     pub brief: bool,
+    /// With `brief`: each finding's explanation under it.
+    pub explain: bool,
 }
 
 fn secs(ns: i64) -> String {
@@ -160,13 +162,12 @@ fn path_finding<S: TextSink>(out: &mut S, join: &Join, f: &PathFinding, o: Vanta
         f.id,
         escape(&f.summary)
     );
-    if o.brief {
-        return;
-    }
-    if !f.evidence.is_empty() {
+    if !o.brief && !f.evidence.is_empty() {
         let _ = writeln!(out, "           frames {}", evidence(join, &f.evidence));
     }
-    wrap(out, "           ", &escape(&f.explanation));
+    if !o.brief || o.explain {
+        wrap(out, "           ", &escape(&f.explanation));
+    }
     out.spill();
 }
 
@@ -218,6 +219,9 @@ pub fn write_to<S: TextSink>(out: &mut S, vs: &[Vantage], join: &Join, o: Vantag
                 escape(&f.summary)
             );
             if o.brief {
+                if o.explain {
+                    wrap(out, "           ", &escape(&f.explanation));
+                }
                 continue;
             }
             let frames: Vec<InputFrame> = f
