@@ -178,7 +178,8 @@ pub struct SummaryArgs {
     /// With --brief: print each finding's explanation (causes, what to check) under it.
     #[arg(long, requires = "brief")]
     pub explain: bool,
-    /// Print at most this many flows in the text summary (0 = all).
+    /// Print at most this many flows in the text summary (0 = all); with several
+    /// captures, this many rows of the path.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_flows: usize,
     /// Print at most this many steps per TURN allocation story in the text summary (0 = all).

@@ -23,7 +23,7 @@ mod tests;
 
 use crate::{Analysis, Detail, EdgeConfig, Severity};
 use edgecap_capture::{FrameNo, Timestamp};
-use edgecap_net::{Direction, Endpoint, FlowId, Transport};
+use edgecap_net::{Direction, Endpoint, Transport};
 
 pub use clock::{Clock, ClockBasis, ClockEstimate};
 pub use matching::{FlowLink, MatchKind, Matched, PairJoin, Seen};
@@ -178,9 +178,4 @@ pub fn ends(link: &FlowLink, side: usize) -> (Transport, Endpoint, Endpoint) {
     } else {
         (link.transport, c, s)
     }
-}
-
-/// The flow of `link` at side `side`.
-pub fn flow_at(link: &FlowLink, side: usize) -> FlowId {
-    link.flows[side]
 }
