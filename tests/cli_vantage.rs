@@ -260,3 +260,19 @@ fn hostile_file_names_are_escaped_and_recoverable() {
     );
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[test]
+fn both_sides_of_the_edge_nat() {
+    let (code, text, err) = run(&[
+        "summary",
+        "--color",
+        "never",
+        "captures/multi-edge-inside.pcap",
+        "captures/multi-edge-outside.pcap",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(text.contains("clock +3600.120000 s ± 0.001000 s (3 request/response exchanges with multi-edge-inside), time zone UTC+01:00 +0.120000 s"), "{text}");
+    assert!(text.contains("udp 10.3.0.40:3478 at multi-edge-inside = 2.2.2.2:3478 at multi-edge-outside (destination NAT)"), "{text}");
+    assert!(text.contains("nat.relay_port_rewritten  relay port 58138 of 10.3.0.40:58138 at multi-edge-inside leaves the NAT as 2.2.2.2:61000"), "{text}");
+    assert!(!text.contains("clock.skew"), "{text}");
+}

@@ -61,6 +61,8 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("sip-signalling.pcap", 0),
     ("multi-client.pcap", 5),
     ("multi-edge-ext.pcap", 4),
+    ("multi-edge-inside.pcap", 6),
+    ("multi-edge-outside.pcap", 6),
     ("real-nat-client.pcap", 35),
     ("real-nat-edge.pcap", 30),
 ];

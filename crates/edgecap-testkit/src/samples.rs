@@ -66,7 +66,8 @@ pub use stun_captures::field_cases::{
     FieldCapture, KeyFrame, FIELD_ICE_LOCAL, FIELD_ICE_REMOTE,
 };
 pub use stun_captures::vantage_cases::{
-    client_and_edge, VANTAGE_CLIENT, VANTAGE_EDGE, VANTAGE_NAT, VANTAGE_OFFSET_MS,
+    client_and_edge, edge_nat_pair, EDGE_NAT_OFFSET_MS, VANTAGE_CLIENT, VANTAGE_EDGE, VANTAGE_NAT,
+    VANTAGE_OFFSET_MS,
 };
 pub use stun_captures::{
     msturn_tcp443, msturn_udp, rfc_tcp_framings, BlindStun, ICE_PASSWORD, MS_PASSWORD, MS_REALM,

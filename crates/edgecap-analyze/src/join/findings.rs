@@ -14,12 +14,18 @@
 //! * `path.nat_mapping` (info) — the NAT mappings between two vantage
 //!   points (at most [`MAX_LISTED_MAPPINGS`] listed in the details, all
 //!   counted).
+//! * `nat.relay_port_rewritten` (error) — a source NAT mapping between two
+//!   vantage points whose inside port is the port of a relayed address an
+//!   Allocate success (in any capture) handed out on the mapping's outside
+//!   address, and whose outside port differs: the NAT in front of the edge
+//!   does not keep relay ports, seen on both sides of it.
 //! * `clock.skew` (warning) — a capture's clock off the first one's by more
 //!   than its error bound plus [`CLOCK_TOLERANCE_NS`], unless the offset is
 //!   a time zone (whole or half hours plus a little: reported with the
 //!   vantage points, no finding).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::SocketAddr;
 
 use super::matching::{MatchedFlags, PairJoin};
 use super::{
@@ -29,6 +35,7 @@ use crate::log_offset::split_zone;
 use crate::{Analysis, Detail, EdgeConfig, Severity};
 use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::{Direction, Endpoint, Transport};
+use edgecap_proto::AllocationOutcome;
 
 /// Disagreement between capture clocks still read as agreement beyond the
 /// error bound: hosts synchronised by NTP agree within tens of milliseconds.
@@ -48,6 +55,7 @@ pub fn detect(
     let mut out = lost(join, inputs, flags, cfg);
     out.extend(resets_not_sent(join, inputs, cfg));
     out.extend(nat_mappings(join));
+    out.extend(relay_ports_rewritten(join, inputs));
     out.extend(clock_skew(join));
     out.sort_by(|a, b| (a.severity, a.evidence.first()).cmp(&(b.severity, b.evidence.first())));
     out
@@ -345,6 +353,53 @@ fn nat_mappings(join: &Join) -> Vec<PathFinding> {
                     ),
                 ],
             }
+        })
+        .collect()
+}
+
+/// The relayed addresses of every successful Allocate of `inputs`.
+fn relayed_addresses(inputs: &[JoinInput<'_>]) -> HashSet<SocketAddr> {
+    inputs
+        .iter()
+        .flat_map(|i| i.analysis.proto.allocations.iter())
+        .filter_map(|s| match s.outcome {
+            AllocationOutcome::Allocated { relayed, .. } => relayed,
+            _ => None,
+        })
+        .collect()
+}
+
+fn relay_ports_rewritten(join: &Join, inputs: &[JoinInput<'_>]) -> Vec<PathFinding> {
+    let relayed = relayed_addresses(inputs);
+    join.nat
+        .iter()
+        .filter(|m| !m.destination && m.inside.port != m.outside.port)
+        .filter_map(|m| {
+            let announced = SocketAddr::new(m.outside.ip, m.inside.port);
+            relayed.contains(&announced).then_some((m, announced))
+        })
+        .map(|(m, announced)| PathFinding {
+            id: "nat.relay_port_rewritten",
+            severity: Severity::Error,
+            summary: format!(
+                "relay port {} of {} at {} leaves the NAT as {} at {} ({}, {} ↔ {}), not as the relayed address {announced}",
+                m.inside.port,
+                m.inside,
+                join.names[m.inside_input],
+                m.outside,
+                join.names[m.outside_input],
+                m.transport.as_str(),
+                join.label(m.first[0]),
+                join.label(m.first[1]),
+            ),
+            explanation: "The edge hands out its relayed address with the port it allocated, and the far side sends media to that address and port; the NAT between these two vantage points translated the relay port to another one, so the far side's media to the announced port finds no mapping (and its checks of the announced candidate fail). Configure the NAT in front of the external edge with a static 1:1 mapping that keeps the ports of the relay range (50000-59999) unchanged.".to_string(),
+            evidence: m.first.to_vec(),
+            details: vec![
+                ("inside", Detail::Address(m.inside.to_string())),
+                ("outside", Detail::Address(m.outside.to_string())),
+                ("relayed", Detail::Address(announced.to_string())),
+                ("port", Detail::Port(m.inside.port)),
+            ],
         })
         .collect()
 }

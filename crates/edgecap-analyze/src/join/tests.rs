@@ -218,3 +218,45 @@ fn real_recording_through_a_nat() {
     assert_eq!(j.label(rst[0].evidence[0]), "client#45");
     assert!(j.findings.iter().all(|f| f.id != "clock.skew"));
 }
+
+/// Both sides of the NAT in front of an edge: a port forward, a relay port
+/// the NAT does not keep, and a capture written in local time.
+#[test]
+fn edge_nat_port_forward_relay_port_and_time_zone() {
+    let o = AnalyzeOptions::default();
+    let (i, e) = (
+        capture("multi-edge-inside.pcap", &o),
+        capture("multi-edge-outside.pcap", &o),
+    );
+    let j = joined(&i, &e, None);
+    let c = j.clocks[1];
+    let want = edgecap_testkit::samples::EDGE_NAT_OFFSET_MS * 1_000_000;
+    assert_eq!((c.offset_ns, c.error_ns), (Some(want), Some(1_000_000)));
+    assert_eq!(crate::log_offset::split_zone(want), (Some(60), 120_000_000));
+    let nat: Vec<(bool, String, String)> = j
+        .nat
+        .iter()
+        .map(|m| (m.destination, m.inside.to_string(), m.outside.to_string()))
+        .collect();
+    assert_eq!(
+        nat,
+        [
+            (true, "10.3.0.40:3478".into(), "2.2.2.2:3478".into()),
+            (false, "10.3.0.40:58138".into(), "2.2.2.2:61000".into()),
+        ]
+    );
+    let ids: Vec<&str> = j.findings.iter().map(|f| f.id).collect();
+    assert_eq!(
+        ids,
+        ["nat.relay_port_rewritten", "path.nat_mapping"],
+        "a time zone is no clock.skew"
+    );
+    let f = &j.findings[0];
+    assert!(
+        f.summary
+            .contains("not as the relayed address 2.2.2.2:58138"),
+        "{}",
+        f.summary
+    );
+    assert_eq!(j.label(f.evidence[0]), "client#5");
+}

@@ -661,6 +661,7 @@ pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
         super::topology_cases::call_refused()?,
     ];
     all.extend(super::vantage_cases::client_and_edge()?);
+    all.extend(super::vantage_cases::edge_nat_pair()?);
     Ok(all)
 }
 
@@ -715,6 +716,8 @@ mod tests {
             ),
             ("multi-client.pcap", &[1, 2, 3, 4, 5, 6, 7, 9, 10, 11]),
             ("multi-edge-ext.pcap", &[1, 2, 3, 4, 5, 6, 8, 9]),
+            ("multi-edge-inside.pcap", &[1, 4, 5, 6]),
+            ("multi-edge-outside.pcap", &[1, 4, 5]),
         ];
         let caps = field_captures().expect("generate");
         assert_eq!(caps.len(), want.len());

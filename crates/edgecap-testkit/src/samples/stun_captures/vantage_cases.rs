@@ -12,8 +12,22 @@
 //! client; the edge never sent it and goes on with its ServerHello).
 //! One-way delays are 14-16 ms, so the offset the join estimates from the
 //! three request/response exchanges is 2.3495 s ± 14.5 ms.
+//!
+//! And both sides of the NAT in front of an edge's external interface:
+//!
+//! * `multi-edge-inside.pcap` — on the external interface 10.3.0.40.
+//! * `multi-edge-outside.pcap` — outside the NAT (public 2.2.2.2), written
+//!   in local time: its clock is one hour and 120 ms ahead.
+//!
+//! A remote user 203.0.113.50 allocates on 2.2.2.2:3478 (forwarded to
+//! 10.3.0.40:3478) and is handed the relayed address 2.2.2.2:58138; then
+//! the relay checks the peer 1.1.1.1:50704 from 10.3.0.40:58138, which the
+//! NAT sends out from 2.2.2.2:61000: it does not keep the relay port.
 
-use super::field_cases::{allocation, at, Field, FieldCapture};
+use super::field_cases::{
+    allocation, at, ice_answer, ice_check, Field, FieldCapture, FIELD_ICE_LOCAL, FIELD_ICE_REMOTE,
+};
+use crate::samples::sa;
 use crate::{IpBuilder, Tcp, TcpConversation};
 use edgecap_net::Direction::{ToClient, ToServer};
 use std::io;
@@ -129,4 +143,61 @@ pub fn client_and_edge() -> io::Result<[FieldCapture; 2]> {
     let f = c.put(&tc.data(ToClient, &hello))?;
     c.key(f, "the edge's ServerHello, after the RST");
     Ok([c.finish()?, e.finish()?])
+}
+
+/// The outside capture's clock minus the inside one's: one hour (local
+/// time) and 120 ms.
+pub const EDGE_NAT_OFFSET_MS: i64 = 3_600_120;
+
+/// Generates both sides of the edge's NAT: `(inside, outside)`.
+pub fn edge_nat_pair() -> io::Result<[FieldCapture; 2]> {
+    let mut i = Field::new("multi-edge-inside.pcap", 50_400, 1)?;
+    let mut o = Field::new("multi-edge-outside.pcap", 50_400 + 3_600, 1)?;
+    let out_at = |true_ms: i64| EDGE_NAT_OFFSET_MS - 3_600_000 + true_ms;
+    let a = allocation(0x94, "2.2.2.2:58138", "203.0.113.50:61000", "1.1.1.1:50704");
+    let remote = sa("203.0.113.50:61000");
+    let (public, private) = (sa("2.2.2.2:3478"), at("10.3.0.40", 3478));
+    // The allocation, 1 ms between the two sides of the NAT.
+    o.at_ms(out_at(0));
+    let f = o.udp(remote, public, &a.allocate())?;
+    o.key(f, "anonymous Allocate to 2.2.2.2:3478");
+    i.at_ms(1);
+    let f = i.udp(remote, private, &a.allocate())?;
+    i.key(f, "anonymous Allocate, forwarded to 10.3.0.40:3478");
+    i.at_ms(5);
+    i.udp(private, remote, &a.unauthorized())?;
+    o.at_ms(out_at(6));
+    o.udp(public, remote, &a.unauthorized())?;
+    o.at_ms(out_at(20));
+    o.udp(remote, public, &a.allocate_auth())?;
+    i.at_ms(21);
+    i.udp(remote, private, &a.allocate_auth())?;
+    i.at_ms(25);
+    let f = i.udp(private, remote, &a.success())?;
+    i.key(f, "Allocate success: relayed 2.2.2.2:58138");
+    o.at_ms(out_at(26));
+    let f = o.udp(public, remote, &a.success())?;
+    o.key(f, "Allocate success: relayed 2.2.2.2:58138");
+    // The relay's check of the peer leaves the NAT from another port.
+    let (relay, relay_out, peer) = (
+        at("10.3.0.40", 58138),
+        sa("2.2.2.2:61000"),
+        sa("1.1.1.1:50704"),
+    );
+    let (lu, lp) = FIELD_ICE_LOCAL;
+    let (ru, rp) = FIELD_ICE_REMOTE;
+    let check = ice_check(0x98, &format!("{ru}:{lu}"), rp, true);
+    i.at_ms(500);
+    let f = i.udp(relay, peer, &check)?;
+    i.key(f, "MS-ICE2 check from relay port 58138");
+    o.at_ms(out_at(501));
+    let f = o.udp(relay_out, peer, &check)?;
+    o.key(f, "the same check from 2.2.2.2:61000");
+    let answer = ice_answer(0x98, relay_out, rp);
+    o.at_ms(out_at(520));
+    o.udp(peer, relay_out, &answer)?;
+    i.at_ms(521);
+    let f = i.udp(peer, relay, &answer)?;
+    i.key(f, "its success: XOR-MAPPED 2.2.2.2:61000");
+    Ok([i.finish()?, o.finish()?])
 }
