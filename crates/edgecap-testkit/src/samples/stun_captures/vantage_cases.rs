@@ -184,7 +184,7 @@ pub fn edge_nat_pair() -> io::Result<[FieldCapture; 2]> {
         sa("2.2.2.2:61000"),
         sa("1.1.1.1:50704"),
     );
-    let (lu, lp) = FIELD_ICE_LOCAL;
+    let (lu, _) = FIELD_ICE_LOCAL;
     let (ru, rp) = FIELD_ICE_REMOTE;
     let check = ice_check(0x98, &format!("{ru}:{lu}"), rp, true);
     i.at_ms(500);
