@@ -287,4 +287,62 @@ mod tests {
             .expect("drift");
         assert!((d - 100.0).abs() < 0.5, "{d}");
     }
+
+    #[test]
+    fn clocks_through_a_chain_one_way_and_given() {
+        use super::super::{JoinInput, PairJoin};
+        let a = crate::test_util::capture("msturn-udp.pcap", &crate::AnalyzeOptions::default());
+        let input = |o: Option<i64>| JoinInput {
+            name: "x",
+            analysis: &a,
+            offset_override_ns: o,
+        };
+        let inputs = [
+            input(None),
+            input(None),
+            input(None),
+            input(None),
+            input(Some(-7)),
+            input(None),
+        ];
+        let pair = |a: usize, b: usize, est: Option<(i64, i64)>, coarse: i64| PairJoin {
+            a,
+            b,
+            matched: Vec::new(),
+            links: Vec::new(),
+            coarse_offset_ns: coarse,
+            offset_ns: coarse,
+            estimate: est.map(|(offset_ns, error_ns)| ClockEstimate {
+                offset_ns,
+                error_ns,
+                exchanges: 4,
+                inconsistent: 0,
+                drift_ppm: None,
+            }),
+            max_flight_ns: 0,
+            beyond_window: 0,
+            keys_dropped: 0,
+        };
+        // 2 is reached only through 1; 3 shares packets one way with 0
+        // only; 5 shares exchanges with 4, whose offset is given.
+        let pairs = [
+            pair(0, 1, Some((1_000, 10)), 999),
+            pair(1, 2, Some((2_000, 20)), 1_999),
+            pair(0, 3, None, 5_000),
+            pair(4, 5, Some((50, 1)), 50),
+        ];
+        let c = resolve(&inputs, &pairs);
+        assert_eq!(c[0].basis, ClockBasis::Reference);
+        assert_eq!((c[1].offset_ns, c[1].error_ns), (Some(1_000), Some(10)));
+        assert_eq!(
+            (c[2].offset_ns, c[2].error_ns),
+            (Some(3_000), Some(30)),
+            "errors add up"
+        );
+        assert_eq!(c[2].basis, ClockBasis::Exchanges { via: 1, count: 4 });
+        assert_eq!((c[3].offset_ns, c[3].error_ns), (Some(5_000), None));
+        assert_eq!(c[3].basis, ClockBasis::OneWay { via: 0, packets: 0 });
+        assert_eq!((c[4].offset_ns, c[4].basis), (Some(-7), ClockBasis::Given));
+        assert_eq!((c[5].offset_ns, c[5].error_ns), (Some(43), Some(1)));
+    }
 }
