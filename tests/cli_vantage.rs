@@ -56,7 +56,7 @@ fn the_lost_copy_is_the_one_tshark_shows_only_at_the_client() {
     assert!(text.contains("path.reset_not_sent  RST from 203.0.113.10:443 to 192.168.1.20:50041 seen at multi-client#10"), "{text}");
     assert!(
         text.contains(
-            "clock +2.349500 s ± 0.014500 s (3 request/response exchanges with multi-client)"
+            "clock +2.349500 s ± 0.014500 s (4 request/response exchanges with multi-client)"
         ),
         "{text}"
     );
@@ -86,7 +86,7 @@ fn names_offsets_text_and_json_snapshots() {
     assert_eq!(code, Some(1), "{err}");
     // The first capture given is the reference clock.
     assert!(
-        text.contains("edge-ext  captures/multi-edge-ext.pcap  9 packets"),
+        text.contains("edge-ext  captures/multi-edge-ext.pcap  11 packets"),
         "{text}"
     );
     assert!(text.contains("reference clock"), "{text}");
@@ -156,9 +156,9 @@ fn ladder_shows_each_packet_once() {
         "captures/multi-edge-ext.pcap=edge-ext",
     ]);
     assert_eq!(code, Some(0), "{err}");
-    // 11 + 9 frames: 6 matched pairs, the lost request and the injected RST
-    // (ACKs and data are not ladder rows).
-    assert_eq!(text.lines().count(), 8, "{text}");
+    // 15 + 11 frames: 8 matched pairs, the three lost requests and the
+    // injected RST (ACKs and data are not ladder rows).
+    assert_eq!(text.lines().count(), 12, "{text}");
     insta::assert_snapshot!("client-edge.ladder.txt", text);
 }
 

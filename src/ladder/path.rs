@@ -287,8 +287,8 @@ mod tests {
         let seen: Vec<usize> = rows.iter().map(|r| r.sightings.len()).collect();
         assert_eq!(
             seen,
-            [2, 2, 1, 2, 2, 2, 2, 1],
-            "the lost request and the RST once"
+            [2, 2, 1, 2, 2, 2, 2, 1, 1, 1, 2, 2],
+            "the lost requests and the RST once"
         );
         assert!(rows.iter().all(|r| r.sightings.iter().all(|s| s.aligned)));
         // Sightings earliest first: the 401 reaches the client after the edge sent it.
@@ -300,6 +300,6 @@ mod tests {
         );
         let lost = row_text(&j, &rows[2], rows[0].sightings[0].at);
         assert!(lost.ends_with("seen at c#3 only"), "{lost}");
-        assert!(to_text(&j, &rows, 3).ends_with("  … 5 more rows\n"));
+        assert!(to_text(&j, &rows, 3).ends_with("  … 9 more rows\n"));
     }
 }

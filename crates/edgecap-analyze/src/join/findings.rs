@@ -2,7 +2,10 @@
 //!
 //! * `path.lost` — a STUN message seen at one capture, travelling toward the
 //!   other (the flow's orientation, [`super::FlowLink::client_side`]), never
-//!   seen there although that capture saw the same flow and covers the time
+//!   seen there although that capture saw the same flow — or, for a flow it
+//!   never saw at all, a request from a client whose other traffic to the
+//!   same server passed there, of a kind (transport, server port) it records
+//!   — and covers the time
 //!   it would have arrived (twice the longest flight measured between them
 //!   plus [`FLIGHT_SLACK_NS`], at most [`MAX_FLIGHT_NS`]). Severity
 //!   `error` on edge and relay ports, else `warning`; one finding per flow
@@ -129,6 +132,19 @@ const LOST_EXPLANATION: &str = "The packet left one vantage point, and the next 
 /// A lost message: its frame, "Allocate request", its direction.
 type Lost = (FrameNo, String, Direction);
 
+/// Messages lost on their way from one side of a pair, with what the other
+/// side saw instead.
+struct LostGroup {
+    side: usize,
+    frames: Vec<Lost>,
+    transport: Transport,
+    src: Endpoint,
+    dst: Endpoint,
+    server: Endpoint,
+    there: String,
+    other_frame: FrameNo,
+}
+
 fn lost(
     join: &Join,
     inputs: &[JoinInput<'_>],
@@ -138,8 +154,8 @@ fn lost(
     let mut out = Vec::new();
     for (p, f) in join.pairs.iter().zip(flags) {
         let sides = [p.a, p.b];
-        // (link, side) → frames lost on their way from that side.
-        let mut groups: BTreeMap<(usize, usize), Vec<Lost>> = BTreeMap::new();
+        // (side, linked?, link or flow) → the group of lost messages.
+        let mut groups: BTreeMap<(usize, bool, u64), LostGroup> = BTreeMap::new();
         for side in 0..2 {
             let links: HashMap<_, usize> = p
                 .links
@@ -147,53 +163,118 @@ fn lost(
                 .enumerate()
                 .map(|(i, l)| (l.flows[side], i))
                 .collect();
+            // (client IP, server IP) at this side → a link whose client is
+            // nearer this side: that host's traffic to that server passes
+            // the other vantage point after this one.
+            let mut routes: HashMap<_, usize> = HashMap::new();
+            for (i, l) in p.links.iter().enumerate() {
+                if l.client_side == Some(side) {
+                    let (_, c, s) = ends(l, side);
+                    routes.entry((c.ip, s.ip)).or_insert(i);
+                }
+            }
             let a = inputs[sides[side]].analysis;
             let other = inputs[sides[1 - side]].analysis;
+            // What the other capture records at all: (transport, server port).
+            let recorded: HashSet<(Transport, u16)> = other
+                .flows
+                .iter()
+                .map(|f| (f.transport, f.server.port))
+                .collect();
             let shift = if side == 0 { p.offset_ns } else { -p.offset_ns };
             for (idx, r) in a.proto.stun_records().enumerate() {
-                if f.stun[side].get(idx).copied().unwrap_or(true) {
-                    continue;
-                }
-                let Some(&li) = links.get(&r.flow) else {
-                    continue;
-                };
-                if upstream_of(&p.links[li], side, r.dir) != Some(side)
+                if f.stun[side].get(idx).copied().unwrap_or(true)
                     || !covers(other, r.ts.0.saturating_add(shift), flight_margin(p))
                 {
                     continue;
                 }
                 let t = r.msg.msg_type;
-                groups.entry((li, side)).or_default().push((
+                let lost = (
                     r.frames.last,
                     format!("{} {}", t.method.name(), t.class.name()),
                     r.dir,
-                ));
+                );
+                if let Some(&li) = links.get(&r.flow) {
+                    let l = &p.links[li];
+                    if upstream_of(l, side, r.dir) != Some(side) {
+                        continue;
+                    }
+                    let g = groups.entry((side, true, li as u64)).or_insert_with(|| {
+                        let (tr, c, s) = ends(l, side);
+                        let (_, c2, s2) = ends(l, 1 - side);
+                        let dir = to_server(l.flipped, side, r.dir);
+                        let (src, dst) = src_dst(c, s, dir);
+                        let (src2, dst2) = src_dst(c2, s2, dir);
+                        LostGroup {
+                            side,
+                            frames: Vec::new(),
+                            transport: tr,
+                            src,
+                            dst,
+                            server: s,
+                            there: format!("{src2} → {dst2} there"),
+                            other_frame: l.first[1 - side],
+                        }
+                    });
+                    g.frames.push(lost);
+                    continue;
+                }
+                // A flow the other side never saw at all: lost when this
+                // client's other traffic to the same server passed there,
+                // and the other capture records this kind of traffic.
+                let Some((tr, c, s)) = a.flow_ends(r.flow) else {
+                    continue;
+                };
+                let (Some(&li), Direction::ToServer) = (routes.get(&(c.ip, s.ip)), r.dir) else {
+                    continue;
+                };
+                if !recorded.contains(&(tr, s.port)) {
+                    continue;
+                }
+                let l = &p.links[li];
+                let g = groups
+                    .entry((side, false, u64::from(r.flow.0)))
+                    .or_insert_with(|| LostGroup {
+                        side,
+                        frames: Vec::new(),
+                        transport: tr,
+                        src: c,
+                        dst: s,
+                        server: s,
+                        there: format!(
+                            "no packet of that flow there, though it saw {}'s traffic to {} from {}",
+                            c.ip,
+                            s.ip,
+                            join.label(InputFrame {
+                                input: sides[1 - side],
+                                frame: l.first[1 - side],
+                            })
+                        ),
+                        other_frame: l.first[1 - side],
+                    });
+                g.frames.push(lost);
             }
         }
-        for ((li, side), frames) in groups {
-            let l = &p.links[li];
-            let (from, to) = (sides[side], sides[1 - side]);
-            let (tr, c, s) = ends(l, side);
-            let (_, c2, s2) = ends(l, 1 - side);
-            // The packets' direction at `side`, in side 0's orientation.
-            let first_dir = to_server(l.flipped, side, frames[0].2);
-            let (src, dst) = src_dst(c, s, first_dir);
-            let (src2, dst2) = src_dst(c2, s2, first_dir);
-            let evidence: Vec<InputFrame> = frames
+        for g in groups.into_values() {
+            let (from, to) = (sides[g.side], sides[1 - g.side]);
+            let (src, dst, tr) = (g.src, g.dst, g.transport);
+            let evidence: Vec<InputFrame> = g
+                .frames
                 .iter()
                 .map(|(frame, _, _)| InputFrame {
                     input: from,
                     frame: *frame,
                 })
                 .collect();
-            let what = frames[0].1.clone();
-            let n = frames.len();
+            let what = g.frames[0].1.clone();
+            let n = g.frames.len();
             let summary = format!(
-                "{what}{} {} {src} → {dst} seen at {} never reached {} ({src2} → {dst2} there): lost between {} and {}",
+                "{what}{} {} {src} → {dst} seen at {} never reached {} ({}): lost between {} and {}",
                 if n > 1 { format!(" and {} more", n - 1) } else { String::new() },
                 tr.as_str(),
                 frames_of(join, &evidence),
                 join.names[to],
+                g.there,
                 join.names[from],
                 join.names[to],
             );
@@ -201,11 +282,11 @@ fn lost(
             evidence.truncate(MAX_EVIDENCE);
             evidence.push(InputFrame {
                 input: to,
-                frame: l.first[1 - side],
+                frame: g.other_frame,
             });
             out.push(PathFinding {
                 id: "path.lost",
-                severity: severity(cfg, s),
+                severity: severity(cfg, g.server),
                 summary,
                 explanation: LOST_EXPLANATION.to_string(),
                 evidence,
@@ -216,7 +297,7 @@ fn lost(
                     ("transport", Detail::Text(tr.as_str().to_string())),
                     ("source", Detail::Address(src.to_string())),
                     ("destination", Detail::Address(dst.to_string())),
-                    ("port", Detail::Port(s.port)),
+                    ("port", Detail::Port(g.server.port)),
                 ],
             });
         }

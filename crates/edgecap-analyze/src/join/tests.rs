@@ -48,6 +48,8 @@ fn matches_stun_and_tcp_across_the_nat() {
         ("Allocate success", 5, 4),
         ("SYN", 6, 5),
         ("SYN-ACK", 7, 6),
+        ("Binding request", 14, 10),
+        ("Binding success", 15, 11),
     ];
     let want: Vec<(String, u64, u64)> = want
         .iter()
@@ -63,11 +65,11 @@ fn matches_stun_and_tcp_across_the_nat() {
 }
 
 #[test]
-fn clock_offset_rests_on_three_exchanges() {
+fn clock_offset_rests_on_four_exchanges() {
     let (c, e) = pair();
     let j = joined(&c, &e, None);
     let est = j.pairs[0].estimate.expect("exchanges");
-    assert_eq!(est.exchanges, 3);
+    assert_eq!(est.exchanges, 4);
     assert_eq!((est.offset_ns, est.error_ns), (2_349_500_000, 14_500_000));
     let true_ns = edgecap_testkit::samples::VANTAGE_OFFSET_MS * 1_000_000;
     assert!(
@@ -77,7 +79,7 @@ fn clock_offset_rests_on_three_exchanges() {
     assert_eq!(j.clocks[0].basis, ClockBasis::Reference);
     assert_eq!(
         j.clocks[1].basis,
-        ClockBasis::Exchanges { via: 0, count: 3 }
+        ClockBasis::Exchanges { via: 0, count: 4 }
     );
     assert_eq!(j.clocks[1].offset_ns, Some(2_349_500_000));
     let given = joined(&c, &e, Some(2_000_000_000));
@@ -122,9 +124,20 @@ fn lost_allocate_injected_reset_mapping_and_skew() {
         [
             "path.lost",
             "path.reset_not_sent",
+            "path.lost",
             "clock.skew",
             "path.nat_mapping"
         ]
+    );
+    // Every copy of the second allocation lost: the edge never saw its
+    // flow, but saw the client's other traffic to that server.
+    let all_lost = &j.findings[2];
+    let frames: Vec<String> = all_lost.evidence.iter().map(|f| j.label(*f)).collect();
+    assert_eq!(frames, ["client#12", "client#13", "edge-ext#1"]);
+    assert!(
+        all_lost.summary.contains("no packet of that flow there"),
+        "{}",
+        all_lost.summary
     );
     let lost = &j.findings[0];
     assert_eq!(lost.severity, Severity::Error, "UDP 3478 is an edge port");

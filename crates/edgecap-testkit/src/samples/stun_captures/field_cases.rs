@@ -714,7 +714,10 @@ mod tests {
                 "field-call-refused.pcap",
                 &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17],
             ),
-            ("multi-client.pcap", &[1, 2, 3, 4, 5, 6, 7, 9, 10, 11]),
+            (
+                "multi-client.pcap",
+                &[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13],
+            ),
             ("multi-edge-ext.pcap", &[1, 2, 3, 4, 5, 6, 8, 9]),
             ("multi-edge-inside.pcap", &[1, 4, 5, 6]),
             ("multi-edge-outside.pcap", &[1, 4, 5]),

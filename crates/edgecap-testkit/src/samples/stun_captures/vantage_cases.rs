@@ -9,7 +9,9 @@
 //! Between them: a UDP 3478 allocation whose first authenticated Allocate is
 //! lost on the way (its retransmission 500 ms later arrives), then a TCP 443
 //! connection that a middlebox resets in the edge's name (the RST reaches the
-//! client; the edge never sent it and goes on with its ServerHello).
+//! client; the edge never sent it and goes on with its ServerHello), then a
+//! second UDP allocation whose every copy is lost (the edge keeps capturing:
+//! a Binding on the first allocation's flow reaches it later).
 //! One-way delays are 14-16 ms, so the offset the join estimates from the
 //! three request/response exchanges is 2.3495 s ± 14.5 ms.
 //!
@@ -142,6 +144,42 @@ pub fn client_and_edge() -> io::Result<[FieldCapture; 2]> {
     c.at_ms(1_090);
     let f = c.put(&tc.data(ToClient, &hello))?;
     c.key(f, "the edge's ServerHello, after the RST");
+    // A second allocation from UDP 50042 that never arrives, sent twice;
+    // the edge keeps capturing: a Binding on the first allocation's flow
+    // at 2.2 s reaches it and is answered.
+    let lost = allocation(
+        0x9c,
+        "203.0.113.10:50602",
+        "198.51.100.77:40024",
+        "1.1.1.1:50704",
+    );
+    let (client2, edge_udp) = (at(VANTAGE_CLIENT, 50042), at(VANTAGE_EDGE, 3478));
+    c.at_ms(1_200);
+    let f = c.udp(client2, edge_udp, &lost.allocate())?;
+    c.key(f, "Allocate from 50042, never reaches the edge");
+    c.at_ms(1_700);
+    let f = c.udp(client2, edge_udp, &lost.allocate())?;
+    c.key(f, "its retransmission, lost too");
+    let id = crate::stun::rfc_txid(0x9e);
+    let binding = crate::stun::rfc(0x0001, &id, &[])
+        .fingerprint(false)
+        .bytes();
+    let (client1, public1) = (at(VANTAGE_CLIENT, 50040), at(VANTAGE_NAT, 40022));
+    let answer = crate::stun::rfc(
+        0x0101,
+        &id,
+        &[crate::stun::addr_attr(0x0020, public1, Some(&id))],
+    )
+    .fingerprint(false)
+    .bytes();
+    c.at_ms(2_200);
+    c.udp(client1, edge_udp, &binding)?;
+    e.at_ms(edge_at(2_215));
+    e.udp(public1, edge_udp, &binding)?;
+    e.at_ms(edge_at(2_220));
+    e.udp(edge_udp, public1, &answer)?;
+    c.at_ms(2_236);
+    c.udp(edge_udp, client1, &answer)?;
     Ok([c.finish()?, e.finish()?])
 }
 
