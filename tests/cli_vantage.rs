@@ -177,6 +177,7 @@ fn bad_flags_exit_2() {
         vec!["ladder", CLIENT, EDGE, "--flow", "0"],
         vec!["ladder", CLIENT, "--offset", "captures/multi-client.pcap=1"],
         vec!["summary", CLIENT, "captures/no-such.pcap"],
+        vec![CLIENT, EDGE],
     ] {
         let (code, _, err) = run(&args);
         assert_eq!(code, Some(2), "{args:?}");

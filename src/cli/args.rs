@@ -19,6 +19,10 @@ use std::path::PathBuf;
 pub struct Cli {
     /// Capture to open in the interactive timeline (pcap or pcapng, optionally gzip; `-` = stdin).
     pub file: Option<PathBuf>,
+    /// More captures: refused with a pointer to `summary` and `ladder`, which
+    /// join several (the timeline shows one capture).
+    #[arg(value_name = "MORE", hide = true)]
+    pub more: Vec<PathBuf>,
     /// Flags of the interactive timeline.
     #[command(flatten)]
     pub tui: TuiArgs,

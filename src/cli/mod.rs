@@ -32,6 +32,13 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS,
         ),
         Some(Command::Manpage) => finish(generate::manpage(&mut io::stdout()), ExitCode::SUCCESS),
+        None if !cli.more.is_empty() => {
+            eprintln!(
+                "edgecap: the interactive timeline shows one capture; join several with \
+                 `edgecap summary A B …` or `edgecap ladder A B …`"
+            );
+            ExitCode::from(exit::ERROR)
+        }
         None => match cli.file {
             Some(file) => timeline(&file, &cli.tui),
             None => {
