@@ -277,3 +277,14 @@ fn both_sides_of_the_edge_nat() {
     assert!(text.contains("nat.relay_port_rewritten  relay port 58138 of 10.3.0.40:58138 at multi-edge-inside leaves the NAT as 2.2.2.2:61000"), "{text}");
     assert!(!text.contains("clock.skew"), "{text}");
 }
+
+#[test]
+fn readme_lists_every_path_finding_id() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    for (id, _) in edgecap_analyze::join::findings::PATH_FINDING_IDS {
+        assert!(
+            readme.contains(&format!("| `{id}` |")),
+            "README misses {id}"
+        );
+    }
+}

@@ -40,6 +40,32 @@ use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::{Direction, Endpoint, Transport};
 use edgecap_proto::AllocationOutcome;
 
+/// The finding ids only the join raises, with a one-line description (the
+/// README documents them; `nat.relay_port_rewritten` and `clock.skew` are
+/// shared with the single-capture detectors,
+/// [`crate::findings::FINDING_IDS`]).
+pub const PATH_FINDING_IDS: &[(&str, &str)] = &[
+    (
+        LOST,
+        "a STUN/TURN message seen at one vantage point never seen at the next one on its path, which covers the time",
+    ),
+    (
+        RESET_NOT_SENT,
+        "a RST its claimed sender's side of the path shows it never sent: a device between the two vantage points",
+    ),
+    (
+        NAT_MAPPING,
+        "the NAT mappings between two vantage points (inside ↔ outside, per transport)",
+    ),
+];
+
+/// `path.lost`.
+pub const LOST: &str = "path.lost";
+/// `path.reset_not_sent`.
+pub const RESET_NOT_SENT: &str = "path.reset_not_sent";
+/// `path.nat_mapping`.
+pub const NAT_MAPPING: &str = "path.nat_mapping";
+
 /// Disagreement between capture clocks still read as agreement beyond the
 /// error bound: hosts synchronised by NTP agree within tens of milliseconds.
 pub const CLOCK_TOLERANCE_NS: i64 = 100_000_000;
@@ -285,7 +311,7 @@ fn lost(
                 frame: g.other_frame,
             });
             out.push(PathFinding {
-                id: "path.lost",
+                id: LOST,
                 severity: severity(cfg, g.server),
                 summary,
                 explanation: LOST_EXPLANATION.to_string(),
@@ -365,7 +391,7 @@ fn resets_not_sent(join: &Join, inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> V
                     frame: l.first[o],
                 };
                 out.push(PathFinding {
-                    id: "path.reset_not_sent",
+                    id: RESET_NOT_SENT,
                     severity: severity(cfg, s),
                     summary: format!(
                         "RST from {sender} to {receiver} seen at {} was never sent by {sender2}: {} saw that connection (from {}) and no RST from it — a device between {} and {} reset it",
@@ -408,7 +434,7 @@ fn nat_mappings(join: &Join) -> Vec<PathFinding> {
             let first = ms[0];
             let more = ms.len() - 1;
             PathFinding {
-                id: "path.nat_mapping",
+                id: NAT_MAPPING,
                 severity: Severity::Info,
                 summary: format!(
                     "{} {} seen at {} is {} at {} ({} NAT, {} ↔ {}){}",

@@ -5,7 +5,8 @@
 //! style from the request/response exchanges seen at both ([`clock`]); the
 //! NAT mappings each pair implies ([`nat`]); and the findings that need two
 //! sides — a packet lost between them, a RST its claimed sender never sent,
-//! a NAT mapping, clocks that disagree ([`findings`]).
+//! a NAT mapping, a relay port the NAT rewrote, clocks that disagree
+//! ([`findings`]).
 //!
 //! Pure: takes the [`Analysis`] of each capture (made by the usual pipeline,
 //! each with its own frame numbers) and returns a [`Join`]. Matching is

@@ -273,3 +273,26 @@ fn edge_nat_port_forward_relay_port_and_time_zone() {
     );
     assert_eq!(j.label(f.evidence[0]), "client#5");
 }
+
+#[test]
+fn every_id_is_catalogued() {
+    let o = AnalyzeOptions::default();
+    let known = |id: &str| {
+        findings::PATH_FINDING_IDS
+            .iter()
+            .chain(crate::findings::FINDING_IDS)
+            .any(|(k, _)| *k == id)
+    };
+    for (a, b) in [
+        ("multi-client.pcap", "multi-edge-ext.pcap"),
+        ("multi-edge-inside.pcap", "multi-edge-outside.pcap"),
+        ("real-nat-client.pcap", "real-nat-edge.pcap"),
+    ] {
+        let (x, y) = (capture(a, &o), capture(b, &o));
+        for f in joined(&x, &y, None).findings {
+            assert!(known(f.id), "{} not catalogued", f.id);
+            assert!(!f.summary.contains('\n') && !f.summary.chars().any(char::is_control));
+            assert!(!f.evidence.is_empty(), "{}", f.id);
+        }
+    }
+}
