@@ -7,8 +7,8 @@
 #   ec-client 192.168.77.2 ── 192.168.77.1 ec-nat 203.0.113.1 ── 203.0.113.10 ec-edge
 # ec-nat forwards and masquerades (nftables) what leaves toward ec-edge, so
 # the edge sees the client as 203.0.113.1 with ports the NAT chose. Its
-# forward chain also drops the 3rd client-to-server packet of the UDP
-# allocation (the client retransmits it) and answers the 6th packet of the
+# forward chain also drops the 3rd client-to-server packet of each UDP
+# flow (the client retransmits it) and answers the 6th packet of the
 # TCP allocation with a RST in the server's name (`reject with tcp reset`):
 # a loss and a RST the edge never sent, made by a real NAT and stack.
 # coturn's turnserver runs in ec-edge, turnutils_uclient in ec-client,
