@@ -8,14 +8,14 @@
 # `edgecap summary --json --fail-on none CLIENT EDGE` on each pair with
 # /usr/bin/time: both analyses and the join. Prints a table: factor, calls,
 # MB of both files, wall s, CPU (user) s, µs of CPU per call, peak RSS, and
-# the findings `path.lost` count (one per lost Allocate). Factors 1 and 2
-# are run three times and the fastest run is kept.
+# the messages the `path.lost` findings count (one per lost Allocate).
+# Factors 1 and 2 are run three times and the fastest run is kept.
 #
 # Then the growth of CPU time per call from 1x to 8x: linear work keeps it
-# flat. Prints FAIL and exits 1 over 30 %, or when the path.lost count is
-# not one per 50 calls; otherwise PASS.
+# flat. Prints FAIL and exits 1 over 30 %, or when the messages found lost
+# are not one per 50 calls; otherwise PASS.
 #
-# Usage: scripts/scale-join.sh   (needs /usr/bin/time)
+# Usage: scripts/scale-join.sh   (needs /usr/bin/time and python3)
 # Environment: SCALE_TIMEOUT = seconds allowed per run (default 600).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -50,7 +50,10 @@ for factor in 1 2 4 8; do
       best_cpu=$cpu best_wall=$wall best_rss=$rss_kb
     fi
   done
-  lost=$(grep -o '"id": "path.lost"' bench-data/join-out.json | wc -l)
+  # Messages found lost: details.count of the (merged) path.lost findings.
+  lost=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(f["details"]["count"] for f in d["join"]["findings"] if f["id"] == "path.lost"))' bench-data/join-out.json)
   mb=$(awk -v a="$(stat -c %s "$prefix-client.pcap")" -v b="$(stat -c %s "$prefix-edge.pcap")" \
     'BEGIN { printf "%.1f", (a + b) / 1e6 }')
   awk -v f="${factor}x" -v u="$calls" -v mb="$mb" -v w="$best_wall" -v c="$best_cpu" \
@@ -58,7 +61,7 @@ for factor in 1 2 4 8; do
       printf "| %6s | %8d | %7s | %8.2f | %8.2f | %9.2f | %8.1f | %9d |\n",
         f, u, mb, w, c, c * 1e6 / u, r / 1024, l }'
   if [ "$lost" -ne $((calls / 50)) ]; then
-    echo "FAIL: ${factor}x: $lost path.lost findings, want $((calls / 50))"; fail=1
+    echo "FAIL: ${factor}x: $lost messages found lost, want $((calls / 50))"; fail=1
   fi
   per=$(awk -v c="$best_cpu" -v u="$calls" 'BEGIN { print c / u }')
   [ "$factor" -eq 1 ] && base=$per

@@ -3,7 +3,8 @@
 //! capture, and that capture's own findings) and the `join` object — the
 //! pairs with their matched packets (capped at
 //! [`super::json::MAX_JSON_MESSAGES`] per pair, `omitted` counts the rest)
-//! and clock estimate, the NAT mappings and the findings across captures,
+//! and clock estimate, the NAT mappings (as many at most,
+//! `nat_mappings_omitted` counts the rest) and the findings across captures,
 //! whose evidence names the input of each frame. Names and files are text,
 //! or `hex:` when not printable UTF-8, as everywhere in the JSON.
 
@@ -61,8 +62,10 @@ pub struct JoinJson<'a> {
     pub inputs_dropped: usize,
     /// Each pair of captures that shares packets.
     pub pairs: Vec<PairJson>,
-    /// The NAT mappings between vantage points.
+    /// The NAT mappings between vantage points (the first ones).
     pub nat_mappings: Vec<NatJson>,
+    /// NAT mappings not listed.
+    pub nat_mappings_omitted: usize,
     /// Findings across captures.
     pub findings: Vec<PathFindingJson<'a>>,
 }
@@ -217,7 +220,8 @@ fn finding_json<'a>(f: &'a PathFinding, names: &[String]) -> PathFindingJson<'a>
     }
 }
 
-/// The `join` object, at most `limit` matched packets listed per pair.
+/// The `join` object, at most `limit` matched packets listed per pair and
+/// `limit` NAT mappings.
 pub fn join_json<'a>(vs: &[Vantage], join: &'a Join, limit: usize) -> JoinJson<'a> {
     let names = names(vs);
     let name = |i: usize| names.get(i).cloned().unwrap_or_default();
@@ -257,9 +261,11 @@ pub fn join_json<'a>(vs: &[Vantage], join: &'a Join, limit: usize) -> JoinJson<'
                 omitted: p.matched.len().saturating_sub(limit),
             })
             .collect(),
+        nat_mappings_omitted: join.nat.len().saturating_sub(limit),
         nat_mappings: join
             .nat
             .iter()
+            .take(limit)
             .map(|m| NatJson {
                 inside_input: name(m.inside_input),
                 outside_input: name(m.outside_input),

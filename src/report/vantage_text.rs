@@ -18,6 +18,10 @@ use edgecap_analyze::log_offset::split_zone;
 use edgecap_analyze::Severity;
 use edgecap_core::safe::{escape, escape_path};
 
+/// NAT mappings listed in Vantage points: a busy edge has one per client
+/// flow; the JSON lists them (up to its own cap).
+pub const MAX_NAT_LINES: usize = 20;
+
 /// Options of the joined summary.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VantageOptions {
@@ -104,7 +108,7 @@ fn vantage_section<S: TextSink>(out: &mut S, vs: &[Vantage], join: &Join) {
     }
     if !join.nat.is_empty() {
         let _ = writeln!(out, "  NAT mappings ({})", join.nat.len());
-        for m in &join.nat {
+        for m in join.nat.iter().take(MAX_NAT_LINES) {
             let _ = writeln!(
                 out,
                 "    {} {} at {} = {} at {}{}",
@@ -118,6 +122,13 @@ fn vantage_section<S: TextSink>(out: &mut S, vs: &[Vantage], join: &Join) {
                 } else {
                     ""
                 }
+            );
+        }
+        if join.nat.len() > MAX_NAT_LINES {
+            let _ = writeln!(
+                out,
+                "    … {} more (--json lists them)",
+                join.nat.len() - MAX_NAT_LINES
             );
         }
     }

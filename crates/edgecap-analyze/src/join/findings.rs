@@ -8,8 +8,9 @@
 //!   — and covers the time
 //!   it would have arrived (twice the longest flight measured between them
 //!   plus [`FLIGHT_SLACK_NS`], at most [`MAX_FLIGHT_NS`]). Severity
-//!   `error` on edge and relay ports, else `warning`; one finding per flow
-//!   and direction, frames of both captures.
+//!   `error` on edge and relay ports, else `warning`; one finding per hop,
+//!   transport, destination and kind (in a flow the other side saw, or not), alike
+//!   flows counted in `similar`; frames of both captures.
 //! * `path.reset_not_sent` — a TCP RST seen at one capture whose claimed
 //!   sender's side — the other capture, nearer that sender on the flow's
 //!   path — never shows it, although it covers that time: a middlebox
@@ -28,6 +29,7 @@
 //!   vantage points, no finding).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write;
 use std::net::SocketAddr;
 
 use super::matching::{MatchedFlags, PairJoin};
@@ -281,54 +283,100 @@ fn lost(
                 g.frames.push(lost);
             }
         }
-        for g in groups.into_values() {
-            let (from, to) = (sides[g.side], sides[1 - g.side]);
-            let (src, dst, tr) = (g.src, g.dst, g.transport);
-            let evidence: Vec<InputFrame> = g
-                .frames
-                .iter()
-                .map(|(frame, _, _)| InputFrame {
-                    input: from,
-                    frame: *frame,
-                })
-                .collect();
-            let what = g.frames[0].1.clone();
-            let n = g.frames.len();
-            let summary = format!(
-                "{what}{} {} {src} → {dst} seen at {} never reached {} ({}): lost between {} and {}",
-                if n > 1 { format!(" and {} more", n - 1) } else { String::new() },
-                tr.as_str(),
-                frames_of(join, &evidence),
-                join.names[to],
-                g.there,
-                join.names[from],
-                join.names[to],
-            );
-            let mut evidence = evidence;
-            evidence.truncate(MAX_EVIDENCE);
-            evidence.push(InputFrame {
-                input: to,
-                frame: g.other_frame,
-            });
-            out.push(PathFinding {
-                id: LOST,
-                severity: severity(cfg, g.server),
-                summary,
-                explanation: LOST_EXPLANATION.to_string(),
-                evidence,
-                details: vec![
-                    ("count", Detail::Count(n as u64)),
-                    ("from", Detail::Text(join.names[from].clone())),
-                    ("to", Detail::Text(join.names[to].clone())),
-                    ("transport", Detail::Text(tr.as_str().to_string())),
-                    ("source", Detail::Address(src.to_string())),
-                    ("destination", Detail::Address(dst.to_string())),
-                    ("port", Detail::Port(g.server.port)),
-                ],
-            });
+        // Alike losses — same hop, same destination, same kind (in a flow
+        // the other side saw, or not) — are one cause: one finding, the
+        // first group's summary and `; and N more like it`.
+        let mut alike: Vec<Vec<LostGroup>> = Vec::new();
+        let mut index: HashMap<(usize, bool, Transport, Endpoint), usize> = HashMap::new();
+        for ((side, linked, _), g) in groups {
+            let key = (side, linked, g.transport, g.dst);
+            match index.get(&key) {
+                Some(&i) => alike[i].push(g),
+                None => {
+                    index.insert(key, alike.len());
+                    alike.push(vec![g]);
+                }
+            }
+        }
+        for gs in alike {
+            out.push(lost_finding(join, sides, &gs, cfg));
         }
     }
     out
+}
+
+/// One `path.lost` finding for alike groups `gs` (at least one).
+fn lost_finding(join: &Join, sides: [usize; 2], gs: &[LostGroup], cfg: &EdgeConfig) -> PathFinding {
+    let g = &gs[0];
+    let (from, to) = (sides[g.side], sides[1 - g.side]);
+    let (src, dst, tr) = (g.src, g.dst, g.transport);
+    let evidence: Vec<InputFrame> = g
+        .frames
+        .iter()
+        .map(|(frame, _, _)| InputFrame {
+            input: from,
+            frame: *frame,
+        })
+        .collect();
+    let what = g.frames[0].1.clone();
+    let n = g.frames.len();
+    let total: usize = gs.iter().map(|g| g.frames.len()).sum();
+    let similar = gs.len() - 1;
+    let mut summary = format!(
+        "{what}{} {} {src} → {dst} seen at {} never reached {} ({}): lost between {} and {}",
+        if n > 1 {
+            format!(" and {} more", n - 1)
+        } else {
+            String::new()
+        },
+        tr.as_str(),
+        frames_of(join, &evidence),
+        join.names[to],
+        g.there,
+        join.names[from],
+        join.names[to],
+    );
+    if similar > 0 {
+        let _ = write!(
+            summary,
+            "; and {similar} more like it ({total} messages lost in {} flows)",
+            gs.len()
+        );
+    }
+    // Every alike flow's frames, up to the evidence cap.
+    let mut evidence: Vec<InputFrame> = gs
+        .iter()
+        .flat_map(|g| g.frames.iter())
+        .take(MAX_EVIDENCE)
+        .map(|(frame, _, _)| InputFrame {
+            input: from,
+            frame: *frame,
+        })
+        .collect();
+    evidence.push(InputFrame {
+        input: to,
+        frame: g.other_frame,
+    });
+    let mut details = vec![
+        ("count", Detail::Count(total as u64)),
+        ("from", Detail::Text(join.names[from].clone())),
+        ("to", Detail::Text(join.names[to].clone())),
+        ("transport", Detail::Text(tr.as_str().to_string())),
+        ("source", Detail::Address(src.to_string())),
+        ("destination", Detail::Address(dst.to_string())),
+        ("port", Detail::Port(g.server.port)),
+    ];
+    if similar > 0 {
+        details.push(("similar", Detail::Count(similar as u64)));
+    }
+    PathFinding {
+        id: LOST,
+        severity: severity(cfg, g.server),
+        summary,
+        explanation: LOST_EXPLANATION.to_string(),
+        evidence,
+        details,
+    }
 }
 
 const RESET_EXPLANATION: &str = "The RST names a sender whose own side of the path — a capture nearer that host, which saw the connection until then and covers the moment — shows it never sent one: a device between the two vantage points reset the connection in that host's name. Typical culprits are a TLS-inspecting or IPS firewall that does not accept MS-TURN's pseudo-TLS on 443, a load balancer, or a NAT that dropped the mapping. Find the device on the hop between the two capture points and exempt the edge's ports from inspection.";

@@ -217,11 +217,14 @@ fn real_recording_through_a_nat() {
         .findings
         .iter()
         .filter(|f| f.id == "path.lost")
-        .map(|f| f.evidence[0].frame.0)
+        .flat_map(|f| f.evidence.iter().filter(|e| e.input == 0))
+        .map(|e| e.frame.0)
         .collect();
     // The third client-to-edge packet of each UDP flow (the NAT's drop
-    // rule) and the TCP packet the NAT answered with a RST.
+    // rule; one finding, the second flow alike) and the TCP packet the NAT
+    // answered with a RST.
     assert_eq!(lost, [5, 12, 44]);
+    assert_eq!(j.findings.iter().filter(|f| f.id == "path.lost").count(), 2);
     let rst: Vec<&PathFinding> = j
         .findings
         .iter()
