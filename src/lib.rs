@@ -33,6 +33,7 @@ pub mod report;
 pub mod sip_detail;
 #[cfg(feature = "tui")]
 pub mod tui;
+pub mod vantage;
 
 #[cfg(test)]
 mod test_util;

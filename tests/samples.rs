@@ -8,7 +8,7 @@ use std::path::Path;
 fn committed_samples_match_the_generator() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     let samples = edgecap_testkit::samples::all().expect("generate");
-    assert_eq!(samples.len(), 29);
+    assert_eq!(samples.len(), 33);
     for (name, bytes) in samples {
         let committed =
             std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("captures/{name}: {e}"));

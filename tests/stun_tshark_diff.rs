@@ -60,6 +60,12 @@ const MIN_COMPARED: &[(&str, usize)] = &[
     ("tcp-outcomes.netmon2.cap", 0),
     ("mixed-media.netmon2.cap", 6),
     ("sip-signalling.pcap", 0),
+    ("multi-client.pcap", 5),
+    ("multi-edge-ext.pcap", 4),
+    ("multi-edge-inside.pcap", 6),
+    ("multi-edge-outside.pcap", 6),
+    ("real-nat-client.pcap", 35),
+    ("real-nat-edge.pcap", 30),
 ];
 
 /// The bundled pcap a NetMon capture was converted from

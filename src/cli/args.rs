@@ -30,7 +30,8 @@ pub struct Cli {
 /// Flags of the interactive timeline (`edgecap FILE`).
 #[derive(Debug, Args)]
 pub struct TuiArgs {
-    /// Lync / Skype for Business logs whose messages join the timeline's ladder (as for `summary`).
+    /// Lync / Skype for Business logs whose messages join the timeline's ladder (as for
+    /// `summary`); more captures are refused with a pointer to `summary` and `ladder`.
     #[arg(value_name = "LOG")]
     pub logs: Vec<PathBuf>,
     /// Analysis and edge flags.
@@ -157,14 +158,20 @@ pub struct SummaryArgs {
     /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin).
     pub file: PathBuf,
     /// Lync / Skype for Business logs read beside the capture (client UCCAPI
-    /// `.uccapilog`, server SIPStack text trace), recognised by content; the
-    /// capture may come in any position.
+    /// `.uccapilog`, server SIPStack text trace), and more captures of the same
+    /// call from other vantage points (joined packet by packet), all recognised
+    /// by content; the capture may come in any position.
     #[arg(value_name = "LOG")]
     pub logs: Vec<PathBuf>,
     /// A log's clock offset from the capture in seconds (log time minus
-    /// capture time), instead of the estimate (repeatable).
-    #[arg(long = "offset", value_name = "LOG=SECONDS", value_parser = crate::inputs::parse_offset)]
+    /// capture time), or another capture's from the first capture, instead of
+    /// the estimate (repeatable).
+    #[arg(long = "offset", value_name = "FILE=SECONDS", value_parser = crate::inputs::parse_offset)]
     pub offsets: Vec<(PathBuf, i64)>,
+    /// With several captures: the name of a capture in the reports (evidence
+    /// reads NAME#FRAME) instead of its file stem (repeatable).
+    #[arg(long = "name", value_name = "FILE=NAME", value_parser = crate::vantage::parse_name)]
+    pub names: Vec<(PathBuf, String)>,
     /// Print one JSON document instead of text (schema in the README); its `flows`, `stun`,
     /// `tls`, `allocations` and `turn_channels` lists are capped (`omitted` counts the rest).
     #[arg(long)]
@@ -184,7 +191,8 @@ pub struct SummaryArgs {
     /// With --brief: print each finding's explanation (causes, what to check) under it.
     #[arg(long, requires = "brief")]
     pub explain: bool,
-    /// Print at most this many flows in the text summary (0 = all).
+    /// Print at most this many flows in the text summary (0 = all); with several
+    /// captures, this many rows of the path.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_flows: usize,
     /// Print at most this many steps per TURN allocation story in the text summary (0 = all).
@@ -206,12 +214,19 @@ pub struct SummaryArgs {
 pub struct LadderArgs {
     /// Capture file (pcap or pcapng, optionally gzip-compressed; `-` = stdin), or a log alone.
     pub file: PathBuf,
-    /// Lync / Skype for Business logs whose messages join the ladder (as for `summary`).
-    #[arg(value_name = "LOG")]
+    /// Logs whose messages join the ladder (as for `summary`), or more captures of the
+    /// same call from other vantage points: the ladder then shows each packet once, where
+    /// it was seen and its time in flight. Told apart by their content.
+    #[arg(value_name = "CAPTURE|LOG")]
     pub logs: Vec<PathBuf>,
-    /// A log's clock offset from the capture in seconds (as for `summary`; repeatable).
-    #[arg(long = "offset", value_name = "LOG=SECONDS", value_parser = crate::inputs::parse_offset)]
+    /// A log's clock offset from the capture, or with several captures a capture's clock
+    /// minus the first capture's, in seconds, instead of the estimate (repeatable).
+    #[arg(long = "offset", value_name = "FILE=SECONDS", value_parser = crate::inputs::parse_offset)]
     pub offsets: Vec<(PathBuf, i64)>,
+    /// With several captures: the name of a capture (NAME#FRAME) instead of
+    /// its file stem (repeatable).
+    #[arg(long = "name", value_name = "FILE=NAME", value_parser = crate::vantage::parse_name)]
+    pub names: Vec<(PathBuf, String)>,
     /// Keep only the rows of this flow (repeatable): the ids of the summary's Flows table.
     #[arg(long = "flow", value_name = "N")]
     pub flows: Vec<u32>,

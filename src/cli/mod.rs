@@ -5,6 +5,7 @@
 pub mod args;
 pub mod follow;
 pub mod generate;
+pub mod several;
 pub mod typo;
 
 use crate::inputs::{self, LogInput};
@@ -54,6 +55,13 @@ fn timeline(file: &Path, args: &args::TuiArgs) -> ExitCode {
         logs: args.logs.clone(),
         follow: args.follow,
     };
+    if matches!(several::captures_among(file, &args.logs), Ok(Some(_))) {
+        eprintln!(
+            "edgecap: the interactive timeline shows one capture; join several with \
+             `edgecap summary A B …` or `edgecap ladder A B …`"
+        );
+        return ExitCode::from(exit::ERROR);
+    }
     if (args.follow || file == Path::new("-")) && !args.logs.is_empty() {
         eprintln!(
             "edgecap: a live timeline reads one capture; logs are read beside a finished capture"
@@ -205,6 +213,14 @@ fn summary(args: &SummaryArgs) -> ExitCode {
     if args.follow {
         return follow::summary(args);
     }
+    match several::captures_among(&args.file, &args.logs) {
+        Ok(Some(split)) => return several::summary(args, split),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("edgecap: {e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    }
     let Some((capture, mut logs)) = read_logs(&args.file, &args.logs, &args.offsets) else {
         return ExitCode::from(exit::ERROR);
     };
@@ -318,6 +334,18 @@ fn ladder_rows(index: &Index, analysis: &Analysis, flows: &[u32]) -> Result<Vec<
 }
 
 fn ladder_command(args: &LadderArgs) -> ExitCode {
+    match several::captures_among(&args.file, &args.logs) {
+        Ok(Some(_)) => return several::ladder(args),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("edgecap: {e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    }
+    if !args.names.is_empty() {
+        eprintln!("edgecap: --name takes several captures");
+        return ExitCode::from(exit::ERROR);
+    }
     let Some((capture, mut logs)) = read_logs(&args.file, &args.logs, &args.offsets) else {
         return ExitCode::from(exit::ERROR);
     };

@@ -26,6 +26,7 @@ pub mod export;
 pub mod filter;
 pub mod labels;
 pub mod log_rows;
+pub mod path;
 pub mod sip_label;
 pub mod time;
 

@@ -93,9 +93,23 @@ pub struct Report<'a> {
     /// links; absent when there is none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<super::json_calls::CallJson>,
-    /// The logs read beside the capture; absent when none was given.
+    /// The other captures and the logs read beside the capture; absent when
+    /// none was given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub inputs: Vec<super::json_inputs::InputJson<'a>>,
+    pub inputs: Vec<InputEntry<'a>>,
+    /// Several captures joined; absent for one capture.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join: Option<super::json_join::JoinJson<'a>>,
+}
+
+/// One `inputs` entry: a capture (when several were given) or a log.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum InputEntry<'a> {
+    /// A capture among several.
+    Capture(super::json_join::CaptureInputJson<'a>),
+    /// A log.
+    Log(super::json_inputs::InputJson<'a>),
 }
 
 /// `omitted`: how many entries of each capped array were not listed.
@@ -543,6 +557,7 @@ impl<'a> Report<'a> {
                 .map(super::json_calls::CallJson::new)
                 .collect(),
             inputs: Vec::new(),
+            join: None,
         }
     }
 
@@ -551,8 +566,26 @@ impl<'a> Report<'a> {
         let limit = MAX_JSON_MESSAGES;
         self.inputs = logs
             .iter()
-            .map(|l| super::json_inputs::input_json(l, limit))
+            .map(|l| InputEntry::Log(super::json_inputs::input_json(l, limit)))
             .collect();
+        self
+    }
+
+    /// The document of the first of several captures, with every capture
+    /// listed first in `inputs` and the `join` object.
+    pub fn with_vantage(
+        mut self,
+        vs: &'a [crate::vantage::Vantage],
+        join: &'a edgecap_analyze::join::Join,
+    ) -> Report<'a> {
+        let mut inputs: Vec<InputEntry<'a>> =
+            super::json_join::capture_inputs(vs, join, MAX_JSON_FINDINGS)
+                .into_iter()
+                .map(InputEntry::Capture)
+                .collect();
+        inputs.append(&mut self.inputs);
+        self.inputs = inputs;
+        self.join = Some(super::json_join::join_json(vs, join, MAX_JSON_MESSAGES));
         self
     }
 

@@ -50,7 +50,8 @@ struct FindingJson<'a> {
     details: DetailsJson<'a>,
 }
 
-struct DetailsJson<'a>(&'a [(&'static str, Detail)]);
+/// A finding's `details` as a JSON object (keys in their fixed order).
+pub struct DetailsJson<'a>(pub &'a [(&'static str, Detail)]);
 
 impl Serialize for DetailsJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

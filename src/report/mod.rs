@@ -15,6 +15,7 @@ pub mod json_calls;
 pub mod json_diag;
 pub mod json_icmp;
 pub mod json_inputs;
+pub mod json_join;
 pub mod json_proto;
 pub mod json_sip;
 pub mod json_stun;
@@ -26,6 +27,7 @@ pub mod sip_text;
 pub mod story;
 pub mod text;
 pub mod tls;
+pub mod vantage_text;
 
 use edgecap_analyze::Analysis;
 use edgecap_proto::{AllocationStep, AllocationStory, ProtoMsg, StunRecord};

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod findings;
 pub mod ingest;
 pub mod integrity;
+pub mod join;
 pub mod live;
 pub mod log_alone;
 pub mod log_offset;

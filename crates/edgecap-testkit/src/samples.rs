@@ -65,6 +65,10 @@ pub use stun_captures::field_cases::{
     desktop_sharing_refused, field_captures, healthy_call, mras_refused, udp_blocked, unknown_user,
     FieldCapture, KeyFrame, FIELD_ICE_LOCAL, FIELD_ICE_REMOTE,
 };
+pub use stun_captures::vantage_cases::{
+    client_and_edge, edge_nat_pair, EDGE_NAT_OFFSET_MS, VANTAGE_CLIENT, VANTAGE_EDGE, VANTAGE_NAT,
+    VANTAGE_OFFSET_MS,
+};
 pub use stun_captures::{
     msturn_tcp443, msturn_udp, rfc_tcp_framings, BlindStun, ICE_PASSWORD, MS_PASSWORD, MS_REALM,
     MS_UNKNOWN_USERNAME, MS_USERNAME, RFC_PASSWORD, RFC_REALM, RFC_USERNAME,

@@ -23,6 +23,7 @@ use std::net::SocketAddr;
 
 pub(super) mod field_cases;
 mod topology_cases;
+pub(super) mod vantage_cases;
 
 /// MS-TURN credentials of the generated allocations (as MRAS would hand
 /// them out, docs/protocols.md §6.3): a binary-ish USERNAME, the realm with its

@@ -644,7 +644,7 @@ pub fn healthy_call() -> io::Result<FieldCapture> {
 
 /// Every field capture, in the order of [`super::super::all`].
 pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
-    Ok(vec![
+    let mut all = vec![
         desktop_sharing_refused()?,
         unknown_user()?,
         mras_refused()?,
@@ -659,7 +659,10 @@ pub fn field_captures() -> io::Result<Vec<FieldCapture>> {
         super::topology_cases::ice_only()?,
         super::topology_cases::ice_failed()?,
         super::topology_cases::call_refused()?,
-    ])
+    ];
+    all.extend(super::vantage_cases::client_and_edge()?);
+    all.extend(super::vantage_cases::edge_nat_pair()?);
+    Ok(all)
 }
 
 #[cfg(test)]
@@ -711,6 +714,13 @@ mod tests {
                 "field-call-refused.pcap",
                 &[1, 2, 3, 4, 8, 9, 10, 12, 13, 14, 15, 16, 17],
             ),
+            (
+                "multi-client.pcap",
+                &[1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13],
+            ),
+            ("multi-edge-ext.pcap", &[1, 2, 3, 4, 5, 6, 8, 9]),
+            ("multi-edge-inside.pcap", &[1, 4, 5, 6]),
+            ("multi-edge-outside.pcap", &[1, 4, 5]),
         ];
         let caps = field_captures().expect("generate");
         assert_eq!(caps.len(), want.len());

@@ -1,0 +1,165 @@
+//! Several captures of one call from different vantage points (the client,
+//! the edge's internal and external interfaces, the partner's edge): told
+//! apart from logs by content ([`crate::inputs::sniff`]), each named (its
+//! file stem, made unique, or `--name FILE=NAME`), analysed and diagnosed on
+//! its own with the usual pipeline, then joined by
+//! [`edgecap_analyze::join`]. The first capture given is the reference
+//! clock; `--offset FILE=SECONDS` sets another one's clock against it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use edgecap_analyze::join::{self, Join, JoinInput};
+use edgecap_analyze::{diagnose, Analysis, Diagnosis, EdgeConfig, Severity};
+use edgecap_core::safe::{escape_bytes, escape_path, path_bytes};
+
+/// One capture and its analysis.
+#[derive(Debug)]
+pub struct Vantage {
+    /// The file.
+    pub path: PathBuf,
+    /// Its name's bytes (a file stem need not be UTF-8).
+    pub name_bytes: Vec<u8>,
+    /// Its name as printed (escaped).
+    pub name: String,
+    /// Its clock minus the first capture's, from `--offset`, nanoseconds.
+    pub offset_override: Option<i64>,
+    /// The analysis.
+    pub analysis: Analysis,
+    /// Its diagnosis on its own.
+    pub diagnosis: Diagnosis,
+}
+
+/// Parses `FILE=NAME` of `--name`.
+pub fn parse_name(s: &str) -> Result<(PathBuf, String), String> {
+    let (file, name) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected FILE=NAME, got {s:?}"))?;
+    if name.is_empty() || name.contains(['#', ' ']) {
+        return Err(format!(
+            "{name:?}: a name is not empty and has no space or '#'"
+        ));
+    }
+    Ok((PathBuf::from(file), name.to_string()))
+}
+
+/// The name of each of `paths`: the `--name` given for it, else its file
+/// stem (up to the first dot), with `-2`, `-3`, … added to repeats.
+pub fn names(paths: &[PathBuf], given: &[(PathBuf, String)]) -> Vec<Vec<u8>> {
+    let mut used = HashSet::new();
+    paths
+        .iter()
+        .map(|p| {
+            let base: Vec<u8> = match given.iter().find(|(f, _)| f == p) {
+                Some((_, n)) => n.as_bytes().to_vec(),
+                None => stem(p),
+            };
+            let mut name = base.clone();
+            let mut k = 2;
+            while !used.insert(name.clone()) {
+                name = base.clone();
+                name.extend_from_slice(format!("-{k}").as_bytes());
+                k += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// `dir/client.pcapng.gz` → `client`; standard input is `stdin`.
+fn stem(p: &Path) -> Vec<u8> {
+    if p == Path::new("-") {
+        return b"stdin".to_vec();
+    }
+    let file = p
+        .file_name()
+        .map_or_else(|| path_bytes(p), |f| path_bytes(Path::new(f)));
+    let stem = file.split(|b| *b == b'.').next().unwrap_or(&[]);
+    if stem.is_empty() {
+        file.to_vec()
+    } else {
+        stem.to_vec()
+    }
+}
+
+/// Checks that every `--name` and `--offset` names one of the captures or
+/// logs given.
+pub fn check_flags(
+    captures: &[PathBuf],
+    logs: &[PathBuf],
+    given: &[(PathBuf, String)],
+    offsets: &[(PathBuf, i64)],
+) -> Result<(), String> {
+    if let Some((p, _)) = given.iter().find(|(p, _)| !captures.contains(p)) {
+        return Err(format!(
+            "--name {}: not one of the captures given",
+            escape_path(p)
+        ));
+    }
+    if let Some((p, _)) = offsets
+        .iter()
+        .find(|(p, _)| !captures.contains(p) && !logs.contains(p))
+    {
+        return Err(format!(
+            "--offset {}: not one of the files given",
+            escape_path(p)
+        ));
+    }
+    if let Some((p, _)) = offsets.iter().find(|(p, _)| captures.first() == Some(p)) {
+        return Err(format!(
+            "--offset {}: the first capture is the reference clock; give the others' offsets against it",
+            escape_path(p)
+        ));
+    }
+    Ok(())
+}
+
+/// Loads and diagnoses each capture, or says which could not be read.
+pub fn load_all(
+    paths: &[PathBuf],
+    given: &[(PathBuf, String)],
+    offsets: &[(PathBuf, i64)],
+    edge: &crate::cli::args::EdgeArgs,
+) -> Result<Vec<Vantage>, String> {
+    let names = names(paths, given);
+    let cfg = edge.edge_config();
+    let opts = edge.analyze_options();
+    let mut out = Vec::with_capacity(paths.len());
+    for (path, name_bytes) in paths.iter().zip(names) {
+        let analysis = crate::cli::load(path, &opts).map_err(|e| e.to_string())?;
+        let diagnosis = diagnose(&analysis, &cfg);
+        out.push(Vantage {
+            path: path.clone(),
+            name: escape_bytes(&name_bytes).into_owned(),
+            name_bytes,
+            offset_override: offsets.iter().find(|(p, _)| p == path).map(|(_, o)| *o),
+            analysis,
+            diagnosis,
+        });
+    }
+    Ok(out)
+}
+
+/// Joins the captures.
+pub fn join_all(vs: &[Vantage], cfg: &EdgeConfig) -> Join {
+    let inputs: Vec<JoinInput<'_>> = vs
+        .iter()
+        .map(|v| JoinInput {
+            name: &v.name,
+            analysis: &v.analysis,
+            offset_override_ns: v.offset_override,
+        })
+        .collect();
+    join::join(&inputs, cfg)
+}
+
+/// The most severe finding of any capture or of the join.
+pub fn worst(vs: &[Vantage], j: &Join) -> Option<Severity> {
+    vs.iter()
+        .filter_map(|v| v.diagnosis.worst())
+        .chain(j.findings.iter().map(|f| f.severity))
+        .min()
+}
+
+#[cfg(test)]
+mod tests;
