@@ -91,3 +91,114 @@ fn the_dialog_on_the_ladder() {
     assert!(sip[0].contains("SDP relay 127.0.0.1:"), "{}", sip[0]);
     assert!(ladder.contains("Allocate ✓"), "{ladder}");
 }
+
+/// The recorded tshark view `CAP.SUFFIX` as rows of named columns.
+fn tsv(suffix: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(format!("{CAP}.{suffix}")).expect("recorded view");
+    let mut lines = text.lines();
+    let head: Vec<String> = lines
+        .next()
+        .expect("header")
+        .split('\t')
+        .map(String::from)
+        .collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .cloned()
+                .zip(l.split('\t').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_ice_checks_of_the_call_match_tsharks_binding_transactions() {
+    use std::collections::{BTreeSet, HashMap};
+    let doc: Value = serde_json::from_str(&run(&["summary", "--json", CAP])).expect("json");
+    let call = &doc["calls"][0];
+    // The oracle, from tshark's recorded views: each Binding request
+    // (0x0001) with its addresses, whether it carried USE-CANDIDATE
+    // (0x0025), and whether a success (0x0101) with its id came back.
+    let ends: HashMap<String, (String, String)> = tsv("tshark.tsv")
+        .into_iter()
+        .map(|r| {
+            let at = |ip: &str, port: &str| format!("{}:{}", r[ip], r[port]);
+            (
+                r["frame.number"].clone(),
+                (at("ip.src", "udp.srcport"), at("ip.dst", "udp.dstport")),
+            )
+        })
+        .collect();
+    let stun = tsv("stun.tsv");
+    // A success counts when it comes back on the reversed addresses (RFC
+    // 8445 §7.2.5.2.1: a non-symmetric answer fails the check; on loopback
+    // a check sent to 192.0.2.2 is answered from 127.0.0.1).
+    let answered: BTreeSet<(&str, &(String, String))> = stun
+        .iter()
+        .filter(|r| r["stun.type"] == "0x0101")
+        .map(|r| (r["stun.id"].as_str(), &ends[&r["frame.number"]]))
+        .collect();
+    let side: HashMap<String, String> = call["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap().to_string(),
+                c["side"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let (mut checked, mut succeeded, mut nominated) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for r in stun.iter().filter(|r| r["stun.type"] == "0x0001") {
+        let (src, dst) = &ends[&r["frame.number"]];
+        let (Some(a), Some(b)) = (side.get(src), side.get(dst)) else {
+            continue;
+        };
+        if a == b || !r["stun.att.type"].contains("0x0024") && !r["stun.att.type"].contains("0x802")
+        {
+            continue;
+        }
+        let pair = if a == "caller" {
+            (src.clone(), dst.clone())
+        } else {
+            (dst.clone(), src.clone())
+        };
+        checked.insert(pair.clone());
+        let back = (dst.clone(), src.clone());
+        if answered.contains(&(r["stun.id"].as_str(), &back)) {
+            succeeded.insert(pair.clone());
+            if r["stun.att.type"].split('|').any(|t| t == "0x0025") {
+                nominated.insert(pair);
+            }
+        }
+    }
+    assert!(!nominated.is_empty(), "the recording nominated a pair");
+    let checks = call["checks"].as_array().expect("checks");
+    let ours = |f: &dyn Fn(&Value) -> bool| -> BTreeSet<(String, String)> {
+        checks
+            .iter()
+            .filter(|k| f(k))
+            .map(|k| {
+                (
+                    k["caller"].as_str().unwrap().to_string(),
+                    k["callee"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ours(&|_| true), checked);
+    assert_eq!(ours(&|k| !k["succeeded_frame"].is_null()), succeeded);
+    assert_eq!(ours(&|k| !k["nominated_frame"].is_null()), nominated);
+    // The text names the same nominated pairs.
+    let text = run(&["summary", CAP]);
+    for (caller, callee) in &nominated {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("ICE checks caller {caller} ↔ callee {callee} ")))
+            .unwrap_or_else(|| panic!("{caller} ↔ {callee} in:\n{text}"));
+        assert!(line.contains(", nominated (frame "), "{line}");
+    }
+}
