@@ -161,8 +161,8 @@ fn ice_checks_match_tshark(capture: &str) -> std::collections::BTreeSet<(String,
         .iter()
         .map(|c| {
             (
-                c["address"].as_str().unwrap().to_string(),
-                c["side"].as_str().unwrap().to_string(),
+                c["address"].as_str().expect("address").to_string(),
+                c["side"].as_str().expect("address").to_string(),
             )
         })
         .collect();
@@ -198,8 +198,8 @@ fn ice_checks_match_tshark(capture: &str) -> std::collections::BTreeSet<(String,
             .filter(|k| f(k))
             .map(|k| {
                 (
-                    k["caller"].as_str().unwrap().to_string(),
-                    k["callee"].as_str().unwrap().to_string(),
+                    k["caller"].as_str().expect("address").to_string(),
+                    k["callee"].as_str().expect("address").to_string(),
                 )
             })
             .collect()
