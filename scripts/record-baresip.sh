@@ -10,18 +10,54 @@
 # (tcpdump on lo) and the Debian packages baresip, coturn and tcpdump. Run it
 # again only to regenerate the capture (then scripts/record-tshark.sh); tests
 # use the committed file.
+#
+# `scripts/record-baresip.sh relay` records the same call with the media
+# forced through the relays (captures/baresip-relay-call.pcap): it runs in a
+# network namespace of its own (only its loopback, with 127.0.0.1 and
+# 192.0.2.2, the host address of the first recording), whose nftables filter drops every UDP datagram that is neither
+# from nor to the TURN server (3478), a SIP port (5060, 5080) or the relay
+# ports (50000-50100): the host and server-reflexive pairs fail their
+# checks, a pair with a relay candidate wins. Needs nftables too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=captures/baresip-ice-call.pcap
+mode=${1:-direct}
+case $mode in
+direct) out=captures/baresip-ice-call.pcap ;;
+relay) out=captures/baresip-relay-call.pcap ;;
+*) echo "usage: $0 [relay]" >&2 && exit 2 ;;
+esac
+if [ "$mode" = relay ] && [ -z "${EDGECAP_RELAY_NETNS:-}" ]; then
+  ns=edgecap-relay-$$
+  ip netns add "$ns"
+  trap 'ip netns del "$ns"' EXIT
+  ip netns exec "$ns" ip link set lo up
+  # baresip's ICE wants a host address besides 127.0.0.1 for its default
+  # candidate: 192.0.2.2 (the first recording's host address) on lo.
+  ip netns exec "$ns" ip addr add 192.0.2.2/32 dev lo
+  ip netns exec "$ns" nft -f - <<'NFT'
+table inet relayonly {
+  chain out {
+    type filter hook output priority 0; policy accept;
+    udp sport != { 3478, 5060, 5080, 50000-50100 } udp dport != { 3478, 5060, 5080, 50000-50100 } drop
+  }
+}
+NFT
+  EDGECAP_RELAY_NETNS=$ns ip netns exec "$ns" "$0" relay
+  exit
+fi
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# The tone: 1 s of 440 Hz, 8 kHz mono 16-bit PCM (baresip's aufile source).
-python3 - "$work/tone.wav" <<'PY'
+# The tone: 0.5 s of 440 Hz, 8 kHz mono 16-bit PCM (baresip's aufile
+# source); 1.5 s through the relays, whose checks take longer to complete than
+# a short tone lasts.
+samples=4000 alice_secs=4 bob_secs=6
+if [ "$mode" = relay ]; then samples=12000 alice_secs=7 bob_secs=9; fi
+python3 - "$work/tone.wav" "$samples" <<'PY'
 import math, struct, sys, wave
 w = wave.open(sys.argv[1], "wb")
 w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
-w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in range(4000)))
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in range(int(sys.argv[2]))))
 w.close()
 PY
 for ua in alice:5060 bob:5080; do
@@ -58,10 +94,10 @@ sleep 1
 tcpdump -i lo -U -Z root -s 262144 -w "$work/raw.pcap" udp >"$work/tcpdump.log" 2>&1 &
 tcpdump_pid=$!
 sleep 1
-timeout 15 baresip -f "$work/bob" -t 6 </dev/null >"$work/bob.log" 2>&1 &
+timeout 15 baresip -f "$work/bob" -t "$bob_secs" </dev/null >"$work/bob.log" 2>&1 &
 bob_pid=$!
 sleep 1.5
-timeout 15 baresip -f "$work/alice" -e "/dial sip:bob@127.0.0.1:5080" -t 4 </dev/null >"$work/alice.log" 2>&1 || true
+timeout 15 baresip -f "$work/alice" -e "/dial sip:bob@127.0.0.1:5080" -t "$alice_secs" </dev/null >"$work/alice.log" 2>&1 || true
 wait "$bob_pid" || true
 sleep 1
 kill "$tcpdump_pid"

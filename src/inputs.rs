@@ -240,6 +240,17 @@ pub fn clock_finding(log: &LogInput) -> Option<edgecap_analyze::Finding> {
     edgecap_analyze::findings::clock_skew_of_log(&log.name(), &raw, log.offset.as_ref()?, frames)
 }
 
+/// `mras.request_failed` and `sip.error_response` of the failing exchanges
+/// only `log` holds (not for a log read alone: its messages are the
+/// timeline already).
+pub fn exchange_findings(log: &LogInput) -> Vec<edgecap_analyze::Finding> {
+    if log.alone {
+        return Vec::new();
+    }
+    let raw = edgecap_core::safe::path_bytes(log.path.file_name().map_or(&log.path, Path::new));
+    edgecap_analyze::findings::sip_findings_of_log(&log.name(), &raw, &log.sips, &log.frames)
+}
+
 /// The MRAS credentials the logs' own messages hand out (those the capture
 /// does not also hold), on the capture's clock: logs without an offset
 /// cannot be placed and give none.

@@ -342,3 +342,58 @@ fn a_hostile_log_alone_reaches_no_terminal_raw() {
     assert!(out.contains("[log ev\\x1b[2Jil.uccapilog:1]"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_failing_exchange_only_the_log_holds_is_a_finding_with_its_lines() {
+    // The baresip capture holds none of the front end's story: the 504 to
+    // the MRAS SERVICE is only in its log.
+    let cap = "captures/baresip-ice-call.pcap";
+    let (code, out, err) = stdout(&["summary", "--json", cap, FE]);
+    assert_eq!(code, Some(1), "an error finding: {err}");
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    let mras: Vec<&Value> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["id"] == "mras.request_failed")
+        .collect();
+    assert_eq!(mras.len(), 1, "{out}");
+    let f = mras[0];
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["details"]["log"], "lync-fe-sipstack.txt");
+    assert_eq!(f["details"]["diagnostic"], 1038);
+    assert_eq!(f["frames"], serde_json::json!([]));
+    // Each line named is a record of the log: the SERVICE, then the 504.
+    let text = std::fs::read_to_string(FE).expect("log");
+    let lines: Vec<&str> = text.lines().collect();
+    let named: Vec<usize> = f["details"]["log_lines"]
+        .as_array()
+        .expect("log_lines")
+        .iter()
+        .map(|l| l.as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(named.len(), 2);
+    let record = |n: usize| lines[n - 1..].iter().take(12).copied().collect::<Vec<_>>();
+    assert!(record(named[0])
+        .iter()
+        .any(|l| l.starts_with("Start-Line: SERVICE ")));
+    assert!(record(named[1]).contains(&"Start-Line: SIP/2.0 504 Server time-out"));
+    let summary = f["summary"].as_str().unwrap();
+    for n in &named {
+        assert!(
+            summary.contains(&format!("[log lync-fe-sipstack.txt:{n}]")),
+            "{summary}"
+        );
+    }
+    // Beside the capture that holds the 504, the capture reports it once.
+    let (_, out, _) = stdout(&["summary", "--json", "--fail-on", "none", CAP, FE]);
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    let mras: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "mras.request_failed")
+        .collect();
+    assert_eq!(mras.len(), 1, "{out}");
+    assert_eq!(mras[0]["frames"], serde_json::json!([4, 5]));
+}

@@ -22,7 +22,11 @@ const TSHARK_BLIND: &[(&str, u64, &str)] = &[("sip-signalling.pcap", 13, "ACK")]
 
 /// Least number of messages compared per capture with SIP, so a re-recorded
 /// TSV or a capture that lost its SIP cannot pass vacuously.
-const MIN_COMPARED: &[(&str, usize)] = &[("sip-signalling.pcap", 13), ("baresip-ice-call.pcap", 9)];
+const MIN_COMPARED: &[(&str, usize)] = &[
+    ("sip-signalling.pcap", 13),
+    ("baresip-ice-call.pcap", 9),
+    ("baresip-relay-call.pcap", 9),
+];
 
 /// One frame's SIP as tshark lists it: methods, status codes, Call-IDs,
 /// CSeq numbers and methods, each in message order.

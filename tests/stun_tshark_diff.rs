@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 const MIN_COMPARED: &[(&str, usize)] = &[
     ("coturn-loopback.pcap", 150),
     ("baresip-ice-call.pcap", 109),
+    ("baresip-relay-call.pcap", 112),
     ("msturn-udp.pcap", 20),
     ("msturn-tcp443.pcap", 9),
     ("rfc-tcp-framings.pcap", 19),

@@ -159,12 +159,16 @@ const TSHARK_STOPS_AT_DAMAGE: &[&str] = &["damaged-corrupt.pcapng"];
 /// tshark conversations (capture, first frame) that tshark 4.0's STUN
 /// dissector builds around a TURN relayed address rather than by 5-tuple: it
 /// files later datagrams to or from the relay ports 50025 and 50052 of
-/// `baresip-ice-call.pcap` under these two `udp.stream`s whatever their other
-/// address (even splitting one 5-tuple by direction). edgecap keeps 5-tuple
+/// `baresip-ice-call.pcap` (50034 and 50086 of `baresip-relay-call.pcap`)
+/// under these `udp.stream`s whatever their other address (even splitting
+/// one 5-tuple by direction). edgecap keeps 5-tuple
 /// flows; for these captures the listed conversations must differ from our
 /// flows, every other one must equal ours, and the listed ones must hold
 /// exactly the packets and bytes of our flows left over.
-const TSHARK_RELAY_CONVERSATIONS: &[(&str, &[u64])] = &[("baresip-ice-call.pcap", &[34, 46])];
+const TSHARK_RELAY_CONVERSATIONS: &[(&str, &[u64])] = &[
+    ("baresip-ice-call.pcap", &[34, 46]),
+    ("baresip-relay-call.pcap", &[29, 37, 147, 149]),
+];
 
 /// Removes tshark's relay-port conversations of `file` and our flows no
 /// other tshark conversation matches, checking they hold the same packets

@@ -203,6 +203,9 @@ fn load_inputs(
         if let Some(f) = inputs::clock_finding(log) {
             diagnosis.add(f);
         }
+        for f in inputs::exchange_findings(log) {
+            diagnosis.add(f);
+        }
     }
     let issued = inputs::issued_in_logs(logs);
     edgecap_analyze::mras_credentials::apply(&analysis, &mut diagnosis, &issued);

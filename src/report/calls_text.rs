@@ -1,7 +1,8 @@
 //! The `Calls` section of the text summary: one block per SIP call (a
 //! Call-ID with an INVITE): who called whom, the answer, the diagnostics
 //! codes, each candidate with the TURN allocation behind a relay candidate,
-//! and the connections the media-debug values name. Captured strings are
+//! the ICE checks between the two sides' candidates (which pair succeeded,
+//! which was nominated) and the connections the media-debug values name. Captured strings are
 //! escaped.
 
 use super::sink::TextSink;
@@ -11,6 +12,9 @@ use edgecap_core::safe::escape_bytes;
 
 /// Most calls printed (the JSON lists up to its own cap).
 pub const MAX_TEXT_CALLS: usize = 50;
+
+/// Most checked candidate pairs printed per call (the JSON lists them all).
+pub const MAX_TEXT_CHECKS: usize = 20;
 
 /// Writes the section when the capture holds SIP calls.
 pub fn calls_section<S: TextSink>(out: &mut S, analysis: &Analysis) {
@@ -77,6 +81,35 @@ fn call_block<S: TextSink>(out: &mut S, analysis: &Analysis, call: &Call) {
             out,
             "    ({} more candidates not listed)",
             call.candidates_dropped
+        );
+    }
+    for k in call.checks.iter().take(MAX_TEXT_CHECKS) {
+        let mut outcome = match k.succeeded {
+            Some(f) => format!("succeeded (frame {f})"),
+            None => "no success".to_string(),
+        };
+        if let Some(f) = k.nominated {
+            outcome.push_str(&format!(", nominated (frame {f})"));
+        }
+        if let Some(ns) = k.rtt_ns {
+            outcome.push_str(&format!(", round trip {:.3} ms", ns as f64 / 1e6));
+        }
+        let _ = writeln!(
+            out,
+            "    ICE checks caller {} ↔ callee {} (flow {}, from frame {}): {} {}, {outcome}",
+            k.caller,
+            k.callee,
+            k.flow,
+            k.first_request,
+            k.requests,
+            if k.requests == 1 { "check" } else { "checks" },
+        );
+    }
+    if call.checks.len() > MAX_TEXT_CHECKS {
+        let _ = writeln!(
+            out,
+            "    ({} more candidate pairs checked; see --json)",
+            call.checks.len() - MAX_TEXT_CHECKS
         );
     }
     for id in &call.relay_flows {

@@ -98,6 +98,9 @@ fn load(
         if let Some(f) = crate::inputs::clock_finding(log) {
             diagnosis.add(f);
         }
+        for f in crate::inputs::exchange_findings(log) {
+            diagnosis.add(f);
+        }
     }
     let issued = crate::inputs::issued_in_logs(&read_logs);
     edgecap_analyze::mras_credentials::apply(&analysis, &mut diagnosis, &issued);

@@ -5,12 +5,18 @@
 //! of its responses and the TCP connections its media-debug values name
 //! (`LocalMR` / `RemoteMR`: the edge-to-edge connection of field case 1).
 //!
+//! The ICE checks between the caller's and the callee's candidates are
+//! linked per candidate pair ([`checks`]).
+//!
 //! Built on demand from the finished analysis by the reports; linear in the
 //! SIP messages, candidates and flows. At most [`MAX_CALLS`] calls and
 //! [`MAX_CALL_CANDIDATES`] candidates per call are kept (the rest counted).
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
+
+mod checks;
+pub use checks::CandidateCheck;
 
 use crate::Analysis;
 use edgecap_capture::FrameNo;
@@ -40,6 +46,9 @@ pub struct CallCandidate {
     /// For a relay candidate: the Allocate success in this capture that
     /// handed out this relayed address.
     pub allocation: Option<FrameNo>,
+    /// Signalled by the caller (the first INVITE's sender), else by the
+    /// callee.
+    pub caller: bool,
 }
 
 /// One call (a Call-ID with an INVITE).
@@ -69,6 +78,9 @@ pub struct Call {
     /// For each of `relay_flows`, the media-debug's media label
     /// (`application-sharing`) and the frame of its diagnostics header.
     pub relay_media: Vec<(FlowId, Vec<u8>, FrameNo)>,
+    /// The ICE checks seen between a caller's and a callee's candidate, one
+    /// per candidate pair, in order of the first check.
+    pub checks: Vec<CandidateCheck>,
 }
 
 /// Why a connection belongs to a call.
@@ -111,6 +123,8 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
     let mut order: Vec<Vec<u8>> = Vec::new();
     let mut calls: BTreeMap<Vec<u8>, Call> = BTreeMap::new();
     let mut dropped = 0u64;
+    // Call-ID → the `tag` of the first INVITE's From: the caller's side.
+    let mut caller_tags: HashMap<Vec<u8>, Option<Vec<u8>>> = HashMap::new();
     for d in &analysis.proto.messages {
         let ProtoMsg::Sip(rec) = &d.msg else { continue };
         let m = &rec.msg;
@@ -139,7 +153,9 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
         call.messages += 1;
         if m.method() == Some(b"INVITE") && call.invite.is_none() {
             call.invite = Some(frame);
-            call.from = m.from().map(|a| a.uri);
+            let from = m.from();
+            caller_tags.insert(id.to_vec(), from.as_ref().and_then(|a| a.tag.clone()));
+            call.from = from.map(|a| a.uri);
             call.to = m.to().map(|a| a.uri);
         }
         if let (Some(status), Some(c)) = (m.status(), m.cseq()) {
@@ -169,6 +185,9 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
         let Some(ct) = m.header("content-type") else {
             continue;
         };
+        // The caller sends its own requests and the answers to the callee's.
+        let ours = caller_tags.get(id) == Some(&m.from().and_then(|a| a.tag));
+        let caller = ours == m.status().is_none();
         for sdp in sdp_bodies(ct, &m.body).into_iter().map(Sdp::parse) {
             for media in &sdp.media {
                 for c in &media.candidates {
@@ -205,15 +224,17 @@ pub fn calls(analysis: &Analysis) -> (Vec<Call>, u64) {
                                     .copied()
                             })
                             .flatten(),
+                        caller,
                     });
                 }
             }
         }
     }
-    let out = order
+    let mut out: Vec<Call> = order
         .into_iter()
         .filter_map(|id| calls.remove(&id))
         .collect();
+    checks::link(analysis, &mut out);
     (out, dropped)
 }
 

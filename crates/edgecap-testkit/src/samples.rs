@@ -70,8 +70,8 @@ pub use stun_captures::vantage_cases::{
     VANTAGE_OFFSET_MS,
 };
 pub use stun_captures::{
-    msturn_tcp443, msturn_udp, rfc_tcp_framings, BlindStun, ICE_PASSWORD, MS_PASSWORD, MS_REALM,
-    MS_UNKNOWN_USERNAME, MS_USERNAME, RFC_PASSWORD, RFC_REALM, RFC_USERNAME,
+    ice_call, msturn_tcp443, msturn_udp, rfc_tcp_framings, BlindStun, ICE_PASSWORD, MS_PASSWORD,
+    MS_REALM, MS_UNKNOWN_USERNAME, MS_USERNAME, RFC_PASSWORD, RFC_REALM, RFC_USERNAME,
 };
 
 use super::{link, IpBuilder, Ipv6Ext, Tcp, TcpConversation};

@@ -67,7 +67,7 @@ fn session_key(r: &StunRecord) -> Option<SessionKey> {
 
 /// A Binding request with ICE attributes (PRIORITY, ICE-CONTROLLING or
 /// ICE-CONTROLLED): a connectivity check.
-pub(super) fn is_check(r: &StunRecord) -> bool {
+pub(crate) fn is_check(r: &StunRecord) -> bool {
     r.msg.msg_type.method == Method::Binding
         && r.msg.msg_type.class == Class::Request
         && [

@@ -16,6 +16,9 @@ pub use clock_skew::{of_log as clock_skew_of_log, MAX_AGREEMENT_SECS, MRAS_CREDE
 pub mod common;
 mod errors;
 mod ice_checks;
+pub(crate) use ice_checks::is_check as is_ice_check;
+mod log_exchanges;
+pub use log_exchanges::of_log as sip_findings_of_log;
 mod merge;
 pub use merge::MAX_FINDINGS_PER_KIND;
 mod mras_failed;

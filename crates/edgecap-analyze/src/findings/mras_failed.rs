@@ -63,6 +63,23 @@ fn advice(code: Option<u32>, refused: bool) -> &'static str {
     }
 }
 
+/// The finding's explanation for diagnostic `code` (refused: the Winsock
+/// error says so).
+pub(super) fn explanation(code: Option<u32>, refused: bool) -> String {
+    format!(
+        "Clients get their media relay credentials from MRAS on the edge through a SIP \
+         SERVICE to their front end; without them they offer no relay candidates and show \
+         \"Limited External Calling\", and calls to external users fail. {}",
+        advice(code, refused)
+    )
+}
+
+/// Whether the diagnostic's Winsock error is WSAECONNREFUSED (10061).
+pub(super) fn is_refused(d: &edgecap_sip::Diagnostic) -> bool {
+    d.param("WinsockFailureCode")
+        .is_some_and(|w| w.starts_with(b"10061"))
+}
+
 /// One finding per failed or unanswered MRAS request.
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
     let broken_5062 = broken_mras_connections(ctx);
@@ -102,9 +119,7 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
                 if let Some((h, d)) = first_diagnostic(&r.rec.msg) {
                     summary.push_str(&format!(": {}", diagnostic_phrase(h, &d)));
                     code = d.code;
-                    refused = d
-                        .param("WinsockFailureCode")
-                        .is_some_and(|w| w.starts_with(b"10061"));
+                    refused = is_refused(&d);
                     if let Some(c) = d.code {
                         b.detail("diagnostic", Detail::Count(u64::from(c)));
                     }
@@ -129,13 +144,7 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
                 frame_list(&frames)
             ));
         }
-        let explanation = format!(
-            "Clients get their media relay credentials from MRAS on the edge through a SIP \
-             SERVICE to their front end; without them they offer no relay candidates and show \
-             \"Limited External Calling\", and calls to external users fail. {}",
-            advice(code, refused)
-        );
-        out.push(b.build(ID, Severity::Error, summary, explanation));
+        out.push(b.build(ID, Severity::Error, summary, explanation(code, refused)));
     }
     out
 }

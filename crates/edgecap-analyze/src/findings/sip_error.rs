@@ -56,6 +56,35 @@ pub fn diagnostic_phrase(name: &str, d: &Diagnostic) -> String {
     s
 }
 
+/// Whether a final response `code` to `request` is this finding's: an
+/// error other than a challenge, a cancel or an MRAS failure.
+pub(super) fn is_reported(code: u16, request: &edgecap_sip::SipMessage) -> bool {
+    (400..=699).contains(&code) && !matches!(code, 401 | 407 | 487) && !is_mras_request(request)
+}
+
+/// `error` for 5xx and 6xx, `warning` for 4xx.
+pub(super) fn severity(code: u16) -> Severity {
+    if code >= 500 {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// The explanation for status `code` with its decoded diagnostic.
+pub(super) fn explanation(code: u16, diag: Option<&Diagnostic>) -> String {
+    let class = match code {
+        400..=499 => "The request was refused (4xx): the server or the far end understood it but will not do it as asked.",
+        500..=599 => "The server failed (5xx): it could not complete the request — often a hop behind it (another server, the edge) was unreachable or timed out.",
+        _ => "A global failure (6xx): the far end refuses the request everywhere.",
+    };
+    let mut explanation = class.to_string();
+    if let Some(meaning) = diag.and_then(Diagnostic::meaning) {
+        explanation.push_str(&format!(" The diagnostic code means: {meaning}."));
+    }
+    explanation
+}
+
 /// One finding per request answered with an error.
 pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -64,10 +93,7 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
         let Some(code) = resp.rec.msg.status() else {
             continue;
         };
-        if !(400..=699).contains(&code)
-            || matches!(code, 401 | 407 | 487)
-            || is_mras_request(&e.request.rec.msg)
-        {
+        if !is_reported(code, &e.request.rec.msg) {
             continue;
         }
         let reason = match &resp.rec.msg.start {
@@ -90,26 +116,13 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
         if let Some((h, d)) = &diag {
             summary.push_str(&format!(": {}", diagnostic_phrase(h, d)));
         }
-        let class = match code {
-            400..=499 => "The request was refused (4xx): the server or the far end understood it but will not do it as asked.",
-            500..=599 => "The server failed (5xx): it could not complete the request — often a hop behind it (another server, the edge) was unreachable or timed out.",
-            _ => "A global failure (6xx): the far end refuses the request everywhere.",
-        };
-        let mut explanation = class.to_string();
-        if let Some(meaning) = diag.as_ref().and_then(|(_, d)| d.meaning()) {
-            explanation.push_str(&format!(" The diagnostic code means: {meaning}."));
-        }
+        let explanation = explanation(code, diag.as_ref().map(|(_, d)| d));
         b.detail("status", Detail::Count(u64::from(code)))
             .detail("method", Detail::Text(method));
         if let Some(c) = diag.as_ref().and_then(|(_, d)| d.code) {
             b.detail("diagnostic", Detail::Count(u64::from(c)));
         }
-        let severity = if code >= 500 {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        out.push(b.build(ID, severity, summary, explanation));
+        out.push(b.build(ID, severity(code), summary, explanation));
     }
     out
 }

@@ -23,6 +23,7 @@ use std::net::SocketAddr;
 
 pub(super) mod field_cases;
 mod topology_cases;
+pub use topology_cases::ice_call;
 pub(super) mod vantage_cases;
 
 /// MS-TURN credentials of the generated allocations (as MRAS would hand

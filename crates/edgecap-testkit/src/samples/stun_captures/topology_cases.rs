@@ -243,13 +243,19 @@ fn unanswered_check(
 /// then the controlling side's check with USE-CANDIDATE succeeds.
 pub fn ice_only() -> io::Result<FieldCapture> {
     let mut c = Field::new("ice-only.pcap", 43_200, 2)?;
+    ice_only_checks(&mut c, 0)?;
+    c.finish()
+}
+
+/// The checks of `ice-only.pcap`, starting `base_ms` into the capture.
+fn ice_only_checks(c: &mut Field, base_ms: i64) -> io::Result<()> {
     let (lu, lp) = FIELD_ICE_LOCAL;
     let (ru, rp) = FIELD_ICE_REMOTE;
     let local = sa("192.168.1.20:50000");
     let (remote_host, remote_srflx) = (sa("10.0.0.7:60000"), sa("198.51.100.7:60002"));
     let host_check = ice_check(0xa0, &format!("{ru}:{lu}"), rp, false);
-    unanswered_check(&mut c, local, remote_host, &host_check, 3, 0)?;
-    c.at_ms(400);
+    unanswered_check(c, local, remote_host, &host_check, 3, base_ms)?;
+    c.at_ms(base_ms + 400);
     let f = c.udp(
         remote_srflx,
         local,
@@ -258,20 +264,93 @@ pub fn ice_only() -> io::Result<FieldCapture> {
     c.key(f, "the peer's check on the server-reflexive pair");
     let f = c.udp(local, remote_srflx, &ice_answer(0xa1, remote_srflx, lp))?;
     c.key(f, "its success");
-    c.at_ms(420);
+    c.at_ms(base_ms + 420);
     let f = c.udp(
         local,
         remote_srflx,
         &ice_check(0xa2, &format!("{ru}:{lu}"), rp, true),
     )?;
     c.key(f, "check with USE-CANDIDATE");
-    c.at_ms(432);
+    c.at_ms(base_ms + 432);
     let f = c.udp(
         remote_srflx,
         local,
         &ice_answer(0xa2, sa("203.0.113.20:50000"), rp),
     )?;
     c.key(f, "its success: the pair is nominated (RTT 12 ms)");
+    Ok(())
+}
+
+/// A call whose ICE checks are those of `ice-only.pcap` (built in memory
+/// for tests, not committed): 192.168.1.20 INVITEs 198.51.100.7 over UDP
+/// 5060 offering its host candidate 192.168.1.20:50000 and a relay
+/// candidate 203.0.113.50:40000 never checked; the 200 OK answers with the
+/// host candidate 10.0.0.7:60000 and the server-reflexive
+/// 198.51.100.7:60002; then the host pair is checked and never answered,
+/// the server-reflexive pair succeeds and is nominated.
+pub fn ice_call() -> io::Result<FieldCapture> {
+    use crate::samples::sip::message;
+    let mut c = Field::new("ice-call.pcap", 43_500, 2)?;
+    let (caller, callee) = (sa("192.168.1.20:5060"), sa("198.51.100.7:5060"));
+    let (lu, _) = FIELD_ICE_LOCAL;
+    let (ru, _) = FIELD_ICE_REMOTE;
+    let sdp = |ufrag: &str, ip: &str, candidates: &[&str]| {
+        let mut l = vec![
+            "v=0".to_string(),
+            format!("o=- 0 0 IN IP4 {ip}"),
+            "s=-".to_string(),
+            format!("c=IN IP4 {ip}"),
+            "t=0 0".to_string(),
+            "m=audio 50000 RTP/AVP 0".to_string(),
+            format!("a=ice-ufrag:{ufrag}"),
+        ];
+        l.extend(candidates.iter().map(|k| format!("a=candidate:{k}")));
+        l.push(String::new());
+        l.join("\r\n")
+    };
+    let headers = |cseq: &str, to_tag: &str| {
+        vec![
+            "Via: SIP/2.0/UDP 192.168.1.20:5060;branch=z9hG4bK-ice1".to_string(),
+            "From: <sip:alice@example.com>;tag=caller1".to_string(),
+            format!("To: <sip:bob@example.net>{to_tag}"),
+            "Call-ID: ice-call-1@192.168.1.20".to_string(),
+            format!("CSeq: {cseq}"),
+            "Content-Type: application/sdp".to_string(),
+        ]
+    };
+    let offer = sdp(
+        lu,
+        "192.168.1.20",
+        &[
+            "1 1 UDP 2130706431 192.168.1.20 50000 typ host",
+            "2 1 UDP 16777215 203.0.113.50 40000 typ relay raddr 192.168.1.20 rport 50000",
+        ],
+    );
+    let h = headers("1 INVITE", "");
+    let h: Vec<&str> = h.iter().map(String::as_str).collect();
+    let f = c.udp(
+        caller,
+        callee,
+        &message("INVITE sip:bob@example.net SIP/2.0", &h, &offer),
+    )?;
+    c.key(f, "INVITE offering the host and a relay candidate");
+    let answer = sdp(
+        ru,
+        "198.51.100.7",
+        &[
+            "1 1 UDP 2130706431 10.0.0.7 60000 typ host",
+            "2 1 UDP 1694498815 198.51.100.7 60002 typ srflx raddr 10.0.0.7 rport 60000",
+        ],
+    );
+    let h = headers("1 INVITE", ";tag=callee1");
+    let h: Vec<&str> = h.iter().map(String::as_str).collect();
+    c.at_ms(50);
+    let f = c.udp(callee, caller, &message("SIP/2.0 200 OK", &h, &answer))?;
+    c.key(
+        f,
+        "200 OK answering the host and server-reflexive candidates",
+    );
+    ice_only_checks(&mut c, 100)?;
     c.finish()
 }
 
