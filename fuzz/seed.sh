@@ -60,6 +60,36 @@ if command -v tshark >/dev/null; then
     ./seed-sip.py
 fi
 
+# 5. The live reader, the join and a log alone: every capture behind four
+#    step-size bytes (capture_follow; a different set per capture), the
+#    vantage pairs and a few captures paired with themselves or another
+#    behind their u16 length (join), the sample logs (log_alone).
+mkdir -p corpus/capture_follow corpus/join corpus/log_alone
+steps=('\x00\x10\x40\xff' '\x08\x03\x80\x20' '\xff\xff\xff\xff' '\x02\x50\x05\xc0')
+k=0
+for cap in "${caps[@]}"; do
+    name=$(basename "$cap")
+    (($(stat -c %s "$cap") > max_copy)) && continue
+    { printf "${steps[k % 4]}"; cat "$cap"; } >corpus/capture_follow/"$name"
+    k=$((k + 1))
+done
+pair() { # A B: A's length as a u16, A, B
+    local len
+    len=$(stat -c %s "$caps_dir/$1")
+    {
+        printf "\\x$(printf %02x $((len >> 8)))\\x$(printf %02x $((len & 255)))"
+        cat "$caps_dir/$1" "$caps_dir/$2"
+    } >corpus/join/"${1%%.*}+${2%%.*}"
+}
+pair multi-client.pcap multi-edge-ext.pcap
+pair multi-edge-inside.pcap multi-edge-outside.pcap
+pair real-nat-client.pcap real-nat-edge.pcap
+pair field-healthy-call.pcap field-healthy-call.pcap
+pair field-call-refused.pcap sip-signalling.pcap
+pair topology-home-nat.pcap field-relay-private.pcap
+pair damaged-corrupt.pcapng link-types.pcapng.gz
+cp "$caps_dir"/*.uccapilog "$caps_dir"/*sipstack*.txt corpus/log_alone/
+
 for d in corpus/*/; do
     printf '%-28s %5d files %8s\n' "$d" "$(find "$d" -type f | wc -l)" "$(du -sh "$d" | cut -f1)"
 done

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use edgecap_analyze::log_alone::analysis_from_log;
@@ -134,7 +134,13 @@ impl LogInput {
 
 /// Reads the log at `path`.
 pub fn read_log(path: &Path, kind: LogKind) -> io::Result<LogInput> {
-    let mut reader = LogReader::new(BufReader::new(File::open(path)?), kind);
+    Ok(read_log_from(BufReader::new(File::open(path)?), path, kind))
+}
+
+/// Reads a log of `kind` from `input`, named `path` (the fuzz harnesses
+/// read logs from memory this way).
+pub fn read_log_from<R: BufRead>(input: R, path: &Path, kind: LogKind) -> LogInput {
+    let mut reader = LogReader::new(input, kind);
     let mut log = LogInput {
         path: path.to_path_buf(),
         kind,
@@ -165,7 +171,7 @@ pub fn read_log(path: &Path, kind: LogKind) -> io::Result<LogInput> {
     }
     log.stats = reader.stats();
     log.io_error = reader.io_error().map(ToString::to_string);
-    Ok(log)
+    log
 }
 
 /// The analysis of `log` read with no capture beside it: its SIP messages

@@ -44,6 +44,9 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("sip_diagnostics", sip_diagnostics),
     ("mras_xml", mras_xml),
     ("sip_log", sip_log),
+    ("capture_follow", capture_follow),
+    ("join", join),
+    ("log_alone", log_alone),
 ];
 
 // ---------------------------------------------------------------------------
@@ -87,19 +90,32 @@ impl Read for ShortReads {
 }
 
 fn read_all(input: Box<dyn Read + Send>) -> ReadSummary {
-    let mut reader = match CaptureReader::new(input, "fuzz") {
-        Ok(r) => r,
-        Err(e) => {
-            return ReadSummary {
-                open_error: Some(e.to_string()),
-                frames: Vec::new(),
-                warnings: Vec::new(),
-                warnings_dropped: 0,
-                frames_read: 0,
-                link_types: Vec::new(),
+    read_with(input, false)
+}
+
+/// Opens `input` (live: `CaptureReader::set_live`, as `--follow` does) and
+/// reads it to the end.
+fn read_with(input: Box<dyn Read + Send>, live: bool) -> ReadSummary {
+    match CaptureReader::new(input, "fuzz") {
+        Ok(mut reader) => {
+            if live {
+                reader.set_live();
             }
+            summarise(reader)
         }
-    };
+        Err(e) => ReadSummary {
+            open_error: Some(e.to_string()),
+            frames: Vec::new(),
+            warnings: Vec::new(),
+            warnings_dropped: 0,
+            frames_read: 0,
+            link_types: Vec::new(),
+        },
+    }
+}
+
+/// Reads `reader` to the end, checking frame numbers and counters.
+fn summarise(mut reader: CaptureReader) -> ReadSummary {
     let _ = (reader.format().as_str(), reader.is_compressed());
     let mut frames = Vec::new();
     let mut last = 0u64;
@@ -1079,6 +1095,201 @@ pub fn sip_log(data: &[u8]) {
                 LogItem::Problem(p) => p.line,
             };
             assert!(line >= 1 && line <= st.lines, "line {line} of {}", st.lines);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// capture_follow
+// ---------------------------------------------------------------------------
+
+/// Bytes of the `capture_follow` input before the capture: the step sizes.
+pub const FOLLOW_STEP_BYTES: usize = 4;
+
+/// Hands out its bytes the way `edgecap_capture::FollowFile` does while a
+/// writer appends them in steps: a read never crosses the end of what is
+/// "written" so far, and the next step is appended when the reader asks
+/// again (`FollowFile` would poll until it is). Zero only at the very end.
+struct Steps {
+    data: Vec<u8>,
+    at: usize,
+    /// End of the bytes written so far.
+    written: usize,
+    sizes: [usize; FOLLOW_STEP_BYTES],
+    step: usize,
+}
+
+impl Read for Steps {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.written {
+            // The writer appends its next step.
+            self.written =
+                (self.written + self.sizes[self.step % FOLLOW_STEP_BYTES]).min(self.data.len());
+            self.step += 1;
+        }
+        let n = buf.len().min(self.written - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The live reader (`edgecap --follow`): bytes 0–3 are step sizes (`1 +
+/// b² / 8`, 1 to 8,129 bytes, used in turn), the rest is a capture file
+/// appended to in those steps, so records are cut off at the reader's
+/// current end again and again. For non-gzip input the live read in steps,
+/// the live read in one piece and the plain (not live) read must open
+/// alike and give the same frames up to the first damage any of them
+/// reports (all frames when none does): a record cut off at a step's end
+/// is completed, never reported as damage or dropped. Past damage they may
+/// differ: a live reader returns a record without waiting for the next
+/// record's header, so a corrupt length that only that header would reveal
+/// is not seen (see `regressions/capture_follow/`).
+pub fn capture_follow(data: &[u8]) {
+    let Some((head, file)) = data.split_first_chunk::<FOLLOW_STEP_BYTES>() else {
+        return;
+    };
+    let sizes = head.map(|b| 1 + usize::from(b) * usize::from(b) / 8);
+    let stepped = read_with(
+        Box::new(Steps {
+            data: file.to_vec(),
+            at: 0,
+            written: 0,
+            sizes,
+            step: 0,
+        }),
+        true,
+    );
+    let whole = read_with(Box::new(Cursor::new(file.to_vec())), true);
+    if file.starts_with(&[0x1f, 0x8b]) {
+        return;
+    }
+    let plain = read_all(Box::new(Cursor::new(file.to_vec())));
+    // Frames up to the first warning's last good frame are undamaged.
+    let undamaged = [&stepped, &whole, &plain]
+        .iter()
+        .filter_map(|r| r.warnings.first().map(|w| w.2.unwrap_or(0)))
+        .min()
+        .unwrap_or(u64::MAX);
+    let before = |r: &ReadSummary| -> Vec<(u64, i64, u32, usize, u32, u64)> {
+        r.frames
+            .iter()
+            .copied()
+            .filter(|f| f.0 <= undamaged)
+            .collect()
+    };
+    for (read, what) in [(&stepped, "in steps"), (&whole, "in one piece")] {
+        assert_eq!(
+            read.open_error, plain.open_error,
+            "the live read {what} opens differently"
+        );
+        assert_eq!(
+            before(read),
+            before(&plain),
+            "the live read {what} gives other frames than the plain read up to frame {undamaged}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// join
+// ---------------------------------------------------------------------------
+
+/// Analyses and diagnoses one capture of the `join` input as the app's
+/// `vantage::load_all` does.
+fn vantage(bytes: &[u8], name: &str) -> Option<edgecap::vantage::Vantage> {
+    let reader = CaptureReader::new(Box::new(Cursor::new(bytes.to_vec())), name).ok()?;
+    let opts = edgecap_analyze::AnalyzeOptions::default();
+    let analysis = edgecap_analyze::analyze_capture(reader, name, &opts);
+    let diagnosis = edgecap_analyze::diagnose(&analysis, &Default::default());
+    Some(edgecap::vantage::Vantage {
+        path: std::path::PathBuf::from(name),
+        name_bytes: name.as_bytes().to_vec(),
+        name: name.to_string(),
+        offset_override: None,
+        analysis,
+        diagnosis,
+    })
+}
+
+/// Two captures of one call (`edgecap summary A B`, `edgecap ladder A B`):
+/// bytes 0–1 (`u16` big-endian) are the length of the first capture, which
+/// follows; the rest is the second. Both are analysed, joined
+/// (`edgecap_analyze::join`) and rendered as the joined text summary, the
+/// `--json` report and the joined ladder. The JSON must parse, the text
+/// must not be empty and the ladder has a line per row.
+pub fn join(data: &[u8]) {
+    let Some((len, rest)) = data.split_first_chunk::<2>() else {
+        return;
+    };
+    let (a, b) = rest.split_at(usize::from(u16::from_be_bytes(*len)).min(rest.len()));
+    let (Some(a), Some(b)) = (vantage(a, "a"), vantage(b, "b")) else {
+        return;
+    };
+    let vs = [a, b];
+    let cfg = edgecap_analyze::EdgeConfig::default();
+    let joined = edgecap::vantage::join_all(&vs, &cfg);
+    let _ = edgecap::vantage::worst(&vs, &joined);
+    let mut text = String::new();
+    let opts = edgecap::report::vantage_text::VantageOptions {
+        color: false,
+        max_rows: 0,
+        brief: false,
+        explain: false,
+    };
+    edgecap::report::vantage_text::write_to(&mut text, &vs, &joined, opts);
+    assert!(!text.is_empty(), "the joined summary is empty");
+    let json = edgecap::report::json::Report::new(&vs[0].analysis, &vs[0].diagnosis)
+        .with_vantage(&vs, &joined)
+        .to_json();
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
+        panic!("joined report JSON does not parse: {e}\n{json}");
+    }
+    let analyses: Vec<&edgecap_analyze::Analysis> = vs.iter().map(|v| &v.analysis).collect();
+    let rows = edgecap::ladder::path::rows(&analyses, &joined);
+    let ladder = edgecap::ladder::path::to_text(&joined, &rows, 0);
+    // One line per row (a capture without packets has none).
+    assert!(ladder.lines().count() >= rows.len(), "ladder rows missing");
+}
+
+// ---------------------------------------------------------------------------
+// log_alone
+// ---------------------------------------------------------------------------
+
+/// A log read alone (`edgecap summary client.uccapilog`), as each kind:
+/// read (`inputs::read_log_from`), made the timeline
+/// (`inputs::analyze_alone` → `edgecap_analyze::log_alone`), diagnosed and
+/// rendered as the text summary with the log section and the `--json`
+/// report. The text must not be empty when the log has records, and the
+/// JSON must parse; every record placed on the timeline points at one of
+/// the analysis' messages.
+pub fn log_alone(data: &[u8]) {
+    use edgecap_sip::log::LogKind;
+    let _ = edgecap_sip::log::detect(data);
+    for kind in [LogKind::Uccapi, LogKind::SipStack] {
+        let mut log = edgecap::inputs::read_log_from(data, std::path::Path::new("fuzz.log"), kind);
+        let analysis = edgecap::inputs::analyze_alone(&mut log);
+        assert_eq!(log.messages.len(), log.sips.len());
+        for m in log.messages.iter().flatten() {
+            assert!(
+                *m < analysis.proto.messages.len(),
+                "message {m} out of range"
+            );
+        }
+        let diagnosis = edgecap_analyze::diagnose(&analysis, &Default::default());
+        let mut text =
+            edgecap::report::text::render(&analysis, &diagnosis, Default::default()).into_bytes();
+        edgecap::report::logs_text::write_logs(&mut text, std::slice::from_ref(&log))
+            .expect("writing the log section to a Vec");
+        if !log.sips.is_empty() || !log.events.is_empty() || !log.problems.is_empty() {
+            assert!(!text.is_empty(), "no text for a log with records");
+        }
+        let logs = [log];
+        let json = edgecap::report::json::Report::new(&analysis, &diagnosis)
+            .with_inputs(&logs)
+            .to_json();
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
+            panic!("log report JSON does not parse: {e}\n{json}");
         }
     }
 }
