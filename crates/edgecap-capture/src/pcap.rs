@@ -209,7 +209,15 @@ impl PcapParser {
                 ledger.end_of_input(buf, "record", total);
                 return self.stop();
             }
-            if buf.lookahead(total + self.header_len) {
+            // A live input returns a record without waiting for the next
+            // header, unless the record itself looks damaged (a captured
+            // length beyond the original, a time far from the last record's):
+            // then it waits for the next header, which tells a corrupt length
+            // from an odd but real record, as a finished file's read does.
+            let suspicious = !self.plausible(&hdr, self.last_secs);
+            if buf.lookahead(total + self.header_len)
+                || (suspicious && buf.ensure(total + self.header_len))
+            {
                 let next = RecordHeader::read(&buf.available()[total..], self.endian);
                 if !self.plausible(&next, Some(hdr.secs)) {
                     if let Some(skip) = self.candidate_inside(buf, total) {

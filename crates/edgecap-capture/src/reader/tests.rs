@@ -930,3 +930,31 @@ fn a_gzip_bomb_stops_at_the_inflate_limit_with_a_warning() {
     let (all, none) = read(0);
     assert_eq!((all, none.len()), (12, 0));
 }
+
+#[test]
+fn a_live_read_in_small_pieces_tells_a_corrupt_length_as_a_whole_read_does() {
+    // Record 4 claims 40 bytes more than it has, running into record 5; its
+    // captured length then exceeds its original length, so it looks damaged.
+    let n = 10;
+    let mut bytes = pcap_file(PcapOptions::default(), n);
+    let at = pcap_offsets(n)[4];
+    let caplen = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().unwrap());
+    bytes[at + 8..at + 12].copy_from_slice(&(caplen + 40).to_le_bytes());
+    let (whole, warnings) = read_all(bytes.clone());
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::CorruptRecord),
+        "{warnings:?}"
+    );
+    // Live: a record is returned without waiting for the next header,
+    // except this one, which waits and is then resynchronised past.
+    let trickle = Trickle {
+        data: bytes,
+        at: 0,
+        fail_at_end: false,
+    };
+    let mut live = CaptureReader::new(Box::new(trickle), "live.pcap").unwrap();
+    live.set_live();
+    assert_eq!(drain(&mut live), whole);
+}
