@@ -210,8 +210,8 @@ fn main() {
                 Action::SearchChar('t'),
             ],
         ),
-        // The sessions list of the real coturn capture (two clients with
-        // wrong credentials failed).
+        // The sessions list of the real coturn capture sorted by state
+        // (`o` four times): the two clients with wrong credentials first.
         (
             "screen-sessions",
             coturn,
@@ -222,6 +222,10 @@ fn main() {
                 Action::Down,
                 Action::Down,
                 Action::Down,
+                Action::SortNext,
+                Action::SortNext,
+                Action::SortNext,
+                Action::SortNext,
             ],
         ),
         // The fifth session's ladder alone: lanes by port on loopback,

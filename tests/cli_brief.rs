@@ -111,3 +111,34 @@ fn the_readme_example_is_what_the_binary_prints() {
     ]);
     assert_eq!(&readme[start..end], out);
 }
+
+/// The README's text blocks that show a whole summary (or its first lines,
+/// cut with `…`) are what the binary prints today, so a wording change
+/// cannot leave the user-facing examples behind.
+#[test]
+fn the_readme_summary_examples_are_what_the_binary_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let block = |from: &str| -> &str {
+        let start = readme.find(from).expect(from);
+        let end = start + readme[start..].find("```").expect("end of the example");
+        &readme[start..end]
+    };
+    // The whole summary of the plain TCP capture.
+    let (_, out) = text(&["summary", "captures/tcp-outcomes.pcap"]);
+    assert_eq!(block("Capture captures/tcp-outcomes.pcap\n"), out);
+    // The first screen's excerpt: its lines, the last one cut with " …".
+    let (_, out) = text(&["summary", "captures/field-desktop-sharing-refused.pcap"]);
+    let excerpt = block("Findings (1 error, 0 warning, 2 info)\n");
+    let lines: Vec<&str> = excerpt.lines().collect();
+    let (last, whole) = lines.split_last().expect("lines");
+    let start = out.find(whole[0]).expect("the excerpt's first line");
+    let printed: Vec<&str> = out[start..].lines().take(lines.len()).collect();
+    assert_eq!(&printed[..whole.len()], whole);
+    let cut = last.strip_suffix(" …").expect("the excerpt ends with …");
+    assert!(
+        printed[whole.len()].starts_with(cut),
+        "{}",
+        printed[whole.len()]
+    );
+}

@@ -212,6 +212,17 @@ fn a_log_alone_is_the_timeline() {
         .lines()
         .next()
         .is_some_and(|h| h.contains("edge-int.contoso.com")));
+    // The front end's log does not know the address it was reached on: the
+    // finding names none rather than "to 0.0.0.0:0".
+    let (code, out, err) = stdout(&["summary", "--brief", FE]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        out.contains(
+            "MRAS request for sip:user1@contoso.com (SERVICE CSeq 1, frame 1) answered 504"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("0.0.0.0"), "{out}");
 }
 
 #[test]

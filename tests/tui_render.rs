@@ -324,7 +324,7 @@ fn the_title_keeps_the_counts_at_80_columns() {
 
 /// The views of issue 15 at the three sizes a user tries: the loopback
 /// capture's lanes by port with their addresses and the legend, the
-/// sessions view and one session's ladder, the flows table sorted by bytes
+/// sessions view, sorted by state and one session's ladder, the flows table sorted by bytes
 /// (descending), and the sessions of a capture with SIP calls.
 #[test]
 fn sessions_sorted_flows_and_lanes_at_three_sizes() {
@@ -350,6 +350,13 @@ fn sessions_sorted_flows_and_lanes_at_three_sizes() {
         insta::assert_snapshot!(format!("coturn_{tag}_session_ladder"), screen(&a));
         update(&mut a, Action::Back);
         assert!(a.sessions.open, "Esc returns to the list");
+        // Sorted by state, failures first; `#` keeps each session's number.
+        for _ in 0..4 {
+            update(&mut a, Action::SortNext);
+        }
+        let by_state = screen(&a);
+        assert!(by_state.contains("by state ▲"), "{by_state}");
+        insta::assert_snapshot!(format!("coturn_{tag}_sessions_by_state"), by_state);
 
         let mut t = app("tcp-outcomes.pcap", size);
         for _ in 0..5 {

@@ -1,13 +1,15 @@
 //! `edgecap summary --brief`: the answer on one screen — a header line with
 //! the capture and the finding counts, one line per finding (worst first,
 //! as the diagnosis sorts them), then one line per role. `--explain` adds
-//! each finding's explanation under it. Everything from the capture is
+//! each finding's explanation under it (each sentence once per finding id,
+//! as in the full summary). Everything from the capture is
 //! escaped, as in the full summary.
 
 use std::fmt::Write;
 use std::io;
 
 use super::diagnosis::{wrap, Style};
+use super::explained::Explained;
 use super::sink::{Spill, TextSink};
 use edgecap_analyze::{Analysis, Diagnosis, Role, Severity};
 use edgecap_core::safe::{escape, escape_bytes};
@@ -76,6 +78,7 @@ fn render_into<S: TextSink>(
         c.duration_secs(),
     );
     let style = Style { color: opts.color };
+    let mut explained = Explained::new();
     for f in findings.iter().take(MAX_BRIEF_FINDINGS) {
         let _ = writeln!(
             out,
@@ -85,7 +88,8 @@ fn render_into<S: TextSink>(
             escape(&f.summary)
         );
         if opts.explain {
-            wrap(out, "         ", &escape(&f.explanation));
+            let text = explained.fresh(f.id, &f.explanation);
+            wrap(out, "         ", &escape(&text));
         }
         out.spill();
     }

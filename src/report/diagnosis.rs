@@ -1,8 +1,10 @@
 //! The diagnosis in the text summary: findings (most severe first, with
-//! evidence frames and the explanation), the roles table and a compact
+//! evidence frames and the explanation, each sentence once per finding id),
+//! the roles table and a compact
 //! ladder of the flows between roles. Colour only when asked for (a
 //! terminal without NO_COLOR); everything from the capture is escaped.
 
+use super::explained::Explained;
 use super::sink::TextSink;
 use edgecap_analyze::Analysis;
 use edgecap_analyze::{Diagnosis, RoleMap, Severity};
@@ -74,6 +76,7 @@ pub fn findings_section<S: TextSink>(out: &mut S, diagnosis: &Diagnosis, style: 
         let _ = writeln!(out, "  none");
         return;
     }
+    let mut explained = Explained::new();
     for f in findings {
         let _ = writeln!(
             out,
@@ -94,7 +97,8 @@ pub fn findings_section<S: TextSink>(out: &mut S, diagnosis: &Diagnosis, style: 
         if !evidence.is_empty() {
             let _ = writeln!(out, "           {evidence}");
         }
-        wrap(out, "           ", &escape(&f.explanation));
+        let text = explained.fresh(f.id, &f.explanation);
+        wrap(out, "           ", &escape(&text));
         out.spill();
     }
 }

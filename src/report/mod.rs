@@ -9,6 +9,7 @@
 pub mod brief;
 pub mod calls_text;
 pub mod diagnosis;
+pub mod explained;
 pub mod html;
 pub mod json;
 pub mod json_calls;

@@ -4,6 +4,7 @@
 
 use super::flows_sort::FlowOrder;
 use super::loaded::Loaded;
+use super::sessions_sort::SessionOrder;
 use crate::ladder::filter::{RowFilter, RowSearch};
 use edgecap_analyze::LoadProgress;
 
@@ -233,8 +234,10 @@ pub struct App {
     pub flows: ListState,
     /// The flows pane's sort order and lines.
     pub flow_order: FlowOrder,
-    /// The sessions view.
+    /// The sessions view (the selection among `session_order.items`).
     pub sessions: SessionsState,
+    /// The sessions view's sort order.
+    pub session_order: SessionOrder,
     /// Ladder pane.
     pub ladder: LadderState,
     /// Detail pane.
@@ -275,6 +278,7 @@ impl App {
             flows: ListState::default(),
             flow_order: FlowOrder::default(),
             sessions: SessionsState::default(),
+            session_order: SessionOrder::default(),
             ladder: LadderState::default(),
             detail: DetailState::default(),
             hex: HexState::default(),

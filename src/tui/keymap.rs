@@ -29,7 +29,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("f", "filter: problems, flow, role pair, protocol, all"),
     ("F", "follow the selected row's flow (again: all rows)"),
     ("s", "sessions: allocations and calls; Enter: its ladder"),
-    ("o  r", "Flows: sort by the next column / reverse"),
+    ("o  r", "Flows, sessions: sort by the next column / reverse"),
     ("t", "time column: absolute / relative / delta"),
     ("e", "export the ladder as text and Mermaid files"),
     ("mouse", "click selects a pane or row; the wheel scrolls"),

@@ -34,6 +34,7 @@ use super::action::Action;
 use super::app::{App, LoadState};
 use super::flows_sort::FlowOrder;
 use super::loaded::Loaded;
+use super::sessions_sort::SessionOrder;
 use super::theme::Theme;
 use crate::follow::{self, Next};
 use edgecap_analyze::{AnalyzeOptions, Diagnosis, EdgeConfig};
@@ -161,6 +162,8 @@ pub fn apply(app: &mut App, loaded: Box<Loaded>, status: LiveStatus) {
     app.ladder.selected = selected;
     // The flows pane's order lists the flows of the previous snapshot.
     app.flow_order = FlowOrder::new(&loaded, app.flow_order.key, app.flow_order.reverse);
+    let (key, reverse) = (app.session_order.key, app.session_order.reverse);
+    app.session_order = SessionOrder::new(&loaded, key, reverse);
     app.load = LoadState::Ready(loaded);
     app.live = Some(LiveState { status, new_rows });
     super::update::recount(app);

@@ -21,6 +21,7 @@ pub mod loaded;
 pub mod loader;
 pub mod locate;
 pub mod sessions;
+pub mod sessions_sort;
 pub mod theme;
 pub mod update;
 pub mod update_sessions;

@@ -7,6 +7,7 @@ use super::action::Action;
 use super::app::{App, Effect, FilterMenu, HexState, ListState, LoadState, Pane};
 use super::flows_sort::{self, FlowItem, FlowOrder};
 use super::layout;
+use super::sessions_sort::SessionOrder;
 use super::update_sessions;
 use crate::ladder::filter::RowFilter;
 use edgecap_capture::FrameNo;
@@ -435,6 +436,8 @@ pub fn update(app: &mut App, action: Action) {
             app.ladder.visible = (0..l.index.rows.len()).collect();
             app.ladder.selected = 0;
             app.flow_order = FlowOrder::new(&l, app.flow_order.key, app.flow_order.reverse);
+            let (key, reverse) = (app.session_order.key, app.session_order.reverse);
+            app.session_order = SessionOrder::new(&l, key, reverse);
             app.load = LoadState::Ready(l);
         }
         Action::LoadFailed(msg) => app.load = LoadState::Failed(msg),

@@ -1,11 +1,12 @@
 //! The state changes of the sessions view, kept apart from
 //! [`super::update`]'s pane navigation: `s` opens the sessions view, Enter
 //! there narrows the ladder to that session's flows (Esc from the ladder
-//! comes back to the list).
+//! comes back to the list); `o` / `r` sort it ([`super::sessions_sort`]).
 
 use super::action::Action;
 use super::app::{App, Pane};
 use super::layout;
+use super::sessions_sort;
 use super::update::{clamp_move, set_filter};
 use super::view::sessions;
 
@@ -20,7 +21,7 @@ pub fn toggle(app: &mut App) {
 
 /// An action while the sessions view is open.
 pub fn action(app: &mut App, action: Action) {
-    let len = app.loaded().map_or(0, |l| l.sessions.len());
+    let len = app.session_order.items.len();
     let page = app.page() as isize;
     let delta = match action {
         Action::Up => -1,
@@ -38,6 +39,8 @@ pub fn action(app: &mut App, action: Action) {
         }
         Action::Click(_, y) => return click(app, y),
         Action::Enter => return open(app),
+        Action::SortNext => return sessions_sort::on_key(app, true),
+        Action::SortReverse => return sessions_sort::on_key(app, false),
         Action::Back | Action::Sessions => {
             app.sessions.open = false;
             return;
@@ -49,7 +52,7 @@ pub fn action(app: &mut App, action: Action) {
 
 /// A click on line `y`: selects the session drawn there.
 fn click(app: &mut App, y: u16) {
-    let len = app.loaded().map_or(0, |l| l.sessions.len());
+    let len = app.session_order.items.len();
     let body = layout::areas(app).body;
     if let Some(k) = sessions::item_at(app.sessions.selected, len, body, y) {
         app.sessions.selected = k;
@@ -58,7 +61,9 @@ fn click(app: &mut App, y: u16) {
 
 /// Enter: the selected session's ladder only, from its first row.
 fn open(app: &mut App) {
-    let k = app.sessions.selected;
+    let Some(&k) = app.session_order.items.get(app.sessions.selected) else {
+        return;
+    };
     if app.loaded().is_none_or(|l| k >= l.sessions.len()) {
         return;
     }

@@ -158,7 +158,8 @@ fn footer_line(app: &App, theme: Theme) -> Line<'static> {
             ("q", "quit"),
             ("?", "help"),
             ("↑↓", "select"),
-            ("Enter", "ladder of the session"),
+            ("Enter", "its ladder"),
+            ("o r", "sort"),
             ("Esc", "back"),
         ]
     } else {
@@ -266,6 +267,7 @@ impl Widget for &Screen<'_> {
                     (&sessions::SessionsView {
                         loaded,
                         state: app.sessions,
+                        order: &app.session_order,
                         theme,
                     })
                         .render(a.body, buf);

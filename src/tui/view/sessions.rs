@@ -1,6 +1,7 @@
 //! The sessions view (`s`), sngrep's call list for TURN: one line per
 //! client allocation (kind, client, edge, state, relayed address, errors,
-//! first frame) and per SIP call, coloured by state. It covers the panes;
+//! first frame) and per SIP call, coloured by state, in the order `o` / `r`
+//! chose (the sorted column's title carries ▲ or ▼). It covers the panes;
 //! Enter opens the selected session's ladder, Esc closes it.
 
 use ratatui::buffer::Buffer;
@@ -13,14 +14,17 @@ use crate::ladder::Outcome;
 use crate::tui::app::SessionsState;
 use crate::tui::loaded::Loaded;
 use crate::tui::sessions::{Session, SessionState};
+use crate::tui::sessions_sort::SessionOrder;
 use crate::tui::theme::Theme;
 
 /// The sessions view.
 pub struct SessionsView<'a> {
     /// Data.
     pub loaded: &'a Loaded,
-    /// Selection.
+    /// Selection (a position in `order.items`).
     pub state: SessionsState,
+    /// The order the sessions are drawn in.
+    pub order: &'a SessionOrder,
     /// Styles.
     pub theme: Theme,
 }
@@ -118,32 +122,35 @@ pub fn item_at(selected: usize, len: usize, area: Rect, y: u16) -> Option<usize>
 impl Widget for &SessionsView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let sessions = &self.loaded.sessions;
+        let order = &self.order.items;
         let block = pane_block(
             &format!(
-                "Sessions ({}) · Enter: its ladder · Esc: back",
-                sessions.len()
+                "Sessions ({}) {} · o r: sort · Enter: its ladder · Esc: back",
+                sessions.len(),
+                self.order.describe()
             ),
             true,
             self.theme,
         );
         let inner = block.inner(area);
         block.render(area, buf);
-        if sessions.is_empty() {
+        if sessions.is_empty() || order.is_empty() {
             Paragraph::new("No TURN allocation or SIP call in this capture.").render(inner, buf);
             return;
         }
         let (top, height) = list_area(area);
-        let sel = self.state.selected.min(sessions.len() - 1);
-        let off = scroll_offset(sel, sessions.len(), height);
-        let shown: Vec<[String; 8]> = sessions
+        let sel = self.state.selected.min(order.len() - 1);
+        let off = scroll_offset(sel, order.len(), height);
+        let shown: Vec<(usize, [String; 8])> = order
             .iter()
-            .enumerate()
             .skip(off)
             .take(height)
-            .map(|(k, s)| cells(k, s))
+            .filter_map(|&k| Some((k, cells(k, sessions.get(k)?))))
             .collect();
-        let mut widths = TITLES.map(|t| t.chars().count());
-        for row in &shown {
+        let mut titles = TITLES.map(String::from);
+        titles[self.order.key.column()].push_str(self.order.arrow());
+        let mut widths = titles.clone().map(|t| t.chars().count());
+        for (_, row) in &shown {
             for (w, c) in widths.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count()).min(MAX_COL);
             }
@@ -169,13 +176,13 @@ impl Widget for &SessionsView<'_> {
             }
             out
         };
-        let header = line(&TITLES.map(String::from));
+        let header = line(&titles);
         let text: String = header.into_iter().map(|(_, s)| s).collect();
         Line::from(Span::styled(text, self.theme.header()))
             .render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
-        for (k, row) in shown.iter().enumerate() {
+        for (k, (i, row)) in shown.iter().enumerate() {
             let y = top + k as u16;
-            let s = &sessions[off + k];
+            let s = &sessions[*i];
             let spans: Vec<Span> = line(row)
                 .into_iter()
                 .map(|(c, text)| match c {

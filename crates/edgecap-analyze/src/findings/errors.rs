@@ -283,8 +283,17 @@ pub fn meaning(code: u16) -> (&'static str, &'static str) {
             "Global Failure",
             "The server says the request will fail everywhere.",
         ),
+        436 => (
+            "Unknown User",
+            "The server does not know the USERNAME: on an A/V Edge, MRAS credentials it did not \
+             issue or that expired; elsewhere, a user the server does not have.",
+        ),
+        // The protocol layer's name when it has one, so a code reads the same everywhere.
         _ => (
-            "error",
+            match edgecap_proto::stun::error_name(code) {
+                "" => "error",
+                name => name,
+            },
             "An error code without a well-known meaning for TURN; the reason phrase may say \
              more.",
         ),
@@ -303,5 +312,20 @@ mod tests {
         }
         assert_eq!(meaning(437).0, "Allocation Mismatch");
         assert_eq!(meaning(999).0, "error");
+    }
+
+    /// One reason phrase per code everywhere: the findings' phrase is the
+    /// protocol layer's name (the one the ladder, sessions and JSON use),
+    /// and a response without ERROR-CODE is said in words, not as "0".
+    #[test]
+    fn one_phrase_per_code() {
+        for code in 300..=699 {
+            let name = edgecap_proto::stun::error_name(code);
+            if !name.is_empty() {
+                assert_eq!(code_phrase(code), format!("{code} {name}"));
+            }
+        }
+        assert_eq!(code_phrase(436), "436 Unknown User");
+        assert_eq!(code_phrase(0), "an error response without ERROR-CODE");
     }
 }

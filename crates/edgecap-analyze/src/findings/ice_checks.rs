@@ -269,8 +269,16 @@ fn failed(ctx: &Ctx<'_>, session: &Session) -> Finding {
         unanswered += p.unanswered;
         errors += p.errors;
     }
+    // Only the outcomes that happened: "0 answered with an error" says nothing.
+    let mut outcomes = String::new();
+    if unanswered > 0 {
+        outcomes.push_str(&format!(", {unanswered} unanswered"));
+    }
+    if errors > 0 {
+        outcomes.push_str(&format!(", {errors} answered with an error"));
+    }
     let summary = format!(
-        "ICE between {}: none of the {} checked succeeded ({} sent {} times in all, {unanswered} unanswered, {errors} answered with an error; {})",
+        "ICE between {}: none of the {} checked succeeded ({} sent {} times in all{outcomes}; {})",
         hosts(ctx, session),
         plural(session.pairs.len(), "candidate pair", "candidate pairs"),
         plural(requests as usize, "check", "checks"),
@@ -329,7 +337,13 @@ mod tests {
         assert_eq!(frames(f), vec![1, 5]);
         assert_eq!(detail(f, "requests"), Some(&Detail::Count(2)));
         assert_eq!(detail(f, "unanswered"), Some(&Detail::Count(2)));
-        assert!(f.summary.contains("sent 8 times in all"), "{}", f.summary);
+        assert!(
+            f.summary.contains("sent 8 times in all, 2 unanswered; "),
+            "{}",
+            f.summary
+        );
+        // No check was answered with an error: that outcome is not listed as "0".
+        assert!(!f.summary.contains("0 answered"), "{}", f.summary);
         assert!(with_id(&all, ID_CHECKS).is_empty());
     }
 

@@ -97,11 +97,15 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
             .map_or_else(|| "a user".to_string(), |i| escape_bytes(&i).into_owned());
         let mut b = FindingBuilder::default();
         b.frames([e.request.frame]).flow(e.request.flow);
+        // A server log does not name the address it was reached on (0.0.0.0:0).
+        let to = if e.request.dst.ip.is_unspecified() {
+            String::new()
+        } else {
+            format!(" to {}", ctx.endpoint(e.request.dst))
+        };
         let mut summary = format!(
-            "MRAS request for {identity} (SERVICE CSeq {}, frame {}) to {}",
-            e.cseq.seq,
-            e.request.frame,
-            ctx.endpoint(e.request.dst)
+            "MRAS request for {identity} (SERVICE CSeq {}, frame {}){to}",
+            e.cseq.seq, e.request.frame,
         );
         let mut code = None;
         let mut refused = false;

@@ -64,12 +64,15 @@ pub fn detect(ctx: &Ctx<'_>) -> Vec<Finding> {
                 Some(ip) if clients.len() == 1 => ctx.host(*ip),
                 _ => format!("{} clients", clients.len()),
             };
+            let inside = match turn {
+                0 => "no TURN message".to_string(),
+                1 => "1 TURN message".to_string(),
+                n => format!("{n} TURN messages"),
+            };
             let summary = format!(
-                "{who} → {}: MS-TURN pseudo-TLS handshake ({}), then {turn} TURN message{} decoded \
-                 inside",
+                "{who} → {}: MS-TURN pseudo-TLS handshake ({}), then {inside} decoded inside",
                 ctx.endpoint(server),
                 frames_phrase(&b.sorted_frames()),
-                if turn == 1 { "" } else { "s" },
             );
             let explanation = "MS-TURN over TCP 443 starts with a fixed, unencrypted \
                  \"pseudo-TLS\" handshake (ClientHello, then ServerHello + ServerHelloDone) so \
@@ -109,6 +112,25 @@ mod tests {
             .starts_with("10.98.2.1 → 10.3.0.34:443: MS-TURN pseudo-TLS handshake (frames 4-5)"));
         assert!(f.explanation.contains("Ignored Unknown Record"));
         assert_eq!(detail(f, "count"), Some(&Detail::Count(1)));
+    }
+
+    /// A handshake with nothing after it says "no TURN message", not "0 TURN
+    /// messages"; one message is singular.
+    #[test]
+    fn no_turn_message_inside_is_said_in_words() {
+        let all = detect_all(&capture("field-injected-reset.pcap"), &Default::default());
+        let f = with_id(&all, ID);
+        assert_eq!(f.len(), 1, "{all:#?}");
+        assert!(
+            f[0].summary
+                .ends_with("then no TURN message decoded inside"),
+            "{}",
+            f[0].summary
+        );
+        let all = detect_all(&capture("msturn-tcp443.pcap"), &Default::default());
+        assert!(with_id(&all, ID)[0]
+            .summary
+            .ends_with("then 7 TURN messages decoded inside"));
     }
 
     #[test]

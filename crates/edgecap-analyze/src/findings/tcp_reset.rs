@@ -208,11 +208,12 @@ fn finding(ctx: &Ctx<'_>, key: GroupKey, flows: &[(&FlowRecord, bool, bool)]) ->
              intermediate CAs) and at the edge's event log."
             .to_string(),
         (Direction::ToClient, Some(_)) => format!(
-            "The edge side ({}) aborted the connection after {amount}: the A/V Edge rejected what it \
-             received (a TURN message it does not accept, a failed authentication), restarted, \
-             or a load balancer or firewall in front of it closed an idle or unexpected session. \
-             Check the TURN messages just before the RST, the edge's event log, and any device \
-             between client and edge (its RST would show a different TTL).",
+            "The server side ({}) aborted the connection after {amount}: the TURN server (an A/V \
+             Edge, coturn, a cloud relay) rejected what it received (a TURN message it does not \
+             accept, a failed authentication), restarted, or a load balancer or firewall in \
+             front of it closed an idle or unexpected session. Check the TURN messages just \
+             before the RST, the server's log (an A/V Edge's event log), and any device between \
+             client and server (its RST would show a different TTL).",
             ctx.host(first.server.ip),
         ),
         (Direction::ToServer, Some(_)) => format!(
@@ -289,7 +290,25 @@ mod tests {
         );
         assert_eq!(detail(f, "reset_by"), Some(&Detail::Text("server".into())));
         assert_eq!(detail(f, "bytes"), Some(&Detail::Count(13)));
-        assert!(f.explanation.contains("edge side"));
+        assert!(f
+            .explanation
+            .contains("server side (internal edge 10.3.0.34)"));
+    }
+
+    /// A reset from a TURN server that is not an A/V Edge (coturn) is not
+    /// explained as the A/V Edge's doing: the advice names any TURN server.
+    #[test]
+    fn the_server_side_advice_is_not_lync_only() {
+        let a = capture("coturn-loopback.pcap");
+        let all = detect_all(&a, &crate::roles::infer(&a, &Default::default()));
+        let f = with_id(&all, ID);
+        let by_server = f.iter().find(|f| f.summary.contains("by the server"));
+        let text = &by_server.expect("coturn's RST").explanation;
+        assert!(
+            text.contains("the TURN server (an A/V Edge, coturn, a cloud relay)"),
+            "{text}"
+        );
+        assert!(!text.contains("the A/V Edge rejected"), "{text}");
     }
 
     #[test]
