@@ -237,6 +237,12 @@ fn real_recording_through_a_nat() {
         text.contains("; and 1 more like it (2 messages lost in 2 flows)"),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "  client         192.168.77.2 at real-nat-client = 203.0.113.1 at real-nat-edge\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -283,6 +289,15 @@ fn both_sides_of_the_edge_nat() {
     assert!(text.contains("udp 10.3.0.40:3478 at multi-edge-inside = 2.2.2.2:3478 at multi-edge-outside (destination NAT)"), "{text}");
     assert!(text.contains("nat.relay_port_rewritten  relay port 58138 of 10.3.0.40:58138 at multi-edge-inside leaves the NAT as 2.2.2.2:61000"), "{text}");
     assert!(!text.contains("clock.skew"), "{text}");
+    // Roles from both captures: the outside one alone cannot tell who
+    // 1.1.1.1 is; the edge is one host across its NAT.
+    assert!(
+        text.contains("  remote_edge    1.1.1.1 at multi-edge-inside, multi-edge-outside\n"),
+        "{text}"
+    );
+    assert!(text.contains("  external_edge  2.2.2.2 at multi-edge-inside, multi-edge-outside = 10.3.0.40 at multi-edge-inside\n"), "{text}");
+    let (_, alone, _) = run(&["summary", "--brief", "captures/multi-edge-outside.pcap"]);
+    assert!(!alone.contains("1.1.1.1"), "{alone}");
 }
 
 #[test]

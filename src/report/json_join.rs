@@ -66,6 +66,10 @@ pub struct JoinJson<'a> {
     pub nat_mappings: Vec<NatJson>,
     /// NAT mappings not listed.
     pub nat_mappings_omitted: usize,
+    /// Roles from all captures together: one entry per host (the first ones).
+    pub roles: Vec<HostJson>,
+    /// Hosts not listed.
+    pub roles_omitted: usize,
     /// Findings across captures.
     pub findings: Vec<PathFindingJson<'a>>,
 }
@@ -126,6 +130,24 @@ pub struct NatJson {
     pub outside: String,
     /// The flow's server is translated (a port forward), not its client.
     pub destination: bool,
+}
+
+/// One host and its role from all captures together.
+#[derive(Serialize)]
+pub struct HostJson {
+    /// `client`, `external_edge`, ….
+    pub role: &'static str,
+    /// Its address at each capture that saw it.
+    pub addresses: Vec<HostAddressJson>,
+}
+
+/// One address of a host, at one capture.
+#[derive(Serialize)]
+pub struct HostAddressJson {
+    /// The capture.
+    pub input: String,
+    /// The address.
+    pub address: String,
 }
 
 /// One frame of the evidence.
@@ -273,6 +295,24 @@ pub fn join_json<'a>(vs: &[Vantage], join: &'a Join, limit: usize) -> JoinJson<'
                 inside: m.inside.to_string(),
                 outside: m.outside.to_string(),
                 destination: m.destination,
+            })
+            .collect(),
+        roles_omitted: join.roles.hosts.len().saturating_sub(limit),
+        roles: join
+            .roles
+            .hosts
+            .iter()
+            .take(limit)
+            .map(|h| HostJson {
+                role: h.role.as_str(),
+                addresses: h
+                    .addresses
+                    .iter()
+                    .map(|(i, ip)| HostAddressJson {
+                        input: name(*i),
+                        address: ip.to_string(),
+                    })
+                    .collect(),
             })
             .collect(),
         findings: join
