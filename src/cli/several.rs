@@ -14,7 +14,7 @@ use crate::inputs::{self, InputKind};
 use crate::ladder::path;
 use crate::report::json::Report;
 use crate::report::sink::Spill;
-use crate::report::{logs_text, vantage_text};
+use crate::report::{jsonl_join, logs_text, vantage_text};
 use crate::vantage::{self, Vantage};
 use crate::{color, exit};
 use edgecap_sip::log::LogKind;
@@ -77,10 +77,6 @@ fn load(
 
 /// `edgecap summary A B …`.
 pub fn summary(args: &SummaryArgs, split: Split) -> ExitCode {
-    if args.json_lines {
-        eprintln!("edgecap: --json-lines takes one capture; use --json for several");
-        return ExitCode::from(exit::ERROR);
-    }
     let log_paths: Vec<PathBuf> = split.logs.iter().map(|(p, _)| p.clone()).collect();
     let (vs, join) = match load(
         &split.captures,
@@ -121,6 +117,8 @@ pub fn summary(args: &SummaryArgs, split: Split) -> ExitCode {
             .with_inputs(&logs)
             .with_vantage(&vs, &join)
             .write_to(&mut out)
+    } else if args.json_lines {
+        jsonl_join::write_lines(&vs, &join, &logs, &mut out)
     } else {
         let opts = vantage_text::VantageOptions {
             color,

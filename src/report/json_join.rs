@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::json_diag::{DetailsJson, FindingsJson};
 use crate::vantage::Vantage;
-use edgecap_analyze::join::{ClockBasis, Join, PathFinding};
+use edgecap_analyze::join::{ClockBasis, Host, Join, NatMapping, PathFinding};
 use edgecap_core::safe::{path_bytes, text_or_hex};
 
 /// One capture among several.
@@ -32,8 +32,10 @@ pub struct CaptureInputJson<'a> {
     pub last_time: Option<String>,
     /// Its clock against the first capture's.
     pub clock: ClockJson,
-    /// Its own findings (frames are this capture's).
-    pub findings: FindingsJson<'a>,
+    /// Its own findings (frames are this capture's); not in `--json-lines`,
+    /// where they are `finding` lines tagged with the capture's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<FindingsJson<'a>>,
 }
 
 /// A capture's clock.
@@ -215,16 +217,17 @@ pub fn capture_inputs<'a>(
                     count,
                     drift_ppm: c.and_then(|c| c.drift_ppm),
                 },
-                findings: FindingsJson {
+                findings: Some(FindingsJson {
                     diagnosis: &v.diagnosis,
                     limit,
-                },
+                }),
             }
         })
         .collect()
 }
 
-fn finding_json<'a>(f: &'a PathFinding, names: &[String]) -> PathFindingJson<'a> {
+/// One finding across captures.
+pub fn finding_json<'a>(f: &'a PathFinding, names: &[String]) -> PathFindingJson<'a> {
     PathFindingJson {
         id: f.id,
         severity: f.severity.as_str(),
@@ -239,6 +242,34 @@ fn finding_json<'a>(f: &'a PathFinding, names: &[String]) -> PathFindingJson<'a>
             })
             .collect(),
         details: DetailsJson(&f.details),
+    }
+}
+
+/// One NAT mapping, its captures by name.
+pub fn nat_json(m: &NatMapping, names: &[String]) -> NatJson {
+    let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+    NatJson {
+        inside_input: name(m.inside_input),
+        outside_input: name(m.outside_input),
+        transport: m.transport.as_str(),
+        inside: m.inside.to_string(),
+        outside: m.outside.to_string(),
+        destination: m.destination,
+    }
+}
+
+/// One host of the roles from all captures, its captures by name.
+pub fn host_json(h: &Host, names: &[String]) -> HostJson {
+    HostJson {
+        role: h.role.as_str(),
+        addresses: h
+            .addresses
+            .iter()
+            .map(|(i, ip)| HostAddressJson {
+                input: names.get(*i).cloned().unwrap_or_default(),
+                address: ip.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -288,14 +319,7 @@ pub fn join_json<'a>(vs: &[Vantage], join: &'a Join, limit: usize) -> JoinJson<'
             .nat
             .iter()
             .take(limit)
-            .map(|m| NatJson {
-                inside_input: name(m.inside_input),
-                outside_input: name(m.outside_input),
-                transport: m.transport.as_str(),
-                inside: m.inside.to_string(),
-                outside: m.outside.to_string(),
-                destination: m.destination,
-            })
+            .map(|m| nat_json(m, &names))
             .collect(),
         roles_omitted: join.roles.hosts.len().saturating_sub(limit),
         roles: join
@@ -303,17 +327,7 @@ pub fn join_json<'a>(vs: &[Vantage], join: &'a Join, limit: usize) -> JoinJson<'
             .hosts
             .iter()
             .take(limit)
-            .map(|h| HostJson {
-                role: h.role.as_str(),
-                addresses: h
-                    .addresses
-                    .iter()
-                    .map(|(i, ip)| HostAddressJson {
-                        input: name(*i),
-                        address: ip.to_string(),
-                    })
-                    .collect(),
-            })
+            .map(|h| host_json(h, &names))
             .collect(),
         findings: join
             .findings
