@@ -139,8 +139,10 @@ pub struct NatJson {
 pub struct HostJson {
     /// `client`, `external_edge`, ….
     pub role: &'static str,
-    /// Its address at each capture that saw it.
+    /// Its address at each capture that saw it (the first ones).
     pub addresses: Vec<HostAddressJson>,
+    /// Addresses not listed.
+    pub addresses_omitted: usize,
 }
 
 /// One address of a host, at one capture.
@@ -258,13 +260,16 @@ pub fn nat_json(m: &NatMapping, names: &[String]) -> NatJson {
     }
 }
 
-/// One host of the roles from all captures, its captures by name.
-pub fn host_json(h: &Host, names: &[String]) -> HostJson {
+/// One host of the roles from all captures, its captures by name, at most
+/// `limit` addresses.
+pub fn host_json(h: &Host, names: &[String], limit: usize) -> HostJson {
     HostJson {
         role: h.role.as_str(),
+        addresses_omitted: h.addresses.len().saturating_sub(limit),
         addresses: h
             .addresses
             .iter()
+            .take(limit)
             .map(|(i, ip)| HostAddressJson {
                 input: names.get(*i).cloned().unwrap_or_default(),
                 address: ip.to_string(),
@@ -327,7 +332,7 @@ pub fn join_json<'a>(vs: &[Vantage], join: &'a Join, limit: usize) -> JoinJson<'
             .hosts
             .iter()
             .take(limit)
-            .map(|h| host_json(h, &names))
+            .map(|h| host_json(h, &names, limit))
             .collect(),
         findings: join
             .findings

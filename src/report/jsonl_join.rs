@@ -61,7 +61,10 @@ pub fn write_lines<W: Write>(
         out,
         JOIN_KINDS[1],
         None,
-        join.roles.hosts.iter().map(|h| host_json(h, &names)),
+        join.roles
+            .hosts
+            .iter()
+            .map(|h| host_json(h, &names, usize::MAX)),
     )?;
     counts[base + 2] = write_all(
         out,

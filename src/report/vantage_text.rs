@@ -164,22 +164,45 @@ fn vantage_section<S: TextSink>(out: &mut S, vs: &[Vantage], join: &Join) {
     }
 }
 
-/// `ADDR at NAME, NAME = ADDR at NAME`: a host's addresses, each with the
-/// captures that saw it.
+/// Addresses named per host line: a NAT address shared by thousands of
+/// clients makes one host of them all.
+pub const MAX_HOST_ADDRESSES: usize = 5;
+
+/// `ADDR at NAME, NAME = ADDR at NAME`: a host's addresses (the first
+/// [`MAX_HOST_ADDRESSES`]), each with the captures that saw it.
 pub fn host_text(join: &Join, h: &Host) -> String {
     let mut parts: Vec<(std::net::IpAddr, Vec<&str>)> = Vec::new();
+    let mut index: std::collections::HashMap<std::net::IpAddr, usize> =
+        std::collections::HashMap::new();
+    let mut more = 0usize;
     for (i, ip) in &h.addresses {
         let name = join.names.get(*i).map_or("?", String::as_str);
-        match parts.iter_mut().find(|(a, _)| a == ip) {
-            Some((_, names)) => names.push(name),
-            None => parts.push((*ip, vec![name])),
+        match index.get(ip).copied() {
+            Some(k) => {
+                if let Some((_, names)) = parts.get_mut(k) {
+                    names.push(name);
+                }
+            }
+            None if parts.len() < MAX_HOST_ADDRESSES => {
+                index.insert(*ip, parts.len());
+                parts.push((*ip, vec![name]));
+            }
+            None => {
+                // Counted once; not listed.
+                index.insert(*ip, usize::MAX);
+                more += 1;
+            }
         }
     }
     let v: Vec<String> = parts
         .iter()
         .map(|(ip, names)| format!("{ip} at {}", names.join(", ")))
         .collect();
-    v.join(" = ")
+    let mut text = v.join(" = ");
+    if more > 0 {
+        let _ = write!(text, " and {more} more addresses");
+    }
+    text
 }
 
 /// Roles from all captures together, one line per host.

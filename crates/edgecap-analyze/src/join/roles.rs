@@ -9,12 +9,13 @@
 //!
 //! Each capture then gets a role map with that role for every address of a
 //! host it saw (addresses it saw without a role of their own included), its
-//! own evidence first, then the evidence of the host's other addresses and
-//! captures (rule id and detail, "seen as ADDR in capture N: …", no frames:
-//! their frame numbers belong to the other capture). Addresses a `--role`
+//! own evidence first, then the strongest evidence of the host's other
+//! addresses and captures (at most [`MAX_BORROWED`]; rule id and detail,
+//! "seen as ADDR in capture N: …", no frames: their frame numbers belong
+//! to the other capture). Addresses a `--role`
 //! override names keep the override. Hosts are formed with a union-find
-//! over at most one node per address each capture shows, so the work is
-//! linear in the addresses.
+//! over one node per address each capture shows, and each address borrows
+//! at most [`MAX_BORROWED`] entries, so the work is linear in the addresses.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
@@ -22,6 +23,13 @@ use std::net::IpAddr;
 use super::nat::NatMapping;
 use crate::roles::{rule_index, USER_OVERRIDE};
 use crate::{Analysis, Evidence, Role, RoleAssignment, RoleMap};
+
+/// Most evidence entries an address borrows from the rest of its host (the
+/// strongest): a NAT address shared by thousands of clients is one host,
+/// and each address listing every other's evidence would grow with the
+/// square of their number. Five, like the frames of one evidence entry
+/// ([`crate::roles::MAX_EVIDENCE_FRAMES`]).
+pub const MAX_BORROWED: usize = 5;
 
 /// One host across the captures: its role and the addresses it has in
 /// each of them.
@@ -112,20 +120,34 @@ pub fn combine(analyses: &[&Analysis], own: &[RoleMap], nat: &[NatMapping]) -> J
     for n in 0..nodes.len() {
         members.entry(sets.find(n)).or_default().push(n);
     }
-    let own_evidence = |(i, ip): (usize, IpAddr)| -> &[Evidence] {
-        own.get(i)
-            .and_then(|r| r.assignments.iter().find(|a| a.address == ip))
-            .map_or(&[], |a| a.evidence.as_slice())
-    };
+    let mut evidence_of: HashMap<(usize, IpAddr), &[Evidence]> = HashMap::new();
+    for (i, roles) in own.iter().enumerate() {
+        for a in &roles.assignments {
+            evidence_of.insert((i, a.address), &a.evidence);
+        }
+    }
+    let own_evidence =
+        |k: (usize, IpAddr)| -> &[Evidence] { evidence_of.get(&k).copied().unwrap_or(&[]) };
     let mut assignments: Vec<Vec<RoleAssignment>> = vec![Vec::new(); own.len()];
     let mut hosts = Vec::new();
     for group in members.values() {
-        let best = group
-            .iter()
-            .flat_map(|&n| own_evidence(nodes[n]).iter())
-            .filter_map(|e| Some((strength(e)?, e.rule)))
-            .min();
-        let Some(role) = best.and_then(|(_, rule)| crate::roles::rule_role(rule)) else {
+        // The host's strongest evidence (overrides take no part), at most
+        // MAX_BORROWED + 1 entries: each address borrows those not its own.
+        let mut strongest: Vec<(usize, (usize, IpAddr), &Evidence)> = Vec::new();
+        for &n in group {
+            for e in own_evidence(nodes[n]) {
+                let Some(rank) = strength(e) else { continue };
+                let at = strongest.partition_point(|(r, ..)| *r <= rank);
+                if at <= MAX_BORROWED {
+                    strongest.insert(at, (rank, nodes[n], e));
+                    strongest.truncate(MAX_BORROWED + 1);
+                }
+            }
+        }
+        let Some(role) = strongest
+            .first()
+            .and_then(|(_, _, e)| crate::roles::rule_role(e.rule))
+        else {
             continue;
         };
         let mut addresses: Vec<(usize, IpAddr)> = group.iter().map(|&n| nodes[n]).collect();
@@ -136,22 +158,17 @@ pub fn combine(analyses: &[&Analysis], own: &[RoleMap], nat: &[NatMapping]) -> J
                 continue;
             }
             let mut evidence: Vec<Evidence> = mine.to_vec();
-            for &(j, other) in &addresses {
-                if (j, other) == (i, ip) {
-                    continue;
-                }
-                for e in own_evidence((j, other))
+            evidence.extend(
+                strongest
                     .iter()
-                    .filter(|e| strength(e).is_some())
-                {
-                    evidence.push(Evidence {
+                    .filter(|(_, at, _)| *at != (i, ip))
+                    .take(MAX_BORROWED)
+                    .map(|(_, (j, other), e)| Evidence {
                         rule: e.rule,
                         frames: Vec::new(),
                         detail: format!("seen as {other} in capture {}: {}", j + 1, e.detail),
-                    });
-                }
-            }
-            evidence[mine.len()..].sort_by_key(strength);
+                    }),
+            );
             assignments[i].push(RoleAssignment {
                 address: ip,
                 role,

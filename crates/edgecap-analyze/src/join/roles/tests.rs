@@ -178,3 +178,65 @@ fn every_address_with_a_role_alone_keeps_one_jointly() {
         }
     }
 }
+
+#[test]
+fn thousands_of_clients_behind_one_nat_address_borrow_a_bounded_evidence() {
+    use edgecap_capture::FrameNo;
+    use edgecap_net::{Endpoint, Transport};
+    let ev = |detail: String| Evidence {
+        rule: "sends_allocate",
+        frames: vec![FrameNo(1)],
+        detail,
+    };
+    let nat_ip = ip("198.51.100.77");
+    let clients: Vec<IpAddr> = (1..=2000u32)
+        .map(|k| IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + k)))
+        .collect();
+    let inside = RoleMap::new(
+        clients
+            .iter()
+            .map(|c| RoleAssignment {
+                address: *c,
+                role: Role::Client,
+                evidence: vec![ev(format!("{c} sent"))],
+            })
+            .collect(),
+    );
+    let outside = RoleMap::new(vec![RoleAssignment {
+        address: nat_ip,
+        role: Role::Client,
+        evidence: vec![ev("nat sent".into())],
+    }]);
+    let frame = super::super::InputFrame {
+        input: 0,
+        frame: FrameNo(1),
+    };
+    let nat: Vec<NatMapping> = clients
+        .iter()
+        .map(|c| NatMapping {
+            inside_input: 0,
+            outside_input: 1,
+            transport: Transport::Udp,
+            inside: Endpoint {
+                ip: *c,
+                port: 50000,
+            },
+            outside: Endpoint {
+                ip: nat_ip,
+                port: 40000,
+            },
+            destination: false,
+            first: [frame, frame],
+        })
+        .collect();
+    let r = combine(&[], &[inside, outside], &nat);
+    assert_eq!(r.hosts.len(), 1, "one host: the clients and their NAT");
+    assert_eq!(r.hosts[0].addresses.len(), 2001);
+    let most = r
+        .per_input
+        .iter()
+        .flat_map(|m| m.assignments.iter())
+        .map(|a| a.evidence.len())
+        .max();
+    assert_eq!(most, Some(1 + MAX_BORROWED), "own evidence plus the cap");
+}
