@@ -2,15 +2,15 @@
 //! the edge's internal and external interfaces, the partner's edge): told
 //! apart from logs by content ([`crate::inputs::sniff`]), each named (its
 //! file stem, made unique, or `--name FILE=NAME`), analysed and diagnosed on
-//! its own with the usual pipeline, then joined by
-//! [`edgecap_analyze::join`]. The first capture given is the reference
+//! its own with the usual pipeline, joined by [`edgecap_analyze::join`],
+//! then diagnosed with the roles of all captures together. The first capture given is the reference
 //! clock; `--offset FILE=SECONDS` sets another one's clock against it.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use edgecap_analyze::join::{self, Join, JoinInput};
-use edgecap_analyze::{diagnose, Analysis, Diagnosis, EdgeConfig, Severity};
+use edgecap_analyze::{diagnose, diagnose_with_roles, Analysis, Diagnosis, Severity};
 use edgecap_core::safe::{escape_bytes, escape_path, path_bytes};
 
 /// One capture and its analysis.
@@ -114,43 +114,54 @@ pub fn check_flags(
     Ok(())
 }
 
-/// Loads and diagnoses each capture, or says which could not be read.
-pub fn load_all(
+/// Loads each capture, joins them, and diagnoses each with the roles
+/// inferred from all joined captures together
+/// ([`edgecap_analyze::join::roles`]); or says which could not be read.
+pub fn load_and_join(
     paths: &[PathBuf],
     given: &[(PathBuf, String)],
     offsets: &[(PathBuf, i64)],
     edge: &crate::cli::args::EdgeArgs,
-) -> Result<Vec<Vantage>, String> {
+) -> Result<(Vec<Vantage>, Join), String> {
     let names = names(paths, given);
     let cfg = edge.edge_config();
     let opts = edge.analyze_options();
-    let mut out = Vec::with_capacity(paths.len());
+    let mut loaded = Vec::with_capacity(paths.len());
     for (path, name_bytes) in paths.iter().zip(names) {
         let analysis = crate::cli::load(path, &opts).map_err(|e| e.to_string())?;
-        let diagnosis = diagnose(&analysis, &cfg);
-        out.push(Vantage {
-            path: path.clone(),
-            name: escape_bytes(&name_bytes).into_owned(),
-            name_bytes,
-            offset_override: offsets.iter().find(|(p, _)| p == path).map(|(_, o)| *o),
-            analysis,
-            diagnosis,
-        });
+        let name = escape_bytes(&name_bytes).into_owned();
+        loaded.push((path, name_bytes, name, analysis));
     }
-    Ok(out)
-}
-
-/// Joins the captures.
-pub fn join_all(vs: &[Vantage], cfg: &EdgeConfig) -> Join {
-    let inputs: Vec<JoinInput<'_>> = vs
+    let override_of = |path: &PathBuf| offsets.iter().find(|(p, _)| p == path).map(|(_, o)| *o);
+    let inputs: Vec<JoinInput<'_>> = loaded
         .iter()
-        .map(|v| JoinInput {
-            name: &v.name,
-            analysis: &v.analysis,
-            offset_override_ns: v.offset_override,
+        .map(|(path, _, name, analysis)| JoinInput {
+            name,
+            analysis,
+            offset_override_ns: override_of(path),
         })
         .collect();
-    join::join(&inputs, cfg)
+    let mut joined = join::join(&inputs, &cfg);
+    drop(inputs);
+    let mut combined = std::mem::take(&mut joined.roles.per_input).into_iter();
+    let vs = loaded
+        .into_iter()
+        .map(|(path, name_bytes, name, analysis)| {
+            let diagnosis = match combined.next() {
+                Some(roles) => diagnose_with_roles(&analysis, roles, &cfg),
+                None => diagnose(&analysis, &cfg),
+            };
+            Vantage {
+                path: path.clone(),
+                name,
+                name_bytes,
+                offset_override: override_of(path),
+                analysis,
+                diagnosis,
+            }
+        })
+        .collect();
+    Ok((vs, joined))
 }
 
 /// The most severe finding of any capture or of the join.

@@ -173,7 +173,6 @@ fn bad_flags_exit_2() {
             "captures/multi-client.pcap=1",
         ],
         vec!["summary", CLIENT, EDGE, "--name", "captures/other.pcap=x"],
-        vec!["summary", CLIENT, EDGE, "--json-lines"],
         vec!["ladder", CLIENT, EDGE, "--flow", "0"],
         vec!["ladder", CLIENT, "--offset", "captures/multi-client.pcap=1"],
         vec!["summary", CLIENT, "captures/no-such.pcap"],
@@ -183,6 +182,97 @@ fn bad_flags_exit_2() {
         assert_eq!(code, Some(2), "{args:?}");
         assert!(err.starts_with("edgecap: "), "{args:?}: {err}");
     }
+}
+
+/// Every line of `summary --json-lines ARGS` parsed.
+fn json_lines(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["summary", "--json-lines"];
+    all.extend_from_slice(args);
+    let (code, out, err) = run(&all);
+    assert!(matches!(code, Some(0 | 1)), "{args:?}: {err}");
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn json_lines_of_several_captures() {
+    let pairs = [
+        (CLIENT, EDGE),
+        (
+            "captures/real-nat-client.pcap",
+            "captures/real-nat-edge.pcap",
+        ),
+    ];
+    for (a, b) in pairs {
+        let joined = json_lines(&[a, b]);
+        let kind = |v: &serde_json::Value| v["type"].as_str().expect("type").to_string();
+        // Each capture's flows and STUN messages are its own --json-lines
+        // lines, tagged with its name.
+        for (file, name) in [(a, stem(a)), (b, stem(b))] {
+            let alone = json_lines(&[file]);
+            for k in ["flow", "stun", "allocation"] {
+                let own: Vec<&serde_json::Value> = alone
+                    .iter()
+                    .filter(|v| kind(v) == k)
+                    .map(|v| &v[k])
+                    .collect();
+                let tagged: Vec<&serde_json::Value> = joined
+                    .iter()
+                    .filter(|v| kind(v) == k && v["input"] == name.as_str())
+                    .map(|v| &v[k])
+                    .collect();
+                assert!(!own.is_empty(), "{file}: {k}");
+                assert_eq!(own, tagged, "{file}: {k} lines");
+            }
+        }
+        let inputs: Vec<&serde_json::Value> = joined
+            .iter()
+            .filter(|v| kind(v) == "input")
+            .map(|v| &v["input"])
+            .collect();
+        assert_eq!(inputs.len(), 2);
+        assert_eq!(inputs[0]["clock"]["basis"], "reference");
+        assert_eq!(inputs[1]["clock"]["basis"], "exchanges");
+        assert_eq!(inputs[1]["name"], stem(b).as_str());
+        assert!(inputs[1]["clock"]["error_seconds"].as_f64().expect("error") > 0.0);
+        assert!(inputs[1].get("findings").is_none(), "findings are lines");
+        // The join: as in --json, uncapped.
+        let (_, doc, _) = run(&["summary", "--json", a, b]);
+        let doc: serde_json::Value = serde_json::from_str(&doc).expect("JSON");
+        for (k, key) in [
+            ("nat_mapping", "nat_mappings"),
+            ("host", "roles"),
+            ("path_finding", "findings"),
+        ] {
+            let lines: Vec<&serde_json::Value> = joined
+                .iter()
+                .filter(|v| kind(v) == k)
+                .map(|v| &v[k])
+                .collect();
+            let listed: Vec<&serde_json::Value> =
+                doc["join"][key].as_array().expect(key).iter().collect();
+            assert!(!lines.is_empty(), "{a}: {k}");
+            assert_eq!(lines, listed, "{a}: {k}");
+        }
+        // The end line counts every other line.
+        let end = &joined.last().expect("lines")["end"];
+        let counted: u64 = end
+            .as_object()
+            .expect("counts")
+            .values()
+            .map(|n| n.as_u64().expect("count"))
+            .sum();
+        let captures = joined.iter().filter(|v| kind(v) == "capture").count() as u64;
+        assert_eq!(counted + captures + 1, joined.len() as u64, "{a}");
+        assert_eq!(captures, 2);
+    }
+}
+
+/// `captures/x.pcap` → `x`.
+fn stem(file: &str) -> String {
+    let f = file.rsplit('/').next().expect("name");
+    f.split('.').next().expect("stem").to_string()
 }
 
 /// tshark's (frame, ip.src, tcp.flags.reset) of a capture.
@@ -237,6 +327,12 @@ fn real_recording_through_a_nat() {
         text.contains("; and 1 more like it (2 messages lost in 2 flows)"),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "  client         192.168.77.2 at real-nat-client = 203.0.113.1 at real-nat-edge\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -283,6 +379,15 @@ fn both_sides_of_the_edge_nat() {
     assert!(text.contains("udp 10.3.0.40:3478 at multi-edge-inside = 2.2.2.2:3478 at multi-edge-outside (destination NAT)"), "{text}");
     assert!(text.contains("nat.relay_port_rewritten  relay port 58138 of 10.3.0.40:58138 at multi-edge-inside leaves the NAT as 2.2.2.2:61000"), "{text}");
     assert!(!text.contains("clock.skew"), "{text}");
+    // Roles from both captures: the outside one alone cannot tell who
+    // 1.1.1.1 is; the edge is one host across its NAT.
+    assert!(
+        text.contains("  remote_edge    1.1.1.1 at multi-edge-inside, multi-edge-outside\n"),
+        "{text}"
+    );
+    assert!(text.contains("  external_edge  2.2.2.2 at multi-edge-inside, multi-edge-outside = 10.3.0.40 at multi-edge-inside\n"), "{text}");
+    let (_, alone, _) = run(&["summary", "--brief", "captures/multi-edge-outside.pcap"]);
+    assert!(!alone.contains("1.1.1.1"), "{alone}");
 }
 
 #[test]

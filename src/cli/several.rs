@@ -14,7 +14,7 @@ use crate::inputs::{self, InputKind};
 use crate::ladder::path;
 use crate::report::json::Report;
 use crate::report::sink::Spill;
-use crate::report::{logs_text, vantage_text};
+use crate::report::{jsonl_join, logs_text, vantage_text};
 use crate::vantage::{self, Vantage};
 use crate::{color, exit};
 use edgecap_sip::log::LogKind;
@@ -65,31 +65,27 @@ fn load(
     names: &[(PathBuf, String)],
     offsets: &[(PathBuf, i64)],
     edge: &super::args::EdgeArgs,
-) -> Result<Vec<Vantage>, String> {
+) -> Result<(Vec<Vantage>, edgecap_analyze::join::Join), String> {
     vantage::check_flags(captures, logs, names, offsets)?;
     let capture_offsets: Vec<(PathBuf, i64)> = offsets
         .iter()
         .filter(|(p, _)| captures.contains(p))
         .cloned()
         .collect();
-    vantage::load_all(captures, names, &capture_offsets, edge)
+    vantage::load_and_join(captures, names, &capture_offsets, edge)
 }
 
 /// `edgecap summary A B …`.
 pub fn summary(args: &SummaryArgs, split: Split) -> ExitCode {
-    if args.json_lines {
-        eprintln!("edgecap: --json-lines takes one capture; use --json for several");
-        return ExitCode::from(exit::ERROR);
-    }
     let log_paths: Vec<PathBuf> = split.logs.iter().map(|(p, _)| p.clone()).collect();
-    let vs = match load(
+    let (vs, join) = match load(
         &split.captures,
         &log_paths,
         &args.names,
         &args.offsets,
         &args.edge,
     ) {
-        Ok(vs) => vs,
+        Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("edgecap: {e}");
             return ExitCode::from(exit::ERROR);
@@ -113,7 +109,6 @@ pub fn summary(args: &SummaryArgs, split: Split) -> ExitCode {
             }
         }
     }
-    let join = vantage::join_all(&vs, &args.edge.edge_config());
     let stdout = io::stdout();
     let color = color::wanted(args.color, stdout.is_terminal());
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -122,6 +117,8 @@ pub fn summary(args: &SummaryArgs, split: Split) -> ExitCode {
             .with_inputs(&logs)
             .with_vantage(&vs, &join)
             .write_to(&mut out)
+    } else if args.json_lines {
+        jsonl_join::write_lines(&vs, &join, &logs, &mut out)
     } else {
         let opts = vantage_text::VantageOptions {
             color,
@@ -182,11 +179,10 @@ pub fn ladder(args: &LadderArgs) -> ExitCode {
             Err(e) => return fail(format!("{}: {e}", edgecap_core::safe::escape_path(p))),
         }
     }
-    let vs = match load(&captures, &[], &args.names, &args.offsets, &args.edge) {
-        Ok(vs) => vs,
+    let (vs, join) = match load(&captures, &[], &args.names, &args.offsets, &args.edge) {
+        Ok(loaded) => loaded,
         Err(e) => return fail(e),
     };
-    let join = vantage::join_all(&vs, &args.edge.edge_config());
     let analyses: Vec<&edgecap_analyze::Analysis> = vs.iter().map(|v| &v.analysis).collect();
     let rows = path::rows(&analyses, &join);
     let text = path::to_text(&join, &rows, 0);

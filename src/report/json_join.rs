@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::json_diag::{DetailsJson, FindingsJson};
 use crate::vantage::Vantage;
-use edgecap_analyze::join::{ClockBasis, Join, PathFinding};
+use edgecap_analyze::join::{ClockBasis, Host, Join, NatMapping, PathFinding};
 use edgecap_core::safe::{path_bytes, text_or_hex};
 
 /// One capture among several.
@@ -32,8 +32,10 @@ pub struct CaptureInputJson<'a> {
     pub last_time: Option<String>,
     /// Its clock against the first capture's.
     pub clock: ClockJson,
-    /// Its own findings (frames are this capture's).
-    pub findings: FindingsJson<'a>,
+    /// Its own findings (frames are this capture's); not in `--json-lines`,
+    /// where they are `finding` lines tagged with the capture's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<FindingsJson<'a>>,
 }
 
 /// A capture's clock.
@@ -66,6 +68,10 @@ pub struct JoinJson<'a> {
     pub nat_mappings: Vec<NatJson>,
     /// NAT mappings not listed.
     pub nat_mappings_omitted: usize,
+    /// Roles from all captures together: one entry per host (the first ones).
+    pub roles: Vec<HostJson>,
+    /// Hosts not listed.
+    pub roles_omitted: usize,
     /// Findings across captures.
     pub findings: Vec<PathFindingJson<'a>>,
 }
@@ -126,6 +132,26 @@ pub struct NatJson {
     pub outside: String,
     /// The flow's server is translated (a port forward), not its client.
     pub destination: bool,
+}
+
+/// One host and its role from all captures together.
+#[derive(Serialize)]
+pub struct HostJson {
+    /// `client`, `external_edge`, ….
+    pub role: &'static str,
+    /// Its address at each capture that saw it (the first ones).
+    pub addresses: Vec<HostAddressJson>,
+    /// Addresses not listed.
+    pub addresses_omitted: usize,
+}
+
+/// One address of a host, at one capture.
+#[derive(Serialize)]
+pub struct HostAddressJson {
+    /// The capture.
+    pub input: String,
+    /// The address.
+    pub address: String,
 }
 
 /// One frame of the evidence.
@@ -193,16 +219,17 @@ pub fn capture_inputs<'a>(
                     count,
                     drift_ppm: c.and_then(|c| c.drift_ppm),
                 },
-                findings: FindingsJson {
+                findings: Some(FindingsJson {
                     diagnosis: &v.diagnosis,
                     limit,
-                },
+                }),
             }
         })
         .collect()
 }
 
-fn finding_json<'a>(f: &'a PathFinding, names: &[String]) -> PathFindingJson<'a> {
+/// One finding across captures.
+pub fn finding_json<'a>(f: &'a PathFinding, names: &[String]) -> PathFindingJson<'a> {
     PathFindingJson {
         id: f.id,
         severity: f.severity.as_str(),
@@ -217,6 +244,37 @@ fn finding_json<'a>(f: &'a PathFinding, names: &[String]) -> PathFindingJson<'a>
             })
             .collect(),
         details: DetailsJson(&f.details),
+    }
+}
+
+/// One NAT mapping, its captures by name.
+pub fn nat_json(m: &NatMapping, names: &[String]) -> NatJson {
+    let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+    NatJson {
+        inside_input: name(m.inside_input),
+        outside_input: name(m.outside_input),
+        transport: m.transport.as_str(),
+        inside: m.inside.to_string(),
+        outside: m.outside.to_string(),
+        destination: m.destination,
+    }
+}
+
+/// One host of the roles from all captures, its captures by name, at most
+/// `limit` addresses.
+pub fn host_json(h: &Host, names: &[String], limit: usize) -> HostJson {
+    HostJson {
+        role: h.role.as_str(),
+        addresses_omitted: h.addresses.len().saturating_sub(limit),
+        addresses: h
+            .addresses
+            .iter()
+            .take(limit)
+            .map(|(i, ip)| HostAddressJson {
+                input: names.get(*i).cloned().unwrap_or_default(),
+                address: ip.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -266,14 +324,15 @@ pub fn join_json<'a>(vs: &[Vantage], join: &'a Join, limit: usize) -> JoinJson<'
             .nat
             .iter()
             .take(limit)
-            .map(|m| NatJson {
-                inside_input: name(m.inside_input),
-                outside_input: name(m.outside_input),
-                transport: m.transport.as_str(),
-                inside: m.inside.to_string(),
-                outside: m.outside.to_string(),
-                destination: m.destination,
-            })
+            .map(|m| nat_json(m, &names))
+            .collect(),
+        roles_omitted: join.roles.hosts.len().saturating_sub(limit),
+        roles: join
+            .roles
+            .hosts
+            .iter()
+            .take(limit)
+            .map(|h| host_json(h, &names, limit))
             .collect(),
         findings: join
             .findings

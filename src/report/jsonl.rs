@@ -33,11 +33,34 @@ impl<T: Serialize> Serialize for Line<'_, T> {
     }
 }
 
+/// A line of one capture among several: `{"type": kind, "input": NAME,
+/// kind: entry}`; without a name, exactly a [`Line`].
+pub(crate) struct Tagged<'k, T> {
+    pub(crate) kind: &'k str,
+    pub(crate) input: Option<&'k str>,
+    pub(crate) entry: T,
+}
+
+impl<T: Serialize> Serialize for Tagged<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2 + usize::from(self.input.is_some())))?;
+        map.serialize_entry("type", self.kind)?;
+        if let Some(input) = self.input {
+            map.serialize_entry("input", input)?;
+        }
+        map.serialize_entry(self.kind, &self.entry)?;
+        map.end()
+    }
+}
+
 /// The `capture` line's extra key: the version that wrote the lines.
 #[derive(Serialize)]
 pub(crate) struct CaptureLine<'a> {
     #[serde(rename = "type")]
     pub(crate) kind: &'static str,
+    /// The capture's name, among several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) input: Option<&'a str>,
     pub(crate) edgecap_version: &'static str,
     pub(crate) capture: &'a CaptureJson,
 }
@@ -70,15 +93,17 @@ pub(crate) fn write_line<W: Write, T: Serialize>(out: &mut W, line: &T) -> io::R
     out.write_all(b"\n")
 }
 
-/// Writes every line of `kind`, one entry at a time; returns how many.
-fn write_all<W: Write, T: Serialize>(
+/// Writes every line of `kind`, one entry at a time, tagged with `input`
+/// when given; returns how many.
+pub(crate) fn write_all<W: Write, T: Serialize>(
     out: &mut W,
     kind: &'static str,
+    input: Option<&str>,
     entries: impl Iterator<Item = T>,
 ) -> io::Result<u64> {
     let mut n = 0;
     for entry in entries {
-        write_line(out, &Line { kind, entry })?;
+        write_line(out, &Tagged { kind, input, entry })?;
         n += 1;
     }
     Ok(n)
@@ -102,6 +127,31 @@ pub fn write_lines_with_inputs<W: Write>(
     logs: &[crate::inputs::LogInput],
     out: &mut W,
 ) -> io::Result<()> {
+    let mut counts = capture_lines(analysis, diagnosis, None, out)?;
+    counts[KINDS.len() - 1] = write_all(
+        out,
+        KINDS[10],
+        None,
+        logs.iter()
+            .map(|l| super::json_inputs::input_json(l, usize::MAX)),
+    )?;
+    write_line(
+        out,
+        &Line {
+            kind: "end",
+            entry: EndCounts(counts),
+        },
+    )
+}
+
+/// The `capture` line and every line of [`KINDS`] but `input`, each tagged
+/// with `input` when given; returns the lines written per kind (`input` 0).
+pub(crate) fn capture_lines<W: Write>(
+    analysis: &Analysis,
+    diagnosis: &Diagnosis,
+    input: Option<&str>,
+    out: &mut W,
+) -> io::Result<[u64; KINDS.len()]> {
     // The document's parts, uncapped: the lines list everything.
     let unlimited = JsonLimits {
         flows: usize::MAX,
@@ -115,46 +165,41 @@ pub fn write_lines_with_inputs<W: Write>(
         out,
         &CaptureLine {
             kind: "capture",
+            input,
             edgecap_version: r.edgecap_version,
             capture: &r.capture,
         },
     )?;
-    let counts = [
-        write_all(out, KINDS[0], r.flows.entries())?,
-        write_all(out, KINDS[1], super::json_stun::stun_entries(analysis))?,
-        write_all(out, KINDS[2], r.tls.entries())?,
-        write_all(out, KINDS[3], r.allocations.entries())?,
-        write_all(out, KINDS[4], r.turn_channels.entries())?,
-        write_all(out, KINDS[5], r.icmp.entries())?,
+    Ok([
+        write_all(out, KINDS[0], input, r.flows.entries())?,
+        write_all(
+            out,
+            KINDS[1],
+            input,
+            super::json_stun::stun_entries(analysis),
+        )?,
+        write_all(out, KINDS[2], input, r.tls.entries())?,
+        write_all(out, KINDS[3], input, r.allocations.entries())?,
+        write_all(out, KINDS[4], input, r.turn_channels.entries())?,
+        write_all(out, KINDS[5], input, r.icmp.entries())?,
         write_all(
             out,
             KINDS[6],
+            input,
             r.anomalies
                 .counts
                 .iter()
                 .map(|(&id, &count)| AnomalyCount { id, count }),
         )?,
-        write_all(out, KINDS[7], r.roles.entries())?,
-        write_all(out, KINDS[8], r.findings.entries())?,
-        write_all(out, KINDS[9], super::json_sip::sip_entries(analysis))?,
-        write_all(
-            out,
-            KINDS[10],
-            logs.iter()
-                .map(|l| super::json_inputs::input_json(l, usize::MAX)),
-        )?,
-    ];
-    write_line(
-        out,
-        &Line {
-            kind: "end",
-            entry: EndCounts(counts),
-        },
-    )
+        write_all(out, KINDS[7], input, r.roles.entries())?,
+        write_all(out, KINDS[8], input, r.findings.entries())?,
+        write_all(out, KINDS[9], input, super::json_sip::sip_entries(analysis))?,
+        0,
+    ])
 }
 
 /// The `end` line's entry: lines written per kind, in [`KINDS`] order.
-struct EndCounts([u64; KINDS.len()]);
+pub(crate) struct EndCounts(pub(crate) [u64; KINDS.len()]);
 
 impl Serialize for EndCounts {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -76,6 +76,7 @@ impl LiveLines {
                 out,
                 &CaptureLine {
                     kind: "capture",
+                    input: None,
                     edgecap_version: env!("CARGO_PKG_VERSION"),
                     capture: &capture,
                 },

@@ -21,6 +21,7 @@ pub mod json_proto;
 pub mod json_sip;
 pub mod json_stun;
 pub mod jsonl;
+pub mod jsonl_join;
 pub mod jsonl_live;
 pub mod logs_text;
 pub mod sink;

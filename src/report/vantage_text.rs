@@ -1,7 +1,8 @@
 //! The text summary of several captures joined: `Vantage points` (each
 //! capture's name, file, packets and clock offset ± error with what it rests
 //! on, the NAT mappings between them, what was matched and any limit hit),
-//! the findings across captures, each capture's own findings with its name
+//! the roles from all captures together (one line per host, its address at
+//! each capture), the findings across captures, each capture's own findings with its name
 //! on every frame (`client#812`), and the path ladder (each packet once,
 //! where it was seen and its time in flight). One capture's flows,
 //! allocations and handshakes stay in `edgecap summary FILE`.
@@ -13,7 +14,7 @@ use super::logs_text::zone_name;
 use super::sink::TextSink;
 use crate::ladder::path;
 use crate::vantage::Vantage;
-use edgecap_analyze::join::{Clock, ClockBasis, InputFrame, Join, PathFinding};
+use edgecap_analyze::join::{Clock, ClockBasis, Host, InputFrame, Join, PathFinding};
 use edgecap_analyze::log_offset::split_zone;
 use edgecap_analyze::Severity;
 use edgecap_core::safe::{escape, escape_path};
@@ -21,6 +22,10 @@ use edgecap_core::safe::{escape, escape_path};
 /// NAT mappings listed in Vantage points: a busy edge has one per client
 /// flow; the JSON lists them (up to its own cap).
 pub const MAX_NAT_LINES: usize = 20;
+
+/// Hosts listed under Roles: a busy edge has a client host per NAT address;
+/// the JSON lists them (up to its own cap).
+pub const MAX_ROLE_LINES: usize = 20;
 
 /// Options of the joined summary.
 #[derive(Debug, Clone, Copy, Default)]
@@ -159,6 +164,63 @@ fn vantage_section<S: TextSink>(out: &mut S, vs: &[Vantage], join: &Join) {
     }
 }
 
+/// Addresses named per host line: a NAT address shared by thousands of
+/// clients makes one host of them all.
+pub const MAX_HOST_ADDRESSES: usize = 5;
+
+/// `ADDR at NAME, NAME = ADDR at NAME`: a host's addresses (the first
+/// [`MAX_HOST_ADDRESSES`]), each with the captures that saw it.
+pub fn host_text(join: &Join, h: &Host) -> String {
+    let mut parts: Vec<(std::net::IpAddr, Vec<&str>)> = Vec::new();
+    let mut index: std::collections::HashMap<std::net::IpAddr, usize> =
+        std::collections::HashMap::new();
+    let mut more = 0usize;
+    for (i, ip) in &h.addresses {
+        let name = join.names.get(*i).map_or("?", String::as_str);
+        match index.get(ip).copied() {
+            Some(k) => {
+                if let Some((_, names)) = parts.get_mut(k) {
+                    names.push(name);
+                }
+            }
+            None if parts.len() < MAX_HOST_ADDRESSES => {
+                index.insert(*ip, parts.len());
+                parts.push((*ip, vec![name]));
+            }
+            None => {
+                // Counted once; not listed.
+                index.insert(*ip, usize::MAX);
+                more += 1;
+            }
+        }
+    }
+    let v: Vec<String> = parts
+        .iter()
+        .map(|(ip, names)| format!("{ip} at {}", names.join(", ")))
+        .collect();
+    let mut text = v.join(" = ");
+    if more > 0 {
+        let _ = write!(text, " and {more} more addresses");
+    }
+    text
+}
+
+/// Roles from all captures together, one line per host.
+fn roles_section<S: TextSink>(out: &mut S, join: &Join) {
+    let hosts = &join.roles.hosts;
+    let _ = writeln!(out, "\nRoles from all captures ({} hosts)", hosts.len());
+    for h in hosts.iter().take(MAX_ROLE_LINES) {
+        let _ = writeln!(out, "  {:<13}  {}", h.role.as_str(), host_text(join, h));
+    }
+    if hosts.len() > MAX_ROLE_LINES {
+        let _ = writeln!(
+            out,
+            "  … {} more (--json lists them)",
+            hosts.len() - MAX_ROLE_LINES
+        );
+    }
+}
+
 fn evidence(join: &Join, frames: &[InputFrame]) -> String {
     let v: Vec<String> = frames.iter().map(|f| join.label(*f)).collect();
     v.join(", ")
@@ -195,6 +257,7 @@ fn counts(it: impl Iterator<Item = Severity> + Clone) -> String {
 /// Writes the joined summary.
 pub fn write_to<S: TextSink>(out: &mut S, vs: &[Vantage], join: &Join, o: VantageOptions) {
     vantage_section(out, vs, join);
+    roles_section(out, join);
     let _ = writeln!(
         out,
         "\nFindings across captures ({})",

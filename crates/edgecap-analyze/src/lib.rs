@@ -290,7 +290,12 @@ fn sort_findings(findings: &mut [Finding]) {
 
 /// Infers roles (then applies overrides) and runs every detector.
 pub fn diagnose(analysis: &Analysis, cfg: &EdgeConfig) -> Diagnosis {
-    let roles = roles::infer(analysis, cfg);
+    diagnose_with_roles(analysis, roles::infer(analysis, cfg), cfg)
+}
+
+/// Runs every detector with `roles` given (the roles of several captures
+/// together, [`join::roles`]).
+pub fn diagnose_with_roles(analysis: &Analysis, roles: RoleMap, cfg: &EdgeConfig) -> Diagnosis {
     let mut findings = findings::detect(analysis, &roles, cfg);
     sort_findings(&mut findings);
     let mut diagnosis = Diagnosis { roles, findings };

@@ -151,7 +151,7 @@ const RELAY_PORT_SOURCE: &str = "relay_port_source";
 const PEER_ADDRESS: &str = "peer_address";
 
 /// Index of a rule in [`RULES`] (its priority: lower is stronger).
-fn rule_index(rule: &str) -> usize {
+pub(crate) fn rule_index(rule: &str) -> usize {
     RULES
         .iter()
         .position(|(id, _)| *id == rule)

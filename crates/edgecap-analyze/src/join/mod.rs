@@ -6,7 +6,7 @@
 //! NAT mappings each pair implies ([`nat`]); and the findings that need two
 //! sides — a packet lost between them, a RST its claimed sender never sent,
 //! a NAT mapping, a relay port the NAT rewrote, clocks that disagree
-//! ([`findings`]).
+//! ([`findings`]) — and the roles from all captures together ([`roles`]).
 //!
 //! Pure: takes the [`Analysis`] of each capture (made by the usual pipeline,
 //! each with its own frame numbers) and returns a [`Join`]. Matching is
@@ -19,16 +19,18 @@ pub mod clock;
 pub mod findings;
 pub mod matching;
 pub mod nat;
+pub mod roles;
 #[cfg(test)]
 mod tests;
 
-use crate::{Analysis, Detail, EdgeConfig, Severity};
+use crate::{Analysis, Detail, EdgeConfig, RoleMap, Severity};
 use edgecap_capture::{FrameNo, Timestamp};
 use edgecap_net::{Direction, Endpoint, Transport};
 
 pub use clock::{Clock, ClockBasis, ClockEstimate};
 pub use matching::{FlowLink, MatchKind, Matched, PairJoin, Seen};
 pub use nat::NatMapping;
+pub use roles::{Host, JoinedRoles};
 
 /// Most captures joined at once: every pair is matched, so the work grows
 /// with the square of their number; a call crosses at most four vantage
@@ -95,6 +97,8 @@ pub struct Join {
     pub findings: Vec<PathFinding>,
     /// Inputs beyond [`MAX_INPUTS`], not joined.
     pub inputs_dropped: usize,
+    /// Roles from all joined captures together ([`roles`]).
+    pub roles: JoinedRoles,
 }
 
 impl Join {
@@ -141,6 +145,7 @@ pub fn join(inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> Join {
         nat: Vec::new(),
         findings: Vec::new(),
         inputs_dropped,
+        roles: JoinedRoles::default(),
     };
     for p in &mut j.pairs {
         let off = match (j.clocks[p.a].offset_ns, j.clocks[p.b].offset_ns) {
@@ -152,6 +157,12 @@ pub fn join(inputs: &[JoinInput<'_>], cfg: &EdgeConfig) -> Join {
     }
     j.nat = nat::mappings(&j.pairs);
     j.findings = findings::detect(&j, inputs, &unmatched, cfg);
+    let analyses: Vec<&Analysis> = inputs.iter().map(|i| i.analysis).collect();
+    let own: Vec<RoleMap> = analyses
+        .iter()
+        .map(|a| crate::roles::infer(a, cfg))
+        .collect();
+    j.roles = roles::combine(&analyses, &own, &j.nat);
     j
 }
 
