@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use edgecap_analyze::join::{self, Join, JoinInput};
-use edgecap_analyze::{diagnose, diagnose_with_roles, Analysis, Diagnosis, Severity};
+use edgecap_analyze::{diagnose, diagnose_with_roles, Analysis, Diagnosis, EdgeConfig, Severity};
 use edgecap_core::safe::{escape_bytes, escape_path, path_bytes};
 
 /// One capture and its analysis.
@@ -124,14 +124,29 @@ pub fn load_and_join(
     edge: &crate::cli::args::EdgeArgs,
 ) -> Result<(Vec<Vantage>, Join), String> {
     let names = names(paths, given);
-    let cfg = edge.edge_config();
     let opts = edge.analyze_options();
     let mut loaded = Vec::with_capacity(paths.len());
     for (path, name_bytes) in paths.iter().zip(names) {
         let analysis = crate::cli::load(path, &opts).map_err(|e| e.to_string())?;
-        let name = escape_bytes(&name_bytes).into_owned();
-        loaded.push((path, name_bytes, name, analysis));
+        loaded.push((path.clone(), name_bytes, analysis));
     }
+    Ok(join_analyses(loaded, offsets, &edge.edge_config()))
+}
+
+/// Joins captures already analysed, as (path, name as bytes, analysis),
+/// then diagnoses each with the roles of all of them together.
+pub fn join_analyses(
+    analysed: Vec<(PathBuf, Vec<u8>, Analysis)>,
+    offsets: &[(PathBuf, i64)],
+    cfg: &EdgeConfig,
+) -> (Vec<Vantage>, Join) {
+    let loaded: Vec<_> = analysed
+        .into_iter()
+        .map(|(path, name_bytes, analysis)| {
+            let name = escape_bytes(&name_bytes).into_owned();
+            (path, name_bytes, name, analysis)
+        })
+        .collect();
     let override_of = |path: &PathBuf| offsets.iter().find(|(p, _)| p == path).map(|(_, o)| *o);
     let inputs: Vec<JoinInput<'_>> = loaded
         .iter()
@@ -141,27 +156,27 @@ pub fn load_and_join(
             offset_override_ns: override_of(path),
         })
         .collect();
-    let mut joined = join::join(&inputs, &cfg);
+    let mut joined = join::join(&inputs, cfg);
     drop(inputs);
     let mut combined = std::mem::take(&mut joined.roles.per_input).into_iter();
     let vs = loaded
         .into_iter()
         .map(|(path, name_bytes, name, analysis)| {
             let diagnosis = match combined.next() {
-                Some(roles) => diagnose_with_roles(&analysis, roles, &cfg),
-                None => diagnose(&analysis, &cfg),
+                Some(roles) => diagnose_with_roles(&analysis, roles, cfg),
+                None => diagnose(&analysis, cfg),
             };
             Vantage {
-                path: path.clone(),
+                offset_override: override_of(&path),
+                path,
                 name,
                 name_bytes,
-                offset_override: override_of(path),
                 analysis,
                 diagnosis,
             }
         })
         .collect();
-    Ok((vs, joined))
+    (vs, joined)
 }
 
 /// The most severe finding of any capture or of the join.

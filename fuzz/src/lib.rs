@@ -1195,27 +1195,25 @@ pub fn capture_follow(data: &[u8]) {
 // join
 // ---------------------------------------------------------------------------
 
-/// Analyses and diagnoses one capture of the `join` input as the app's
-/// `vantage::load_all` does.
-fn vantage(bytes: &[u8], name: &str) -> Option<edgecap::vantage::Vantage> {
+/// Analyses one capture of the `join` input, named as the app names it.
+fn analysed(
+    bytes: &[u8],
+    name: &str,
+) -> Option<(std::path::PathBuf, Vec<u8>, edgecap_analyze::Analysis)> {
     let reader = CaptureReader::new(Box::new(Cursor::new(bytes.to_vec())), name).ok()?;
     let opts = edgecap_analyze::AnalyzeOptions::default();
     let analysis = edgecap_analyze::analyze_capture(reader, name, &opts);
-    let diagnosis = edgecap_analyze::diagnose(&analysis, &Default::default());
-    Some(edgecap::vantage::Vantage {
-        path: std::path::PathBuf::from(name),
-        name_bytes: name.as_bytes().to_vec(),
-        name: name.to_string(),
-        offset_override: None,
+    Some((
+        std::path::PathBuf::from(name),
+        name.as_bytes().to_vec(),
         analysis,
-        diagnosis,
-    })
+    ))
 }
 
 /// Two captures of one call (`edgecap summary A B`, `edgecap ladder A B`):
 /// bytes 0–1 (`u16` big-endian) are the length of the first capture, which
 /// follows; the rest is the second. Both are analysed, joined
-/// (`edgecap_analyze::join`) and rendered as the joined text summary, the
+/// (`edgecap::vantage::join_analyses`, roles from both) and rendered as the joined text summary, the
 /// `--json` report and the joined ladder. The JSON must parse, the text
 /// must not be empty and the ladder has a line per row.
 pub fn join(data: &[u8]) {
@@ -1223,12 +1221,11 @@ pub fn join(data: &[u8]) {
         return;
     };
     let (a, b) = rest.split_at(usize::from(u16::from_be_bytes(*len)).min(rest.len()));
-    let (Some(a), Some(b)) = (vantage(a, "a"), vantage(b, "b")) else {
+    let (Some(a), Some(b)) = (analysed(a, "a"), analysed(b, "b")) else {
         return;
     };
-    let vs = [a, b];
     let cfg = edgecap_analyze::EdgeConfig::default();
-    let joined = edgecap::vantage::join_all(&vs, &cfg);
+    let (vs, joined) = edgecap::vantage::join_analyses(vec![a, b], &[], &cfg);
     let _ = edgecap::vantage::worst(&vs, &joined);
     let mut text = String::new();
     let opts = edgecap::report::vantage_text::VantageOptions {
