@@ -33,7 +33,8 @@ fn signalling_summary_with_logs() {
     let mut args = vec!["summary", "--json", "--fail-on", "none"];
     args.extend(FILES);
     let doc: serde_json::Value = serde_json::from_str(&run(&args)).expect("valid JSON");
-    let part = serde_json::json!({ "sip": doc["sip"], "inputs": doc["inputs"] });
+    let part =
+        serde_json::json!({ "sip": doc["sip"], "mras": doc["mras"], "inputs": doc["inputs"] });
     insta::assert_snapshot!(
         "sip-signalling-with-logs.json",
         serde_json::to_string_pretty(&part).expect("json")

@@ -10,6 +10,7 @@
 
 use super::json_diag::{FindingsJson, RolesJson};
 use super::json_icmp::IcmpArrayJson;
+use super::json_mras::MrasArrayJson;
 use super::json_proto::{AllocationsJson, TlsArrayJson, TurnChannelsJson};
 use super::json_sip::SipArrayJson;
 use super::json_stun::{stun_records, StunArrayJson};
@@ -89,6 +90,10 @@ pub struct Report<'a> {
     /// capture carries no SIP.
     #[serde(skip_serializing_if = "SipArrayJson::is_empty")]
     pub sip: SipArrayJson<'a>,
+    /// The MRAS exchanges among the SIP messages (the first ones); absent
+    /// when there is none.
+    #[serde(skip_serializing_if = "MrasArrayJson::is_empty")]
+    pub mras: MrasArrayJson<'a>,
     /// The SIP calls (Call-IDs with an INVITE) with their candidates and
     /// links; absent when there is none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -551,6 +556,10 @@ impl<'a> Report<'a> {
             roles,
             findings,
             sip,
+            mras: MrasArrayJson {
+                analysis,
+                limit: limits.messages,
+            },
             calls: edgecap_analyze::calls::calls(analysis)
                 .0
                 .iter()

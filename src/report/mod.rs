@@ -17,6 +17,7 @@ pub mod json_diag;
 pub mod json_icmp;
 pub mod json_inputs;
 pub mod json_join;
+pub mod json_mras;
 pub mod json_proto;
 pub mod json_sip;
 pub mod json_stun;
