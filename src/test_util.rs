@@ -131,19 +131,8 @@ pub fn hostile() -> Analysis {
     let allocations = build_stories(&messages, &flows);
     Analysis {
         capture: CaptureInfo {
-            name: b"hostile"[..].into(),
-            format: CaptureFormat::Pcap,
-            compressed: false,
             packets: 4,
-            bytes: 0,
-            truncated_frames: 0,
-            first_ts: None,
-            last_ts: None,
-            link_types: Vec::new(),
-            warnings: Vec::new(),
-            net: Default::default(),
-            flows_dropped: Default::default(),
-            icmp_unlinked: 0,
+            ..CaptureInfo::empty(b"hostile", CaptureFormat::Pcap, false)
         },
         flows: Vec::new(),
         anomalies: Default::default(),

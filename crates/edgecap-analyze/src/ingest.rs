@@ -11,8 +11,8 @@
 use crate::model::{AnomalyLog, CaptureInfo};
 use crate::Analysis;
 use edgecap_capture::{CaptureFormat, CaptureWarning, Frame, FrameIndex, FrameNo, LinkType};
-use edgecap_net::table::{FlowDrops, FlowSink, FlowTable};
-use edgecap_net::{NetAnomaly, NetDecoder, NetStats};
+use edgecap_net::table::{FlowSink, FlowTable};
+use edgecap_net::{NetAnomaly, NetDecoder};
 use edgecap_proto::ProtoAnalysis;
 
 /// The network layers' state over the frames read so far.
@@ -33,21 +33,7 @@ impl Ingest {
             table: FlowTable::default(),
             log: AnomalyLog::default(),
             scratch: Vec::new(),
-            info: CaptureInfo {
-                name: name.into(),
-                format,
-                compressed,
-                packets: 0,
-                bytes: 0,
-                truncated_frames: 0,
-                first_ts: None,
-                last_ts: None,
-                link_types: Vec::new(),
-                warnings: Vec::new(),
-                net: NetStats::default(),
-                flows_dropped: FlowDrops::default(),
-                icmp_unlinked: 0,
-            },
+            info: CaptureInfo::empty(name, format, compressed),
             last_frame: FrameNo(0),
         }
     }

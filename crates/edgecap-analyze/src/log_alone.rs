@@ -77,21 +77,7 @@ pub fn analysis_from_log(name: &[u8], sips: &[LogSip]) -> Analysis {
     let mut by_pair: HashMap<(Transport, Endpoint, Endpoint), usize> = HashMap::new();
     let mut proto = ProtoAnalysis::default();
     let mut anomalies = AnomalyLog::default();
-    let mut info = CaptureInfo {
-        name: name.into(),
-        format: CaptureFormat::LogAlone,
-        compressed: false,
-        packets: 0,
-        bytes: 0,
-        truncated_frames: 0,
-        first_ts: None,
-        last_ts: None,
-        link_types: Vec::new(),
-        warnings: Vec::new(),
-        net: Default::default(),
-        flows_dropped: Default::default(),
-        icmp_unlinked: 0,
-    };
+    let mut info = CaptureInfo::empty(name, CaptureFormat::LogAlone, false);
     for s in sips {
         let frame = FrameNo(s.line);
         let writer = s.local.as_deref().and_then(endpoint);

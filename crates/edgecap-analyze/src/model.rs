@@ -52,6 +52,25 @@ pub struct CaptureInfo {
 }
 
 impl CaptureInfo {
+    /// The facts of an input named `name` before its first frame.
+    pub fn empty(name: &[u8], format: CaptureFormat, compressed: bool) -> CaptureInfo {
+        CaptureInfo {
+            name: name.into(),
+            format,
+            compressed,
+            packets: 0,
+            bytes: 0,
+            truncated_frames: 0,
+            first_ts: None,
+            last_ts: None,
+            link_types: Vec::new(),
+            warnings: Vec::new(),
+            net: NetStats::default(),
+            flows_dropped: FlowDrops::default(),
+            icmp_unlinked: 0,
+        }
+    }
+
     /// Seconds from the first to the last frame.
     pub fn duration_secs(&self) -> f64 {
         match (self.first_ts, self.last_ts) {
