@@ -171,6 +171,58 @@ fn walk_from_the_refused_finding_to_its_detail_and_quit() {
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
 
+/// `edgecap FILE…` running in a detached tmux session of `width`×`height`.
+/// After edgecap exits, the shell records its exit code in `exit_file` and
+/// prints a marker that only shows if the terminal was restored.
+struct Timeline {
+    session: String,
+    exit_file: std::path::PathBuf,
+}
+
+impl Timeline {
+    /// Starts it on the files of `captures/` named in `files`.
+    fn start(tag: &str, files: &[&str], (width, height): (u16, u16)) -> Timeline {
+        let session = format!("edgecap-e2e-{tag}-{}", std::process::id());
+        let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
+        let _ = std::fs::remove_file(&exit_file);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+        let paths: Vec<String> = files
+            .iter()
+            .map(|f| dir.join(f).display().to_string())
+            .collect();
+        let script = format!(
+            "{} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
+            env!("CARGO_BIN_EXE_edgecap"),
+            paths.join(" "),
+            exit_file.display()
+        );
+        let (w, h) = (width.to_string(), height.to_string());
+        let started = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            &w,
+            "-y",
+            &h,
+            &script,
+        ]);
+        assert!(started.status.success(), "{started:?}");
+        Timeline { session, exit_file }
+    }
+
+    /// `q`: the terminal is restored and edgecap exited with 0.
+    fn quit(self) {
+        tmux(&["send-keys", "-t", &self.session, "q"]);
+        wait_for(&self.session, "TERMINAL-RESTORED");
+        let code = std::fs::read_to_string(&self.exit_file).expect("exit code recorded");
+        assert_eq!(code.trim(), "0");
+        tmux(&["kill-session", "-t", &self.session]);
+        let _ = std::fs::remove_file(&self.exit_file);
+    }
+}
+
 /// Waits for `needle`, then until two captures 100 ms apart agree: the
 /// whole screen is drawn, not just the line holding `needle`.
 fn settled(session: &str, needle: &str) -> String {
@@ -192,28 +244,8 @@ fn settled(session: &str, needle: &str) -> String {
 
 #[test]
 fn sessions_view_opens_one_allocations_ladder_and_comes_back() {
-    let session = format!("edgecap-e2e-sessions-{}", std::process::id());
-    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
-    let _ = std::fs::remove_file(&exit_file);
-    let bin = env!("CARGO_BIN_EXE_edgecap");
-    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/coturn-loopback.pcap");
-    let script = format!(
-        "{bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
-        capture.display(),
-        exit_file.display()
-    );
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &script,
-    ]);
-    assert!(started.status.success(), "{started:?}");
+    let tui = Timeline::start("sessions", &["coturn-loopback.pcap"], (120, 40));
+    let session = tui.session.clone();
     // The loopback capture: the client ports and the TURN server's 3478
     // are two lanes, so the Allocate is an arrow, not a loop.
     let first = settled(&session, "Ladder (190 messages)");
@@ -241,38 +273,13 @@ fn sessions_view_opens_one_allocations_ladder_and_comes_back() {
     wait_for(&session, "Sessions (6)");
     tmux(&["send-keys", "-t", &session, "Escape"]);
     wait_for(&session, "Ladder (190 messages)");
-    tmux(&["send-keys", "-t", &session, "q"]);
-    wait_for(&session, "TERMINAL-RESTORED");
-    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
-    assert_eq!(code.trim(), "0");
-    tmux(&["kill-session", "-t", &session]);
-    let _ = std::fs::remove_file(&exit_file);
+    tui.quit();
 }
 
 #[test]
 fn a_log_alone_opens_as_its_own_timeline() {
-    let session = format!("edgecap-e2e-log-{}", std::process::id());
-    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
-    let _ = std::fs::remove_file(&exit_file);
-    let bin = env!("CARGO_BIN_EXE_edgecap");
-    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lync-client.uccapilog");
-    let script = format!(
-        "{bin} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
-        log.display(),
-        exit_file.display()
-    );
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "160",
-        "-y",
-        "48",
-        &script,
-    ]);
-    assert!(started.status.success(), "{started:?}");
+    let tui = Timeline::start("log", &["lync-client.uccapilog"], (160, 48));
+    let session = tui.session.clone();
     // The 504 to the MRAS SERVICE is found from the log alone, and its
     // SIP messages are the ladder.
     let first = wait_for(&session, "mras.request_failed");
@@ -283,39 +290,17 @@ fn a_log_alone_opens_as_its_own_timeline() {
     tmux(&["send-keys", "-t", &session, "Enter"]);
     let detail = wait_for(&session, "frame 2");
     assert!(detail.contains("SERVICE"), "{detail}");
-    tmux(&["send-keys", "-t", &session, "q"]);
-    wait_for(&session, "TERMINAL-RESTORED");
-    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
-    assert_eq!(code.trim(), "0");
-    tmux(&["kill-session", "-t", &session]);
-    let _ = std::fs::remove_file(&exit_file);
+    tui.quit();
 }
 
 #[test]
 fn a_capture_with_a_log_shows_the_log_rows() {
-    let session = format!("edgecap-e2e-logs-{}", std::process::id());
-    let exit_file = std::env::temp_dir().join(format!("{session}.exit"));
-    let _ = std::fs::remove_file(&exit_file);
-    let bin = env!("CARGO_BIN_EXE_edgecap");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let script = format!(
-        "{bin} {} {} ; echo $? > {} ; echo TERMINAL-RESTORED ; sleep 30",
-        dir.join("sip-signalling.pcap").display(),
-        dir.join("lync-fe-sipstack.txt").display(),
-        exit_file.display()
+    let tui = Timeline::start(
+        "logs",
+        &["sip-signalling.pcap", "lync-fe-sipstack.txt"],
+        (200, 50),
     );
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "200",
-        "-y",
-        "50",
-        &script,
-    ]);
-    assert!(started.status.success(), "{started:?}");
+    let session = tui.session.clone();
     wait_for(&session, "Findings (");
     // The SERVICE the front end relayed to the edge is only in its log: a
     // row of its own, found by its mark.
@@ -327,10 +312,5 @@ fn a_capture_with_a_log_shows_the_log_rows() {
     let detail = wait_for(&session, "not in the capture");
     assert!(detail.contains("lync-fe-sipstack.txt line 68"), "{detail}");
     tmux(&["send-keys", "-t", &session, "Escape"]);
-    tmux(&["send-keys", "-t", &session, "q"]);
-    wait_for(&session, "TERMINAL-RESTORED");
-    let code = std::fs::read_to_string(&exit_file).expect("exit code recorded");
-    assert_eq!(code.trim(), "0");
-    tmux(&["kill-session", "-t", &session]);
-    let _ = std::fs::remove_file(&exit_file);
+    tui.quit();
 }
