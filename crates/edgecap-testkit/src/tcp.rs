@@ -122,6 +122,21 @@ impl TcpConversation {
         self.emit(dir, TcpFlags::RST, b"", 0)
     }
 
+    /// A RST with ACK in the name of the sender of `dir`, as a middlebox
+    /// forges it: the conversation's current sequence numbers and IP TTL
+    /// `ttl`; the conversation itself does not change.
+    pub fn forged_rst(&self, dir: Direction, ttl: u8) -> Vec<u8> {
+        let (src, dst) = match dir {
+            Direction::ToServer => (self.client, self.server),
+            Direction::ToClient => (self.server, self.client),
+        };
+        let h = Tcp::new(src.port(), dst.port())
+            .seq(self.next[dir.index()])
+            .ack(self.next[dir.reverse().index()])
+            .rst();
+        IpBuilder::new(src.ip(), dst.ip()).ttl(ttl).tcp(&h, b"")
+    }
+
     /// Any segment: `flags` plus ACK once the sender has seen the peer's SYN;
     /// the sender's sequence advances by `seq_len`.
     pub fn emit(&mut self, dir: Direction, flags: u8, payload: &[u8], seq_len: u32) -> Vec<u8> {

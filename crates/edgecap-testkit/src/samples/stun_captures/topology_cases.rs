@@ -31,7 +31,7 @@ use super::field_cases::{
 };
 use crate::samples::sa;
 use crate::stun::ms_frame;
-use crate::{IpBuilder, Tcp, TcpConversation};
+use crate::TcpConversation;
 use edgecap_net::Direction::{ToClient, ToServer};
 use std::io;
 
@@ -197,15 +197,7 @@ pub fn injected_reset() -> io::Result<FieldCapture> {
     c.handshake(&mut t)?;
     let f = c.put(&t.data(ToServer, &crate::stun::PSEUDO_TLS_CLIENT_HELLO))?;
     c.key(f, "pseudo-TLS ClientHello");
-    let rst = Tcp::new(edge.port(), client.port())
-        .seq(t.next_seq(ToClient))
-        .ack(t.next_seq(ToServer))
-        .rst();
-    let f = c.put(
-        &IpBuilder::new(edge.ip(), client.ip())
-            .ttl(250)
-            .tcp(&rst, b""),
-    )?;
+    let f = c.put(&t.forged_rst(ToClient, 250))?;
     c.key(f, "RST in the edge's name, TTL 250");
     let hello = crate::stun::pseudo_tls_server_hello(&[0x5a; 32], &[0xa5; 32]);
     let segment = t.data(ToClient, &hello);

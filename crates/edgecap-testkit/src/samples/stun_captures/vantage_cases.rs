@@ -30,7 +30,7 @@ use super::field_cases::{
     allocation, at, ice_answer, ice_check, Field, FieldCapture, FIELD_ICE_LOCAL, FIELD_ICE_REMOTE,
 };
 use crate::samples::sa;
-use crate::{IpBuilder, Tcp, TcpConversation};
+use crate::TcpConversation;
 use edgecap_net::Direction::{ToClient, ToServer};
 use std::io;
 
@@ -127,15 +127,7 @@ pub fn client_and_edge() -> io::Result<[FieldCapture; 2]> {
     e.key(f, "pseudo-TLS ClientHello");
     // A middlebox between the NAT and the edge resets in the edge's name.
     c.at_ms(1_070);
-    let rst = Tcp::new(edge.port(), client.port())
-        .seq(tc.next_seq(ToClient))
-        .ack(tc.next_seq(ToServer))
-        .rst();
-    let f = c.put(
-        &IpBuilder::new(edge.ip(), client.ip())
-            .ttl(250)
-            .tcp(&rst, b""),
-    )?;
+    let f = c.put(&tc.forged_rst(ToClient, 250))?;
     c.key(f, "RST in the edge's name, never sent by the edge");
     let hello = crate::stun::pseudo_tls_server_hello(&[0x3c; 32], &[0xc3; 32]);
     e.at_ms(edge_at(1_075));
