@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use serde::{Serialize, Serializer};
 
-use super::json_sip::{sip_entries, MrasJson};
+use super::json_sip::{sip_entry, sip_messages, MrasJson};
 use edgecap_analyze::Analysis;
 
 /// `mras`: serialised lazily, at most `limit` entries.
@@ -54,21 +54,25 @@ pub struct MrasEntry<'a> {
     pub body: MrasJson,
 }
 
-/// Every entry of the `mras` array, in frame order.
+/// Every entry of the `mras` array, in frame order. Only the messages
+/// whose Content-Type is MRAS's are rendered (not every SIP message).
 pub fn mras_entries(analysis: &Analysis) -> impl Iterator<Item = MrasEntry<'_>> {
-    sip_entries(analysis).filter_map(|e| {
-        let body = e.message.mras?;
-        Some(MrasEntry {
-            frame: e.frame,
-            time: e.time,
-            src: e.src,
-            dst: e.dst,
-            call_id: e.message.call_id,
-            cseq: e.message.cseq,
-            status: e.message.status,
-            body,
+    sip_messages(analysis)
+        .filter(|(_, r)| r.msg.body_is(edgecap_sip::mras::CONTENT_TYPE))
+        .filter_map(|(d, r)| {
+            let e = sip_entry(analysis, d, r);
+            let body = e.message.mras?;
+            Some(MrasEntry {
+                frame: e.frame,
+                time: e.time,
+                src: e.src,
+                dst: e.dst,
+                call_id: e.message.call_id,
+                cseq: e.message.cseq,
+                status: e.message.status,
+                body,
+            })
         })
-    })
 }
 
 #[cfg(test)]
@@ -84,7 +88,9 @@ mod tests {
         let requests = entries.iter().filter(|e| e.body.kind == "request").count();
         assert!(requests >= 1, "an MRAS request");
         // The same messages as the `sip` array's bodies, in frame order.
-        let in_sip = sip_entries(&a).filter(|e| e.message.mras.is_some()).count();
+        let in_sip = crate::report::json_sip::sip_entries(&a)
+            .filter(|e| e.message.mras.is_some())
+            .count();
         assert_eq!(entries.len(), in_sip);
         assert!(entries.windows(2).all(|w| w[0].frame <= w[1].frame));
         let json = serde_json::to_string(&MrasArrayJson {
